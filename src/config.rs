@@ -1,0 +1,184 @@
+//! `report.yaml`: the site settings, and the project's root.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml::{self, Spanned};
+
+/// The languages the number formats and theme strings know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum Language {
+    #[serde(rename = "fr")]
+    Fr,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fr => "fr",
+            Language::En => "en",
+        }
+    }
+
+    /// Accepts a BCP 47 tag and keeps its language: `fr-CA` reads as French.
+    fn from_tag(tag: &str) -> Option<Language> {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Language::Fr),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
+}
+
+/// One audience tier and the follower count where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tier {
+    pub name: String,
+    pub min_followers: u64,
+}
+
+/// `report.yaml`, validated.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: Language,
+    /// The BCP 47 tag as written, for `<html lang>`.
+    pub language_tag: String,
+    pub theme: String,
+    pub base_url: Option<String>,
+    pub author: Option<String>,
+    /// Ordered by threshold, lowest first.
+    pub tiers: Vec<Tier>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    description: Option<String>,
+    language: Option<Spanned<String>>,
+    theme: Option<String>,
+    base_url: Option<String>,
+    author: Option<String>,
+    tiers: Option<Spanned<indexmap::IndexMap<String, u64>>>,
+}
+
+pub const CONFIG_FILE: &str = "report.yaml";
+
+impl Config {
+    /// Reads and validates `report.yaml` from its text.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let file = Path::new(CONFIG_FILE);
+        let raw: RawConfig = yaml::parse(file, text, 0).map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+        let (language, language_tag) = match &raw.language {
+            None => (Language::En, "en".to_string()),
+            Some(tag) => match Language::from_tag(&tag.value) {
+                Some(l) => (l, tag.value.clone()),
+                None => {
+                    errors.push(
+                        Diagnostic::error(
+                            file,
+                            Some(yaml::pos_of(tag, 0)),
+                            format!("unsupported language `{}`", tag.value),
+                        )
+                        .with_hint("use `fr` or `en`"),
+                    );
+                    (Language::En, "en".to_string())
+                }
+            },
+        };
+        let tiers = match &raw.tiers {
+            None => default_tiers(),
+            Some(t) => {
+                let mut tiers: Vec<Tier> = t
+                    .value
+                    .iter()
+                    .map(|(name, &min_followers)| Tier { name: name.clone(), min_followers })
+                    .collect();
+                tiers.sort_by_key(|t| t.min_followers);
+                if tiers.windows(2).any(|w| w[0].min_followers == w[1].min_followers) {
+                    errors.push(Diagnostic::error(
+                        file,
+                        Some(yaml::pos_of(t, 0)),
+                        "two tiers start at the same number of followers",
+                    ));
+                }
+                tiers
+            }
+        };
+        if raw.title.trim().is_empty() {
+            errors.push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            language,
+            language_tag,
+            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            base_url: raw.base_url,
+            author: raw.author,
+            tiers,
+        })
+    }
+
+    /// The tier an account with `followers` belongs to, if any.
+    pub fn tier_of(&self, followers: f64) -> Option<&str> {
+        self.tiers
+            .iter()
+            .rev()
+            .find(|t| followers >= t.min_followers as f64)
+            .map(|t| t.name.as_str())
+    }
+}
+
+fn default_tiers() -> Vec<Tier> {
+    [("nano", 1_000), ("micro", 10_000), ("macro", 100_000), ("mega", 1_000_000)]
+        .into_iter()
+        .map(|(n, m)| Tier { name: n.into(), min_followers: m })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse("title: T\n").unwrap();
+        assert_eq!(c.language, Language::En);
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.tiers.len(), 4);
+        assert_eq!(c.tier_of(9_999.0), Some("nano"));
+        assert_eq!(c.tier_of(10_000.0), Some("micro"));
+        assert_eq!(c.tier_of(999.0), None);
+        assert_eq!(c.tier_of(2_000_000.0), Some("mega"));
+    }
+
+    #[test]
+    fn custom_tiers_are_sorted_and_used() {
+        let c = Config::parse("title: T\nlanguage: fr-FR\ntiers: { micro: 5000, nano: 1000, macro: 30000 }\n").unwrap();
+        assert_eq!(c.language, Language::Fr);
+        assert_eq!(c.language_tag, "fr-FR");
+        let names: Vec<_> = c.tiers.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["nano", "micro", "macro"]);
+        assert_eq!(c.tier_of(29_999.0), Some("micro"));
+    }
+
+    #[test]
+    fn unknown_language_and_field_are_errors() {
+        let errs = Config::parse("title: T\nlanguage: de\n").unwrap_err();
+        assert_eq!(errs[0].pos.map(|p| p.line), Some(2));
+        let errs = Config::parse("title: T\nlangage: fr\n").unwrap_err();
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `language`?"));
+    }
+}

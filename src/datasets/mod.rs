@@ -1,0 +1,250 @@
+//! Datasets: typed tables loaded from `data/*.yaml` and `data/*.csv`.
+//!
+//! Both formats go through the same steps: the source is read into
+//! [`RawTable`] (cells with their positions in the file), then
+//! [`typing::type_table`] infers or checks each column's type and reports
+//! every bad cell at its line and column. The rest of the pipeline only
+//! ever sees [`Dataset`]: typed columns, no YAML or CSV left.
+
+mod csv_source;
+mod typing;
+mod yaml_source;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Pos};
+
+pub use csv_source::write_csv;
+
+/// The type of a column. Percent values are points, from 0 to 100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Text,
+    Number,
+    Integer,
+    Percent,
+    Date,
+    Boolean,
+}
+
+impl FieldType {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, FieldType::Number | FieldType::Integer | FieldType::Percent)
+    }
+}
+
+/// One cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+impl Value {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Plain text of the value, numbers in their shortest form with a dot.
+    /// Used for CSV and for matching categories, never for display.
+    pub fn raw_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => number_text(*n),
+            Value::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// A number as plain text: `72`, `6.5`, never `72.0`.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A column's declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub label: Option<String>,
+    pub ty: FieldType,
+}
+
+impl Field {
+    /// What a reader sees as the column's title.
+    pub fn title(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A typed dataset, ready for pages, charts and tables.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    /// `relations`, or `survey/trust` for `data/survey/trust.yaml`.
+    pub id: String,
+    /// The file the rows came from, relative to the project root.
+    pub file: PathBuf,
+    pub meta: Meta,
+    pub fields: Vec<Field>,
+    /// Rows of cells in field order.
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// What a dataset says about itself.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub sample_size: Option<u64>,
+    pub date: Option<String>,
+}
+
+impl Dataset {
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn field_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|f| f.name.as_str())
+    }
+
+    /// The title shown to readers: the dataset's own, else its id.
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The row whose `id` column equals `id`.
+    pub fn row_by_id(&self, id: &str) -> Option<&[Value]> {
+        let col = self.field_index("id")?;
+        self.rows
+            .iter()
+            .find(|r| matches!(&r[col], Value::Text(t) if t == id))
+            .map(Vec::as_slice)
+    }
+}
+
+/// Keys of a dataset in templates that rows may not use as ids.
+pub const RESERVED_KEYS: &[&str] = &[
+    "id", "title", "description", "source", "source_url", "sample_size", "date", "rows", "fields",
+];
+
+/// A cell as read from the source, before typing.
+#[derive(Clone, Debug)]
+pub struct RawCell {
+    pub value: Value,
+    pub pos: Pos,
+    /// True when the source wrote the value as text (quoted YAML, any CSV
+    /// cell), so `"72"` in YAML is not silently a number.
+    pub quoted: bool,
+}
+
+/// A declared field in a YAML file.
+#[derive(Clone, Debug)]
+pub struct RawField {
+    pub name: String,
+    pub label: Option<String>,
+    pub ty: Option<FieldType>,
+    pub default: Option<Value>,
+    pub pos: Pos,
+}
+
+/// A table as read from its source, cells still untyped.
+#[derive(Clone, Debug, Default)]
+pub struct RawTable {
+    pub fields: Vec<RawField>,
+    /// Each row: its position, and its cells by column name in source order.
+    pub rows: Vec<(Pos, Vec<(String, RawCell)>)>,
+}
+
+/// The source files of one dataset, read by the loader.
+#[derive(Clone, Debug)]
+pub struct DatasetSource {
+    pub id: String,
+    /// `data/x.yaml`: settings and maybe rows.
+    pub yaml: Option<(PathBuf, String)>,
+    /// `data/x.csv`: rows.
+    pub csv: Option<(PathBuf, String)>,
+}
+
+/// Parses and types every dataset; all errors of all datasets are returned.
+pub fn build_all(sources: &[DatasetSource]) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let results: Vec<_> = sources.par_iter().map(build_one).collect();
+    let mut out = BTreeMap::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok((ds, warnings)) => {
+                diags.extend(warnings);
+                out.insert(ds.id.clone(), ds);
+            }
+            Err(errs) => diags.extend(errs),
+        }
+    }
+    (out, diags)
+}
+
+fn build_one(src: &DatasetSource) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (meta, mut table, yaml_rows) = match &src.yaml {
+        Some((path, text)) => yaml_source::parse(path, text).map_err(|e| vec![e])?,
+        None => (Meta::default(), RawTable::default(), false),
+    };
+    let file: PathBuf = match (&src.csv, &src.yaml) {
+        (Some((csv_path, text)), yaml) => {
+            if yaml_rows {
+                let (yaml_path, _) = yaml.as_ref().expect("yaml rows imply a yaml file");
+                return Err(vec![Diagnostic::error(
+                    yaml_path,
+                    None,
+                    format!("both `{}` and this file hold rows", csv_path.display()),
+                )
+                .with_hint("keep the rows in the CSV and only settings (title, source, fields) in the YAML")]);
+            }
+            table.rows = csv_source::parse(csv_path, text).map_err(|e| vec![e])?;
+            csv_path.clone()
+        }
+        (None, Some((path, _))) => path.clone(),
+        (None, None) => return Err(Vec::new()),
+    };
+    let typed = typing::type_table(&file, table)?;
+    let ds = Dataset {
+        id: src.id.clone(),
+        file,
+        meta,
+        fields: typed.fields,
+        rows: typed.rows,
+    };
+    Ok((ds, typed.warnings))
+}
+
+/// The dataset id of a file under `data/`: its path without extension.
+pub fn id_for(data_dir: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(data_dir).unwrap_or(file).with_extension("");
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,138 @@
+//! Reading a dataset's YAML file: settings, field declarations, rows.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::{FieldType, Meta, RawCell, RawField, RawTable, Value};
+use crate::diagnostics::Diagnostic;
+use crate::yaml::{self, Spanned};
+
+/// A YAML scalar as written. Untagged so YAML's own typing decides:
+/// `72` is a number, `"72"` is text.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Scalar {
+    Null(()),
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Scalar {
+    pub(crate) fn into_cell_value(self) -> (Value, bool) {
+        match self {
+            Scalar::Null(()) => (Value::Null, false),
+            Scalar::Bool(b) => (Value::Bool(b), false),
+            Scalar::Int(i) => (Value::Number(i as f64), false),
+            Scalar::Float(f) => (Value::Number(f), false),
+            Scalar::Text(t) => (Value::Text(t), true),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldSpec {
+    label: Option<String>,
+    #[serde(rename = "type")]
+    ty: Option<FieldType>,
+    default: Option<Scalar>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatasetFile {
+    title: Option<String>,
+    description: Option<String>,
+    source: Option<String>,
+    source_url: Option<String>,
+    sample_size: Option<u64>,
+    date: Option<Scalar>,
+    fields: Option<IndexMap<String, Spanned<FieldSpec>>>,
+    rows: Option<Vec<Spanned<IndexMap<String, Spanned<Scalar>>>>>,
+}
+
+/// Parses a dataset file. The flag says whether it held `rows`.
+pub fn parse(path: &Path, text: &str) -> Result<(Meta, RawTable, bool), Diagnostic> {
+    let file: DatasetFile = if text.trim().is_empty() {
+        return Err(Diagnostic::error(path, None, "the dataset file is empty")
+            .with_hint("give it at least a `title` and `rows`"));
+    } else {
+        yaml::parse(path, text, 0)?
+    };
+    let meta = Meta {
+        title: file.title,
+        description: file.description,
+        source: file.source,
+        source_url: file.source_url,
+        sample_size: file.sample_size,
+        date: file.date.map(|d| d.into_cell_value().0.raw_text()),
+    };
+    let fields = file
+        .fields
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, spec)| {
+            let pos = yaml::pos_of(&spec, 0);
+            let spec = spec.value;
+            RawField {
+                name,
+                label: spec.label,
+                ty: spec.ty,
+                default: spec.default.map(|d| d.into_cell_value().0),
+                pos,
+            }
+        })
+        .collect();
+    let has_rows = file.rows.is_some();
+    let rows = file
+        .rows
+        .unwrap_or_default()
+        .into_iter()
+        .map(|row| {
+            let pos = yaml::pos_of(&row, 0);
+            let cells = row
+                .value
+                .into_iter()
+                .map(|(name, cell)| {
+                    let cell_pos = yaml::pos_of(&cell, 0);
+                    let (value, quoted) = cell.value.into_cell_value();
+                    (name, RawCell { value, pos: cell_pos, quoted })
+                })
+                .collect();
+            (pos, cells)
+        })
+        .collect();
+    Ok((meta, RawTable { fields, rows }, has_rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Pos;
+
+    #[test]
+    fn rows_keep_positions_and_yaml_types() {
+        let text = "title: T\nrows:\n  - { id: a, share: 72, label: \"72\" }\n  - id: b\n    share: ~\n";
+        let (meta, table, has_rows) = parse(Path::new("data/t.yaml"), text).unwrap();
+        assert!(has_rows);
+        assert_eq!(meta.title.as_deref(), Some("T"));
+        let (pos, cells) = &table.rows[0];
+        assert_eq!(pos.line, 3);
+        assert_eq!(cells[1].1.value, Value::Number(72.0));
+        assert!(cells[2].1.quoted);
+        assert_eq!(table.rows[1].1[1].1.value, Value::Null);
+        assert_eq!(table.rows[1].1[1].1.pos, Pos::new(5, 12));
+    }
+
+    #[test]
+    fn unknown_field_type_is_suggested() {
+        let text = "fields:\n  share: { type: percnt }\nrows: []\n";
+        let err = parse(Path::new("data/t.yaml"), text).unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(2));
+        assert_eq!(err.hint.as_deref(), Some("did you mean `percent`?"));
+    }
+}

@@ -1,0 +1,233 @@
+//! Errors and warnings found in a project, as values.
+//!
+//! Every problem a user can cause is a [`Diagnostic`] that names the file,
+//! the line and the column, says what is wrong in plain words and, where a
+//! fix is likely, suggests it. A build collects all of them instead of
+//! stopping at the first, so one run shows everything to fix.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A position in a source file, 1-based like editors show it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub fn new(line: usize, column: usize) -> Self {
+        Pos {
+            line: line.max(1),
+            column: column.max(1),
+        }
+    }
+
+    /// This position moved down by `lines`, for text embedded in a file
+    /// (a block inside a page, a page body below its front matter).
+    pub fn shifted(self, lines: usize) -> Self {
+        Pos::new(self.line + lines, self.column)
+    }
+}
+
+/// One problem in the project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the project root, as the user would type it.
+    pub file: PathBuf,
+    pub pos: Option<Pos>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            pos,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, pos, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds "did you mean …?" when one of `candidates` is close to `wrong`.
+    pub fn suggest<'a>(self, wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        match closest(wrong, candidates) {
+            Some(best) => self.with_hint(format!("did you mean `{best}`?")),
+            None => self,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic with the offending source line and a caret
+    /// under the column, as compilers do, when the source is at hand.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = self.file.display().to_string();
+        let title = level.primary_title(self.message.as_str());
+        let mut group = match (self.pos, source) {
+            (Some(pos), Some(src)) => match line_span(src, pos) {
+                Some((line_text, col)) => {
+                    let end = next_char_boundary(line_text, col);
+                    title.element(
+                        Snippet::source(line_text)
+                            .line_start(pos.line)
+                            .path(path.as_str())
+                            .annotation(AnnotationKind::Primary.span(col..end)),
+                    )
+                }
+                None => title.element(Level::NOTE.message(format!("in {}", self.location()))),
+            },
+            _ => title.element(Level::NOTE.message(format!("in {}", self.location()))),
+        };
+        if let Some(hint) = &self.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
+        }
+        let report: [Group; 1] = [group];
+        Renderer::plain().render(&report)
+    }
+
+    /// `file:line:column`, or just the file when no position is known.
+    pub fn location(&self) -> String {
+        match self.pos {
+            Some(p) => format!("{}:{}:{}", self.file.display(), p.line, p.column),
+            None => self.file.display().to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {sev}: {}", self.location(), self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The text of line `pos.line` and the byte offset of `pos.column` in it.
+fn line_span(src: &str, pos: Pos) -> Option<(&str, usize)> {
+    let line = src.lines().nth(pos.line.checked_sub(1)?)?;
+    let col = line
+        .char_indices()
+        .nth(pos.column.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    Some((line, col))
+}
+
+fn next_char_boundary(s: &str, at: usize) -> usize {
+    s[at..].chars().next().map_or(at, |c| at + c.len_utf8())
+}
+
+/// The candidate closest to `wrong`, when it is close enough to be a typo.
+pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wrong_l = wrong.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&wrong_l, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(wrong.chars().count()) / 3).max(1) + 1)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// All the diagnostics of one run, errors and warnings.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Sorted by file and position so output is stable run to run.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.pos, &a.message).cmp(&(&b.file, b.pos, &b.message))
+        });
+        self.items.dedup();
+        self.items
+    }
+}
+
+/// Makes `path` relative to `root` for display.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_typos_but_not_strangers() {
+        assert_eq!(closest("scor", ["score", "share"]), Some("score"));
+        assert_eq!(closest("titel", ["title", "note"]), Some("title"));
+        assert_eq!(closest("zzzzzz", ["title", "note"]), None);
+    }
+
+    #[test]
+    fn render_shows_source_line_and_caret() {
+        let d = Diagnostic::error("data/a.yaml", Some(Pos::new(2, 8)), "bad value")
+            .with_hint("did you mean `x`?");
+        let out = d.render(Some("title: x\nshare: abc\n"));
+        assert!(out.contains("data/a.yaml:2:8"), "{out}");
+        assert!(out.contains("share: abc"), "{out}");
+        assert!(out.contains('^'), "{out}");
+        assert!(out.contains("did you mean `x`?"), "{out}");
+    }
+
+    #[test]
+    fn display_is_one_line_with_location() {
+        let d = Diagnostic::warning("content/a.md", Some(Pos::new(3, 1)), "oops");
+        assert_eq!(d.to_string(), "content/a.md:3:1: warning: oops");
+    }
+}

@@ -1,0 +1,144 @@
+//! Numbers as a reader of the report's language expects them.
+//!
+//! Grouping and decimal separators come from CLDR through `icu_decimal`, so
+//! French gets `1 252,5` (narrow no-break space, comma) and English
+//! `1,252.5`. Rounding happens here, on the decimal string, never by
+//! printing floats with `{}`, so a figure reads the same everywhere.
+
+use std::str::FromStr;
+
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+use icu_locale_core::locale;
+
+use crate::config::Language;
+
+/// Narrow no-break space (U+202F): CLDR's French group separator, and what
+/// French typography puts before `%`.
+pub const NNBSP: char = '\u{202F}';
+
+/// Formats numbers for one language.
+pub struct NumberFormat {
+    language: Language,
+    formatter: DecimalFormatter,
+}
+
+impl std::fmt::Debug for NumberFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NumberFormat({:?})", self.language)
+    }
+}
+
+impl NumberFormat {
+    pub fn new(language: Language) -> NumberFormat {
+        let prefs = match language {
+            Language::Fr => locale!("fr").into(),
+            Language::En => locale!("en").into(),
+        };
+        // Compiled CLDR data covers both locales, so this cannot fail at run time;
+        // the fallback keeps it panic-free all the same.
+        let formatter = DecimalFormatter::try_new(prefs, Default::default())
+            .or_else(|_| DecimalFormatter::try_new(Default::default(), Default::default()))
+            .expect("root locale data is compiled in");
+        NumberFormat { language, formatter }
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// `value` with `decimals` digits after the separator. With `None`, as
+    /// many as the value has (up to 6), so 0.5 stays 0,5 and 1252 stays 1 252.
+    pub fn number(&self, value: f64, decimals: Option<usize>) -> String {
+        if !value.is_finite() {
+            return "–".to_string();
+        }
+        let text = match decimals {
+            Some(d) => format!("{value:.d$}"),
+            None => shortest(value),
+        };
+        // "-0" after rounding reads as a sign error to people.
+        let text = if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+            text.trim_start_matches('-').to_string()
+        } else {
+            text
+        };
+        match Decimal::from_str(&text) {
+            Ok(dec) => {
+                let out = self.formatter.format(&dec).to_string();
+                // CLDR uses U+2212 MINUS SIGN in some locales; keep one minus everywhere.
+                out.replace('\u{2212}', "-")
+            }
+            Err(_) => text,
+        }
+    }
+
+    /// A share in points (72 means 72 %).
+    pub fn percent(&self, points: f64, decimals: Option<usize>) -> String {
+        let n = self.number(points, decimals);
+        match self.language {
+            Language::Fr => format!("{n}{NNBSP}%"),
+            Language::En => format!("{n}%"),
+        }
+    }
+
+    /// "±2.5 points" style margin text, one decimal.
+    pub fn points(&self, value: f64, decimals: Option<usize>) -> String {
+        let n = self.number(value, decimals);
+        match self.language {
+            Language::Fr => format!("{n}{NNBSP}pt"),
+            Language::En => format!("{n} pt"),
+        }
+    }
+}
+
+/// The shortest decimal text of `value`, at most 6 decimals.
+fn shortest(value: f64) -> String {
+    let s = format!("{value:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// The 95 % margin of error, in points, of a share of `points` among `n`
+/// respondents (normal approximation: 1.96 * sqrt(p(1-p)/n)).
+pub fn margin_of_error(points: f64, n: f64) -> Option<f64> {
+    if n <= 0.0 || !(0.0..=100.0).contains(&points) {
+        return None;
+    }
+    let p = points / 100.0;
+    Some(1.96 * (p * (1.0 - p) / n).sqrt() * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_numbers_follow_cldr() {
+        let f = NumberFormat::new(Language::Fr);
+        assert_eq!(f.number(1252.0, None), "1\u{202F}252");
+        assert_eq!(f.number(0.5, Some(1)), "0,5");
+        assert_eq!(f.number(1234567.891, Some(2)), "1\u{202F}234\u{202F}567,89");
+        assert_eq!(f.percent(72.0, None), "72\u{202F}%");
+        assert_eq!(f.number(-3.0, None), "-3");
+    }
+
+    #[test]
+    fn english_numbers_follow_cldr() {
+        let f = NumberFormat::new(Language::En);
+        assert_eq!(f.number(1252.0, None), "1,252");
+        assert_eq!(f.number(0.5, Some(1)), "0.5");
+        assert_eq!(f.percent(72.0, None), "72%");
+        assert_eq!(f.number(2.25, Some(0)), "2");
+        assert_eq!(f.number(-0.01, Some(1)), "0.0");
+        assert_eq!(f.number(f64::NAN, None), "–");
+    }
+
+    #[test]
+    fn margin_of_error_matches_hand_computation() {
+        // 1.96 * sqrt(0.72 * 0.28 / 1252) = 1.96 * 0.012689... = 0.024871 -> 2.49 points
+        let m = margin_of_error(72.0, 1252.0).unwrap();
+        assert!((m - 2.4871).abs() < 1e-3, "{m}");
+        assert_eq!(margin_of_error(50.0, 0.0), None);
+    }
+}

@@ -1,0 +1,6 @@
+//! barometer: YAML datasets and Markdown commentary in, a static report site out.
+pub mod config;
+pub mod datasets;
+pub mod diagnostics;
+pub mod format;
+pub mod yaml;
