@@ -4,3 +4,6 @@ pub mod datasets;
 pub mod diagnostics;
 pub mod format;
 pub mod yaml;
+pub mod pages;
+pub mod prose;
+pub mod markdown;

@@ -18,6 +18,8 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Pos};
 
 pub use csv_source::write_csv;
+pub use typing::is_date;
+pub use yaml_source::Scalar;
 
 /// The type of a column. Percent values are points, from 0 to 100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

@@ -11,9 +11,9 @@ use crate::yaml::{self, Spanned};
 
 /// A YAML scalar as written. Untagged so YAML's own typing decides:
 /// `72` is a number, `"72"` is text.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
-pub(crate) enum Scalar {
+pub enum Scalar {
     Null(()),
     Bool(bool),
     Int(i64),
@@ -22,7 +22,18 @@ pub(crate) enum Scalar {
 }
 
 impl Scalar {
-    pub(crate) fn into_cell_value(self) -> (Value, bool) {
+    /// The scalar as plain text, for settings such as a date.
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Null(()) => String::new(),
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => super::number_text(*f),
+            Scalar::Text(t) => t.clone(),
+        }
+    }
+
+    pub fn into_cell_value(self) -> (Value, bool) {
         match self {
             Scalar::Null(()) => (Value::Null, false),
             Scalar::Bool(b) => (Value::Bool(b), false),

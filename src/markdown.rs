@@ -1,0 +1,364 @@
+//! Markdown to HTML for one page: heading ids, links between pages, and
+//! the `chart` / `table` blocks set aside for their own renderer.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, Pos, closest};
+use crate::pages::{normalize, relative_url};
+
+/// The Markdown extensions every page gets.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Block names a fenced code block can carry.
+pub const BLOCK_NAMES: &[&str] = &["chart", "table"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to another page (or an anchor), to check once every page's
+/// headings are known.
+#[derive(Clone, Debug)]
+pub struct PageLink {
+    pub target_url: String,
+    pub anchor: Option<String>,
+    pub pos: Pos,
+}
+
+/// A `chart` or `table` block: its name, YAML text and where it starts.
+#[derive(Clone, Debug)]
+pub struct RawBlock {
+    pub name: String,
+    pub yaml: String,
+    /// The file line of the block's first YAML line.
+    pub first_line: usize,
+    /// The file line of the opening fence, where block errors point.
+    pub fence_line: usize,
+}
+
+/// What rendering a page body produces.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// HTML with `<!--barometer:block:N-->` where block N goes.
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<PageLink>,
+    pub blocks: Vec<RawBlock>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// What a page needs to know about the others to link to them.
+pub struct Site<'a> {
+    /// Page source path (`content/a.md`) to its URL.
+    pub urls: &'a HashMap<PathBuf, String>,
+    /// Pages left out of this build (drafts).
+    pub left_out: &'a HashSet<PathBuf>,
+}
+
+pub fn placeholder(index: usize) -> String {
+    format!("<!--barometer:block:{index}-->")
+}
+
+/// Renders a page body (after values in prose were evaluated).
+pub fn render(file: &Path, page_url: &str, body: &str, line_offset: usize, site: &Site) -> Rendered {
+    let lines = LineIndex::new(body, line_offset);
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut heading: Option<(usize, Vec<Event>)> = None;
+    let mut block: Option<RawBlock> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Some(b) = block.as_mut() {
+            match event {
+                Event::Text(t) => b.yaml.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let b = block.take().expect("inside a block");
+                    events.push(Event::Html(placeholder(out.blocks.len()).into()));
+                    out.blocks.push(b);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((_, inner)) = heading.as_mut() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                let (start, inner) = heading.take().expect("inside a heading");
+                push_heading(&mut events, &mut out.headings, &mut used_ids, start, inner);
+                events.push(event);
+            } else {
+                inner.push(event);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                events.push(event);
+                heading = Some((events.len() - 1, Vec::new()));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
+                let name = info.split_whitespace().next().unwrap_or("");
+                let fence_line = lines.line_of(range.start);
+                if BLOCK_NAMES.contains(&name) {
+                    block = Some(RawBlock { name: name.to_string(), yaml: String::new(), first_line: fence_line + 1, fence_line });
+                    continue;
+                }
+                if let Some(best) = closest(name, BLOCK_NAMES.iter().copied()).filter(|_| name.len() > 3) {
+                    out.errors.push(
+                        Diagnostic::warning(file, Some(Pos::new(fence_line, 1)), format!("`{name}` is not a block name, so this shows as code"))
+                            .with_hint(format!("did you mean `{best}`?")),
+                    );
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let pos = Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+                let dest = rewrite_link(file, page_url, &dest_url, pos, site, &mut out);
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            other => events.push(other),
+        }
+    }
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// Gives the heading at `events[start]` an id (its own `{#id}` or a slug of
+/// its text, made unique on the page) and records it for the table of contents.
+fn push_heading<'a>(
+    events: &mut Vec<Event<'a>>,
+    headings: &mut Vec<Heading>,
+    used: &mut HashMap<String, usize>,
+    start: usize,
+    inner: Vec<Event<'a>>,
+) {
+    let text: String = inner
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] {
+        let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&text));
+        let n = used.entry(base.clone()).or_insert(0);
+        let unique = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+        *n += 1;
+        *id = Some(CowStr::from(unique.clone()));
+        headings.push(Heading { level: *level as u8, id: unique, text });
+    }
+    events.extend(inner);
+}
+
+fn rewrite_link<'a>(file: &Path, page_url: &str, dest: &CowStr<'a>, pos: Pos, site: &Site, out: &mut Rendered) -> CowStr<'a> {
+    let d = dest.as_ref();
+    if d.contains("://") || d.starts_with("mailto:") || d.starts_with('/') || d.starts_with("tel:") {
+        return dest.clone();
+    }
+    if let Some(anchor) = d.strip_prefix('#') {
+        out.links.push(PageLink { target_url: page_url.to_string(), anchor: Some(anchor.to_string()), pos });
+        return dest.clone();
+    }
+    let (path, anchor) = match d.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (d, None),
+    };
+    if !path.ends_with(".md") {
+        return dest.clone();
+    }
+    let base = file.parent().unwrap_or(Path::new(""));
+    let target = normalize(&base.join(percent_decode(path)));
+    match site.urls.get(&target) {
+        Some(url) => {
+            let mut rel = relative_url(page_url, url);
+            if let Some(a) = &anchor {
+                rel.push('#');
+                rel.push_str(a);
+            }
+            out.links.push(PageLink { target_url: url.clone(), anchor, pos });
+            CowStr::from(rel)
+        }
+        None => {
+            let message = if site.left_out.contains(&target) {
+                format!("`{path}` is a draft, left out of this build")
+            } else {
+                format!("link to `{path}`, which is not a page")
+            };
+            let candidates: Vec<String> = site
+                .urls
+                .keys()
+                .filter_map(|p| pathdiff(p, base))
+                .collect();
+            let d = Diagnostic::error(file, Some(pos), message);
+            let d = if site.left_out.contains(&target) {
+                d.with_hint("build with `--drafts`, or set `draft: false` in that page")
+            } else {
+                d.suggest(path, candidates.iter().map(String::as_str))
+            };
+            out.errors.push(d);
+            dest.clone()
+        }
+    }
+}
+
+/// `p` written relative to `base` (both under `content/`), with `/`.
+fn pathdiff(p: &Path, base: &Path) -> Option<String> {
+    let p: Vec<_> = p.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// An anchor from heading text: lower case, accents dropped, dashes.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let folded: &str = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
+            'ç' => "c",
+            'è' | 'é' | 'ê' | 'ë' => "e",
+            'ì' | 'í' | 'î' | 'ï' => "i",
+            'ñ' => "n",
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => "o",
+            'ù' | 'ú' | 'û' | 'ü' => "u",
+            'ÿ' => "y",
+            'œ' => "oe",
+            'æ' => "ae",
+            _ => "",
+        };
+        if !folded.is_empty() {
+            out.push_str(folded);
+        } else if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
+}
+
+/// Byte offsets in a body to file lines and columns.
+struct LineIndex {
+    starts: Vec<usize>,
+    offset: usize,
+    text_len: usize,
+    text: String,
+}
+
+impl LineIndex {
+    fn new(text: &str, offset: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts, offset, text_len: text.len(), text: text.to_string() }
+    }
+
+    fn index(&self, byte: usize) -> usize {
+        match self.starts.binary_search(&byte.min(self.text_len)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    fn line_of(&self, byte: usize) -> usize {
+        self.index(byte) + 1 + self.offset
+    }
+
+    fn column_of(&self, byte: usize) -> usize {
+        let start = self.starts[self.index(byte)];
+        self.text.get(start..byte).map_or(1, |s| s.chars().count() + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with(pages: &[(&str, &str)]) -> (HashMap<PathBuf, String>, HashSet<PathBuf>) {
+        (pages.iter().map(|(f, u)| (PathBuf::from(f), u.to_string())).collect(), HashSet::new())
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let (urls, left) = site_with(&[]);
+        let site = Site { urls: &urls, left_out: &left };
+        let r = render(Path::new("content/a.md"), "/a/", "# Méthode d'enquête\n\n## Résultats\n\n## Résultats\n\n## Autre {#custom}\n", 0, &site);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["methode-d-enquete", "resultats", "resultats-1", "custom"]);
+        assert!(r.html.contains("<h2 id=\"resultats-1\">Résultats</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn links_to_pages_become_relative_urls() {
+        let (urls, left) = site_with(&[("content/methodology.md", "/methodology/"), ("content/s/b.md", "/s/b/")]);
+        let site = Site { urls: &urls, left_out: &left };
+        let r = render(Path::new("content/a.md"), "/a/", "[m](methodology.md) [b](s/b.md#x) [w](https://e.org/x.md)\n", 0, &site);
+        assert!(r.html.contains("href=\"../methodology/index.html\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../s/b/index.html#x\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://e.org/x.md\""));
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[1].anchor.as_deref(), Some("x"));
+        let r = render(Path::new("content/s/b.md"), "/s/b/", "[a](../methodology.md)\n", 0, &site);
+        assert!(r.html.contains("href=\"../../methodology/index.html\""), "{}", r.html);
+    }
+
+    #[test]
+    fn broken_links_are_errors_with_suggestions() {
+        let (urls, left) = site_with(&[("content/methodology.md", "/methodology/")]);
+        let site = Site { urls: &urls, left_out: &left };
+        let r = render(Path::new("content/a.md"), "/a/", "Intro\n\nSee [m](methodolgy.md).\n", 4, &site);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].pos, Some(Pos::new(7, 5)));
+        assert_eq!(r.errors[0].hint.as_deref(), Some("did you mean `methodology.md`?"));
+    }
+
+    #[test]
+    fn blocks_are_set_aside_with_their_lines() {
+        let (urls, left) = site_with(&[]);
+        let site = Site { urls: &urls, left_out: &left };
+        let body = "Text\n\n```chart\ntype: bar\ndata: x\n```\n\n```rust\nfn main() {}\n```\n";
+        let r = render(Path::new("content/a.md"), "/a/", body, 10, &site);
+        assert_eq!(r.blocks.len(), 1);
+        assert_eq!(r.blocks[0].yaml, "type: bar\ndata: x\n");
+        assert_eq!(r.blocks[0].fence_line, 13);
+        assert!(r.html.contains(&placeholder(0)));
+        assert!(r.html.contains("<code class=\"language-rust\">"));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Les 4 tiers : nano, micro…"), "les-4-tiers-nano-micro");
+        assert_eq!(slugify("!!!"), "section");
+    }
+}

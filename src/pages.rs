@@ -1,0 +1,239 @@
+//! Pages: Markdown files under `content/`, their front matter, URLs and
+//! reading order.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::datasets::Scalar;
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::yaml::{self, Spanned};
+
+/// Front matter as the author writes it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub slug: Option<Spanned<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub date: Option<Spanned<Scalar>>,
+    pub template: Option<Spanned<String>>,
+    #[serde(default)]
+    pub toc: bool,
+}
+
+/// A page read from disk, before its body is rendered.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// `content/s/b.md`, relative to the project root.
+    pub file: PathBuf,
+    pub front: FrontMatter,
+    /// The `date` as text (`2018`, `2018-05-31`).
+    pub date: Option<String>,
+    pub body: String,
+    /// Lines above the body in the file (the front matter and its fences).
+    pub body_line_offset: usize,
+    /// Site URL with slashes: `/`, `/a/`, `/s/b/`.
+    pub url: String,
+}
+
+impl Page {
+    /// How many folders deep the page's `index.html` is in the output.
+    pub fn depth(&self) -> usize {
+        self.url.trim_matches('/').split('/').filter(|s| !s.is_empty()).count()
+    }
+
+    /// `a/index.html`, relative to the output folder.
+    pub fn output_path(&self) -> PathBuf {
+        let trimmed = self.url.trim_matches('/');
+        if trimmed.is_empty() { PathBuf::from("index.html") } else { Path::new(trimmed).join("index.html") }
+    }
+
+    /// The section the page belongs to: `content/s/` for `content/s/b.md`
+    /// and for `content/s/_index.md`'s parent listing.
+    pub fn is_section_index(&self) -> bool {
+        self.file.file_stem().is_some_and(|s| s == "_index")
+    }
+}
+
+/// Splits `---` front matter off the top of a page and reads it.
+pub fn parse_page(file: &Path, text: &str) -> Result<Page, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (front_text, body, body_line_offset) = split_front_matter(text).ok_or_else(|| {
+        Diagnostic::error(file, Some(Pos::new(1, 1)), "the page has no front matter")
+            .with_hint("start the file with `---`, a line `title: ...`, and `---`")
+    })?;
+    let front: FrontMatter = yaml::parse(file, front_text, 1)?;
+    if front.title.trim().is_empty() {
+        return Err(Diagnostic::error(file, Some(Pos::new(2, 1)), "the page `title` is empty"));
+    }
+    let date = match &front.date {
+        Some(d) => {
+            let text = d.value.text();
+            if !crate::datasets::is_date(&text) {
+                return Err(Diagnostic::error(file, Some(yaml::pos_of(d, 1)), format!("`{text}` is not a date"))
+                    .with_hint("write it as 2018, 2018-05 or 2018-05-31"));
+            }
+            Some(text)
+        }
+        None => None,
+    };
+    let url = url_for(file, front.slug.as_ref().map(|s| s.value.as_str()));
+    Ok(Page { file: file.to_path_buf(), front, date, body: body.to_string(), body_line_offset, url })
+}
+
+/// (front matter, body, lines before the body), or None without front matter.
+fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let body = &rest[offset + line.len()..];
+            return Some((&rest[..offset], body, i + 2));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The URL of a page from its path under `content/`.
+fn url_for(file: &Path, slug: Option<&str>) -> String {
+    let rel = file.strip_prefix("content").unwrap_or(file);
+    let mut parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if stem != "_index" {
+        parts.push(slug.map(str::to_string).unwrap_or(stem));
+    }
+    if parts.is_empty() { "/".to_string() } else { format!("/{}/", parts.join("/")) }
+}
+
+/// Normalises `a/../b/./c.md` to `b/c.md` without touching the disk.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A relative link from the page at `from` to the page at `to`, both site
+/// URLs. It names `index.html` so the site also works opened from disk.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let depth = from.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();
+    let target = to.trim_matches('/');
+    let up = "../".repeat(depth);
+    if target.is_empty() { format!("{up}index.html") } else { format!("{up}{target}/index.html") }
+}
+
+/// The prefix that leads from the page at `url` back to the site root.
+pub fn root_prefix(url: &str) -> String {
+    let depth = url.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();
+    if depth == 0 { "./".to_string() } else { "../".repeat(depth) }
+}
+
+/// Orders pages like the chapters of a study: the home page, then each
+/// folder's index followed by its pages; pages and folders side by side
+/// sort by `weight` (a folder's is its `_index.md`'s), then by name.
+pub fn reading_order(pages: &mut [Page]) {
+    let folder_weights: std::collections::HashMap<PathBuf, i64> = pages
+        .iter()
+        .filter(|p| p.is_section_index())
+        .filter_map(|p| Some((p.file.parent()?.to_path_buf(), p.front.weight?)))
+        .collect();
+    let key = |p: &Page| -> Vec<(i64, String)> {
+        let mut key = Vec::new();
+        let mut dir = PathBuf::from("content");
+        let rel = p.file.strip_prefix("content").unwrap_or(&p.file);
+        let comps: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        for name in &comps[..comps.len().saturating_sub(1)] {
+            dir.push(name);
+            key.push((folder_weights.get(&dir).copied().unwrap_or(UNWEIGHTED), name.clone()));
+        }
+        if p.is_section_index() {
+            key.push((i64::MIN, String::new()));
+        } else {
+            key.push((p.front.weight.unwrap_or(UNWEIGHTED), comps.last().cloned().unwrap_or_default()));
+        }
+        key
+    };
+    pages.sort_by_cached_key(key);
+}
+
+/// Pages without a weight come after weighted ones.
+const UNWEIGHTED: i64 = i64::MAX / 2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, text: &str) -> Page {
+        parse_page(Path::new(path), text).unwrap()
+    }
+
+    #[test]
+    fn urls_follow_the_content_tree() {
+        assert_eq!(page("content/_index.md", "---\ntitle: H\n---\n").url, "/");
+        assert_eq!(page("content/a.md", "---\ntitle: A\n---\n").url, "/a/");
+        assert_eq!(page("content/s/_index.md", "---\ntitle: S\n---\n").url, "/s/");
+        assert_eq!(page("content/s/b.md", "---\ntitle: B\n---\n").url, "/s/b/");
+        assert_eq!(page("content/s/b.md", "---\ntitle: B\nslug: autre\n---\n").url, "/s/autre/");
+        assert_eq!(page("content/s/b.md", "---\ntitle: B\n---\n").output_path(), Path::new("s/b/index.html"));
+    }
+
+    #[test]
+    fn body_keeps_its_line_offset() {
+        let p = page("content/a.md", "---\ntitle: A\nweight: 2\n---\nHello\n");
+        assert_eq!(p.body, "Hello\n");
+        assert_eq!(p.body_line_offset, 4);
+        assert_eq!(p.front.weight, Some(2));
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_file() {
+        let err = parse_page(Path::new("content/a.md"), "---\ntitle: A\nwieght: 2\n---\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos::new(3, 1)));
+        assert_eq!(err.hint.as_deref(), Some("did you mean `weight`?"));
+        let err = parse_page(Path::new("content/a.md"), "# no front matter\n").unwrap_err();
+        assert!(err.message.contains("no front matter"));
+        let err = parse_page(Path::new("content/a.md"), "---\ntitle: A\ndate: demain\n---\n").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(3));
+    }
+
+    #[test]
+    fn relative_urls_work_from_any_depth() {
+        assert_eq!(relative_url("/a/", "/s/b/"), "../s/b/index.html");
+        assert_eq!(relative_url("/", "/a/"), "a/index.html");
+        assert_eq!(relative_url("/s/b/", "/"), "../../index.html");
+        assert_eq!(root_prefix("/"), "./");
+        assert_eq!(root_prefix("/s/b/"), "../../");
+    }
+
+    #[test]
+    fn reading_order_is_by_weight_then_name() {
+        let mut pages = vec![
+            page("content/z.md", "---\ntitle: Z\nweight: 1\n---\n"),
+            page("content/b.md", "---\ntitle: B\n---\n"),
+            page("content/_index.md", "---\ntitle: H\n---\n"),
+            page("content/a.md", "---\ntitle: A\n---\n"),
+            page("content/s/x.md", "---\ntitle: X\n---\n"),
+            page("content/s/_index.md", "---\ntitle: S\n---\n"),
+        ];
+        reading_order(&mut pages);
+        let urls: Vec<_> = pages.iter().map(|p| p.url.as_str()).collect();
+        assert_eq!(urls, ["/", "/z/", "/a/", "/b/", "/s/", "/s/x/"]);
+    }
+}

@@ -1,0 +1,263 @@
+//! Values in prose: `{{ ... }}` and `{% ... %}` in a page, evaluated by Tera
+//! with every dataset in scope, outside code spans and code blocks.
+//!
+//! Code is set aside before Tera sees the text and put back after, so
+//! examples of the syntax in a report stay literal. Each set-aside piece
+//! keeps its line breaks, which keeps Tera's line numbers equal to the
+//! file's.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::datasets::{Dataset, FieldType, Value};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::format::{NumberFormat, margin_of_error};
+
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// Registers the report's filters: `number`, `percent`, `margin_of_error`.
+pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
+    let f = fmt.clone();
+    tera.register_filter("number", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        Ok(f.number(x, kwargs.get::<usize>("decimals")?))
+    });
+    let f = fmt;
+    tera.register_filter("percent", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        Ok(f.percent(x, kwargs.get::<usize>("decimals")?))
+    });
+    tera.register_filter("margin_of_error", |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
+        let n: f64 = kwargs.must_get("n")?;
+        margin_of_error(x, n).ok_or_else(|| {
+            tera::Error::message("margin_of_error needs a share from 0 to 100 and n above 0")
+        })
+    });
+}
+
+/// The `data` variable: every dataset by id, each with its metadata,
+/// `rows`, and its rows by `id`.
+pub fn data_value(datasets: &BTreeMap<String, Dataset>) -> tera::Value {
+    let map: IndexMap<String, tera::Value> = datasets.iter().map(|(id, ds)| (id.clone(), dataset_value(ds))).collect();
+    tera::Value::from(map)
+}
+
+fn dataset_value(ds: &Dataset) -> tera::Value {
+    let mut m: IndexMap<String, tera::Value> = IndexMap::new();
+    let rows: Vec<tera::Value> = ds.rows.iter().map(|r| row_value(ds, r)).collect();
+    if let Some(col) = ds.field_index("id") {
+        for (row, value) in ds.rows.iter().zip(&rows) {
+            if let Value::Text(id) = &row[col] {
+                m.insert(id.clone(), value.clone());
+            }
+        }
+    }
+    m.insert("id".into(), ds.id.clone().into());
+    m.insert("title".into(), ds.title().to_string().into());
+    m.insert("description".into(), ds.meta.description.clone().into());
+    m.insert("source".into(), ds.meta.source.clone().into());
+    m.insert("source_url".into(), ds.meta.source_url.clone().into());
+    m.insert("sample_size".into(), ds.meta.sample_size.into());
+    m.insert("date".into(), ds.meta.date.clone().into());
+    m.insert("rows".into(), rows.into());
+    tera::Value::from(m)
+}
+
+fn row_value(ds: &Dataset, row: &[Value]) -> tera::Value {
+    let m: IndexMap<String, tera::Value> = ds
+        .fields
+        .iter()
+        .zip(row)
+        .map(|(f, v)| (f.name.clone(), cell_value(v, f.ty)))
+        .collect();
+    tera::Value::from(m)
+}
+
+fn cell_value(v: &Value, ty: FieldType) -> tera::Value {
+    match v {
+        Value::Null => tera::Value::none(),
+        Value::Bool(b) => (*b).into(),
+        // Whole numbers as integers so `{{ x }}` prints 72, not 72.0.
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 && ty != FieldType::Number => (*n as i64).into(),
+        Value::Number(n) => (*n).into(),
+        Value::Text(t) => t.clone().into(),
+    }
+}
+
+/// Evaluates the Tera expressions of a page body.
+pub fn evaluate(tera: &Tera, ctx: &Context, file: &Path, body: &str, line_offset: usize) -> Result<String, Diagnostic> {
+    if !body.contains("{{") && !body.contains("{%") && !body.contains("{#") {
+        return Ok(body.to_string());
+    }
+    let (protected, saved) = protect_code(body);
+    let rendered = tera
+        .render_str(&protected, ctx, true)
+        .map_err(|e| tera_diagnostic(&e, file, line_offset, ctx))?;
+    Ok(restore(&rendered, &saved))
+}
+
+/// Byte ranges of code spans and code blocks in Markdown.
+pub fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut block_start = None;
+    for (event, range) in Parser::new_ext(markdown, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Code(_) | Event::InlineHtml(_) if block_start.is_none() => {
+                if matches!(event, Event::Code(_)) {
+                    ranges.push(range);
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(start) = block_start.take() {
+                    ranges.push(start..range.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+fn protect_code(body: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(body.len());
+    let mut saved = Vec::new();
+    let mut last = 0;
+    for r in code_ranges(body) {
+        if r.start < last {
+            continue;
+        }
+        out.push_str(&body[last..r.start]);
+        let piece = &body[r.clone()];
+        out.push(OPEN);
+        out.push_str(&saved.len().to_string());
+        out.extend(std::iter::repeat_n('\n', piece.matches('\n').count()));
+        out.push(CLOSE);
+        saved.push(piece.to_string());
+        last = r.end;
+    }
+    out.push_str(&body[last..]);
+    (out, saved)
+}
+
+fn restore(text: &str, saved: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len_utf8()..];
+        let Some(end) = after.find(CLOSE) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let digits: String = after[..end].chars().take_while(char::is_ascii_digit).collect();
+        match digits.parse::<usize>().ok().and_then(|i| saved.get(i)) {
+            Some(piece) => out.push_str(piece),
+            None => out.push_str(&after[..end]),
+        }
+        rest = &after[end + CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Turns a Tera error into a diagnostic at the page line, with a
+/// suggestion when a name was mistyped.
+fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Context) -> Diagnostic {
+    let (message, pos) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let s = r.span();
+            (r.message().to_string(), Some(Pos::new(s.start_line, s.start_col + 1).shifted(line_offset)))
+        }
+        _ => (e.to_string(), None),
+    };
+    // Tera lists the names that exist; the list is noise once we suggest one.
+    let (said, available) = match message.split_once(" Available fields: ") {
+        Some((said, list)) => (said.to_string(), list.split(", ").map(str::to_string).collect()),
+        None => (message.clone(), top_level_names(ctx)),
+    };
+    let diag = Diagnostic::error(file, pos, format!("in a value in prose: {said}"));
+    match first_quoted(&said) {
+        Some(wrong) => diag.suggest(wrong, available.iter().map(String::as_str)),
+        None => diag,
+    }
+}
+
+/// The first name between backticks in a message.
+fn first_quoted(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(&message[start..end])
+}
+
+fn top_level_names(ctx: &Context) -> Vec<String> {
+    ["data", "page", "report"].iter().filter(|n| ctx.contains_key(n)).map(|n| n.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Language;
+
+    fn env(lang: Language) -> (Tera, Context) {
+        let mut tera = Tera::new();
+        register_filters(&mut tera, Arc::new(NumberFormat::new(lang)));
+        let (datasets, diags) = crate::datasets::build_all(&[crate::datasets::DatasetSource {
+            id: "relations".into(),
+            yaml: Some((
+                "data/relations.yaml".into(),
+                "title: R\nsample_size: 1252\nrows:\n  - { id: no_feedback, share: 72 }\n  - { id: half, share: 50.5 }\n".into(),
+            )),
+            csv: None,
+        }]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut ctx = Context::new();
+        ctx.insert_value("data", data_value(&datasets));
+        (tera, ctx)
+    }
+
+    fn eval(lang: Language, body: &str) -> Result<String, Diagnostic> {
+        let (tera, ctx) = env(lang);
+        evaluate(&tera, &ctx, Path::new("content/a.md"), body, 3)
+    }
+
+    #[test]
+    fn values_are_formatted_for_the_language() {
+        assert_eq!(eval(Language::Fr, "{{ 1252 | number }}").unwrap(), "1\u{202F}252");
+        assert_eq!(eval(Language::Fr, "{{ 72 | percent }}").unwrap(), "72\u{202F}%");
+        assert_eq!(eval(Language::En, "{{ 0.5 | number(decimals=1) }}").unwrap(), "0.5");
+        assert_eq!(eval(Language::Fr, "{{ 0.5 | number(decimals=1) }}").unwrap(), "0,5");
+        assert_eq!(
+            eval(Language::En, "{{ data.relations.no_feedback.share | percent }} of {{ data.relations.sample_size | number }}").unwrap(),
+            "72% of 1,252"
+        );
+        assert_eq!(eval(Language::Fr, "{{ 72 | margin_of_error(n=1252) | number(decimals=1) }}").unwrap(), "2,5");
+    }
+
+    #[test]
+    fn code_stays_literal() {
+        let body = "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n{{ 2 | number }}\n";
+        assert_eq!(eval(Language::En, body).unwrap(), "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n2\n");
+    }
+
+    #[test]
+    fn unknown_names_point_at_the_line_with_a_suggestion() {
+        let err = eval(Language::En, "Intro\n\nWe found {{ data.relations.no_feedbak.share }}.\n").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(6), "{err:?}");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `no_feedback`?"), "{err:?}");
+        let err = eval(Language::En, "```\na\nb\n```\n{{ data.relatons.x }}").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(8), "{err:?}");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `relations`?"), "{err:?}");
+    }
+
+    #[test]
+    fn syntax_errors_are_diagnostics() {
+        let err = eval(Language::En, "{{ 1 + }}").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(4));
+    }
+}
