@@ -7,3 +7,6 @@ pub mod yaml;
 pub mod pages;
 pub mod prose;
 pub mod markdown;
+pub mod blocks;
+pub mod charts;
+pub mod html;

@@ -1,0 +1,200 @@
+//! A thin drawing surface over plotters' SVG backend.
+//!
+//! Charts draw marks and text in pixel coordinates; this keeps plotters'
+//! types and error plumbing in one place, and measures text with the font
+//! shipped in the binary so labels are laid out by their real widths.
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
+
+/// The chart font, embedded so measurements match on every machine.
+static INTER_REGULAR: &[u8] = include_bytes!("../../themes/default/static/fonts/Inter-Regular.otf");
+static INTER_SEMIBOLD: &[u8] = include_bytes!("../../themes/default/static/fonts/Inter-SemiBold.otf");
+
+/// The font family name, also declared by the theme's `@font-face`.
+pub const FAMILY: &str = "Inter";
+
+/// plotters writes `font-size` as the requested size divided by 1.24.
+const PLOTTERS_FONT_RATIO: f64 = 1.24;
+
+fn register_fonts() -> bool {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    *DONE.get_or_init(|| {
+        plotters::style::register_font(FAMILY, FontStyle::Normal, INTER_REGULAR).is_ok()
+            && plotters::style::register_font(FAMILY, FontStyle::Bold, INTER_SEMIBOLD).is_ok()
+    })
+}
+
+/// Horizontal alignment of a text.
+#[derive(Clone, Copy)]
+pub enum Align {
+    Start,
+    Middle,
+    End,
+}
+
+/// Text settings: size in CSS pixels, colour, weight, alignment.
+#[derive(Clone, Copy)]
+pub struct Font {
+    pub size: f64,
+    pub color: RGBColor,
+    pub bold: bool,
+    pub align: Align,
+}
+
+impl Font {
+    pub const fn new(size: f64, color: RGBColor) -> Font {
+        Font { size, color, bold: false, align: Align::Start }
+    }
+
+    pub const fn bold(mut self) -> Font {
+        self.bold = true;
+        self
+    }
+
+    pub const fn with_color(mut self, color: RGBColor) -> Font {
+        self.color = color;
+        self
+    }
+
+    pub const fn sized(mut self, size: f64) -> Font {
+        self.size = size;
+        self
+    }
+
+    pub const fn align(mut self, align: Align) -> Font {
+        self.align = align;
+        self
+    }
+
+    fn desc(&self) -> FontDesc<'static> {
+        let style = if self.bold { FontStyle::Bold } else { FontStyle::Normal };
+        FontDesc::new(FontFamily::Name(FAMILY), self.size * PLOTTERS_FONT_RATIO, style)
+    }
+}
+
+/// Width of `text` in pixels, measured with the embedded font.
+pub fn text_width(text: &str, font: &Font) -> f64 {
+    if !register_fonts() {
+        return text.chars().count() as f64 * font.size * 0.55;
+    }
+    match font.desc().box_size(text) {
+        Ok((w, _)) => w as f64 / PLOTTERS_FONT_RATIO,
+        Err(_) => text.chars().count() as f64 * font.size * 0.55,
+    }
+}
+
+/// Splits `text` into lines no wider than `width`, breaking between words.
+pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        if !current.is_empty() && text_width(&candidate, font) > width {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        } else {
+            current = candidate;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+pub type DrawResult = Result<(), String>;
+
+/// A drawing surface of a fixed size.
+pub struct Canvas<'a> {
+    area: DrawingArea<SVGBackend<'a>, Shift>,
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing failed: {e:?}")
+}
+
+fn px(v: f64) -> i32 {
+    v.round() as i32
+}
+
+impl<'a> Canvas<'a> {
+    pub fn new(buf: &'a mut String, width: u32, height: u32) -> Canvas<'a> {
+        register_fonts();
+        Canvas { area: SVGBackend::with_string(buf, (width, height)).into_drawing_area() }
+    }
+
+    pub fn rect(&self, x0: f64, y0: f64, x1: f64, y1: f64, color: RGBColor) -> DrawResult {
+        let (x0, x1) = (x0.min(x1), x0.max(x1));
+        let (y0, y1) = (y0.min(y1), y0.max(y1));
+        self.area
+            .draw(&Rectangle::new([(px(x0), px(y0)), (px(x1), px(y1))], color.filled()))
+            .map_err(err)
+    }
+
+    pub fn line(&self, points: &[(f64, f64)], color: RGBColor, width: u32) -> DrawResult {
+        let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (px(x), px(y))).collect();
+        self.area.draw(&PathElement::new(pts, color.stroke_width(width))).map_err(err)
+    }
+
+    pub fn circle(&self, x: f64, y: f64, r: f64, color: RGBColor) -> DrawResult {
+        self.area
+            .draw(&Circle::new((px(x), px(y)), px(r).max(1), color.filled()))
+            .map_err(err)
+    }
+
+    pub fn polygon(&self, points: &[(f64, f64)], color: RGBColor) -> DrawResult {
+        let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (px(x), px(y))).collect();
+        self.area.draw(&Polygon::new(pts, color.filled())).map_err(err)
+    }
+
+    /// Draws `text` with its vertical middle at `y`.
+    pub fn text(&self, text: &str, x: f64, y: f64, font: &Font) -> DrawResult {
+        let h = match font.align {
+            Align::Start => HPos::Left,
+            Align::Middle => HPos::Center,
+            Align::End => HPos::Right,
+        };
+        let style = font.desc().color(&font.color).pos(Anchor::new(h, VPos::Center));
+        self.area.draw(&Text::new(text.to_string(), (px(x), px(y)), style)).map_err(err)
+    }
+
+    /// Draws wrapped lines centred vertically on `y`, `line_height` apart.
+    pub fn lines(&self, lines: &[String], x: f64, y: f64, line_height: f64, font: &Font) -> DrawResult {
+        let top = y - (lines.len() as f64 - 1.0) * line_height / 2.0;
+        for (i, l) in lines.iter().enumerate() {
+            self.text(l, x, top + i as f64 * line_height, font)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> DrawResult {
+        self.area.present().map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_are_measured_not_counted() {
+        let f = Font::new(13.0, BLACK);
+        let narrow = text_width("iiiiiiiiii", &f);
+        let wide = text_width("MMMMMMMMMM", &f);
+        assert!(wide > narrow * 2.0, "{narrow} vs {wide}");
+        assert!(text_width("Hello", &Font::new(26.0, BLACK)) > text_width("Hello", &f) * 1.8);
+    }
+
+    #[test]
+    fn wrap_respects_width_and_keeps_words() {
+        let f = Font::new(13.0, BLACK);
+        let text = "Se voient comme un simple panneau publicitaire par les marques";
+        let lines = wrap(text, &f, 150.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| text_width(l, &f) <= 150.0 || !l.contains(' ')));
+        assert_eq!(lines.join(" "), text);
+    }
+}

@@ -1,0 +1,61 @@
+//! Donut: shares of a whole, with a labelled legend beside the ring.
+
+use std::f64::consts::PI;
+
+use super::canvas::{Canvas, Font, wrap};
+use super::{Categorical, INK, ValueFormat, WIDTH, color, data_decimals};
+use crate::format::NumberFormat;
+
+const LABEL: Font = Font::new(13.0, INK);
+
+pub fn donut(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<u32, String> {
+    let values: Vec<f64> = data.series[0].values.iter().map(|v| v.unwrap_or(0.0).max(0.0)).collect();
+    let total: f64 = values.iter().sum();
+    if total <= 0.0 {
+        return Err("a donut needs at least one value above zero".into());
+    }
+    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(values.iter().copied()) };
+    let (cx, cy, r_out, r_in) = (150.0, 150.0, 130.0, 78.0);
+    let legend_x = 320.0;
+    let legend_w = WIDTH as f64 - legend_x - 16.0;
+    let entries: Vec<Vec<String>> = data
+        .categories
+        .iter()
+        .zip(&values)
+        .map(|(c, v)| wrap(&format!("{c} — {}", vf.label(*v)), &LABEL, legend_w - 24.0))
+        .collect();
+    let legend_h: f64 = entries.iter().map(|e| e.len() as f64 * 17.0 + 10.0).sum();
+    let height = (300.0f64).max(legend_h + 20.0).ceil() as u32;
+
+    let c = Canvas::new(buf, WIDTH, height);
+    let mut start = -PI / 2.0;
+    for (i, v) in values.iter().enumerate() {
+        let sweep = v / total * 2.0 * PI;
+        if sweep <= 0.0 {
+            continue;
+        }
+        let steps = ((sweep / (2.0 * PI)) * 120.0).ceil().max(2.0) as usize;
+        let mut pts = Vec::with_capacity(steps * 2 + 2);
+        for k in 0..=steps {
+            let a = start + sweep * k as f64 / steps as f64;
+            pts.push((cx + r_out * a.cos(), cy + r_out * a.sin()));
+        }
+        for k in (0..=steps).rev() {
+            let a = start + sweep * k as f64 / steps as f64;
+            pts.push((cx + r_in * a.cos(), cy + r_in * a.sin()));
+        }
+        c.polygon(&pts, color(i))?;
+        start += sweep;
+    }
+    let mut y = (height as f64 - legend_h) / 2.0 + 8.0;
+    for (i, lines) in entries.iter().enumerate() {
+        let h = lines.len() as f64 * 17.0;
+        c.rect(legend_x, y - 6.0, legend_x + 12.0, y + 6.0, color(i))?;
+        for (k, l) in lines.iter().enumerate() {
+            c.text(l, legend_x + 22.0, y + k as f64 * 17.0, &LABEL)?;
+        }
+        y += h + 10.0;
+    }
+    c.finish()?;
+    Ok(height)
+}

@@ -1,0 +1,251 @@
+//! Charts: a resolved chart block and its dataset in, an accessible SVG out.
+//!
+//! Drawing goes through plotters' SVG backend into a string (never a
+//! file). The marks are ours: layouts for survey data (long statements on
+//! horizontal bars, values printed on the marks) are not what a generic
+//! plotting API does. The `<svg>` element itself is rewritten to scale with
+//! the page and to carry `role="img"`, a `<title>` and a `<desc>`.
+
+mod bars;
+mod canvas;
+mod donut;
+mod lines;
+mod scale;
+
+use plotters::style::RGBColor;
+
+use crate::blocks::{Chart, ChartKind};
+use crate::config::Language;
+use crate::datasets::{Dataset, FieldType};
+use crate::format::NumberFormat;
+
+pub use canvas::{text_width, wrap};
+
+/// The width every chart is drawn at; the SVG scales from there.
+pub const WIDTH: u32 = 720;
+
+/// A colour-blind-safe palette (Okabe and Ito), darkest first, with
+/// contrast of at least 3:1 on white for every mark colour used.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0x1f, 0x4e, 0x79),
+    RGBColor(0xd5, 0x5e, 0x00),
+    RGBColor(0x00, 0x9e, 0x73),
+    RGBColor(0xcc, 0x79, 0xa7),
+    RGBColor(0x56, 0xb4, 0xe9),
+    RGBColor(0xe6, 0x9f, 0x00),
+    RGBColor(0x59, 0x59, 0x59),
+];
+pub const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
+pub const MUTED: RGBColor = RGBColor(0x5c, 0x5c, 0x5c);
+pub const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
+
+/// One line of values, for a series (or the only one).
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub name: Option<String>,
+    pub values: Vec<Option<f64>>,
+}
+
+/// Categories against series, the shape most charts draw.
+#[derive(Clone, Debug)]
+pub struct Categorical {
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+    pub percent: bool,
+    pub value_label: String,
+    pub category_label: String,
+}
+
+impl Categorical {
+    pub fn from_dataset(chart: &Chart, ds: &Dataset) -> Categorical {
+        let mut categories: Vec<String> = Vec::new();
+        let mut names: Vec<Option<String>> = Vec::new();
+        let mut cells: Vec<(usize, usize, f64)> = Vec::new();
+        for row in &ds.rows {
+            let cat = row[chart.x].raw_text();
+            let ser = chart.series.map(|s| row[s].raw_text());
+            let ci = index_of(&mut categories, cat);
+            let si = index_of(&mut names, ser);
+            if let Some(v) = row[chart.y].as_f64() {
+                cells.push((si, ci, v));
+            }
+        }
+        let mut series: Vec<Series> =
+            names.into_iter().map(|name| Series { name, values: vec![None; categories.len()] }).collect();
+        for (si, ci, v) in cells {
+            let slot = &mut series[si].values[ci];
+            *slot = Some(slot.unwrap_or(0.0) + v);
+        }
+        Categorical {
+            categories,
+            series,
+            percent: ds.fields[chart.y].ty == FieldType::Percent,
+            value_label: ds.fields[chart.y].title().to_string(),
+            category_label: ds.fields[chart.x].title().to_string(),
+        }
+    }
+
+    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.series.iter().flat_map(|s| s.values.iter().flatten().copied())
+    }
+}
+
+fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
+    match list.iter().position(|x| *x == item) {
+        Some(i) => i,
+        None => {
+            list.push(item);
+            list.len() - 1
+        }
+    }
+}
+
+/// Formats values the way the chart's field reads.
+pub struct ValueFormat<'a> {
+    pub fmt: &'a NumberFormat,
+    pub percent: bool,
+    pub decimals: usize,
+}
+
+impl ValueFormat<'_> {
+    pub fn label(&self, v: f64) -> String {
+        self.with(v, self.decimals)
+    }
+
+    pub fn with(&self, v: f64, decimals: usize) -> String {
+        if self.percent { self.fmt.percent(v, Some(decimals)) } else { self.fmt.number(v, Some(decimals)) }
+    }
+}
+
+/// How many decimals the data needs: 0 when every value is whole, else 1.
+pub fn data_decimals(values: impl Iterator<Item = f64>) -> usize {
+    let mut d = 0;
+    for v in values {
+        if (v * 10.0).fract().abs() > 1e-9 {
+            return 2;
+        }
+        if v.fract().abs() > 1e-9 {
+            d = 1;
+        }
+    }
+    d
+}
+
+/// What a chart needs besides its data.
+pub struct ChartContext<'a> {
+    pub fmt: &'a NumberFormat,
+    /// A page-unique id, for the `aria-labelledby` of the SVG.
+    pub id: &'a str,
+    pub title: &'a str,
+}
+
+/// Draws `chart` from `ds`; the SVG text, or why it cannot be drawn.
+pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<String, String> {
+    let mut buf = String::new();
+    let (height, desc) = match chart.kind {
+        ChartKind::Scatter => {
+            let points = lines::Points::from_dataset(chart, ds);
+            let desc = describe_scatter(&points, cx.fmt);
+            (lines::scatter(&mut buf, &points, cx.fmt)?, desc)
+        }
+        kind => {
+            let data = Categorical::from_dataset(chart, ds);
+            if data.categories.is_empty() {
+                return Err(format!("dataset `{}` has no rows to draw", ds.id));
+            }
+            let desc = describe(kind, &data, cx.fmt);
+            let h = match kind {
+                ChartKind::Bar => bars::horizontal(&mut buf, &data, cx.fmt, false)?,
+                ChartKind::Stacked => bars::horizontal(&mut buf, &data, cx.fmt, true)?,
+                ChartKind::Column => bars::columns(&mut buf, &data, cx.fmt)?,
+                ChartKind::Line => lines::line(&mut buf, &data, cx.fmt)?,
+                _ => donut::donut(&mut buf, &data, cx.fmt)?,
+            };
+            (h, desc)
+        }
+    };
+    Ok(accessible_svg(&buf, height, cx, &desc))
+}
+
+/// Replaces plotters' `<svg>` tag with one that scales with its container
+/// and names itself for screen readers.
+fn accessible_svg(svg: &str, height: u32, cx: &ChartContext, desc: &str) -> String {
+    let body = svg.split_once('\n').map_or("", |(_, rest)| rest);
+    let id = cx.id;
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" \
+         preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
+         class=\"chart-svg\" font-family=\"Inter, system-ui, sans-serif\">\n\
+         <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{body}",
+        crate::html::escape(cx.title),
+        crate::html::escape(desc),
+    )
+}
+
+/// One sentence saying what the chart shows, from its data.
+fn describe(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
+    let fr = fmt.language() == Language::Fr;
+    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(data.values()) };
+    let kind_name = match (kind, fr) {
+        (ChartKind::Bar, true) => "Diagramme en barres",
+        (ChartKind::Column, true) => "Histogramme en colonnes",
+        (ChartKind::Line, true) => "Courbe",
+        (ChartKind::Donut, true) => "Diagramme en anneau",
+        (ChartKind::Stacked, true) => "Barres empilées",
+        (ChartKind::Bar, false) => "Bar chart",
+        (ChartKind::Column, false) => "Column chart",
+        (ChartKind::Line, false) => "Line chart",
+        (ChartKind::Donut, false) => "Donut chart",
+        (ChartKind::Stacked, false) => "Stacked bar chart",
+        (ChartKind::Scatter, _) => "",
+    };
+    let mut cells: Vec<(&str, f64)> = Vec::new();
+    for s in &data.series {
+        for (c, v) in data.categories.iter().zip(&s.values) {
+            if let Some(v) = v {
+                cells.push((c.as_str(), *v));
+            }
+        }
+    }
+    let max = cells.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
+    let min = cells.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1));
+    let n = data.categories.len();
+    let mut s = if fr {
+        format!("{kind_name} : {} selon {} ({n} catégories).", data.value_label, data.category_label)
+    } else {
+        format!("{kind_name}: {} by {} ({n} categories).", data.value_label, data.category_label)
+    };
+    if let (Some(max), Some(min)) = (max, min) {
+        if fr {
+            s.push_str(&format!(" Valeur la plus haute : {} ({}) ; la plus basse : {} ({}).", max.0, vf.label(max.1), min.0, vf.label(min.1)));
+        } else {
+            s.push_str(&format!(" Highest: {} ({}); lowest: {} ({}).", max.0, vf.label(max.1), min.0, vf.label(min.1)));
+        }
+    }
+    s
+}
+
+fn describe_scatter(p: &lines::Points, fmt: &NumberFormat) -> String {
+    if fmt.language() == Language::Fr {
+        format!("Nuage de points : {} selon {} ({} points).", p.y_label, p.x_label, p.points.len())
+    } else {
+        format!("Scatter plot: {} against {} ({} points).", p.y_label, p.x_label, p.points.len())
+    }
+}
+
+/// Text colour readable on a mark of colour `c`: white on dark marks, ink
+/// on light ones (WCAG relative luminance).
+pub fn on_color(c: RGBColor) -> RGBColor {
+    let lin = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    let l = 0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2);
+    // White wins when its contrast (1.05 / (l + 0.05)) beats ink's.
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0605 { plotters::style::WHITE } else { INK }
+}
+
+/// The colour of series `i`.
+pub fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
