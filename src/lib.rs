@@ -1,12 +1,169 @@
-//! barometer: YAML datasets and Markdown commentary in, a static report site out.
+//! barometer turns YAML datasets and Markdown commentary into a static
+//! report site with charts.
+//!
+//! The pipeline reads top to bottom in [`run`]: load the files, validate
+//! the settings and datasets, render pages and charts in memory, then
+//! write the site in one step. Every stage reports all the problems it
+//! finds as [`Diagnostic`]s; the first stage with errors stops the run, and
+//! nothing is written unless everything succeeded.
+
+pub mod blocks;
+pub mod charts;
 pub mod config;
 pub mod datasets;
 pub mod diagnostics;
+pub mod figures;
 pub mod format;
-pub mod yaml;
+pub mod html;
+pub mod i18n;
+pub mod load;
+pub mod markdown;
 pub mod pages;
 pub mod prose;
-pub mod markdown;
-pub mod blocks;
-pub mod charts;
-pub mod html;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod yaml;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub use diagnostics::{Diagnostic, Severity};
+
+use config::Config;
+use pages::Page;
+
+/// What to do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Where to write; `None` checks only.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub pages: usize,
+    pub charts: usize,
+    pub datasets: usize,
+    pub millis: u128,
+}
+
+/// The result of a run: warnings and errors, the source texts to show them
+/// with, and a summary when the run succeeded.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: BTreeMap<PathBuf, String>,
+    pub summary: Option<Summary>,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Builds (or, without an output, checks) the project.
+pub fn run(opts: &Options) -> Outcome {
+    let start = Instant::now();
+    let mut out = Outcome::default();
+    let mut diags = diagnostics::Diagnostics::default();
+
+    // Load.
+    let mut project = match load::load(&opts.root) {
+        Ok(p) => p,
+        Err(errs) => {
+            out.diagnostics = errs;
+            return out;
+        }
+    };
+    let config = match Config::parse(&project.config) {
+        Ok(c) => Some(c),
+        Err(errs) => {
+            diags.extend(errs);
+            None
+        }
+    };
+    if let Some(c) = &config {
+        diags.extend(load::load_overrides(&mut project, &c.theme));
+    }
+    out.sources = project.sources();
+
+    // Validate: datasets and pages, all errors of both.
+    let (datasets, ds_diags) = datasets::build_all(&project.datasets);
+    diags.extend(ds_diags);
+    let (pages, left_out) = parse_pages(&project.pages, opts.drafts, &mut diags);
+    let Some(config) = config.filter(|_| !diags.has_errors()) else {
+        out.diagnostics = diags.sorted();
+        return out;
+    };
+
+    // Render.
+    let input = render::Input {
+        config: &config,
+        pages: &pages,
+        left_out: &left_out,
+        datasets: &datasets,
+        templates: &project.templates,
+        static_files: &project.static_files,
+    };
+    let site = match render::render(&input) {
+        Ok((site, warnings)) => {
+            diags.extend(warnings);
+            site
+        }
+        Err(errs) => {
+            diags.extend(errs);
+            out.diagnostics = diags.sorted();
+            return out;
+        }
+    };
+
+    // Write.
+    if let Some(output) = &opts.output {
+        if let Err(e) = site::write_site(output, &site.files) {
+            diags.push(Diagnostic::error(output, None, format!("cannot write the site: {e}")));
+            out.diagnostics = diags.sorted();
+            return out;
+        }
+    }
+    out.diagnostics = diags.sorted();
+    out.summary = Some(Summary { pages: site.pages, charts: site.charts, datasets: datasets.len(), millis: start.elapsed().as_millis() });
+    out
+}
+
+/// Parses every page; drafts are left out unless asked for.
+fn parse_pages(sources: &[(PathBuf, String)], drafts: bool, diags: &mut diagnostics::Diagnostics) -> (Vec<Page>, HashSet<PathBuf>) {
+    let mut pages = Vec::new();
+    let mut left_out = HashSet::new();
+    for (path, text) in sources {
+        match pages::parse_page(path, text) {
+            Ok(p) if p.front.draft && !drafts => {
+                left_out.insert(p.file);
+            }
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    pages::reading_order(&mut pages);
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for p in &pages {
+        if let Some(first) = seen.insert(&p.url, &p.file) {
+            diags.push(
+                Diagnostic::error(&p.file, None, format!("this page has the same URL `{}` as `{}`", p.url, first.display()))
+                    .with_hint("change the `slug` of one of them"),
+            );
+        }
+    }
+    if pages.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error("content", None, "the report has no pages")
+                .with_hint("add content/_index.md with a `title` in its front matter"),
+        );
+    }
+    (pages, left_out)
+}

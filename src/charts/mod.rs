@@ -170,7 +170,7 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<String, 
 /// Replaces plotters' `<svg>` tag with one that scales with its container
 /// and names itself for screen readers.
 fn accessible_svg(svg: &str, height: u32, cx: &ChartContext, desc: &str) -> String {
-    let body = svg.split_once('\n').map_or("", |(_, rest)| rest);
+    let body = tidy_font_sizes(svg.split_once('\n').map_or("", |(_, rest)| rest));
     let id = cx.id;
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" \
@@ -180,6 +180,25 @@ fn accessible_svg(svg: &str, height: u32, cx: &ChartContext, desc: &str) -> Stri
         crate::html::escape(cx.title),
         crate::html::escape(desc),
     )
+}
+
+/// plotters writes sizes such as `13.000000000000002`; round them to 0.1 px.
+fn tidy_font_sizes(svg: &str) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(KEY) {
+        let after = &rest[i + KEY.len()..];
+        let end = after.find('"').unwrap_or(0);
+        out.push_str(&rest[..i + KEY.len()]);
+        match after[..end].parse::<f64>() {
+            Ok(v) => out.push_str(&crate::datasets::number_text((v * 10.0).round() / 10.0)),
+            Err(_) => out.push_str(&after[..end]),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One sentence saying what the chart shows, from its data.

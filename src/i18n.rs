@@ -1,0 +1,46 @@
+//! The theme's interface strings in the report's language.
+
+use indexmap::IndexMap;
+
+use crate::config::Language;
+
+const STRINGS: &[(&str, &str, &str)] = &[
+    ("contents", "Sommaire", "Contents"),
+    ("on_this_page", "Sur cette page", "On this page"),
+    ("previous", "Précédent", "Previous"),
+    ("next", "Suivant", "Next"),
+    ("source", "Source", "Source"),
+    ("sample", "Échantillon", "Sample"),
+    ("respondents", "répondants", "respondents"),
+    ("note", "Note", "Note"),
+    ("data_table", "Voir les données", "Show the data"),
+    ("download_csv", "Télécharger les données (CSV)", "Download the data (CSV)"),
+    ("figure", "Figure", "Figure"),
+    ("table", "Tableau", "Table"),
+    ("skip", "Aller au contenu", "Skip to content"),
+    ("not_found", "Page introuvable", "Page not found"),
+    ("not_found_text", "Cette page n’existe pas ou a été déplacée.", "This page does not exist or has moved."),
+    ("back_home", "Retour à l’accueil", "Back to the home page"),
+    ("made_with", "Réalisé avec barometer", "Made with barometer"),
+    ("yes", "oui", "yes"),
+    ("no", "non", "no"),
+    ("published", "Publié", "Published"),
+    ("chapter_nav", "Chapitres", "Chapters"),
+];
+
+/// The strings as a map for templates (`t.previous`).
+pub fn strings(lang: Language) -> IndexMap<&'static str, &'static str> {
+    STRINGS
+        .iter()
+        .map(|(k, fr, en)| (*k, if lang == Language::Fr { *fr } else { *en }))
+        .collect()
+}
+
+/// One string, for Rust code that writes HTML.
+pub fn t(lang: Language, key: &str) -> &'static str {
+    STRINGS
+        .iter()
+        .find(|(k, ..)| *k == key)
+        .map(|(_, fr, en)| if lang == Language::Fr { *fr } else { *en })
+        .unwrap_or("")
+}

@@ -1,0 +1,180 @@
+//! The load stage: reads every file a build needs into memory, once.
+//! Nothing after this stage touches the disk until the site is written.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::CONFIG_FILE;
+use crate::datasets::{DatasetSource, id_for};
+use crate::diagnostics::Diagnostic;
+use crate::theme;
+
+/// A project's files, as read.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: String,
+    /// (`content/a.md`, text), sorted by path.
+    pub pages: Vec<(PathBuf, String)>,
+    pub datasets: Vec<DatasetSource>,
+    /// Template name to (file it came from, text); later layers override.
+    pub templates: BTreeMap<String, (PathBuf, String)>,
+    /// Output path to bytes, for theme and project static files.
+    pub static_files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl Project {
+    /// Every text file read, for showing source lines in diagnostics.
+    pub fn sources(&self) -> BTreeMap<PathBuf, String> {
+        let mut s = BTreeMap::new();
+        s.insert(PathBuf::from(CONFIG_FILE), self.config.clone());
+        for (p, t) in &self.pages {
+            s.insert(p.clone(), t.clone());
+        }
+        for d in &self.datasets {
+            for (p, t) in d.yaml.iter().chain(&d.csv) {
+                s.insert(p.clone(), t.clone());
+            }
+        }
+        for (p, t) in self.templates.values() {
+            s.insert(p.clone(), t.clone());
+        }
+        s
+    }
+}
+
+/// Reads the project at `root`. `theme` is read from `report.yaml` by the
+/// caller first, since it decides which folders to read.
+pub fn load(root: &Path) -> Result<Project, Vec<Diagnostic>> {
+    let config = fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
+        vec![Diagnostic::error(CONFIG_FILE, None, format!("cannot read {CONFIG_FILE} in `{}`: {}", root.display(), io_reason(&e)))
+            .with_hint("run barometer in the report's folder, or pass `--root DIR`")]
+    })?;
+    let mut errors = Vec::new();
+    let mut project = Project { root: root.to_path_buf(), config, ..Project::default() };
+    for path in files_under(root, "content", &mut errors) {
+        if path.extension().is_some_and(|e| e == "md") {
+            if let Some(text) = read_text(root, &path, &mut errors) {
+                project.pages.push((path, text));
+            }
+        }
+    }
+    project.datasets = load_datasets(root, &mut errors);
+    for (name, text) in theme::TEMPLATES {
+        project.templates.insert(name.to_string(), (PathBuf::from(format!("themes/default/templates/{name}")), text.to_string()));
+    }
+    for (path, bytes) in theme::STATIC {
+        project.static_files.insert(PathBuf::from(path), bytes.to_vec());
+    }
+    if errors.is_empty() { Ok(project) } else { Err(errors) }
+}
+
+/// Adds a theme folder of the project (`themes/<name>`), then the project's
+/// own `templates/` and `static/`, each overriding what came before.
+pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let root = project.root.clone();
+    let theme_dir = PathBuf::from("themes").join(theme);
+    if !root.join(&theme_dir).is_dir() && theme != "default" {
+        let available: Vec<String> = fs::read_dir(root.join("themes"))
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        errors.push(
+            Diagnostic::error(CONFIG_FILE, None, format!("no theme `{theme}` in `themes/`"))
+                .suggest(theme, available.iter().map(String::as_str).chain(["default"])),
+        );
+        return errors;
+    }
+    for layer in [theme_dir.join("templates"), PathBuf::from("templates")] {
+        for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
+            let name = path.strip_prefix(&layer).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if let Some(text) = read_text(&root, &path, &mut errors) {
+                project.templates.insert(name, (path, text));
+            }
+        }
+    }
+    for layer in [theme_dir.join("static"), PathBuf::from("static")] {
+        for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
+            match fs::read(root.join(&path)) {
+                Ok(bytes) => {
+                    project.static_files.insert(path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(), bytes);
+                }
+                Err(e) => errors.push(Diagnostic::error(&path, None, format!("cannot read: {}", io_reason(&e)))),
+            }
+        }
+    }
+    errors
+}
+
+fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource> {
+    let data_dir = Path::new("data");
+    let mut by_id: BTreeMap<String, DatasetSource> = BTreeMap::new();
+    for path in files_under(root, "data", errors) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if !matches!(ext.as_str(), "yaml" | "yml" | "csv") {
+            continue;
+        }
+        let Some(text) = read_text(root, &path, errors) else { continue };
+        let id = id_for(data_dir, &path);
+        let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
+        if ext == "csv" {
+            entry.csv = Some((path, text));
+        } else if let Some((first, _)) = &entry.yaml {
+            errors.push(Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))
+                .with_hint(format!("keep one of `{}` and `{}`", first.display(), path.display())));
+        } else {
+            entry.yaml = Some((path, text));
+        }
+    }
+    by_id.into_values().collect()
+}
+
+/// Files under `root/dir`, as paths relative to `root`, sorted.
+fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for entry in WalkDir::new(&base).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let name = e.file_name().to_string_lossy();
+                if name.starts_with('.') || name.ends_with('~') {
+                    continue;
+                }
+                out.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(Diagnostic::error(dir, None, format!("cannot list files: {e}"))),
+        }
+    }
+    out
+}
+
+fn read_text(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    match fs::read(root.join(path)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                errors.push(Diagnostic::error(path, None, "the file is not valid UTF-8").with_hint("save it as UTF-8"));
+                None
+            }
+        },
+        Err(e) => {
+            errors.push(Diagnostic::error(path, None, format!("cannot read: {}", io_reason(&e))));
+            None
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not found".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

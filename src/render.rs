@@ -1,0 +1,325 @@
+//! The render stage: pages through prose, Markdown, blocks and templates,
+//! in parallel, into the files of the site, in memory.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::blocks;
+use crate::config::Config;
+use crate::datasets::{Dataset, write_csv};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::figures::{self, Place};
+use crate::format::NumberFormat;
+use crate::i18n;
+use crate::markdown::{self, Heading, PageLink};
+use crate::pages::{Page, relative_url, root_prefix};
+use crate::prose;
+
+/// The site in memory: output path to bytes.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub files: BTreeMap<PathBuf, Vec<u8>>,
+    pub pages: usize,
+    pub charts: usize,
+}
+
+/// Everything rendering needs, already loaded and validated.
+pub struct Input<'a> {
+    pub config: &'a Config,
+    pub pages: &'a [Page],
+    pub left_out: &'a HashSet<PathBuf>,
+    pub datasets: &'a BTreeMap<String, Dataset>,
+    pub templates: &'a BTreeMap<String, (PathBuf, String)>,
+    pub static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
+}
+
+/// A page body rendered to HTML, before the theme wraps it.
+struct Body {
+    html: String,
+    headings: Vec<Heading>,
+    links: Vec<PageLink>,
+    charts: usize,
+}
+
+#[derive(Serialize)]
+struct ReportView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    author: Option<&'a str>,
+    language: &'a str,
+    base_url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+    url: &'a str,
+    content: String,
+    toc: Vec<TocEntry<'a>>,
+    is_home: bool,
+}
+
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    level: u8,
+    id: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct NavEntry<'a> {
+    title: &'a str,
+    url: String,
+    current: bool,
+    depth: usize,
+}
+
+#[derive(Serialize)]
+struct Neighbour<'a> {
+    title: &'a str,
+    url: String,
+}
+
+/// Renders the whole site, or every error found on the way.
+pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let fmt = Arc::new(NumberFormat::new(input.config.language));
+    let tera = build_tera(input.templates, fmt.clone())?;
+    let mut base = Context::new();
+    base.insert_value("data", prose::data_value(input.datasets));
+    base.insert("report", &report_view(input.config));
+    base.insert("t", &i18n::strings(input.config.language));
+
+    let urls: HashMap<PathBuf, String> = input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
+    let site_links = markdown::Site { urls: &urls, left_out: input.left_out };
+    let bodies: Vec<Result<(Body, Vec<Diagnostic>), Vec<Diagnostic>>> =
+        input.pages.par_iter().map(|p| render_body(p, &tera, &base, &site_links, input.datasets, &fmt)).collect();
+
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut ok_bodies = Vec::new();
+    for r in bodies {
+        match r {
+            Ok((body, warns)) => {
+                warnings.extend(warns);
+                ok_bodies.push(body);
+            }
+            Err(errs) => errors.extend(errs),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    errors.extend(check_anchors(input.pages, &ok_bodies));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
+        .pages
+        .par_iter()
+        .zip(ok_bodies.par_iter())
+        .enumerate()
+        .map(|(i, (page, body))| render_page(i, page, body, input, &tera, &base))
+        .collect();
+    let mut site = Site { pages: input.pages.len(), charts: ok_bodies.iter().map(|b| b.charts).sum(), ..Site::default() };
+    for o in outputs {
+        match o {
+            Ok((path, bytes)) => {
+                site.files.insert(path, bytes);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    match render_404(&tera, &base) {
+        Ok(bytes) => {
+            site.files.insert(PathBuf::from("404.html"), bytes);
+        }
+        Err(e) => errors.push(e),
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for ds in input.datasets.values() {
+        site.files.insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
+    }
+    for (path, bytes) in input.static_files {
+        site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
+    }
+    Ok((site, warnings))
+}
+
+fn report_view(c: &Config) -> ReportView<'_> {
+    ReportView {
+        title: &c.title,
+        description: c.description.as_deref(),
+        author: c.author.as_deref(),
+        language: &c.language_tag,
+        base_url: c.base_url.as_deref(),
+    }
+}
+
+fn build_tera(templates: &BTreeMap<String, (PathBuf, String)>, fmt: Arc<NumberFormat>) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html"]);
+    prose::register_filters(&mut tera, fmt);
+    let list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())).collect();
+    tera.add_raw_templates(list).map_err(|e| {
+        let (file, pos, message) = template_error(&e, templates);
+        vec![Diagnostic::error(file, pos, format!("template error: {message}"))]
+    })?;
+    Ok(tera)
+}
+
+/// Where a Tera error points, in the template files we know.
+fn template_error(e: &tera::Error, templates: &BTreeMap<String, (PathBuf, String)>) -> (PathBuf, Option<Pos>, String) {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = templates.get(r.filename()).map(|(p, _)| p.clone()).unwrap_or_else(|| PathBuf::from(r.filename()));
+            let s = r.span();
+            (file, Some(Pos::new(s.start_line, s.start_col + 1)), r.message().to_string())
+        }
+        _ => (PathBuf::from("templates"), None, e.to_string()),
+    }
+}
+
+fn render_body(
+    page: &Page,
+    tera: &Tera,
+    base: &Context,
+    site: &markdown::Site,
+    datasets: &BTreeMap<String, Dataset>,
+    fmt: &NumberFormat,
+) -> Result<(Body, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut ctx = base.clone();
+    ctx.insert("page", &serde_title(page));
+    let text = prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset).map_err(|e| vec![e])?;
+    let rendered = markdown::render(&page.file, &page.url, &text, page.body_line_offset, site);
+    let (mut errors, warnings): (Vec<_>, Vec<_>) = rendered.errors.into_iter().partition(Diagnostic::is_error);
+    let root = root_prefix(&page.url);
+    let mut html = rendered.html;
+    let mut charts = 0;
+    for (i, raw) in rendered.blocks.iter().enumerate() {
+        let block = match blocks::resolve(raw, &page.file, datasets) {
+            Ok(b) => b,
+            Err(errs) => {
+                errors.extend(errs);
+                continue;
+            }
+        };
+        let ds = &datasets[block.dataset()];
+        let place = Place { number: i + 1, root: &root };
+        match figures::render(&block, ds, fmt, &place) {
+            Ok(fig) => {
+                charts += usize::from(matches!(block, blocks::Block::Chart(_)));
+                html = html.replacen(&markdown::placeholder(i), &fig, 1);
+            }
+            Err(why) => errors.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
+        }
+    }
+    if errors.is_empty() {
+        Ok((Body { html, headings: rendered.headings, links: rendered.links, charts }, warnings))
+    } else {
+        Err(errors)
+    }
+}
+
+/// What prose sees as `page`: its title and settings, not its content.
+fn serde_title(page: &Page) -> BTreeMap<&'static str, Option<String>> {
+    BTreeMap::from([
+        ("title", Some(page.front.title.clone())),
+        ("description", page.front.description.clone()),
+        ("date", page.date.clone()),
+        ("url", Some(page.url.clone())),
+    ])
+}
+
+/// Every `#anchor` in a link must be a heading id of its target page.
+fn check_anchors(pages: &[Page], bodies: &[Body]) -> Vec<Diagnostic> {
+    let ids: HashMap<&str, HashSet<&str>> = pages
+        .iter()
+        .zip(bodies)
+        .map(|(p, b)| (p.url.as_str(), b.headings.iter().map(|h| h.id.as_str()).collect()))
+        .collect();
+    let mut errors = Vec::new();
+    for (page, body) in pages.iter().zip(bodies) {
+        for link in &body.links {
+            let Some(anchor) = &link.anchor else { continue };
+            let Some(known) = ids.get(link.target_url.as_str()) else { continue };
+            let figure_anchor = anchor.starts_with("figure-") || anchor.starts_with("table-");
+            if !known.contains(anchor.as_str()) && !figure_anchor && !anchor.is_empty() {
+                errors.push(
+                    Diagnostic::error(&page.file, Some(link.pos), format!("no heading `#{anchor}` on the page `{}`", link.target_url))
+                        .suggest(anchor, known.iter().copied()),
+                );
+            }
+        }
+    }
+    errors
+}
+
+fn render_page(i: usize, page: &Page, body: &Body, input: &Input, tera: &Tera, base: &Context) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
+    let pages = input.pages;
+    let nav: Vec<NavEntry> = pages
+        .iter()
+        .map(|p| NavEntry {
+            title: &p.front.title,
+            url: relative_url(&page.url, &p.url),
+            current: p.url == page.url,
+            depth: p.depth().saturating_sub(usize::from(p.is_section_index())),
+        })
+        .collect();
+    let neighbour = |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
+    let mut ctx = base.clone();
+    ctx.insert("nav", &nav);
+    ctx.insert("prev", &i.checked_sub(1).map(neighbour));
+    ctx.insert("next", &(i + 1 < pages.len()).then(|| neighbour(i + 1)));
+    ctx.insert("root", &root_prefix(&page.url));
+    ctx.insert("page", &PageView {
+        title: &page.front.title,
+        description: page.front.description.as_deref(),
+        date: page.date.as_deref(),
+        url: &page.url,
+        content: body.html.clone(),
+        toc: if page.front.toc {
+            body.headings.iter().filter(|h| h.level <= 3).map(|h| TocEntry { level: h.level, id: &h.id, title: &h.text }).collect()
+        } else {
+            Vec::new()
+        },
+        is_home: page.url == "/",
+    });
+    let name = match &page.front.template {
+        Some(t) => {
+            if !input.templates.contains_key(&t.value) {
+                let pos = crate::yaml::pos_of(t, 1);
+                return Err(Diagnostic::error(&page.file, Some(pos), format!("no template `{}`", t.value))
+                    .suggest(&t.value, input.templates.keys().map(String::as_str)));
+            }
+            t.value.clone()
+        }
+        None if page.url == "/" => "index.html".to_string(),
+        None => "page.html".to_string(),
+    };
+    let html = tera.render(&name, &ctx).map_err(|e| {
+        let (file, pos, message) = template_error(&e, input.templates);
+        Diagnostic::error(file, pos, format!("rendering `{}`: {message}", page.file.display()))
+    })?;
+    Ok((page.output_path(), html.into_bytes()))
+}
+
+fn render_404(tera: &Tera, base: &Context) -> Result<Vec<u8>, Diagnostic> {
+    let mut ctx = base.clone();
+    ctx.insert("root", "./");
+    ctx.insert("nav", &Vec::<NavEntry>::new());
+    ctx.insert("prev", &None::<Neighbour>);
+    ctx.insert("next", &None::<Neighbour>);
+    tera.render("404.html", &ctx)
+        .map(String::into_bytes)
+        .map_err(|e| Diagnostic::error("templates/404.html", None, format!("rendering the 404 page: {e}")))
+}
