@@ -98,28 +98,24 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 
     let urls: HashMap<PathBuf, String> = input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
     let site_links = markdown::Site { urls: &urls, left_out: input.left_out };
-    let bodies: Vec<Result<(Body, Vec<Diagnostic>), Vec<Diagnostic>>> =
+    let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> =
         input.pages.par_iter().map(|p| render_body(p, &tera, &base, &site_links, input.datasets, &fmt)).collect();
 
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    // Every page's problems are reported, and anchors are checked on the
+    // pages that rendered, before giving up on any of them.
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut ok_bodies = Vec::new();
-    for r in bodies {
-        match r {
-            Ok((body, warns)) => {
-                warnings.extend(warns);
-                ok_bodies.push(body);
-            }
-            Err(errs) => errors.extend(errs),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
+    for (body, diags) in bodies {
+        let (errs, warns): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+        errors.extend(errs);
+        warnings.extend(warns);
+        ok_bodies.push(body);
     }
     errors.extend(check_anchors(input.pages, &ok_bodies));
     if !errors.is_empty() {
         return Err(errors);
     }
+    let ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
 
     let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
         .pages
@@ -189,6 +185,8 @@ fn template_error(e: &tera::Error, templates: &BTreeMap<String, (PathBuf, String
     }
 }
 
+/// A page's body, when its prose could be evaluated, and every problem
+/// found in it.
 fn render_body(
     page: &Page,
     tera: &Tera,
@@ -196,12 +194,15 @@ fn render_body(
     site: &markdown::Site,
     datasets: &BTreeMap<String, Dataset>,
     fmt: &NumberFormat,
-) -> Result<(Body, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> (Option<Body>, Vec<Diagnostic>) {
     let mut ctx = base.clone();
-    ctx.insert("page", &serde_title(page));
-    let text = prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset).map_err(|e| vec![e])?;
+    ctx.insert("page", &prose_page(page));
+    let text = match prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset) {
+        Ok(t) => t,
+        Err(e) => return (None, vec![e]),
+    };
     let rendered = markdown::render(&page.file, &page.url, &text, page.body_line_offset, site);
-    let (mut errors, warnings): (Vec<_>, Vec<_>) = rendered.errors.into_iter().partition(Diagnostic::is_error);
+    let mut diags = rendered.errors;
     let root = root_prefix(&page.url);
     let mut html = rendered.html;
     let mut charts = 0;
@@ -209,7 +210,7 @@ fn render_body(
         let block = match blocks::resolve(raw, &page.file, datasets) {
             Ok(b) => b,
             Err(errs) => {
-                errors.extend(errs);
+                diags.extend(errs);
                 continue;
             }
         };
@@ -220,18 +221,15 @@ fn render_body(
                 charts += usize::from(matches!(block, blocks::Block::Chart(_)));
                 html = html.replacen(&markdown::placeholder(i), &fig, 1);
             }
-            Err(why) => errors.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
+            Err(why) => diags.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
         }
     }
-    if errors.is_empty() {
-        Ok((Body { html, headings: rendered.headings, links: rendered.links, charts }, warnings))
-    } else {
-        Err(errors)
-    }
+    let body = Body { html, headings: rendered.headings, links: rendered.links, charts };
+    (Some(body), diags)
 }
 
 /// What prose sees as `page`: its title and settings, not its content.
-fn serde_title(page: &Page) -> BTreeMap<&'static str, Option<String>> {
+fn prose_page(page: &Page) -> BTreeMap<&'static str, Option<String>> {
     BTreeMap::from([
         ("title", Some(page.front.title.clone())),
         ("description", page.front.description.clone()),
@@ -241,15 +239,15 @@ fn serde_title(page: &Page) -> BTreeMap<&'static str, Option<String>> {
 }
 
 /// Every `#anchor` in a link must be a heading id of its target page.
-fn check_anchors(pages: &[Page], bodies: &[Body]) -> Vec<Diagnostic> {
+fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
     let ids: HashMap<&str, HashSet<&str>> = pages
         .iter()
         .zip(bodies)
-        .map(|(p, b)| (p.url.as_str(), b.headings.iter().map(|h| h.id.as_str()).collect()))
+        .filter_map(|(p, b)| Some((p.url.as_str(), b.as_ref()?.headings.iter().map(|h| h.id.as_str()).collect())))
         .collect();
     let mut errors = Vec::new();
     for (page, body) in pages.iter().zip(bodies) {
-        for link in &body.links {
+        for link in body.iter().flat_map(|b| &b.links) {
             let Some(anchor) = &link.anchor else { continue };
             let Some(known) = ids.get(link.target_url.as_str()) else { continue };
             let figure_anchor = anchor.starts_with("figure-") || anchor.starts_with("table-");

@@ -87,21 +87,10 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
     }
 }
 
-/// Declared fields first, in declaration order, then the others as rows
-/// first use them.
+/// Columns in the order rows first use them (so `id` written first comes
+/// first), then declared fields no row has, with their declarations applied.
 fn collect_columns(table: &RawTable) -> Vec<Column> {
-    let mut columns: Vec<Column> = table
-        .fields
-        .iter()
-        .map(|f| Column {
-            name: f.name.clone(),
-            label: f.label.clone(),
-            declared: f.ty,
-            default: f.default.clone(),
-            decl_pos: Some(f.pos),
-            present: 0,
-        })
-        .collect();
+    let mut columns: Vec<Column> = Vec::new();
     for (_, cells) in &table.rows {
         for (name, _) in cells {
             match columns.iter_mut().find(|c| &c.name == name) {
@@ -116,6 +105,19 @@ fn collect_columns(table: &RawTable) -> Vec<Column> {
                 }),
             }
         }
+    }
+    for f in &table.fields {
+        let col = match columns.iter().position(|c| c.name == f.name) {
+            Some(i) => &mut columns[i],
+            None => {
+                columns.push(Column { name: f.name.clone(), label: None, declared: None, default: None, decl_pos: None, present: 0 });
+                columns.last_mut().expect("just pushed")
+            }
+        };
+        col.label = f.label.clone();
+        col.declared = f.ty;
+        col.default = f.default.clone();
+        col.decl_pos = Some(f.pos);
     }
     columns
 }
@@ -349,8 +351,9 @@ mod tests {
     #[test]
     fn defaults_fill_missing_cells() {
         let t = typed("fields:\n  unit: { default: pts }\nrows:\n  - { v: 1 }\n  - { v: 2, unit: \"%\" }\n").unwrap();
-        assert_eq!(t.rows[0][0], Value::Text("pts".into()));
-        assert_eq!(t.rows[1][0], Value::Text("%".into()));
+        assert_eq!(t.fields[1].name, "unit");
+        assert_eq!(t.rows[0][1], Value::Text("pts".into()));
+        assert_eq!(t.rows[1][1], Value::Text("%".into()));
     }
 
     #[test]

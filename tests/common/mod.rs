@@ -1,0 +1,86 @@
+//! Helpers for integration tests: fixture projects on disk and the binary.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A project in a temporary folder, written file by file.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new(files: &[(&str, &str)]) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let f = Fixture { dir };
+        for (path, text) in files {
+            f.write(path, text);
+        }
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        let p = self.root().join(path);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_barometer"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("run barometer")
+    }
+
+    pub fn build(&self) -> Output {
+        self.run(&["build"])
+    }
+
+    pub fn public(&self, path: &str) -> PathBuf {
+        self.root().join("public").join(path)
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.public(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every inline `<svg>…</svg>` of a page.
+pub fn svgs(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").expect("closed svg") + start + "</svg>".len();
+        out.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// A French survey project: one page with a bar chart and a table.
+pub fn french_survey() -> Fixture {
+    Fixture::new(&[
+        ("report.yaml", "title: \"Étude <test>\"\nlanguage: fr\n"),
+        (
+            "data/relations.yaml",
+            "title: Relations\nsource: \"Cabinet & associés\"\nsample_size: 1252\nfields:\n  statement: { label: Constat }\n  share: { label: Part, type: percent }\nrows:\n  - { id: no_feedback, statement: \"Aucun retour sur leurs prestations\", share: 72 }\n  - { id: billboard, statement: \"Se voient comme un panneau publicitaire <b>\", share: 65 }\n  - { id: poor, statement: \"Relations de mauvaise qualité\", share: 48 }\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Accueil\n---\nNous avons interrogé {{ data.relations.sample_size | number }} influenceurs : {{ data.relations.no_feedback.share | percent }} sans retour, soit ± {{ 72 | margin_of_error(n=1252) | number(decimals=1) }} points. Voir [la méthode](methode.md#echantillon).\n\n```chart\ntype: bar\ndata: relations\nx: statement\ny: share\ntitle: Ce que vivent les influenceurs\n```\n\n```table\ndata: relations\ncolumns: [statement, share]\n```\n\nLe code `{{ reste }}` reste tel quel.\n",
+        ),
+        ("content/methode.md", "---\ntitle: Méthode\nweight: 2\n---\n## Échantillon\n\nRetour à l'[accueil](_index.md).\n"),
+        ("content/annexe.md", "---\ntitle: Annexe\nweight: 1\n---\nTexte.\n"),
+    ])
+}
