@@ -190,9 +190,8 @@ impl Diagnostics {
 
     /// Sorted by file and position so output is stable run to run.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (&a.file, a.pos, &a.message).cmp(&(&b.file, b.pos, &b.message))
-        });
+        self.items
+            .sort_by(|a, b| (&a.file, a.pos, &a.message).cmp(&(&b.file, b.pos, &b.message)));
         self.items.dedup();
         self.items
     }

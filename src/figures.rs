@@ -18,7 +18,12 @@ pub struct Place<'a> {
 }
 
 /// Renders a resolved block; an error says why a chart cannot be drawn.
-pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<String, String> {
+pub fn render(
+    block: &Block,
+    ds: &Dataset,
+    fmt: &NumberFormat,
+    place: &Place,
+) -> Result<String, String> {
     match block {
         Block::Chart(c) => chart(c, ds, fmt, place),
         Block::Table(tb) => Ok(table(tb, ds, fmt, place)),
@@ -29,11 +34,22 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<S
     let lang = fmt.language();
     let id = format!("figure-{}", place.number);
     let title = c.title.clone().unwrap_or_else(|| ds.title().to_string());
-    let svg = charts::render(c, ds, &ChartContext { fmt, id: &id, title: &title })?;
+    let svg = charts::render(
+        c,
+        ds,
+        &ChartContext {
+            fmt,
+            id: &id,
+            title: &title,
+        },
+    )?;
     let mut columns = vec![c.x];
     columns.extend(c.series);
     columns.push(c.y);
-    let mut html = format!("<figure class=\"chart chart-{}\" id=\"{id}\">\n", c.kind.name());
+    let mut html = format!(
+        "<figure class=\"chart chart-{}\" id=\"{id}\">\n",
+        c.kind.name()
+    );
     html.push_str(&caption(&title, c.note.as_deref(), ds, fmt, place.number));
     html.push_str("<div class=\"chart-frame\">\n");
     html.push_str(&svg);
@@ -51,7 +67,10 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<S
 fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String {
     let lang = fmt.language();
     let title = tb.title.clone().unwrap_or_else(|| ds.title().to_string());
-    let mut html = format!("<figure class=\"data-table\" id=\"table-{}\">\n", place.number);
+    let mut html = format!(
+        "<figure class=\"data-table\" id=\"table-{}\">\n",
+        place.number
+    );
     html.push_str(&caption(&title, tb.note.as_deref(), ds, fmt, place.number));
     html.push_str("<div class=\"table-scroll\">\n");
     html.push_str(&data_table(ds, &tb.columns, fmt, None));
@@ -62,7 +81,13 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
 }
 
 /// Title, then source and sample size: a figure is never shown without them.
-fn caption(title: &str, note: Option<&str>, ds: &Dataset, fmt: &NumberFormat, number: usize) -> String {
+fn caption(
+    title: &str,
+    note: Option<&str>,
+    ds: &Dataset,
+    fmt: &NumberFormat,
+    number: usize,
+) -> String {
     let lang = fmt.language();
     let mut meta = Vec::new();
     if let Some(source) = &ds.meta.source {
@@ -70,7 +95,11 @@ fn caption(title: &str, note: Option<&str>, ds: &Dataset, fmt: &NumberFormat, nu
             Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(source)),
             None => escape(source),
         };
-        meta.push(format!("<span class=\"fig-source\">{}{} {source}</span>", t(lang, "source"), colon(lang)));
+        meta.push(format!(
+            "<span class=\"fig-source\">{}{} {source}</span>",
+            t(lang, "source"),
+            colon(lang)
+        ));
     }
     if let Some(n) = ds.meta.sample_size {
         meta.push(format!(
@@ -87,17 +116,29 @@ fn caption(title: &str, note: Option<&str>, ds: &Dataset, fmt: &NumberFormat, nu
         escape(title)
     );
     if !meta.is_empty() {
-        html.push_str(&format!("<span class=\"fig-meta\">{}</span>\n", meta.join(" · ")));
+        html.push_str(&format!(
+            "<span class=\"fig-meta\">{}</span>\n",
+            meta.join(" · ")
+        ));
     }
     if let Some(note) = note {
-        html.push_str(&format!("<span class=\"fig-note\">{}{} {}</span>\n", t(lang, "note"), colon(lang), escape(note)));
+        html.push_str(&format!(
+            "<span class=\"fig-note\">{}{} {}</span>\n",
+            t(lang, "note"),
+            colon(lang),
+            escape(note)
+        ));
     }
     html.push_str("</figcaption>\n");
     html
 }
 
 fn colon(lang: Language) -> &'static str {
-    if lang == Language::Fr { "\u{202F}:" } else { ":" }
+    if lang == Language::Fr {
+        "\u{202F}:"
+    } else {
+        ":"
+    }
 }
 
 fn download(ds: &Dataset, root: &str, lang: Language) -> String {
@@ -109,7 +150,12 @@ fn download(ds: &Dataset, root: &str, lang: Language) -> String {
 }
 
 /// The dataset's rows as an HTML table, values formatted for the language.
-pub fn data_table(ds: &Dataset, columns: &[usize], fmt: &NumberFormat, caption: Option<&str>) -> String {
+pub fn data_table(
+    ds: &Dataset,
+    columns: &[usize],
+    fmt: &NumberFormat,
+    caption: Option<&str>,
+) -> String {
     let mut html = String::from("<table>\n");
     if let Some(c) = caption {
         html.push_str(&format!("<caption>{}</caption>\n", escape(c)));
@@ -117,16 +163,30 @@ pub fn data_table(ds: &Dataset, columns: &[usize], fmt: &NumberFormat, caption: 
     html.push_str("<thead><tr>");
     for &i in columns {
         let f = &ds.fields[i];
-        let class = if f.ty.is_numeric() { " class=\"num\"" } else { "" };
-        html.push_str(&format!("<th scope=\"col\"{class}>{}</th>", escape(f.title())));
+        let class = if f.ty.is_numeric() {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        html.push_str(&format!(
+            "<th scope=\"col\"{class}>{}</th>",
+            escape(f.title())
+        ));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
     for row in &ds.rows {
         html.push_str("<tr>");
         for &i in columns {
             let f = &ds.fields[i];
-            let class = if f.ty.is_numeric() { " class=\"num\"" } else { "" };
-            html.push_str(&format!("<td{class}>{}</td>", escape(&cell_text(&row[i], f, fmt))));
+            let class = if f.ty.is_numeric() {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            html.push_str(&format!(
+                "<td{class}>{}</td>",
+                escape(&cell_text(&row[i], f, fmt))
+            ));
         }
         html.push_str("</tr>\n");
     }

@@ -124,20 +124,33 @@ pub fn run(opts: &Options) -> Outcome {
     };
 
     // Write.
-    if let Some(output) = &opts.output {
-        if let Err(e) = site::write_site(output, &site.files) {
-            diags.push(Diagnostic::error(output, None, format!("cannot write the site: {e}")));
-            out.diagnostics = diags.sorted();
-            return out;
-        }
+    if let Some(output) = &opts.output
+        && let Err(e) = site::write_site(output, &site.files)
+    {
+        diags.push(Diagnostic::error(
+            output,
+            None,
+            format!("cannot write the site: {e}"),
+        ));
+        out.diagnostics = diags.sorted();
+        return out;
     }
     out.diagnostics = diags.sorted();
-    out.summary = Some(Summary { pages: site.pages, charts: site.charts, datasets: datasets.len(), millis: start.elapsed().as_millis() });
+    out.summary = Some(Summary {
+        pages: site.pages,
+        charts: site.charts,
+        datasets: datasets.len(),
+        millis: start.elapsed().as_millis(),
+    });
     out
 }
 
 /// Parses every page; drafts are left out unless asked for.
-fn parse_pages(sources: &[(PathBuf, String)], drafts: bool, diags: &mut diagnostics::Diagnostics) -> (Vec<Page>, HashSet<PathBuf>) {
+fn parse_pages(
+    sources: &[(PathBuf, String)],
+    drafts: bool,
+    diags: &mut diagnostics::Diagnostics,
+) -> (Vec<Page>, HashSet<PathBuf>) {
     let mut pages = Vec::new();
     let mut left_out = HashSet::new();
     for (path, text) in sources {
@@ -154,8 +167,16 @@ fn parse_pages(sources: &[(PathBuf, String)], drafts: bool, diags: &mut diagnost
     for p in &pages {
         if let Some(first) = seen.insert(&p.url, &p.file) {
             diags.push(
-                Diagnostic::error(&p.file, None, format!("this page has the same URL `{}` as `{}`", p.url, first.display()))
-                    .with_hint("change the `slug` of one of them"),
+                Diagnostic::error(
+                    &p.file,
+                    None,
+                    format!(
+                        "this page has the same URL `{}` as `{}`",
+                        p.url,
+                        first.display()
+                    ),
+                )
+                .with_hint("change the `slug` of one of them"),
             );
         }
     }

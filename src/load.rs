@@ -50,26 +50,52 @@ impl Project {
 /// caller first, since it decides which folders to read.
 pub fn load(root: &Path) -> Result<Project, Vec<Diagnostic>> {
     let config = fs::read_to_string(root.join(CONFIG_FILE)).map_err(|e| {
-        vec![Diagnostic::error(CONFIG_FILE, None, format!("cannot read {CONFIG_FILE} in `{}`: {}", root.display(), io_reason(&e)))
-            .with_hint("run barometer in the report's folder, or pass `--root DIR`")]
+        vec![
+            Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                format!(
+                    "cannot read {CONFIG_FILE} in `{}`: {}",
+                    root.display(),
+                    io_reason(&e)
+                ),
+            )
+            .with_hint("run barometer in the report's folder, or pass `--root DIR`"),
+        ]
     })?;
     let mut errors = Vec::new();
-    let mut project = Project { root: root.to_path_buf(), config, ..Project::default() };
+    let mut project = Project {
+        root: root.to_path_buf(),
+        config,
+        ..Project::default()
+    };
     for path in files_under(root, "content", &mut errors) {
-        if path.extension().is_some_and(|e| e == "md") {
-            if let Some(text) = read_text(root, &path, &mut errors) {
-                project.pages.push((path, text));
-            }
+        if path.extension().is_some_and(|e| e == "md")
+            && let Some(text) = read_text(root, &path, &mut errors)
+        {
+            project.pages.push((path, text));
         }
     }
     project.datasets = load_datasets(root, &mut errors);
     for (name, text) in theme::TEMPLATES {
-        project.templates.insert(name.to_string(), (PathBuf::from(format!("themes/default/templates/{name}")), text.to_string()));
+        project.templates.insert(
+            name.to_string(),
+            (
+                PathBuf::from(format!("themes/default/templates/{name}")),
+                text.to_string(),
+            ),
+        );
     }
     for (path, bytes) in theme::STATIC {
-        project.static_files.insert(PathBuf::from(path), bytes.to_vec());
+        project
+            .static_files
+            .insert(PathBuf::from(path), bytes.to_vec());
     }
-    if errors.is_empty() { Ok(project) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(project)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Adds a theme folder of the project (`themes/<name>`), then the project's
@@ -80,17 +106,32 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
     let theme_dir = PathBuf::from("themes").join(theme);
     if !root.join(&theme_dir).is_dir() && theme != "default" {
         let available: Vec<String> = fs::read_dir(root.join("themes"))
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         errors.push(
-            Diagnostic::error(CONFIG_FILE, None, format!("no theme `{theme}` in `themes/`"))
-                .suggest(theme, available.iter().map(String::as_str).chain(["default"])),
+            Diagnostic::error(
+                CONFIG_FILE,
+                None,
+                format!("no theme `{theme}` in `themes/`"),
+            )
+            .suggest(
+                theme,
+                available.iter().map(String::as_str).chain(["default"]),
+            ),
         );
         return errors;
     }
     for layer in [theme_dir.join("templates"), PathBuf::from("templates")] {
         for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
-            let name = path.strip_prefix(&layer).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let name = path
+                .strip_prefix(&layer)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             if let Some(text) = read_text(&root, &path, &mut errors) {
                 project.templates.insert(name, (path, text));
             }
@@ -100,9 +141,16 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
         for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
             match fs::read(root.join(&path)) {
                 Ok(bytes) => {
-                    project.static_files.insert(path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(), bytes);
+                    project.static_files.insert(
+                        path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(),
+                        bytes,
+                    );
                 }
-                Err(e) => errors.push(Diagnostic::error(&path, None, format!("cannot read: {}", io_reason(&e)))),
+                Err(e) => errors.push(Diagnostic::error(
+                    &path,
+                    None,
+                    format!("cannot read: {}", io_reason(&e)),
+                )),
             }
         }
     }
@@ -113,18 +161,38 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
     let data_dir = Path::new("data");
     let mut by_id: BTreeMap<String, DatasetSource> = BTreeMap::new();
     for path in files_under(root, "data", errors) {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if !matches!(ext.as_str(), "yaml" | "yml" | "csv") {
             continue;
         }
-        let Some(text) = read_text(root, &path, errors) else { continue };
+        let Some(text) = read_text(root, &path, errors) else {
+            continue;
+        };
         let id = id_for(data_dir, &path);
-        let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
+        let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource {
+            id,
+            yaml: None,
+            csv: None,
+        });
         if ext == "csv" {
             entry.csv = Some((path, text));
         } else if let Some((first, _)) = &entry.yaml {
-            errors.push(Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))
-                .with_hint(format!("keep one of `{}` and `{}`", first.display(), path.display())));
+            errors.push(
+                Diagnostic::error(
+                    &path,
+                    None,
+                    format!("two files define dataset `{}`", entry.id),
+                )
+                .with_hint(format!(
+                    "keep one of `{}` and `{}`",
+                    first.display(),
+                    path.display()
+                )),
+            );
         } else {
             entry.yaml = Some((path, text));
         }
@@ -146,10 +214,19 @@ fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<Path
                 if name.starts_with('.') || name.ends_with('~') {
                     continue;
                 }
-                out.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+                out.push(
+                    e.path()
+                        .strip_prefix(root)
+                        .unwrap_or(e.path())
+                        .to_path_buf(),
+                );
             }
             Ok(_) => {}
-            Err(e) => errors.push(Diagnostic::error(dir, None, format!("cannot list files: {e}"))),
+            Err(e) => errors.push(Diagnostic::error(
+                dir,
+                None,
+                format!("cannot list files: {e}"),
+            )),
         }
     }
     out
@@ -160,12 +237,19 @@ fn read_text(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<S
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
-                errors.push(Diagnostic::error(path, None, "the file is not valid UTF-8").with_hint("save it as UTF-8"));
+                errors.push(
+                    Diagnostic::error(path, None, "the file is not valid UTF-8")
+                        .with_hint("save it as UTF-8"),
+                );
                 None
             }
         },
         Err(e) => {
-            errors.push(Diagnostic::error(path, None, format!("cannot read: {}", io_reason(&e))));
+            errors.push(Diagnostic::error(
+                path,
+                None,
+                format!("cannot read: {}", io_reason(&e)),
+            ));
             None
         }
     }

@@ -7,7 +7,11 @@ use barometer::{Options, Outcome, run};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "barometer", version, about = "Turns YAML datasets and Markdown commentary into a static report site with charts")]
+#[command(
+    name = "barometer",
+    version,
+    about = "Turns YAML datasets and Markdown commentary into a static report site with charts"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,19 +48,45 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (opts, building) = match cli.command {
-        Command::Build { root, output, drafts } => {
+        Command::Build {
+            root,
+            output,
+            drafts,
+        } => {
             let output = output.unwrap_or_else(|| PathBuf::from("public"));
-            let output = if output.is_absolute() { output } else { root.join(output) };
-            (Options { root, output: Some(output), drafts }, true)
+            let output = if output.is_absolute() {
+                output
+            } else {
+                root.join(output)
+            };
+            (
+                Options {
+                    root,
+                    output: Some(output),
+                    drafts,
+                },
+                true,
+            )
         }
-        Command::Check { root, drafts } => (Options { root, output: None, drafts }, false),
+        Command::Check { root, drafts } => (
+            Options {
+                root,
+                output: None,
+                drafts,
+            },
+            false,
+        ),
     };
     let outcome = run(&opts);
     print_diagnostics(&outcome);
     match (&outcome.summary, outcome.has_errors()) {
         (Some(s), false) => {
             let verb = if building { "built" } else { "checked" };
-            let dest = opts.output.as_ref().map(|o| format!(" into {}", o.display())).unwrap_or_default();
+            let dest = opts
+                .output
+                .as_ref()
+                .map(|o| format!(" into {}", o.display()))
+                .unwrap_or_default();
             println!(
                 "{verb} {} pages, {} charts, {} datasets in {} ms{dest}",
                 s.pages, s.charts, s.datasets, s.millis
@@ -65,7 +95,11 @@ fn main() -> ExitCode {
         }
         _ => {
             let n = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-            let what = if building { "build failed; the previous output is untouched" } else { "check failed" };
+            let what = if building {
+                "build failed; the previous output is untouched"
+            } else {
+                "check failed"
+            };
             eprintln!("{what}: {n} error{}", if n == 1 { "" } else { "s" });
             ExitCode::from(1)
         }

@@ -71,7 +71,13 @@ pub fn placeholder(index: usize) -> String {
 }
 
 /// Renders a page body (after values in prose were evaluated).
-pub fn render(file: &Path, page_url: &str, body: &str, line_offset: usize, site: &Site) -> Rendered {
+pub fn render(
+    file: &Path,
+    page_url: &str,
+    body: &str,
+    line_offset: usize,
+    site: &Site,
+) -> Rendered {
     let lines = LineIndex::new(body, line_offset);
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
@@ -111,21 +117,42 @@ pub fn render(file: &Path, page_url: &str, body: &str, line_offset: usize, site:
                 let name = info.split_whitespace().next().unwrap_or("");
                 let fence_line = lines.line_of(range.start);
                 if BLOCK_NAMES.contains(&name) {
-                    block = Some(RawBlock { name: name.to_string(), yaml: String::new(), first_line: fence_line + 1, fence_line });
+                    block = Some(RawBlock {
+                        name: name.to_string(),
+                        yaml: String::new(),
+                        first_line: fence_line + 1,
+                        fence_line,
+                    });
                     continue;
                 }
-                if let Some(best) = closest(name, BLOCK_NAMES.iter().copied()).filter(|_| name.len() > 3) {
+                if let Some(best) =
+                    closest(name, BLOCK_NAMES.iter().copied()).filter(|_| name.len() > 3)
+                {
                     out.errors.push(
-                        Diagnostic::warning(file, Some(Pos::new(fence_line, 1)), format!("`{name}` is not a block name, so this shows as code"))
-                            .with_hint(format!("did you mean `{best}`?")),
+                        Diagnostic::warning(
+                            file,
+                            Some(Pos::new(fence_line, 1)),
+                            format!("`{name}` is not a block name, so this shows as code"),
+                        )
+                        .with_hint(format!("did you mean `{best}`?")),
                     );
                 }
                 events.push(event);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let pos = Pos::new(lines.line_of(range.start), lines.column_of(range.start));
                 let dest = rewrite_link(file, page_url, &dest_url, pos, site, &mut out);
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             other => events.push(other),
         }
@@ -151,23 +178,46 @@ fn push_heading<'a>(
         })
         .collect();
     if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] {
-        let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&text));
+        let base = id
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| slugify(&text));
         let n = used.entry(base.clone()).or_insert(0);
-        let unique = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+        let unique = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
         *n += 1;
         *id = Some(CowStr::from(unique.clone()));
-        headings.push(Heading { level: *level as u8, id: unique, text });
+        headings.push(Heading {
+            level: *level as u8,
+            id: unique,
+            text,
+        });
     }
     events.extend(inner);
 }
 
-fn rewrite_link<'a>(file: &Path, page_url: &str, dest: &CowStr<'a>, pos: Pos, site: &Site, out: &mut Rendered) -> CowStr<'a> {
+fn rewrite_link<'a>(
+    file: &Path,
+    page_url: &str,
+    dest: &CowStr<'a>,
+    pos: Pos,
+    site: &Site,
+    out: &mut Rendered,
+) -> CowStr<'a> {
     let d = dest.as_ref();
-    if d.contains("://") || d.starts_with("mailto:") || d.starts_with('/') || d.starts_with("tel:") {
+    if d.contains("://") || d.starts_with("mailto:") || d.starts_with('/') || d.starts_with("tel:")
+    {
         return dest.clone();
     }
     if let Some(anchor) = d.strip_prefix('#') {
-        out.links.push(PageLink { target_url: page_url.to_string(), anchor: Some(anchor.to_string()), pos });
+        out.links.push(PageLink {
+            target_url: page_url.to_string(),
+            anchor: Some(anchor.to_string()),
+            pos,
+        });
         return dest.clone();
     }
     let (path, anchor) = match d.split_once('#') {
@@ -186,7 +236,11 @@ fn rewrite_link<'a>(file: &Path, page_url: &str, dest: &CowStr<'a>, pos: Pos, si
                 rel.push('#');
                 rel.push_str(a);
             }
-            out.links.push(PageLink { target_url: url.clone(), anchor, pos });
+            out.links.push(PageLink {
+                target_url: url.clone(),
+                anchor,
+                pos,
+            });
             CowStr::from(rel)
         }
         None => {
@@ -195,11 +249,8 @@ fn rewrite_link<'a>(file: &Path, page_url: &str, dest: &CowStr<'a>, pos: Pos, si
             } else {
                 format!("link to `{path}`, which is not a page")
             };
-            let candidates: Vec<String> = site
-                .urls
-                .keys()
-                .filter_map(|p| pathdiff(p, base))
-                .collect();
+            let candidates: Vec<String> =
+                site.urls.keys().filter_map(|p| pathdiff(p, base)).collect();
             let d = Diagnostic::error(file, Some(pos), message);
             let d = if site.left_out.contains(&target) {
                 d.with_hint("build with `--drafts`, or set `draft: false` in that page")
@@ -218,7 +269,11 @@ fn pathdiff(p: &Path, base: &Path) -> Option<String> {
     let b: Vec<_> = base.components().collect();
     let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
-    parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     Some(parts.join("/"))
 }
 
@@ -227,15 +282,20 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+        let escaped = (bytes[i] == b'%')
+            .then(|| s.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(b) => {
                 out.push(b);
                 i += 3;
-                continue;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
             }
         }
-        out.push(bytes[i]);
-        i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
@@ -266,7 +326,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "section".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// Byte offsets in a body to file lines and columns.
@@ -281,7 +345,12 @@ impl LineIndex {
     fn new(text: &str, offset: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts, offset, text_len: text.len(), text: text.to_string() }
+        LineIndex {
+            starts,
+            offset,
+            text_len: text.len(),
+            text: text.to_string(),
+        }
     }
 
     fn index(&self, byte: usize) -> usize {
@@ -297,7 +366,9 @@ impl LineIndex {
 
     fn column_of(&self, byte: usize) -> usize {
         let start = self.starts[self.index(byte)];
-        self.text.get(start..byte).map_or(1, |s| s.chars().count() + 1)
+        self.text
+            .get(start..byte)
+            .map_or(1, |s| s.chars().count() + 1)
     }
 }
 
@@ -306,47 +377,114 @@ mod tests {
     use super::*;
 
     fn site_with(pages: &[(&str, &str)]) -> (HashMap<PathBuf, String>, HashSet<PathBuf>) {
-        (pages.iter().map(|(f, u)| (PathBuf::from(f), u.to_string())).collect(), HashSet::new())
+        (
+            pages
+                .iter()
+                .map(|(f, u)| (PathBuf::from(f), u.to_string()))
+                .collect(),
+            HashSet::new(),
+        )
     }
 
     #[test]
     fn headings_get_unique_ids() {
         let (urls, left) = site_with(&[]);
-        let site = Site { urls: &urls, left_out: &left };
-        let r = render(Path::new("content/a.md"), "/a/", "# Méthode d'enquête\n\n## Résultats\n\n## Résultats\n\n## Autre {#custom}\n", 0, &site);
+        let site = Site {
+            urls: &urls,
+            left_out: &left,
+        };
+        let r = render(
+            Path::new("content/a.md"),
+            "/a/",
+            "# Méthode d'enquête\n\n## Résultats\n\n## Résultats\n\n## Autre {#custom}\n",
+            0,
+            &site,
+        );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["methode-d-enquete", "resultats", "resultats-1", "custom"]);
-        assert!(r.html.contains("<h2 id=\"resultats-1\">Résultats</h2>"), "{}", r.html);
+        assert_eq!(
+            ids,
+            ["methode-d-enquete", "resultats", "resultats-1", "custom"]
+        );
+        assert!(
+            r.html.contains("<h2 id=\"resultats-1\">Résultats</h2>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn links_to_pages_become_relative_urls() {
-        let (urls, left) = site_with(&[("content/methodology.md", "/methodology/"), ("content/s/b.md", "/s/b/")]);
-        let site = Site { urls: &urls, left_out: &left };
-        let r = render(Path::new("content/a.md"), "/a/", "[m](methodology.md) [b](s/b.md#x) [w](https://e.org/x.md)\n", 0, &site);
-        assert!(r.html.contains("href=\"../methodology/index.html\""), "{}", r.html);
-        assert!(r.html.contains("href=\"../s/b/index.html#x\""), "{}", r.html);
+        let (urls, left) = site_with(&[
+            ("content/methodology.md", "/methodology/"),
+            ("content/s/b.md", "/s/b/"),
+        ]);
+        let site = Site {
+            urls: &urls,
+            left_out: &left,
+        };
+        let r = render(
+            Path::new("content/a.md"),
+            "/a/",
+            "[m](methodology.md) [b](s/b.md#x) [w](https://e.org/x.md)\n",
+            0,
+            &site,
+        );
+        assert!(
+            r.html.contains("href=\"../methodology/index.html\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"../s/b/index.html#x\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"https://e.org/x.md\""));
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[1].anchor.as_deref(), Some("x"));
-        let r = render(Path::new("content/s/b.md"), "/s/b/", "[a](../methodology.md)\n", 0, &site);
-        assert!(r.html.contains("href=\"../../methodology/index.html\""), "{}", r.html);
+        let r = render(
+            Path::new("content/s/b.md"),
+            "/s/b/",
+            "[a](../methodology.md)\n",
+            0,
+            &site,
+        );
+        assert!(
+            r.html.contains("href=\"../../methodology/index.html\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn broken_links_are_errors_with_suggestions() {
         let (urls, left) = site_with(&[("content/methodology.md", "/methodology/")]);
-        let site = Site { urls: &urls, left_out: &left };
-        let r = render(Path::new("content/a.md"), "/a/", "Intro\n\nSee [m](methodolgy.md).\n", 4, &site);
+        let site = Site {
+            urls: &urls,
+            left_out: &left,
+        };
+        let r = render(
+            Path::new("content/a.md"),
+            "/a/",
+            "Intro\n\nSee [m](methodolgy.md).\n",
+            4,
+            &site,
+        );
         assert_eq!(r.errors.len(), 1);
         assert_eq!(r.errors[0].pos, Some(Pos::new(7, 5)));
-        assert_eq!(r.errors[0].hint.as_deref(), Some("did you mean `methodology.md`?"));
+        assert_eq!(
+            r.errors[0].hint.as_deref(),
+            Some("did you mean `methodology.md`?")
+        );
     }
 
     #[test]
     fn blocks_are_set_aside_with_their_lines() {
         let (urls, left) = site_with(&[]);
-        let site = Site { urls: &urls, left_out: &left };
+        let site = Site {
+            urls: &urls,
+            left_out: &left,
+        };
         let body = "Text\n\n```chart\ntype: bar\ndata: x\n```\n\n```rust\nfn main() {}\n```\n";
         let r = render(Path::new("content/a.md"), "/a/", body, 10, &site);
         assert_eq!(r.blocks.len(), 1);
@@ -357,8 +495,17 @@ mod tests {
     }
 
     #[test]
+    fn percent_escapes_decode_without_splitting_characters() {
+        assert_eq!(percent_decode("m%C3%A9thode.md"), "méthode.md");
+        assert_eq!(percent_decode("%é%"), "%é%");
+    }
+
+    #[test]
     fn slugs() {
-        assert_eq!(slugify("Les 4 tiers : nano, micro…"), "les-4-tiers-nano-micro");
+        assert_eq!(
+            slugify("Les 4 tiers : nano, micro…"),
+            "les-4-tiers-nano-micro"
+        );
         assert_eq!(slugify("!!!"), "section");
     }
 }

@@ -25,25 +25,37 @@ const CLOSE: char = '\u{E001}';
 /// Registers the report's filters: `number`, `percent`, `margin_of_error`.
 pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
     let f = fmt.clone();
-    tera.register_filter("number", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        Ok(f.number(x, kwargs.get::<usize>("decimals")?))
-    });
+    tera.register_filter(
+        "number",
+        move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            Ok(f.number(x, kwargs.get::<usize>("decimals")?))
+        },
+    );
     let f = fmt;
-    tera.register_filter("percent", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        Ok(f.percent(x, kwargs.get::<usize>("decimals")?))
-    });
-    tera.register_filter("margin_of_error", |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
-        let n: f64 = kwargs.must_get("n")?;
-        margin_of_error(x, n).ok_or_else(|| {
-            tera::Error::message("margin_of_error needs a share from 0 to 100 and n above 0")
-        })
-    });
+    tera.register_filter(
+        "percent",
+        move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            Ok(f.percent(x, kwargs.get::<usize>("decimals")?))
+        },
+    );
+    tera.register_filter(
+        "margin_of_error",
+        |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
+            let n: f64 = kwargs.must_get("n")?;
+            margin_of_error(x, n).ok_or_else(|| {
+                tera::Error::message("margin_of_error needs a share from 0 to 100 and n above 0")
+            })
+        },
+    );
 }
 
 /// The `data` variable: every dataset by id, each with its metadata,
 /// `rows`, and its rows by `id`.
 pub fn data_value(datasets: &BTreeMap<String, Dataset>) -> tera::Value {
-    let map: IndexMap<String, tera::Value> = datasets.iter().map(|(id, ds)| (id.clone(), dataset_value(ds))).collect();
+    let map: IndexMap<String, tera::Value> = datasets
+        .iter()
+        .map(|(id, ds)| (id.clone(), dataset_value(ds)))
+        .collect();
     tera::Value::from(map)
 }
 
@@ -83,14 +95,22 @@ fn cell_value(v: &Value, ty: FieldType) -> tera::Value {
         Value::Null => tera::Value::none(),
         Value::Bool(b) => (*b).into(),
         // Whole numbers as integers so `{{ x }}` prints 72, not 72.0.
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 && ty != FieldType::Number => (*n as i64).into(),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 && ty != FieldType::Number => {
+            (*n as i64).into()
+        }
         Value::Number(n) => (*n).into(),
         Value::Text(t) => t.clone().into(),
     }
 }
 
 /// Evaluates the Tera expressions of a page body.
-pub fn evaluate(tera: &Tera, ctx: &Context, file: &Path, body: &str, line_offset: usize) -> Result<String, Diagnostic> {
+pub fn evaluate(
+    tera: &Tera,
+    ctx: &Context,
+    file: &Path,
+    body: &str,
+    line_offset: usize,
+) -> Result<String, Diagnostic> {
     if !body.contains("{{") && !body.contains("{%") && !body.contains("{#") {
         return Ok(body.to_string());
     }
@@ -155,7 +175,10 @@ fn restore(text: &str, saved: &[String]) -> String {
             out.push_str(&rest[start..]);
             return out;
         };
-        let digits: String = after[..end].chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = after[..end]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         match digits.parse::<usize>().ok().and_then(|i| saved.get(i)) {
             Some(piece) => out.push_str(piece),
             None => out.push_str(&after[..end]),
@@ -172,13 +195,19 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
     let (message, pos) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let s = r.span();
-            (r.message().to_string(), Some(Pos::new(s.start_line, s.start_col + 1).shifted(line_offset)))
+            (
+                r.message().to_string(),
+                Some(Pos::new(s.start_line, s.start_col + 1).shifted(line_offset)),
+            )
         }
         _ => (e.to_string(), None),
     };
     // Tera lists the names that exist; the list is noise once we suggest one.
     let (said, available) = match message.split_once(" Available fields: ") {
-        Some((said, list)) => (said.to_string(), list.split(", ").map(str::to_string).collect()),
+        Some((said, list)) => (
+            said.to_string(),
+            list.split(", ").map(str::to_string).collect(),
+        ),
         None => (message.clone(), top_level_names(ctx)),
     };
     let diag = Diagnostic::error(file, pos, format!("in a value in prose: {said}"));
@@ -196,7 +225,11 @@ fn first_quoted(message: &str) -> Option<&str> {
 }
 
 fn top_level_names(ctx: &Context) -> Vec<String> {
-    ["data", "page", "report"].iter().filter(|n| ctx.contains_key(n)).map(|n| n.to_string()).collect()
+    ["data", "page", "report"]
+        .iter()
+        .filter(|n| ctx.contains_key(n))
+        .map(|n| n.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -228,31 +261,65 @@ mod tests {
 
     #[test]
     fn values_are_formatted_for_the_language() {
-        assert_eq!(eval(Language::Fr, "{{ 1252 | number }}").unwrap(), "1\u{202F}252");
-        assert_eq!(eval(Language::Fr, "{{ 72 | percent }}").unwrap(), "72\u{202F}%");
-        assert_eq!(eval(Language::En, "{{ 0.5 | number(decimals=1) }}").unwrap(), "0.5");
-        assert_eq!(eval(Language::Fr, "{{ 0.5 | number(decimals=1) }}").unwrap(), "0,5");
+        assert_eq!(
+            eval(Language::Fr, "{{ 1252 | number }}").unwrap(),
+            "1\u{202F}252"
+        );
+        assert_eq!(
+            eval(Language::Fr, "{{ 72 | percent }}").unwrap(),
+            "72\u{202F}%"
+        );
+        assert_eq!(
+            eval(Language::En, "{{ 0.5 | number(decimals=1) }}").unwrap(),
+            "0.5"
+        );
+        assert_eq!(
+            eval(Language::Fr, "{{ 0.5 | number(decimals=1) }}").unwrap(),
+            "0,5"
+        );
         assert_eq!(
             eval(Language::En, "{{ data.relations.no_feedback.share | percent }} of {{ data.relations.sample_size | number }}").unwrap(),
             "72% of 1,252"
         );
-        assert_eq!(eval(Language::Fr, "{{ 72 | margin_of_error(n=1252) | number(decimals=1) }}").unwrap(), "2,5");
+        assert_eq!(
+            eval(
+                Language::Fr,
+                "{{ 72 | margin_of_error(n=1252) | number(decimals=1) }}"
+            )
+            .unwrap(),
+            "2,5"
+        );
     }
 
     #[test]
     fn code_stays_literal() {
         let body = "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n{{ 2 | number }}\n";
-        assert_eq!(eval(Language::En, body).unwrap(), "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n2\n");
+        assert_eq!(
+            eval(Language::En, body).unwrap(),
+            "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n2\n"
+        );
     }
 
     #[test]
     fn unknown_names_point_at_the_line_with_a_suggestion() {
-        let err = eval(Language::En, "Intro\n\nWe found {{ data.relations.no_feedbak.share }}.\n").unwrap_err();
+        let err = eval(
+            Language::En,
+            "Intro\n\nWe found {{ data.relations.no_feedbak.share }}.\n",
+        )
+        .unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(6), "{err:?}");
-        assert_eq!(err.hint.as_deref(), Some("did you mean `no_feedback`?"), "{err:?}");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("did you mean `no_feedback`?"),
+            "{err:?}"
+        );
         let err = eval(Language::En, "```\na\nb\n```\n{{ data.relatons.x }}").unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(8), "{err:?}");
-        assert_eq!(err.hint.as_deref(), Some("did you mean `relations`?"), "{err:?}");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("did you mean `relations`?"),
+            "{err:?}"
+        );
     }
 
     #[test]

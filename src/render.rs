@@ -96,10 +96,20 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     base.insert("report", &report_view(input.config));
     base.insert("t", &i18n::strings(input.config.language));
 
-    let urls: HashMap<PathBuf, String> = input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
-    let site_links = markdown::Site { urls: &urls, left_out: input.left_out };
-    let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> =
-        input.pages.par_iter().map(|p| render_body(p, &tera, &base, &site_links, input.datasets, &fmt)).collect();
+    let urls: HashMap<PathBuf, String> = input
+        .pages
+        .iter()
+        .map(|p| (p.file.clone(), p.url.clone()))
+        .collect();
+    let site_links = markdown::Site {
+        urls: &urls,
+        left_out: input.left_out,
+    };
+    let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> = input
+        .pages
+        .par_iter()
+        .map(|p| render_body(p, &tera, &base, &site_links, input.datasets, &fmt))
+        .collect();
 
     // Every page's problems are reported, and anchors are checked on the
     // pages that rendered, before giving up on any of them.
@@ -124,7 +134,11 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         .enumerate()
         .map(|(i, (page, body))| render_page(i, page, body, input, &tera, &base))
         .collect();
-    let mut site = Site { pages: input.pages.len(), charts: ok_bodies.iter().map(|b| b.charts).sum(), ..Site::default() };
+    let mut site = Site {
+        pages: input.pages.len(),
+        charts: ok_bodies.iter().map(|b| b.charts).sum(),
+        ..Site::default()
+    };
     for o in outputs {
         match o {
             Ok((path, bytes)) => {
@@ -143,10 +157,13 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         return Err(errors);
     }
     for ds in input.datasets.values() {
-        site.files.insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
+        site.files
+            .insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
     }
     for (path, bytes) in input.static_files {
-        site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
+        site.files
+            .entry(path.clone())
+            .or_insert_with(|| bytes.clone());
     }
     Ok((site, warnings))
 }
@@ -161,25 +178,45 @@ fn report_view(c: &Config) -> ReportView<'_> {
     }
 }
 
-fn build_tera(templates: &BTreeMap<String, (PathBuf, String)>, fmt: Arc<NumberFormat>) -> Result<Tera, Vec<Diagnostic>> {
+fn build_tera(
+    templates: &BTreeMap<String, (PathBuf, String)>,
+    fmt: Arc<NumberFormat>,
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html"]);
     prose::register_filters(&mut tera, fmt);
-    let list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())).collect();
+    let list: Vec<(&str, &str)> = templates
+        .iter()
+        .map(|(n, (_, t))| (n.as_str(), t.as_str()))
+        .collect();
     tera.add_raw_templates(list).map_err(|e| {
         let (file, pos, message) = template_error(&e, templates);
-        vec![Diagnostic::error(file, pos, format!("template error: {message}"))]
+        vec![Diagnostic::error(
+            file,
+            pos,
+            format!("template error: {message}"),
+        )]
     })?;
     Ok(tera)
 }
 
 /// Where a Tera error points, in the template files we know.
-fn template_error(e: &tera::Error, templates: &BTreeMap<String, (PathBuf, String)>) -> (PathBuf, Option<Pos>, String) {
+fn template_error(
+    e: &tera::Error,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+) -> (PathBuf, Option<Pos>, String) {
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let file = templates.get(r.filename()).map(|(p, _)| p.clone()).unwrap_or_else(|| PathBuf::from(r.filename()));
+            let file = templates
+                .get(r.filename())
+                .map(|(p, _)| p.clone())
+                .unwrap_or_else(|| PathBuf::from(r.filename()));
             let s = r.span();
-            (file, Some(Pos::new(s.start_line, s.start_col + 1)), r.message().to_string())
+            (
+                file,
+                Some(Pos::new(s.start_line, s.start_col + 1)),
+                r.message().to_string(),
+            )
         }
         _ => (PathBuf::from("templates"), None, e.to_string()),
     }
@@ -215,16 +252,28 @@ fn render_body(
             }
         };
         let ds = &datasets[block.dataset()];
-        let place = Place { number: i + 1, root: &root };
+        let place = Place {
+            number: i + 1,
+            root: &root,
+        };
         match figures::render(&block, ds, fmt, &place) {
             Ok(fig) => {
                 charts += usize::from(matches!(block, blocks::Block::Chart(_)));
                 html = html.replacen(&markdown::placeholder(i), &fig, 1);
             }
-            Err(why) => diags.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
+            Err(why) => diags.push(Diagnostic::error(
+                &page.file,
+                Some(Pos::new(raw.fence_line, 1)),
+                why,
+            )),
         }
     }
-    let body = Body { html, headings: rendered.headings, links: rendered.links, charts };
+    let body = Body {
+        html,
+        headings: rendered.headings,
+        links: rendered.links,
+        charts,
+    };
     (Some(body), diags)
 }
 
@@ -243,18 +292,29 @@ fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
     let ids: HashMap<&str, HashSet<&str>> = pages
         .iter()
         .zip(bodies)
-        .filter_map(|(p, b)| Some((p.url.as_str(), b.as_ref()?.headings.iter().map(|h| h.id.as_str()).collect())))
+        .filter_map(|(p, b)| {
+            Some((
+                p.url.as_str(),
+                b.as_ref()?.headings.iter().map(|h| h.id.as_str()).collect(),
+            ))
+        })
         .collect();
     let mut errors = Vec::new();
     for (page, body) in pages.iter().zip(bodies) {
         for link in body.iter().flat_map(|b| &b.links) {
             let Some(anchor) = &link.anchor else { continue };
-            let Some(known) = ids.get(link.target_url.as_str()) else { continue };
+            let Some(known) = ids.get(link.target_url.as_str()) else {
+                continue;
+            };
             let figure_anchor = anchor.starts_with("figure-") || anchor.starts_with("table-");
             if !known.contains(anchor.as_str()) && !figure_anchor && !anchor.is_empty() {
                 errors.push(
-                    Diagnostic::error(&page.file, Some(link.pos), format!("no heading `#{anchor}` on the page `{}`", link.target_url))
-                        .suggest(anchor, known.iter().copied()),
+                    Diagnostic::error(
+                        &page.file,
+                        Some(link.pos),
+                        format!("no heading `#{anchor}` on the page `{}`", link.target_url),
+                    )
+                    .suggest(anchor, known.iter().copied()),
                 );
             }
         }
@@ -262,7 +322,14 @@ fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
     errors
 }
 
-fn render_page(i: usize, page: &Page, body: &Body, input: &Input, tera: &Tera, base: &Context) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
+fn render_page(
+    i: usize,
+    page: &Page,
+    body: &Body,
+    input: &Input,
+    tera: &Tera,
+    base: &Context,
+) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let pages = input.pages;
     let nav: Vec<NavEntry> = pages
         .iter()
@@ -273,31 +340,49 @@ fn render_page(i: usize, page: &Page, body: &Body, input: &Input, tera: &Tera, b
             depth: p.depth().saturating_sub(usize::from(p.is_section_index())),
         })
         .collect();
-    let neighbour = |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
+    let neighbour = |j: usize| Neighbour {
+        title: &pages[j].front.title,
+        url: relative_url(&page.url, &pages[j].url),
+    };
     let mut ctx = base.clone();
     ctx.insert("nav", &nav);
     ctx.insert("prev", &i.checked_sub(1).map(neighbour));
     ctx.insert("next", &(i + 1 < pages.len()).then(|| neighbour(i + 1)));
     ctx.insert("root", &root_prefix(&page.url));
-    ctx.insert("page", &PageView {
-        title: &page.front.title,
-        description: page.front.description.as_deref(),
-        date: page.date.as_deref(),
-        url: &page.url,
-        content: body.html.clone(),
-        toc: if page.front.toc {
-            body.headings.iter().filter(|h| h.level <= 3).map(|h| TocEntry { level: h.level, id: &h.id, title: &h.text }).collect()
-        } else {
-            Vec::new()
+    ctx.insert(
+        "page",
+        &PageView {
+            title: &page.front.title,
+            description: page.front.description.as_deref(),
+            date: page.date.as_deref(),
+            url: &page.url,
+            content: body.html.clone(),
+            toc: if page.front.toc {
+                body.headings
+                    .iter()
+                    .filter(|h| h.level <= 3)
+                    .map(|h| TocEntry {
+                        level: h.level,
+                        id: &h.id,
+                        title: &h.text,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            is_home: page.url == "/",
         },
-        is_home: page.url == "/",
-    });
+    );
     let name = match &page.front.template {
         Some(t) => {
             if !input.templates.contains_key(&t.value) {
                 let pos = crate::yaml::pos_of(t, 1);
-                return Err(Diagnostic::error(&page.file, Some(pos), format!("no template `{}`", t.value))
-                    .suggest(&t.value, input.templates.keys().map(String::as_str)));
+                return Err(Diagnostic::error(
+                    &page.file,
+                    Some(pos),
+                    format!("no template `{}`", t.value),
+                )
+                .suggest(&t.value, input.templates.keys().map(String::as_str)));
             }
             t.value.clone()
         }
@@ -306,7 +391,11 @@ fn render_page(i: usize, page: &Page, body: &Body, input: &Input, tera: &Tera, b
     };
     let html = tera.render(&name, &ctx).map_err(|e| {
         let (file, pos, message) = template_error(&e, input.templates);
-        Diagnostic::error(file, pos, format!("rendering `{}`: {message}", page.file.display()))
+        Diagnostic::error(
+            file,
+            pos,
+            format!("rendering `{}`: {message}", page.file.display()),
+        )
     })?;
     Ok((page.output_path(), html.into_bytes()))
 }
@@ -319,5 +408,11 @@ fn render_404(tera: &Tera, base: &Context) -> Result<Vec<u8>, Diagnostic> {
     ctx.insert("next", &None::<Neighbour>);
     tera.render("404.html", &ctx)
         .map(String::into_bytes)
-        .map_err(|e| Diagnostic::error("templates/404.html", None, format!("rendering the 404 page: {e}")))
+        .map_err(|e| {
+            Diagnostic::error(
+                "templates/404.html",
+                None,
+                format!("rendering the 404 page: {e}"),
+            )
+        })
 }

@@ -17,7 +17,10 @@ pub fn write_site(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> io::Resu
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.barometer-new"));
     let retired = parent.join(format!(".{name}.barometer-old"));
     for leftover in [&staging, &retired] {
@@ -49,10 +52,10 @@ fn write_all(dir: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> io::Result<()> {
     let mut made = std::collections::HashSet::new();
     for (rel, bytes) in files {
         let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            if made.insert(parent.to_path_buf()) {
-                fs::create_dir_all(parent)?;
-            }
+        if let Some(parent) = path.parent()
+            && made.insert(parent.to_path_buf())
+        {
+            fs::create_dir_all(parent)?;
         }
         fs::write(&path, bytes)?;
     }
@@ -73,7 +76,10 @@ mod tests {
         write_site(&out, &files).unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"<p>a</p>");
         assert!(!out.join("old").exists());
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, ["public"]);
     }
 }

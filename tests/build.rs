@@ -12,13 +12,25 @@ fn french_report_formats_numbers_and_renders_charts() {
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("3 pages, 1 charts, 1 datasets"), "{summary}");
+    assert!(
+        summary.contains("3 pages, 1 charts, 1 datasets"),
+        "{summary}"
+    );
     let home = f.read("index.html");
-    assert!(home.contains("interrogé 1\u{202F}252 influenceurs"), "grouping");
+    assert!(
+        home.contains("interrogé 1\u{202F}252 influenceurs"),
+        "grouping"
+    );
     assert!(home.contains("72\u{202F}% sans retour"), "percent");
     assert!(home.contains("± 2,5 points"), "margin of error");
-    assert!(home.contains("<code>{{ reste }}</code>"), "code stays literal");
-    assert!(home.contains("href=\"methode/index.html#echantillon\""), "page link rewritten");
+    assert!(
+        home.contains("<code>{{ reste }}</code>"),
+        "code stays literal"
+    );
+    assert!(
+        home.contains("href=\"methode/index.html#echantillon\""),
+        "page link rewritten"
+    );
     assert!(home.contains("<html lang=\"fr\">"));
     assert!(home.contains("Étude &lt;test&gt;"), "title escaped");
 }
@@ -28,17 +40,31 @@ fn chart_is_an_accessible_figure_with_data_and_csv() {
     let f = french_survey();
     assert!(f.build().status.success());
     let home = f.read("index.html");
-    let fig_start = home.find("<figure class=\"chart chart-bar\"").expect("chart figure");
+    let fig_start = home
+        .find("<figure class=\"chart chart-bar\"")
+        .expect("chart figure");
     let figure = &home[fig_start..fig_start + home[fig_start..].find("</figure>").unwrap()];
     assert!(figure.contains("<figcaption>"));
     assert!(figure.contains("Ce que vivent les influenceurs"));
-    assert!(figure.contains("Cabinet &amp; associés"), "source in caption, escaped");
-    assert!(figure.contains("n\u{a0}=\u{a0}1\u{202F}252"), "sample size in caption");
-    assert!(figure.contains("<table>") && figure.contains("<td class=\"num\">72\u{202F}%</td>"), "data table");
+    assert!(
+        figure.contains("Cabinet &amp; associés"),
+        "source in caption, escaped"
+    );
+    assert!(
+        figure.contains("n\u{a0}=\u{a0}1\u{202F}252"),
+        "sample size in caption"
+    );
+    assert!(
+        figure.contains("<table>") && figure.contains("<td class=\"num\">72\u{202F}%</td>"),
+        "data table"
+    );
     assert!(figure.contains("href=\"./data/relations.csv\""), "csv link");
     let csv = f.read("data/relations.csv");
     assert!(csv.starts_with("id,statement,share\n"), "{csv}");
-    assert!(csv.contains("no_feedback,Aucun retour sur leurs prestations,72\n"), "{csv}");
+    assert!(
+        csv.contains("no_feedback,Aucun retour sur leurs prestations,72\n"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -50,12 +76,25 @@ fn svg_is_well_formed_scalable_and_true_to_the_data() {
     let doc = roxmltree::Document::parse(svg).expect("SVG parses as XML");
     let root = doc.root_element();
     assert_eq!(root.attribute("role"), Some("img"));
-    assert!(root.attribute("viewBox").is_some_and(|v| v.starts_with("0 0 720 ")));
+    assert!(
+        root.attribute("viewBox")
+            .is_some_and(|v| v.starts_with("0 0 720 "))
+    );
     assert_eq!(root.attribute("width"), Some("100%"));
-    let title = root.children().find(|n| n.has_tag_name("title")).and_then(|n| n.text());
+    let title = root
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text());
     assert_eq!(title, Some("Ce que vivent les influenceurs"));
-    let desc = root.children().find(|n| n.has_tag_name("desc")).and_then(|n| n.text()).unwrap();
-    assert!(desc.contains("Aucun retour sur leurs prestations (72\u{202F}%)"), "{desc}");
+    let desc = root
+        .children()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        desc.contains("Aucun retour sur leurs prestations (72\u{202F}%)"),
+        "{desc}"
+    );
     // Bar lengths are proportional to the values.
     let bars: Vec<f64> = root
         .descendants()
@@ -65,22 +104,45 @@ fn svg_is_well_formed_scalable_and_true_to_the_data() {
     assert_eq!(bars.len(), 3);
     for (bar, value) in bars.iter().zip([72.0, 65.0, 48.0]) {
         let expected = bars[0] * value / 72.0;
-        assert!((bar - expected).abs() <= 1.0, "bar {bar} for {value}, expected {expected}");
+        assert!(
+            (bar - expected).abs() <= 1.0,
+            "bar {bar} for {value}, expected {expected}"
+        );
     }
-    let texts: Vec<String> = root.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(|t| t.trim().to_string()).collect();
+    let texts: Vec<String> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect();
     for label in ["72\u{202F}%", "65\u{202F}%", "48\u{202F}%"] {
-        assert!(texts.iter().any(|t| t == label), "value label {label} in {texts:?}");
+        assert!(
+            texts.iter().any(|t| t == label),
+            "value label {label} in {texts:?}"
+        );
     }
-    assert!(texts.join(" ").contains("panneau publicitaire <b>"), "escaped markup survives as text: {texts:?}");
+    assert!(
+        texts.join(" ").contains("panneau publicitaire <b>"),
+        "escaped markup survives as text: {texts:?}"
+    );
 }
 
 #[test]
 fn english_report_uses_english_formats() {
     let f = Fixture::new(&[
         ("report.yaml", "title: Study\nlanguage: en\n"),
-        ("data/trust.csv", "year,group,score\n2012,CEOs,45.5\n2016,CEOs,53.5\n2012,Brands,48\n2016,Brands,52\n"),
-        ("data/trust.yaml", "title: Trust\nsource: Barometer 2016\nfields:\n  year: { type: date }\n"),
-        ("content/_index.md", "---\ntitle: Home\n---\n{{ 1252 | number }} and {{ 72 | percent }} and {{ 0.5 | number(decimals=1) }}.\n\n```chart\ntype: line\ndata: trust\nx: year\ny: score\nseries: group\n```\n"),
+        (
+            "data/trust.csv",
+            "year,group,score\n2012,CEOs,45.5\n2016,CEOs,53.5\n2012,Brands,48\n2016,Brands,52\n",
+        ),
+        (
+            "data/trust.yaml",
+            "title: Trust\nsource: Barometer 2016\nfields:\n  year: { type: date }\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n{{ 1252 | number }} and {{ 72 | percent }} and {{ 0.5 | number(decimals=1) }}.\n\n```chart\ntype: line\ndata: trust\nx: year\ny: score\nseries: group\n```\n",
+        ),
     ]);
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -88,22 +150,49 @@ fn english_report_uses_english_formats() {
     assert!(home.contains("1,252 and 72% and 0.5."), "english formats");
     let svg = svgs(&home)[0];
     let doc = roxmltree::Document::parse(svg).expect("xml");
-    let texts: Vec<String> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(|t| t.trim().to_string()).collect();
-    assert!(texts.iter().any(|t| t == "2012"), "years are not grouped: {texts:?}");
-    assert!(texts.iter().any(|t| t == "CEOs 53.5"), "direct label on the series: {texts:?}");
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t == "2012"),
+        "years are not grouped: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "CEOs 53.5"),
+        "direct label on the series: {texts:?}"
+    );
     assert!(home.contains("Source: Barometer 2016"));
 }
 
 #[test]
 fn every_chart_type_renders_valid_svg() {
     let mut page = String::from("---\ntitle: Home\n---\n");
-    for (kind, extra) in [("bar", ""), ("column", ""), ("line", ""), ("donut", ""), ("stacked", "series: g\n"), ("scatter", "")] {
-        let (x, y) = if kind == "scatter" { ("v", "w") } else { ("c", "v") };
-        page.push_str(&format!("\n```chart\ntype: {kind}\ndata: d\nx: {x}\ny: {y}\n{extra}```\n"));
+    for (kind, extra) in [
+        ("bar", ""),
+        ("column", ""),
+        ("line", ""),
+        ("donut", ""),
+        ("stacked", "series: g\n"),
+        ("scatter", ""),
+    ] {
+        let (x, y) = if kind == "scatter" {
+            ("v", "w")
+        } else {
+            ("c", "v")
+        };
+        page.push_str(&format!(
+            "\n```chart\ntype: {kind}\ndata: d\nx: {x}\ny: {y}\n{extra}```\n"
+        ));
     }
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
-        ("data/d.yaml", "rows:\n  - { c: a, g: x, v: 10, w: 1.5 }\n  - { c: b, g: y, v: 30, w: 2.5 }\n  - { c: a, g: y, v: 5, w: 3 }\n"),
+        (
+            "data/d.yaml",
+            "rows:\n  - { c: a, g: x, v: 10, w: 1.5 }\n  - { c: b, g: y, v: 30, w: 2.5 }\n  - { c: a, g: y, v: 5, w: 3 }\n",
+        ),
         ("content/_index.md", &page),
     ]);
     let out = f.build();
@@ -122,8 +211,14 @@ fn pages_are_ordered_with_previous_and_next() {
     let f = french_survey();
     assert!(f.build().status.success());
     let annexe = f.read("annexe/index.html");
-    assert!(annexe.contains("href=\"../index.html\" rel=\"prev\""), "prev is home");
-    assert!(annexe.contains("href=\"../methode/index.html\" rel=\"next\""), "weight 1 before weight 2");
+    assert!(
+        annexe.contains("href=\"../index.html\" rel=\"prev\""),
+        "prev is home"
+    );
+    assert!(
+        annexe.contains("href=\"../methode/index.html\" rel=\"next\""),
+        "weight 1 before weight 2"
+    );
     let home = f.read("index.html");
     let a = home.find(">Annexe<").unwrap();
     let m = home.find(">Méthode<").unwrap();
@@ -144,7 +239,12 @@ fn snapshot(dir: std::path::PathBuf) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(&dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(&dir).unwrap().display().to_string(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -155,7 +255,10 @@ fn drafts_are_left_out_unless_asked_for() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
-        ("content/wip.md", "---\ntitle: WIP\ndraft: true\n---\nSoon\n"),
+        (
+            "content/wip.md",
+            "---\ntitle: WIP\ndraft: true\n---\nSoon\n",
+        ),
     ]);
     assert!(f.build().status.success());
     assert!(!f.public("wip/index.html").exists());
@@ -165,7 +268,10 @@ fn drafts_are_left_out_unless_asked_for() {
 
 #[test]
 fn a_project_with_only_report_yaml_and_one_page_builds() {
-    let f = Fixture::new(&[("report.yaml", "title: T\n"), ("content/_index.md", "---\ntitle: Home\n---\nHello\n")]);
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHello\n"),
+    ]);
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(f.read("index.html").contains("<p>Hello</p>"));
@@ -179,12 +285,21 @@ fn output_loads_nothing_from_other_hosts_and_needs_no_javascript() {
     for page in ["index.html", "methode/index.html", "404.html"] {
         let html = f.read(page);
         assert!(!html.contains("<script"), "{page} has a script");
-        for attr in ["src=\"http", "href=\"http", "url(http", "src=\"//", "href=\"//"] {
+        for attr in [
+            "src=\"http",
+            "href=\"http",
+            "url(http",
+            "src=\"//",
+            "href=\"//",
+        ] {
             assert!(!html.contains(attr), "{page} loads {attr}");
         }
     }
     let css = f.read("style.css");
-    assert!(!css.contains("url(http") && !css.contains("url(//") && !css.contains("@import"), "css loads from elsewhere");
+    assert!(
+        !css.contains("url(http") && !css.contains("url(//") && !css.contains("@import"),
+        "css loads from elsewhere"
+    );
 }
 
 #[test]
@@ -192,10 +307,16 @@ fn project_templates_override_the_theme() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHello\n"),
-        ("templates/index.html", "<main>custom {{ page.title }} {{ page.content | safe }}</main>\n"),
+        (
+            "templates/index.html",
+            "<main>custom {{ page.title }} {{ page.content | safe }}</main>\n",
+        ),
     ]);
     assert!(f.build().status.success());
-    assert_eq!(f.read("index.html"), "<main>custom Home <p>Hello</p>\n</main>\n");
+    assert_eq!(
+        f.read("index.html"),
+        "<main>custom Home <p>Hello</p>\n</main>\n"
+    );
 }
 
 #[test]
@@ -219,12 +340,25 @@ fn example_report_builds() {
     let site = out_dir.path().join("site");
     let relations = fs::read_to_string(site.join("relations/index.html")).unwrap();
     assert!(relations.contains("72\u{202F}% des répondants"));
-    let charts: usize = ["index.html", "profils/index.html", "relations/index.html", "confiance/index.html", "benefices/index.html"]
-        .iter()
-        .map(|p| svgs(&fs::read_to_string(site.join(p)).unwrap()).len())
-        .sum();
+    let charts: usize = [
+        "index.html",
+        "profils/index.html",
+        "relations/index.html",
+        "confiance/index.html",
+        "benefices/index.html",
+    ]
+    .iter()
+    .map(|p| svgs(&fs::read_to_string(site.join(p)).unwrap()).len())
+    .sum();
     assert!(charts >= 6, "{charts} charts");
-    for ds in ["relations", "enquete", "benefices", "usages", "confiance", "tiers"] {
+    for ds in [
+        "relations",
+        "enquete",
+        "benefices",
+        "usages",
+        "confiance",
+        "tiers",
+    ] {
         assert!(site.join(format!("data/{ds}.csv")).exists(), "{ds}.csv");
     }
 }

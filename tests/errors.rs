@@ -18,13 +18,18 @@ fn failing(f: &Fixture) -> String {
 
 fn with_page(body: &str) -> Fixture {
     let f = french_survey();
-    f.write("content/_index.md", &format!("---\ntitle: Accueil\n---\n{body}"));
+    f.write(
+        "content/_index.md",
+        &format!("---\ntitle: Accueil\n---\n{body}"),
+    );
     f
 }
 
 #[test]
 fn unknown_chart_setting_points_at_its_line_with_suggestion() {
-    let f = with_page("Intro\n\n```chart\ntype: bar\ndata: relations\nx: statement\ny: share\ntitel: T\n```\n");
+    let f = with_page(
+        "Intro\n\n```chart\ntype: bar\ndata: relations\nx: statement\ny: share\ntitel: T\n```\n",
+    );
     let err = failing(&f);
     assert!(err.contains("content/_index.md:11:1"), "{err}");
     assert!(err.contains("unknown field `titel`"), "{err}");
@@ -33,7 +38,9 @@ fn unknown_chart_setting_points_at_its_line_with_suggestion() {
 
 #[test]
 fn unknown_dataset_and_field_are_suggested() {
-    let f = with_page("```chart\ntype: bar\ndata: relatons\nx: statement\ny: share\n```\n\n```table\ndata: relations\ncolumns: [statment]\n```\n");
+    let f = with_page(
+        "```chart\ntype: bar\ndata: relatons\nx: statement\ny: share\n```\n\n```table\ndata: relations\ncolumns: [statment]\n```\n",
+    );
     let err = failing(&f);
     assert!(err.contains("content/_index.md:6:7"), "{err}");
     assert!(err.contains("did you mean `relations`?"), "{err}");
@@ -54,7 +61,10 @@ fn bad_values_in_a_dataset_name_file_line_and_field() {
     assert!(err.contains("`share` is a percent"), "{err}");
     assert!(err.contains("duplicate id `a`"), "{err}");
     assert!(err.contains("data/relations.yaml:5:"), "{err}");
-    assert!(err.contains("`statment` looks like a typo for `statement`"), "{err}");
+    assert!(
+        err.contains("`statment` looks like a typo for `statement`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -71,7 +81,10 @@ fn broken_links_and_anchors_are_errors() {
     let err = failing(&f);
     assert!(err.contains("no heading `#echantilon`"), "{err}");
     assert!(err.contains("did you mean `echantillon`?"), "{err}");
-    assert!(err.contains("link to `nowhere.md`, which is not a page"), "{err}");
+    assert!(
+        err.contains("link to `nowhere.md`, which is not a page"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -107,11 +120,20 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let f = french_survey();
     assert!(f.build().status.success());
     let before = fs::read(f.public("index.html")).unwrap();
-    f.write("content/_index.md", "---\ntitle: Accueil\n---\n{{ data.nope }}\n");
+    f.write(
+        "content/_index.md",
+        "---\ntitle: Accueil\n---\n{{ data.nope }}\n",
+    );
     failing(&f);
     assert_eq!(fs::read(f.public("index.html")).unwrap(), before);
-    let names: Vec<_> = fs::read_dir(f.root()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(!names.iter().any(|n| n.contains("barometer-new")), "{names:?}");
+    let names: Vec<_> = fs::read_dir(f.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("barometer-new")),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -132,7 +154,13 @@ fn a_chart_that_needs_numbers_says_so() {
 
 #[test]
 fn garbage_input_never_panics() {
-    for text in ["---\n", "---\ntitle: [\n---\n", "\u{0}\u{1}", "---\ntitle: x\n---\n```chart\n: : :\n```\n", "---\ntitle: x\n---\n{% for %}"] {
+    for text in [
+        "---\n",
+        "---\ntitle: [\n---\n",
+        "\u{0}\u{1}",
+        "---\ntitle: x\n---\n```chart\n: : :\n```\n",
+        "---\ntitle: x\n---\n{% for %}",
+    ] {
         let f = french_survey();
         f.write("content/annexe.md", text);
         failing(&f);

@@ -33,27 +33,61 @@ pub(super) fn legend(c: &Canvas, data: &Categorical, x0: f64) -> Result<f64, Str
 
 fn value_scale(data: &Categorical, stacked: bool, range: (f64, f64)) -> Scale {
     let (lo, hi) = if stacked {
-        let sums = (0..data.categories.len()).map(|ci| data.series.iter().filter_map(|s| s.values[ci]).sum::<f64>());
+        let sums = (0..data.categories.len())
+            .map(|ci| data.series.iter().filter_map(|s| s.values[ci]).sum::<f64>());
         sums.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)))
     } else {
-        data.values().fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)))
+        data.values()
+            .fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)))
     };
-    let hi = if data.percent && hi > 90.0 && hi <= 100.0 { 100.0 } else { hi };
+    let hi = if data.percent && hi > 90.0 && hi <= 100.0 {
+        100.0
+    } else {
+        hi
+    };
     Scale::nice(lo, hi, 5, range)
 }
 
 /// Horizontal bars, grouped by series or stacked; returns the height used.
-pub fn horizontal(buf: &mut String, data: &Categorical, fmt: &NumberFormat, stacked: bool) -> Result<u32, String> {
+pub fn horizontal(
+    buf: &mut String,
+    data: &Categorical,
+    fmt: &NumberFormat,
+    stacked: bool,
+) -> Result<u32, String> {
     let label_width = 250.0;
-    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, label_width)).collect();
-    let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);
+    let labels: Vec<Vec<String>> = data
+        .categories
+        .iter()
+        .map(|c| wrap(c, &LABEL, label_width))
+        .collect();
+    let widest = labels
+        .iter()
+        .flatten()
+        .map(|l| text_width(l, &LABEL))
+        .fold(0.0, f64::max);
     let left = 16.0 + widest.min(label_width) + 14.0;
     let right = WIDTH as f64 - if stacked { 16.0 } else { 64.0 };
     let nser = data.series.len().max(1);
-    let bar = if stacked || nser == 1 { 22.0 } else { (40.0 / nser as f64).clamp(11.0, 18.0) };
-    let bars_height = if stacked { bar } else { bar * nser as f64 + 2.0 * (nser as f64 - 1.0) };
-    let bands: Vec<f64> = labels.iter().map(|l| (l.len() as f64 * LINE_HEIGHT + 12.0).max(bars_height + 14.0)).collect();
-    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(data.values()) };
+    let bar = if stacked || nser == 1 {
+        22.0
+    } else {
+        (40.0 / nser as f64).clamp(11.0, 18.0)
+    };
+    let bars_height = if stacked {
+        bar
+    } else {
+        bar * nser as f64 + 2.0 * (nser as f64 - 1.0)
+    };
+    let bands: Vec<f64> = labels
+        .iter()
+        .map(|l| (l.len() as f64 * LINE_HEIGHT + 12.0).max(bars_height + 14.0))
+        .collect();
+    let vf = ValueFormat {
+        fmt,
+        percent: data.percent,
+        decimals: data_decimals(data.values()),
+    };
     let scale = value_scale(data, stacked, (left, right));
 
     let mut probe = String::new();
@@ -67,13 +101,24 @@ pub fn horizontal(buf: &mut String, data: &Categorical, fmt: &NumberFormat, stac
     for t in &scale.ticks {
         let x = scale.map(*t);
         c.line(&[(x, top), (x, plot_bottom)], GRID, 1)?;
-        c.text(&vf.with(*t, scale.decimals()), x, plot_bottom + 14.0, &TICK.align(Align::Middle))?;
+        c.text(
+            &vf.with(*t, scale.decimals()),
+            x,
+            plot_bottom + 14.0,
+            &TICK.align(Align::Middle),
+        )?;
     }
     let zero = scale.map(0.0);
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {
         let mid = y + band / 2.0;
-        c.lines(&labels[ci], left - 14.0, mid, LINE_HEIGHT, &LABEL.align(Align::End))?;
+        c.lines(
+            &labels[ci],
+            left - 14.0,
+            mid,
+            LINE_HEIGHT,
+            &LABEL.align(Align::End),
+        )?;
         if stacked {
             let mut acc = 0.0;
             for (si, s) in data.series.iter().enumerate() {
@@ -82,7 +127,12 @@ pub fn horizontal(buf: &mut String, data: &Categorical, fmt: &NumberFormat, stac
                 c.rect(x0, mid - bar / 2.0, x1, mid + bar / 2.0, color(si))?;
                 let text = vf.label(v);
                 if x1 - x0 > text_width(&text, &VALUE) + 8.0 {
-                    c.text(&text, (x0 + x1) / 2.0, mid, &VALUE.align(Align::Middle).with_color(on_color(color(si))))?;
+                    c.text(
+                        &text,
+                        (x0 + x1) / 2.0,
+                        mid,
+                        &VALUE.align(Align::Middle).with_color(on_color(color(si))),
+                    )?;
                 }
                 acc += v;
             }
@@ -93,7 +143,11 @@ pub fn horizontal(buf: &mut String, data: &Categorical, fmt: &NumberFormat, stac
                 let y0 = first + si as f64 * (bar + 2.0);
                 let x1 = scale.map(v);
                 c.rect(zero, y0, x1, y0 + bar, color(si))?;
-                let (tx, align) = if v >= 0.0 { (x1 + 6.0, Align::Start) } else { (x1 - 6.0, Align::End) };
+                let (tx, align) = if v >= 0.0 {
+                    (x1 + 6.0, Align::Start)
+                } else {
+                    (x1 - 6.0, Align::End)
+                };
                 c.text(&vf.label(v), tx, y0 + bar / 2.0, &VALUE.align(align))?;
             }
         }
@@ -106,12 +160,20 @@ pub fn horizontal(buf: &mut String, data: &Categorical, fmt: &NumberFormat, stac
 
 /// Vertical bars, grouped by series; returns the height used.
 pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<u32, String> {
-    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(data.values()) };
+    let vf = ValueFormat {
+        fmt,
+        percent: data.percent,
+        decimals: data_decimals(data.values()),
+    };
     let n = data.categories.len() as f64;
     let left = 56.0;
     let right = WIDTH as f64 - 16.0;
     let band = (right - left) / n;
-    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, band - 8.0)).collect();
+    let labels: Vec<Vec<String>> = data
+        .categories
+        .iter()
+        .map(|c| wrap(c, &LABEL, band - 8.0))
+        .collect();
     let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
 
     let mut probe = String::new();
@@ -126,7 +188,12 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
     for t in &scale.ticks {
         let y = scale.map(*t);
         c.line(&[(left, y), (right, y)], GRID, 1)?;
-        c.text(&vf.with(*t, scale.decimals()), left - 8.0, y, &TICK.align(Align::End))?;
+        c.text(
+            &vf.with(*t, scale.decimals()),
+            left - 8.0,
+            y,
+            &TICK.align(Align::End),
+        )?;
     }
     let nser = data.series.len().max(1) as f64;
     let group = band * 0.72;
@@ -142,11 +209,21 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
             c.rect(x0 + 1.0, zero, x0 + bar - 1.0, y1, color(si))?;
             let ty = if v >= 0.0 { y1 - 9.0 } else { y1 + 9.0 };
             let text = vf.label(v);
-            let font = if text_width(&text, &VALUE) > bar + 6.0 { VALUE.sized(10.5) } else { VALUE };
+            let font = if text_width(&text, &VALUE) > bar + 6.0 {
+                VALUE.sized(10.5)
+            } else {
+                VALUE
+            };
             c.text(&text, x0 + bar / 2.0, ty, &font.align(Align::Middle))?;
         }
         let label_top = plot_bottom + 14.0 + (lines.len() as f64 - 1.0) * LINE_HEIGHT / 2.0;
-        c.lines(lines, x_band + band / 2.0, label_top, LINE_HEIGHT, &LABEL.align(Align::Middle))?;
+        c.lines(
+            lines,
+            x_band + band / 2.0,
+            label_top,
+            LINE_HEIGHT,
+            &LABEL.align(Align::Middle),
+        )?;
     }
     c.line(&[(left, zero), (right, zero)], MUTED, 1)?;
     c.finish()?;

@@ -9,12 +9,20 @@ use crate::format::NumberFormat;
 const LABEL: Font = Font::new(13.0, INK);
 
 pub fn donut(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<u32, String> {
-    let values: Vec<f64> = data.series[0].values.iter().map(|v| v.unwrap_or(0.0).max(0.0)).collect();
+    let values: Vec<f64> = data.series[0]
+        .values
+        .iter()
+        .map(|v| v.unwrap_or(0.0).max(0.0))
+        .collect();
     let total: f64 = values.iter().sum();
     if total <= 0.0 {
         return Err("a donut needs at least one value above zero".into());
     }
-    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(values.iter().copied()) };
+    let vf = ValueFormat {
+        fmt,
+        percent: data.percent,
+        decimals: data_decimals(values.iter().copied()),
+    };
     let (cx, cy, r_out, r_in) = (150.0, 150.0, 130.0, 78.0);
     let legend_x = 320.0;
     let legend_w = WIDTH as f64 - legend_x - 16.0;

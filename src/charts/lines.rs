@@ -15,21 +15,57 @@ const PLOT_HEIGHT: f64 = 280.0;
 /// One line per series over the categories in data order, each labelled
 /// at its last point so colour is not the only key.
 pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<u32, String> {
-    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(data.values()) };
-    let names: Vec<&str> = data.series.iter().map(|s| s.name.as_deref().unwrap_or("")).collect();
-    let name_width = names.iter().map(|n| text_width(n, &LABEL)).fold(0.0, f64::max).min(160.0);
+    let vf = ValueFormat {
+        fmt,
+        percent: data.percent,
+        decimals: data_decimals(data.values()),
+    };
+    let names: Vec<&str> = data
+        .series
+        .iter()
+        .map(|s| s.name.as_deref().unwrap_or(""))
+        .collect();
+    let name_width = names
+        .iter()
+        .map(|n| text_width(n, &LABEL))
+        .fold(0.0, f64::max)
+        .min(160.0);
     let left = 56.0;
-    let right = WIDTH as f64 - 24.0 - if data.series.len() > 1 { name_width + 56.0 } else { 40.0 };
+    let right = WIDTH as f64
+        - 24.0
+        - if data.series.len() > 1 {
+            name_width + 56.0
+        } else {
+            40.0
+        };
     let top = 20.0;
     let bottom = top + PLOT_HEIGHT;
-    let (lo, hi) = data.values().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = data
+        .values()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     let lo = if lo > 0.0 && lo < hi * 0.5 { 0.0 } else { lo };
     let scale = Scale::nice(lo.min(hi), hi, 5, (bottom, top));
     let n = data.categories.len();
-    let step = if n > 1 { (right - left) / (n - 1) as f64 } else { 0.0 };
-    let x_at = |i: usize| if n > 1 { left + step * i as f64 } else { (left + right) / 2.0 };
+    let step = if n > 1 {
+        (right - left) / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let x_at = |i: usize| {
+        if n > 1 {
+            left + step * i as f64
+        } else {
+            (left + right) / 2.0
+        }
+    };
     let label_width = if n > 1 { step.max(40.0) } else { 200.0 };
-    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &TICK, label_width - 6.0)).collect();
+    let labels: Vec<Vec<String>> = data
+        .categories
+        .iter()
+        .map(|c| wrap(c, &TICK, label_width - 6.0))
+        .collect();
     let lines_needed = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
 
@@ -37,7 +73,12 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
     for t in &scale.ticks {
         let y = scale.map(*t);
         c.line(&[(left, y), (right, y)], GRID, 1)?;
-        c.text(&vf.with(*t, scale.decimals()), left - 8.0, y, &TICK.align(Align::End))?;
+        c.text(
+            &vf.with(*t, scale.decimals()),
+            left - 8.0,
+            y,
+            &TICK.align(Align::End),
+        )?;
     }
     for (i, l) in labels.iter().enumerate() {
         let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
@@ -45,8 +86,12 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
     }
     let mut end_labels: Vec<(f64, String, usize)> = Vec::new();
     for (si, s) in data.series.iter().enumerate() {
-        let pts: Vec<(f64, f64)> =
-            s.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (x_at(i), scale.map(v)))).collect();
+        let pts: Vec<(f64, f64)> = s
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (x_at(i), scale.map(v))))
+            .collect();
         if pts.len() > 1 {
             c.line(&pts, color(si), 3)?;
         }
@@ -68,7 +113,12 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
     let mut last_y = f64::NEG_INFINITY;
     for (y, text, si) in end_labels {
         let y = y.max(last_y + 16.0);
-        c.text(&text, x_at(n.saturating_sub(1)) + 10.0, y, &VALUE.with_color(color(si)).bold())?;
+        c.text(
+            &text,
+            x_at(n.saturating_sub(1)) + 10.0,
+            y,
+            &VALUE.with_color(color(si)).bold(),
+        )?;
         last_y = y;
     }
     c.finish()?;
@@ -90,7 +140,9 @@ impl Points {
         let mut groups: Vec<String> = Vec::new();
         let mut points = Vec::new();
         for row in &ds.rows {
-            let (Some(x), Some(y)) = (row[chart.x].as_f64(), row[chart.y].as_f64()) else { continue };
+            let (Some(x), Some(y)) = (row[chart.x].as_f64(), row[chart.y].as_f64()) else {
+                continue;
+            };
             let g = chart.series.map(|s| row[s].raw_text()).unwrap_or_default();
             let gi = super::index_of(&mut groups, g);
             points.push((x, y, gi));
@@ -115,14 +167,27 @@ pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, 
     let bottom = top + PLOT_HEIGHT;
     let height = (bottom + 48.0) as u32;
     let bounds = |f: fn(&(f64, f64, usize)) -> f64| {
-        p.points.iter().map(f).fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
+        p.points
+            .iter()
+            .map(f)
+            .fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            })
     };
     let (xlo, xhi) = bounds(|t| t.0);
     let (ylo, yhi) = bounds(|t| t.1);
     let xs = Scale::nice(xlo, xhi.max(xlo), 6, (left, right));
     let ys = Scale::nice(ylo, yhi.max(ylo), 5, (bottom, top));
-    let xf = ValueFormat { fmt, percent: p.x_percent, decimals: xs.decimals() };
-    let yf = ValueFormat { fmt, percent: p.y_percent, decimals: ys.decimals() };
+    let xf = ValueFormat {
+        fmt,
+        percent: p.x_percent,
+        decimals: xs.decimals(),
+    };
+    let yf = ValueFormat {
+        fmt,
+        percent: p.y_percent,
+        decimals: ys.decimals(),
+    };
 
     let c = Canvas::new(buf, WIDTH, height);
     let mut lx = left;

@@ -70,8 +70,13 @@ impl Categorical {
                 cells.push((si, ci, v));
             }
         }
-        let mut series: Vec<Series> =
-            names.into_iter().map(|name| Series { name, values: vec![None; categories.len()] }).collect();
+        let mut series: Vec<Series> = names
+            .into_iter()
+            .map(|name| Series {
+                name,
+                values: vec![None; categories.len()],
+            })
+            .collect();
         for (si, ci, v) in cells {
             let slot = &mut series[si].values[ci];
             *slot = Some(slot.unwrap_or(0.0) + v);
@@ -86,7 +91,9 @@ impl Categorical {
     }
 
     fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        self.series.iter().flat_map(|s| s.values.iter().flatten().copied())
+        self.series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied())
     }
 }
 
@@ -113,7 +120,11 @@ impl ValueFormat<'_> {
     }
 
     pub fn with(&self, v: f64, decimals: usize) -> String {
-        if self.percent { self.fmt.percent(v, Some(decimals)) } else { self.fmt.number(v, Some(decimals)) }
+        if self.percent {
+            self.fmt.percent(v, Some(decimals))
+        } else {
+            self.fmt.number(v, Some(decimals))
+        }
     }
 }
 
@@ -204,7 +215,11 @@ fn tidy_font_sizes(svg: &str) -> String {
 /// One sentence saying what the chart shows, from its data.
 fn describe(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
     let fr = fmt.language() == Language::Fr;
-    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(data.values()) };
+    let vf = ValueFormat {
+        fmt,
+        percent: data.percent,
+        decimals: data_decimals(data.values()),
+    };
     let kind_name = match (kind, fr) {
         (ChartKind::Bar, true) => "Diagramme en barres",
         (ChartKind::Column, true) => "Histogramme en colonnes",
@@ -230,15 +245,33 @@ fn describe(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
     let min = cells.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1));
     let n = data.categories.len();
     let mut s = if fr {
-        format!("{kind_name} : {} selon {} ({n} catégories).", data.value_label, data.category_label)
+        format!(
+            "{kind_name} : {} selon {} ({n} catégories).",
+            data.value_label, data.category_label
+        )
     } else {
-        format!("{kind_name}: {} by {} ({n} categories).", data.value_label, data.category_label)
+        format!(
+            "{kind_name}: {} by {} ({n} categories).",
+            data.value_label, data.category_label
+        )
     };
     if let (Some(max), Some(min)) = (max, min) {
         if fr {
-            s.push_str(&format!(" Valeur la plus haute : {} ({}) ; la plus basse : {} ({}).", max.0, vf.label(max.1), min.0, vf.label(min.1)));
+            s.push_str(&format!(
+                " Valeur la plus haute : {} ({}) ; la plus basse : {} ({}).",
+                max.0,
+                vf.label(max.1),
+                min.0,
+                vf.label(min.1)
+            ));
         } else {
-            s.push_str(&format!(" Highest: {} ({}); lowest: {} ({}).", max.0, vf.label(max.1), min.0, vf.label(min.1)));
+            s.push_str(&format!(
+                " Highest: {} ({}); lowest: {} ({}).",
+                max.0,
+                vf.label(max.1),
+                min.0,
+                vf.label(min.1)
+            ));
         }
     }
     s
@@ -246,9 +279,19 @@ fn describe(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
 
 fn describe_scatter(p: &lines::Points, fmt: &NumberFormat) -> String {
     if fmt.language() == Language::Fr {
-        format!("Nuage de points : {} selon {} ({} points).", p.y_label, p.x_label, p.points.len())
+        format!(
+            "Nuage de points : {} selon {} ({} points).",
+            p.y_label,
+            p.x_label,
+            p.points.len()
+        )
     } else {
-        format!("Scatter plot: {} against {} ({} points).", p.y_label, p.x_label, p.points.len())
+        format!(
+            "Scatter plot: {} against {} ({} points).",
+            p.y_label,
+            p.x_label,
+            p.points.len()
+        )
     }
 }
 
@@ -257,11 +300,19 @@ fn describe_scatter(p: &lines::Points, fmt: &NumberFormat) -> String {
 pub fn on_color(c: RGBColor) -> RGBColor {
     let lin = |v: u8| {
         let v = v as f64 / 255.0;
-        if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
     };
     let l = 0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2);
     // White wins when its contrast (1.05 / (l + 0.05)) beats ink's.
-    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0605 { plotters::style::WHITE } else { INK }
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0605 {
+        plotters::style::WHITE
+    } else {
+        INK
+    }
 }
 
 /// The colour of series `i`.

@@ -13,33 +13,66 @@ impl Scale {
     /// A scale covering `lo..=hi` with about `count` round ticks. Bars
     /// always start at zero, so callers pass `lo = 0` for them.
     pub fn nice(lo: f64, hi: f64, count: usize, range: (f64, f64)) -> Scale {
-        let (lo, hi) = if hi - lo <= f64::EPSILON { (lo.min(0.0), lo.max(0.0) + 1.0) } else { (lo, hi) };
+        let (lo, hi) = if hi - lo <= f64::EPSILON {
+            (lo.min(0.0), lo.max(0.0) + 1.0)
+        } else {
+            (lo, hi)
+        };
         let step = nice_step((hi - lo) / count.max(1) as f64);
         let min = (lo / step).floor() * step;
         let max = (hi / step).ceil() * step;
         let n = ((max - min) / step).round() as usize;
         let ticks = (0..=n).map(|i| clean(min + i as f64 * step)).collect();
-        Scale { min, max, ticks, range }
+        Scale {
+            min,
+            max,
+            ticks,
+            range,
+        }
     }
 
     pub fn map(&self, v: f64) -> f64 {
-        let t = if self.max > self.min { (v - self.min) / (self.max - self.min) } else { 0.0 };
+        let t = if self.max > self.min {
+            (v - self.min) / (self.max - self.min)
+        } else {
+            0.0
+        };
         self.range.0 + t * (self.range.1 - self.range.0)
     }
 
     /// How many decimals the tick labels need.
     pub fn decimals(&self) -> usize {
-        let step = if self.ticks.len() > 1 { self.ticks[1] - self.ticks[0] } else { 1.0 };
-        (0..6).find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6).unwrap_or(6)
+        let step = if self.ticks.len() > 1 {
+            self.ticks[1] - self.ticks[0]
+        } else {
+            1.0
+        };
+        (0..6)
+            .find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6)
+            .unwrap_or(6)
     }
 }
 
 /// 1, 2, 2.5 or 5 times a power of ten, the smallest at or above `raw`.
 fn nice_step(raw: f64) -> f64 {
-    let raw = if raw.is_finite() && raw > 0.0 { raw } else { 1.0 };
+    let raw = if raw.is_finite() && raw > 0.0 {
+        raw
+    } else {
+        1.0
+    };
     let power = 10f64.powf(raw.log10().floor());
     let f = raw / power;
-    let m = if f <= 1.0 { 1.0 } else if f <= 2.0 { 2.0 } else if f <= 2.5 { 2.5 } else if f <= 5.0 { 5.0 } else { 10.0 };
+    let m = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 2.5 {
+        2.5
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
     m * power
 }
 

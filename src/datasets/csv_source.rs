@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use super::{Dataset, RawCell, Value};
+use super::{Dataset, RawCell, RawRow, Value};
 use crate::diagnostics::{Diagnostic, Pos};
 
 /// Reads CSV text (header row, comma or semicolon) into positioned cells.
 /// Every cell is text here; typing decides what is a number.
-pub fn parse(path: &Path, text: &str) -> Result<Vec<(Pos, Vec<(String, RawCell)>)>, Diagnostic> {
+pub fn parse(path: &Path, text: &str) -> Result<Vec<RawRow>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = sniff_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -21,11 +21,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(Pos, Vec<(String, RawCell)>
         .map(|h| h.trim().to_string())
         .collect();
     if headers.iter().all(String::is_empty) {
-        return Err(Diagnostic::error(path, Some(Pos::new(1, 1)), "the CSV file has no header row")
-            .with_hint("put the column names on the first line"));
+        return Err(Diagnostic::error(
+            path,
+            Some(Pos::new(1, 1)),
+            "the CSV file has no header row",
+        )
+        .with_hint("put the column names on the first line"));
     }
     if let Some(i) = headers.iter().position(String::is_empty) {
-        return Err(Diagnostic::error(path, Some(Pos::new(1, 1)), format!("column {} has no name in the header row", i + 1)));
+        return Err(Diagnostic::error(
+            path,
+            Some(Pos::new(1, 1)),
+            format!("column {} has no name in the header row", i + 1),
+        ));
     }
     let decimal_comma = delimiter == b';';
     let mut rows = Vec::new();
@@ -43,7 +51,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(Pos, Vec<(String, RawCell)>
                 .unwrap_or(offset);
             offset = column + raw.len();
             let pos = Pos::new(line, column + 1);
-            cells.push((headers[i].clone(), RawCell { value: csv_value(raw, decimal_comma), pos, quoted: false }));
+            cells.push((
+                headers[i].clone(),
+                RawCell {
+                    value: csv_value(raw, decimal_comma),
+                    pos,
+                    quoted: false,
+                },
+            ));
         }
         rows.push((Pos::new(line, 1), cells));
     }
@@ -54,7 +69,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(Pos, Vec<(String, RawCell)>
 /// separator (French Excel), so the header line decides.
 fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
-    if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' }
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
 }
 
 /// A CSV cell: empty is missing, numbers are numbers (`2,5` too when the
@@ -64,7 +83,11 @@ fn csv_value(raw: &str, decimal_comma: bool) -> Value {
     if t.is_empty() {
         return Value::Null;
     }
-    let candidate = if decimal_comma { t.replace(',', ".") } else { t.to_string() };
+    let candidate = if decimal_comma {
+        t.replace(',', ".")
+    } else {
+        t.to_string()
+    };
     match candidate.parse::<f64>() {
         Ok(n) if n.is_finite() && looks_numeric(&candidate) => Value::Number(n),
         _ => match t {
@@ -77,13 +100,16 @@ fn csv_value(raw: &str, decimal_comma: bool) -> Value {
 
 /// Rust parses "inf" and "NaN" as floats; a dataset never means those.
 fn looks_numeric(s: &str) -> bool {
-    s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    s.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
     let pos = e.position().map(|p| Pos::new(p.line() as usize, 1));
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("this row has {len} cells but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
@@ -92,7 +118,9 @@ fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
     let d = Diagnostic::error(path, pos, message);
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => d.with_hint("save the file as UTF-8 from your spreadsheet"),
-        csv::ErrorKind::UnequalLengths { .. } => d.with_hint("quote cells that contain the delimiter"),
+        csv::ErrorKind::UnequalLengths { .. } => {
+            d.with_hint("quote cells that contain the delimiter")
+        }
         _ => d,
     }
 }

@@ -35,7 +35,10 @@ pub enum FieldType {
 
 impl FieldType {
     pub fn is_numeric(self) -> bool {
-        matches!(self, FieldType::Number | FieldType::Integer | FieldType::Percent)
+        matches!(
+            self,
+            FieldType::Number | FieldType::Integer | FieldType::Percent
+        )
     }
 }
 
@@ -150,7 +153,15 @@ impl Dataset {
 
 /// Keys of a dataset in templates that rows may not use as ids.
 pub const RESERVED_KEYS: &[&str] = &[
-    "id", "title", "description", "source", "source_url", "sample_size", "date", "rows", "fields",
+    "id",
+    "title",
+    "description",
+    "source",
+    "source_url",
+    "sample_size",
+    "date",
+    "rows",
+    "fields",
 ];
 
 /// A cell as read from the source, before typing.
@@ -173,12 +184,15 @@ pub struct RawField {
     pub pos: Pos,
 }
 
+/// One row as read: its position, and its cells by column name in source order.
+pub type RawRow = (Pos, Vec<(String, RawCell)>);
+
 /// A table as read from its source, cells still untyped.
 #[derive(Clone, Debug, Default)]
 pub struct RawTable {
     pub fields: Vec<RawField>,
     /// Each row: its position, and its cells by column name in source order.
-    pub rows: Vec<(Pos, Vec<(String, RawCell)>)>,
+    pub rows: Vec<RawRow>,
 }
 
 /// The source files of one dataset, read by the loader.
@@ -244,7 +258,10 @@ fn build_one(src: &DatasetSource) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diag
 
 /// The dataset id of a file under `data/`: its path without extension.
 pub fn id_for(data_dir: &Path, file: &Path) -> String {
-    let rel = file.strip_prefix(data_dir).unwrap_or(file).with_extension("");
+    let rel = file
+        .strip_prefix(data_dir)
+        .unwrap_or(file)
+        .with_extension("");
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()

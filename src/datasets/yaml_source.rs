@@ -53,6 +53,9 @@ struct FieldSpec {
     default: Option<Scalar>,
 }
 
+/// A row as written: field name to spanned value.
+type YamlRow = IndexMap<String, Spanned<Scalar>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DatasetFile {
@@ -63,7 +66,7 @@ struct DatasetFile {
     sample_size: Option<u64>,
     date: Option<Scalar>,
     fields: Option<IndexMap<String, Spanned<FieldSpec>>>,
-    rows: Option<Vec<Spanned<IndexMap<String, Spanned<Scalar>>>>>,
+    rows: Option<Vec<Spanned<YamlRow>>>,
 }
 
 /// Parses a dataset file. The flag says whether it held `rows`.
@@ -111,7 +114,14 @@ pub fn parse(path: &Path, text: &str) -> Result<(Meta, RawTable, bool), Diagnost
                 .map(|(name, cell)| {
                     let cell_pos = yaml::pos_of(&cell, 0);
                     let (value, quoted) = cell.value.into_cell_value();
-                    (name, RawCell { value, pos: cell_pos, quoted })
+                    (
+                        name,
+                        RawCell {
+                            value,
+                            pos: cell_pos,
+                            quoted,
+                        },
+                    )
                 })
                 .collect();
             (pos, cells)
@@ -127,7 +137,8 @@ mod tests {
 
     #[test]
     fn rows_keep_positions_and_yaml_types() {
-        let text = "title: T\nrows:\n  - { id: a, share: 72, label: \"72\" }\n  - id: b\n    share: ~\n";
+        let text =
+            "title: T\nrows:\n  - { id: a, share: 72, label: \"72\" }\n  - id: b\n    share: ~\n";
         let (meta, table, has_rows) = parse(Path::new("data/t.yaml"), text).unwrap();
         assert!(has_rows);
         assert_eq!(meta.title.as_deref(), Some("T"));

@@ -80,7 +80,13 @@ pub fn french_survey() -> Fixture {
             "content/_index.md",
             "---\ntitle: Accueil\n---\nNous avons interrogé {{ data.relations.sample_size | number }} influenceurs : {{ data.relations.no_feedback.share | percent }} sans retour, soit ± {{ 72 | margin_of_error(n=1252) | number(decimals=1) }} points. Voir [la méthode](methode.md#echantillon).\n\n```chart\ntype: bar\ndata: relations\nx: statement\ny: share\ntitle: Ce que vivent les influenceurs\n```\n\n```table\ndata: relations\ncolumns: [statement, share]\n```\n\nLe code `{{ reste }}` reste tel quel.\n",
         ),
-        ("content/methode.md", "---\ntitle: Méthode\nweight: 2\n---\n## Échantillon\n\nRetour à l'[accueil](_index.md).\n"),
-        ("content/annexe.md", "---\ntitle: Annexe\nweight: 1\n---\nTexte.\n"),
+        (
+            "content/methode.md",
+            "---\ntitle: Méthode\nweight: 2\n---\n## Échantillon\n\nRetour à l'[accueil](_index.md).\n",
+        ),
+        (
+            "content/annexe.md",
+            "---\ntitle: Annexe\nweight: 1\n---\nTexte.\n",
+        ),
     ])
 }
