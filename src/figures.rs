@@ -163,13 +163,9 @@ pub fn data_table(
     html.push_str("<thead><tr>");
     for &i in columns {
         let f = &ds.fields[i];
-        let class = if f.ty.is_numeric() {
-            " class=\"num\""
-        } else {
-            ""
-        };
         html.push_str(&format!(
-            "<th scope=\"col\"{class}>{}</th>",
+            "<th scope=\"col\"{}>{}</th>",
+            num_class(f),
             escape(f.title())
         ));
     }
@@ -178,13 +174,9 @@ pub fn data_table(
         html.push_str("<tr>");
         for &i in columns {
             let f = &ds.fields[i];
-            let class = if f.ty.is_numeric() {
-                " class=\"num\""
-            } else {
-                ""
-            };
             html.push_str(&format!(
-                "<td{class}>{}</td>",
+                "<td{}>{}</td>",
+                num_class(f),
                 escape(&cell_text(&row[i], f, fmt))
             ));
         }
@@ -192,6 +184,15 @@ pub fn data_table(
     }
     html.push_str("</tbody>\n</table>\n");
     html
+}
+
+/// Numeric columns align right with tabular figures.
+fn num_class(f: &Field) -> &'static str {
+    if f.ty.is_numeric() {
+        " class=\"num\""
+    } else {
+        ""
+    }
 }
 
 /// A cell as a reader sees it. Numbers keep every digit the data has.

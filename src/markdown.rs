@@ -376,30 +376,35 @@ impl LineIndex {
 mod tests {
     use super::*;
 
-    fn site_with(pages: &[(&str, &str)]) -> (HashMap<PathBuf, String>, HashSet<PathBuf>) {
-        (
-            pages
-                .iter()
-                .map(|(f, u)| (PathBuf::from(f), u.to_string()))
-                .collect(),
-            HashSet::new(),
+    /// Renders `body` as the page `file` at `url`, among `pages` (file, url).
+    fn render_among(
+        pages: &[(&str, &str)],
+        file: &str,
+        url: &str,
+        body: &str,
+        offset: usize,
+    ) -> Rendered {
+        let urls: HashMap<PathBuf, String> = pages
+            .iter()
+            .map(|(f, u)| (PathBuf::from(f), u.to_string()))
+            .collect();
+        let left_out = HashSet::from([PathBuf::from("content/draft.md")]);
+        render(
+            Path::new(file),
+            url,
+            body,
+            offset,
+            &Site {
+                urls: &urls,
+                left_out: &left_out,
+            },
         )
     }
 
     #[test]
     fn headings_get_unique_ids() {
-        let (urls, left) = site_with(&[]);
-        let site = Site {
-            urls: &urls,
-            left_out: &left,
-        };
-        let r = render(
-            Path::new("content/a.md"),
-            "/a/",
-            "# Méthode d'enquête\n\n## Résultats\n\n## Résultats\n\n## Autre {#custom}\n",
-            0,
-            &site,
-        );
+        let body = "# Méthode d'enquête\n\n## Résultats\n\n## Résultats\n\n## Autre {#custom}\n";
+        let r = render_among(&[], "content/a.md", "/a/", body, 0);
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -414,21 +419,12 @@ mod tests {
 
     #[test]
     fn links_to_pages_become_relative_urls() {
-        let (urls, left) = site_with(&[
+        let pages = [
             ("content/methodology.md", "/methodology/"),
             ("content/s/b.md", "/s/b/"),
-        ]);
-        let site = Site {
-            urls: &urls,
-            left_out: &left,
-        };
-        let r = render(
-            Path::new("content/a.md"),
-            "/a/",
-            "[m](methodology.md) [b](s/b.md#x) [w](https://e.org/x.md)\n",
-            0,
-            &site,
-        );
+        ];
+        let body = "[m](methodology.md) [b](s/b.md#x) [w](https://e.org/x.md)\n";
+        let r = render_among(&pages, "content/a.md", "/a/", body, 0);
         assert!(
             r.html.contains("href=\"../methodology/index.html\""),
             "{}",
@@ -442,12 +438,12 @@ mod tests {
         assert!(r.html.contains("href=\"https://e.org/x.md\""));
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[1].anchor.as_deref(), Some("x"));
-        let r = render(
-            Path::new("content/s/b.md"),
+        let r = render_among(
+            &pages,
+            "content/s/b.md",
             "/s/b/",
             "[a](../methodology.md)\n",
             0,
-            &site,
         );
         assert!(
             r.html.contains("href=\"../../methodology/index.html\""),
@@ -458,17 +454,13 @@ mod tests {
 
     #[test]
     fn broken_links_are_errors_with_suggestions() {
-        let (urls, left) = site_with(&[("content/methodology.md", "/methodology/")]);
-        let site = Site {
-            urls: &urls,
-            left_out: &left,
-        };
-        let r = render(
-            Path::new("content/a.md"),
+        let pages = [("content/methodology.md", "/methodology/")];
+        let r = render_among(
+            &pages,
+            "content/a.md",
             "/a/",
             "Intro\n\nSee [m](methodolgy.md).\n",
             4,
-            &site,
         );
         assert_eq!(r.errors.len(), 1);
         assert_eq!(r.errors[0].pos, Some(Pos::new(7, 5)));
@@ -476,22 +468,22 @@ mod tests {
             r.errors[0].hint.as_deref(),
             Some("did you mean `methodology.md`?")
         );
+        let r = render_among(&pages, "content/a.md", "/a/", "[d](draft.md)\n", 0);
+        assert!(r.errors[0].message.contains("draft"), "{:?}", r.errors);
     }
 
     #[test]
     fn blocks_are_set_aside_with_their_lines() {
-        let (urls, left) = site_with(&[]);
-        let site = Site {
-            urls: &urls,
-            left_out: &left,
-        };
-        let body = "Text\n\n```chart\ntype: bar\ndata: x\n```\n\n```rust\nfn main() {}\n```\n";
-        let r = render(Path::new("content/a.md"), "/a/", body, 10, &site);
+        let body = "Text\n\n```chart\ntype: bar\ndata: x\n```\n\n```rust\nfn main() {}\n```\n\n```chrat\nx\n```\n";
+        let r = render_among(&[], "content/a.md", "/a/", body, 10);
         assert_eq!(r.blocks.len(), 1);
         assert_eq!(r.blocks[0].yaml, "type: bar\ndata: x\n");
         assert_eq!(r.blocks[0].fence_line, 13);
         assert!(r.html.contains(&placeholder(0)));
         assert!(r.html.contains("<code class=\"language-rust\">"));
+        assert_eq!(r.errors.len(), 1, "a near-miss block name is flagged");
+        assert_eq!(r.errors[0].hint.as_deref(), Some("did you mean `chart`?"));
+        assert!(!r.errors[0].is_error());
     }
 
     #[test]

@@ -1,34 +1,21 @@
 //! Bars: horizontal (`bar`, `stacked`) and vertical (`column`).
 
+use super::axes::{Legend, Marker, grid_columns, grid_rows};
 use super::canvas::{Align, Canvas, Font, text_width, wrap};
 use super::scale::Scale;
-use super::{Categorical, GRID, INK, MUTED, ValueFormat, WIDTH, color, data_decimals, on_color};
+use super::{Categorical, INK, MUTED, ValueFormat, WIDTH, color, data_decimals, on_color};
 use crate::format::NumberFormat;
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.5, INK);
-const TICK: Font = Font::new(11.5, MUTED);
 const LINE_HEIGHT: f64 = 16.0;
 
-/// Draws a legend row at the top when there are several series; its height.
-pub(super) fn legend(c: &Canvas, data: &Categorical, x0: f64) -> Result<f64, String> {
-    if data.series.len() < 2 {
-        return Ok(0.0);
-    }
-    let mut x = x0;
-    let mut y = 14.0;
-    for (i, s) in data.series.iter().enumerate() {
-        let name = s.name.as_deref().unwrap_or("");
-        let w = text_width(name, &LABEL) + 34.0;
-        if x + w > WIDTH as f64 - 8.0 && x > x0 {
-            x = x0;
-            y += 20.0;
-        }
-        c.rect(x, y - 6.0, x + 12.0, y + 6.0, color(i))?;
-        c.text(name, x + 18.0, y, &LABEL)?;
-        x += w;
-    }
-    Ok(y + 16.0)
+fn series_legend(data: &Categorical, x0: f64) -> Legend {
+    Legend::new(
+        data.series.iter().map(|s| s.name.as_deref().unwrap_or("")),
+        x0,
+        Marker::Square,
+    )
 }
 
 fn value_scale(data: &Categorical, stacked: bool, range: (f64, f64)) -> Scale {
@@ -90,24 +77,14 @@ pub fn horizontal(
     };
     let scale = value_scale(data, stacked, (left, right));
 
-    let mut probe = String::new();
-    let legend_h = legend(&Canvas::new(&mut probe, WIDTH, 400), data, left)?;
-    let top = legend_h + 6.0;
+    let legend = series_legend(data, left);
+    let top = legend.height() + 6.0;
     let plot_bottom = top + bands.iter().sum::<f64>();
     let height = (plot_bottom + 30.0).ceil() as u32;
 
     let c = Canvas::new(buf, WIDTH, height);
-    legend(&c, data, left)?;
-    for t in &scale.ticks {
-        let x = scale.map(*t);
-        c.line(&[(x, top), (x, plot_bottom)], GRID, 1)?;
-        c.text(
-            &vf.with(*t, scale.decimals()),
-            x,
-            plot_bottom + 14.0,
-            &TICK.align(Align::Middle),
-        )?;
-    }
+    legend.draw(&c)?;
+    grid_columns(&c, &scale, &vf, top, plot_bottom)?;
     let zero = scale.map(0.0);
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {
@@ -176,25 +153,15 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
         .collect();
     let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
 
-    let mut probe = String::new();
-    let legend_h = legend(&Canvas::new(&mut probe, WIDTH, 400), data, left)?;
-    let top = legend_h + 22.0;
+    let legend = series_legend(data, left);
+    let top = legend.height() + 22.0;
     let plot_bottom = top + 260.0;
     let height = (plot_bottom + 14.0 + label_lines * LINE_HEIGHT + 8.0).ceil() as u32;
     let scale = value_scale(data, false, (plot_bottom, top));
 
     let c = Canvas::new(buf, WIDTH, height);
-    legend(&c, data, left)?;
-    for t in &scale.ticks {
-        let y = scale.map(*t);
-        c.line(&[(left, y), (right, y)], GRID, 1)?;
-        c.text(
-            &vf.with(*t, scale.decimals()),
-            left - 8.0,
-            y,
-            &TICK.align(Align::End),
-        )?;
-    }
+    legend.draw(&c)?;
+    grid_rows(&c, &scale, &vf, left, right)?;
     let nser = data.series.len().max(1) as f64;
     let group = band * 0.72;
     let bar = group / nser;

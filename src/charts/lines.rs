@@ -1,15 +1,15 @@
 //! Lines over categories (`line`) and points over two numeric axes (`scatter`).
 
+use super::axes::{Legend, Marker, TICK, grid_columns, grid_rows};
 use super::canvas::{Align, Canvas, Font, text_width, wrap};
 use super::scale::Scale;
-use super::{Categorical, GRID, INK, MUTED, ValueFormat, WIDTH, color, data_decimals};
+use super::{Categorical, INK, ValueFormat, WIDTH, color, data_decimals};
 use crate::blocks::Chart;
 use crate::datasets::{Dataset, FieldType};
 use crate::format::NumberFormat;
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
-const TICK: Font = Font::new(11.5, MUTED);
 const PLOT_HEIGHT: f64 = 280.0;
 
 /// One line per series over the categories in data order, each labelled
@@ -70,16 +70,7 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
     let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
 
     let c = Canvas::new(buf, WIDTH, height);
-    for t in &scale.ticks {
-        let y = scale.map(*t);
-        c.line(&[(left, y), (right, y)], GRID, 1)?;
-        c.text(
-            &vf.with(*t, scale.decimals()),
-            left - 8.0,
-            y,
-            &TICK.align(Align::End),
-        )?;
-    }
+    grid_rows(&c, &scale, &vf, left, right)?;
     for (i, l) in labels.iter().enumerate() {
         let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
         c.lines(l, x_at(i), first, 14.0, &TICK.align(Align::Middle))?;
@@ -162,8 +153,8 @@ impl Points {
 pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, String> {
     let left = 64.0;
     let right = WIDTH as f64 - 20.0;
-    let legend_h = if p.groups.len() > 1 { 28.0 } else { 0.0 };
-    let top = 28.0 + legend_h;
+    let legend = Legend::new(p.groups.iter().map(String::as_str), left, Marker::Dot);
+    let top = 28.0 + legend.height();
     let bottom = top + PLOT_HEIGHT;
     let height = (bottom + 48.0) as u32;
     let bounds = |f: fn(&(f64, f64, usize)) -> f64| {
@@ -190,24 +181,9 @@ pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, 
     };
 
     let c = Canvas::new(buf, WIDTH, height);
-    let mut lx = left;
-    if p.groups.len() > 1 {
-        for (i, g) in p.groups.iter().enumerate() {
-            c.circle(lx + 6.0, 14.0, 5.0, color(i))?;
-            c.text(g, lx + 16.0, 14.0, &LABEL)?;
-            lx += text_width(g, &LABEL) + 40.0;
-        }
-    }
-    for t in &ys.ticks {
-        let y = ys.map(*t);
-        c.line(&[(left, y), (right, y)], GRID, 1)?;
-        c.text(&yf.label(*t), left - 8.0, y, &TICK.align(Align::End))?;
-    }
-    for t in &xs.ticks {
-        let x = xs.map(*t);
-        c.line(&[(x, top), (x, bottom)], GRID, 1)?;
-        c.text(&xf.label(*t), x, bottom + 14.0, &TICK.align(Align::Middle))?;
-    }
+    legend.draw(&c)?;
+    grid_rows(&c, &ys, &yf, left, right)?;
+    grid_columns(&c, &xs, &xf, top, bottom)?;
     c.text(&p.x_label, right, bottom + 36.0, &LABEL.align(Align::End))?;
     c.text(&p.y_label, left - 56.0, top - 16.0, &LABEL)?;
     for (x, y, g) in &p.points {

@@ -6,6 +6,7 @@
 //! plotting API does. The `<svg>` element itself is rewritten to scale with
 //! the page and to carry `role="img"`, a `<title>` and a `<desc>`.
 
+mod axes;
 mod bars;
 mod canvas;
 mod donut;
