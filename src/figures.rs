@@ -205,3 +205,44 @@ pub fn cell_text(v: &Value, field: &Field, fmt: &NumberFormat) -> String {
         (other, _) => other.raw_text(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Language;
+
+    fn field(ty: FieldType) -> Field {
+        Field {
+            name: "f".into(),
+            label: None,
+            ty,
+        }
+    }
+
+    #[test]
+    fn cells_read_as_the_language_writes() {
+        let fr = NumberFormat::new(Language::Fr);
+        assert_eq!(
+            cell_text(&Value::Number(72.0), &field(FieldType::Percent), &fr),
+            "72\u{202F}%"
+        );
+        assert_eq!(
+            cell_text(&Value::Number(1252.5), &field(FieldType::Number), &fr),
+            "1\u{202F}252,5"
+        );
+        assert_eq!(
+            cell_text(&Value::Text("2016".into()), &field(FieldType::Date), &fr),
+            "2016"
+        );
+        assert_eq!(
+            cell_text(&Value::Bool(true), &field(FieldType::Boolean), &fr),
+            "oui"
+        );
+        assert_eq!(cell_text(&Value::Null, &field(FieldType::Number), &fr), "–");
+        let en = NumberFormat::new(Language::En);
+        assert_eq!(
+            cell_text(&Value::Number(0.125), &field(FieldType::Number), &en),
+            "0.125"
+        );
+    }
+}

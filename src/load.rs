@@ -262,3 +262,74 @@ fn io_reason(e: &std::io::Error) -> String {
         _ => e.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, bytes) in files {
+            let p = dir.path().join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, bytes).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn csv_and_its_sidecar_make_one_dataset() {
+        let dir = project(&[
+            ("report.yaml", b"title: T\n"),
+            ("data/accounts.csv", b"a\n1\n"),
+            ("data/accounts.yaml", b"title: A\n"),
+            ("data/survey/trust.yaml", b"rows: []\n"),
+            ("data/notes.txt", b"ignored"),
+        ]);
+        let p = load(dir.path()).unwrap();
+        let ids: Vec<_> = p.datasets.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["accounts", "survey/trust"]);
+        assert!(p.datasets[0].csv.is_some() && p.datasets[0].yaml.is_some());
+    }
+
+    #[test]
+    fn unreadable_files_are_errors_not_panics() {
+        let dir = project(&[
+            ("report.yaml", b"title: T\n"),
+            ("content/_index.md", b"---\ntitle: \xff\n---\n"),
+            ("data/a.yaml", b"rows: []\n"),
+            ("data/a.yml", b"rows: []\n"),
+        ]);
+        let errs = load(dir.path()).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().any(|e| e.message.contains("UTF-8")));
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("two files define dataset `a`"))
+        );
+        let missing = load(&dir.path().join("nowhere")).unwrap_err();
+        assert!(missing[0].message.contains("cannot read report.yaml"));
+    }
+
+    #[test]
+    fn project_templates_and_static_override_the_theme() {
+        let dir = project(&[
+            ("report.yaml", b"title: T\n"),
+            ("templates/page.html", b"mine"),
+            ("static/style.css", b"body{}"),
+            ("static/img/logo.svg", b"<svg/>"),
+        ]);
+        let mut p = load(dir.path()).unwrap();
+        assert!(load_overrides(&mut p, "default").is_empty());
+        assert_eq!(p.templates["page.html"].1, "mine");
+        assert_eq!(p.templates["page.html"].0, Path::new("templates/page.html"));
+        assert_eq!(p.static_files[Path::new("style.css")], b"body{}");
+        assert!(p.static_files.contains_key(Path::new("img/logo.svg")));
+        assert!(
+            p.static_files
+                .contains_key(Path::new("fonts/Inter-Regular.otf"))
+        );
+        let errs = load_overrides(&mut p, "defualt");
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `default`?"));
+    }
+}

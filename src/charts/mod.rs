@@ -320,3 +320,129 @@ pub fn on_color(c: RGBColor) -> RGBColor {
 pub fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocks::{Block, resolve};
+    use crate::datasets::{DatasetSource, build_all};
+    use crate::markdown::RawBlock;
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    fn dataset(rows: &str) -> BTreeMap<String, Dataset> {
+        let (ds, diags) = build_all(&[DatasetSource {
+            id: "d".into(),
+            yaml: Some((
+                "data/d.yaml".into(),
+                format!("fields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}"),
+            )),
+            csv: None,
+        }]);
+        assert!(diags.is_empty(), "{diags:?}");
+        ds
+    }
+
+    fn chart(yaml: &str, ds: &BTreeMap<String, Dataset>) -> Chart {
+        let raw = RawBlock {
+            name: "chart".into(),
+            yaml: yaml.into(),
+            first_line: 2,
+            fence_line: 1,
+        };
+        match resolve(&raw, Path::new("a.md"), ds) {
+            Ok(Block::Chart(c)) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn categories_and_series_keep_data_order() {
+        let ds = dataset(
+            "  - { c: b, s: x, v: 1 }\n  - { c: a, s: y, v: 2 }\n  - { c: a, s: x, v: 3 }\n",
+        );
+        let c = chart("type: column\ndata: d\nx: c\ny: v\nseries: s\n", &ds);
+        let data = Categorical::from_dataset(&c, &ds["d"]);
+        assert_eq!(data.categories, ["b", "a"]);
+        assert_eq!(data.series[0].name.as_deref(), Some("x"));
+        assert_eq!(data.series[0].values, [Some(1.0), Some(3.0)]);
+        assert_eq!(data.series[1].values, [None, Some(2.0)]);
+        assert!(data.percent);
+        assert_eq!(data.value_label, "Part");
+    }
+
+    #[test]
+    fn description_names_highest_and_lowest() {
+        let ds = dataset(
+            "  - { c: Visibilité, v: 93 }\n  - { c: Affaires, v: 27 }\n  - { c: Fidélité, v: 76 }\n",
+        );
+        let c = chart("type: bar\ndata: d\nx: c\ny: v\n", &ds);
+        let data = Categorical::from_dataset(&c, &ds["d"]);
+        let fr = describe(ChartKind::Bar, &data, &NumberFormat::new(Language::Fr));
+        assert!(
+            fr.contains("Visibilité (93\u{202F}%)") && fr.contains("Affaires (27\u{202F}%)"),
+            "{fr}"
+        );
+        let en = describe(ChartKind::Bar, &data, &NumberFormat::new(Language::En));
+        assert!(en.starts_with("Bar chart: Part by c (3 categories). Highest: Visibilité (93%); lowest: Affaires (27%)."), "{en}");
+    }
+
+    #[test]
+    fn labels_on_marks_keep_contrast() {
+        // WCAG contrast of white on the darkest palette colour is above 4.5:1,
+        // so white is chosen; on sky blue ink reads better.
+        assert_eq!(on_color(PALETTE[0]), plotters::style::WHITE);
+        assert_eq!(on_color(PALETTE[4]), INK);
+        assert_eq!(on_color(PALETTE[5]), INK);
+    }
+
+    #[test]
+    fn decimals_follow_the_data() {
+        assert_eq!(data_decimals([72.0, 65.0].into_iter()), 0);
+        assert_eq!(data_decimals([72.5, 65.0].into_iter()), 1);
+        assert_eq!(data_decimals([2.25].into_iter()), 2);
+    }
+
+    #[test]
+    fn font_sizes_are_rounded_and_svg_is_named() {
+        assert_eq!(
+            tidy_font_sizes("a font-size=\"13.000000000000002\" b"),
+            "a font-size=\"13\" b"
+        );
+        let fmt = NumberFormat::new(Language::En);
+        let svg = accessible_svg(
+            "<svg old>\n<rect/>\n</svg>",
+            200,
+            &ChartContext {
+                fmt: &fmt,
+                id: "f1",
+                title: "A < B",
+            },
+            "d & e",
+        );
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 200\"")
+        );
+        assert!(svg.contains("<title id=\"f1-title\">A &lt; B</title>"));
+        assert!(svg.contains("<desc id=\"f1-desc\">d &amp; e</desc>"));
+        assert!(!svg.contains("old"));
+    }
+
+    #[test]
+    fn a_donut_of_zeros_cannot_be_drawn() {
+        let ds = dataset("  - { c: a, v: 0 }\n");
+        let c = chart("type: donut\ndata: d\nx: c\ny: v\n", &ds);
+        let fmt = NumberFormat::new(Language::En);
+        let err = render(
+            &c,
+            &ds["d"],
+            &ChartContext {
+                fmt: &fmt,
+                id: "f",
+                title: "t",
+            },
+        )
+        .unwrap_err();
+        assert!(err.contains("above zero"), "{err}");
+    }
+}
