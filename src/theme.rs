@@ -1,42 +1,37 @@
 //! The built-in `default` theme, compiled into the binary so a project
 //! needs no `themes/` folder of its own.
 
+macro_rules! template {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../themes/default/templates/", $name)),
+        )
+    };
+}
+
+macro_rules! static_file {
+    ($name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!("../themes/default/static/", $name)),
+        )
+    };
+}
+
 /// Templates of the default theme: (name, text).
 pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../themes/default/templates/base.html"),
-    ),
-    (
-        "page.html",
-        include_str!("../themes/default/templates/page.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../themes/default/templates/index.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../themes/default/templates/404.html"),
-    ),
+    template!("base.html"),
+    template!("page.html"),
+    template!("index.html"),
+    template!("404.html"),
+    template!("toc.html"),
 ];
 
 /// Static files of the default theme: (path in the output, bytes).
 pub const STATIC: &[(&str, &[u8])] = &[
-    (
-        "style.css",
-        include_bytes!("../themes/default/static/style.css"),
-    ),
-    (
-        "fonts/Inter-Regular.otf",
-        include_bytes!("../themes/default/static/fonts/Inter-Regular.otf"),
-    ),
-    (
-        "fonts/Inter-SemiBold.otf",
-        include_bytes!("../themes/default/static/fonts/Inter-SemiBold.otf"),
-    ),
-    (
-        "fonts/LICENSE-Inter.txt",
-        include_bytes!("../themes/default/static/fonts/LICENSE-Inter.txt"),
-    ),
+    static_file!("style.css"),
+    static_file!("fonts/Inter-Regular.otf"),
+    static_file!("fonts/Inter-SemiBold.otf"),
+    static_file!("fonts/LICENSE-Inter.txt"),
 ];

@@ -152,7 +152,8 @@ impl Points {
 /// Points over two linear axes, coloured by group with a legend.
 pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, String> {
     let left = 64.0;
-    let right = WIDTH as f64 - 20.0;
+    // Room for half of the last tick label, centred on the plot's edge.
+    let right = WIDTH as f64 - 40.0;
     let legend = Legend::new(p.groups.iter().map(String::as_str), left, Marker::Dot);
     let top = 28.0 + legend.height();
     let bottom = top + PLOT_HEIGHT;
