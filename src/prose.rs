@@ -197,17 +197,21 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
             let s = r.span();
             (
                 r.message().to_string(),
-                Some(Pos::new(s.start_line, s.start_col + 1).shifted(line_offset)),
+                Some(Pos::new(s.start_line, s.start_col + 1)),
             )
         }
-        _ => (e.to_string(), None),
+        // Unknown filters and functions come as a report already rendered.
+        _ => prerendered(&e.to_string()),
     };
+    let pos = pos.map(|p| p.shifted(line_offset));
     // Tera lists the names that exist; the list is noise once we suggest one.
     let (said, available) = match message.split_once(" Available fields: ") {
         Some((said, list)) => (
             said.to_string(),
             list.split(", ").map(str::to_string).collect(),
         ),
+        None if message.starts_with("Unknown filter") => (message.clone(), names(FILTERS)),
+        None if message.starts_with("Unknown function") => (message.clone(), names(FUNCTIONS)),
         None => (message.clone(), top_level_names(ctx)),
     };
     let diag = Diagnostic::error(file, pos, format!("in a value in prose: {said}"));
@@ -215,6 +219,64 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
         Some(wrong) => diag.suggest(wrong, available.iter().map(String::as_str)),
         None => diag,
     }
+}
+
+/// Filters a page can use: ours, then Tera's own.
+const FILTERS: &[&str] = &[
+    "number",
+    "percent",
+    "margin_of_error",
+    "safe",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "trim",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "int",
+    "float",
+    "str",
+];
+
+const FUNCTIONS: &[&str] = &["range", "throw"];
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// The message and position of an error Tera rendered as text:
+/// `error: Unknown filter `x`` then `--> __tera_one_off:LINE:COL` (1-based).
+fn prerendered(text: &str) -> (String, Option<Pos>) {
+    let message = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .unwrap_or_else(|| text.lines().next().unwrap_or(text))
+        .trim()
+        .to_string();
+    let pos = text.lines().find_map(|l| {
+        let at = l.trim().strip_prefix("--> ")?;
+        let mut parts = at.rsplitn(3, ':');
+        let col: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        Some(Pos::new(line, col))
+    });
+    (message, pos)
 }
 
 /// The first name between backticks in a message.
@@ -320,6 +382,17 @@ mod tests {
             Some("did you mean `relations`?"),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn unknown_filters_point_at_the_line_with_a_suggestion() {
+        let err = eval(Language::Fr, "Titre\n\nTexte {{ 72 | pourcent }}.\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos::new(6, 15)), "{err:?}");
+        assert_eq!(
+            err.message,
+            "in a value in prose: Unknown filter `pourcent`"
+        );
+        assert_eq!(err.hint.as_deref(), Some("did you mean `percent`?"));
     }
 
     #[test]

@@ -234,12 +234,17 @@ fn render_body(
 ) -> (Option<Body>, Vec<Diagnostic>) {
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
-    let text = match prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset) {
-        Ok(t) => t,
-        Err(e) => return (None, vec![e]),
-    };
+    // When prose fails, the raw body still goes through Markdown and blocks
+    // so their errors are reported in the same run.
+    let (text, prose_error) =
+        match prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset) {
+            Ok(t) => (t, None),
+            Err(e) => (page.body.clone(), Some(e)),
+        };
     let rendered = markdown::render(&page.file, &page.url, &text, page.body_line_offset, site);
     let mut diags = rendered.errors;
+    let prose_failed = prose_error.is_some();
+    diags.extend(prose_error);
     let root = root_prefix(&page.url);
     let mut html = rendered.html;
     let mut charts = 0;
@@ -267,6 +272,9 @@ fn render_body(
                 why,
             )),
         }
+    }
+    if prose_failed {
+        return (None, diags);
     }
     let body = Body {
         html,

@@ -96,6 +96,17 @@ fn unknown_value_in_prose_is_an_error_at_its_line() {
 }
 
 #[test]
+fn prose_and_block_errors_of_one_page_are_reported_together() {
+    let f = with_page(
+        "{{ 72 | pourcent }}\n\n```chart\ntype: bar\ndata: relations\nx: statment\ny: share\n```\n",
+    );
+    let err = failing(&f);
+    assert!(err.contains("did you mean `percent`?"), "{err}");
+    assert!(err.contains("did you mean `statement`?"), "{err}");
+    assert!(err.contains("2 errors"), "{err}");
+}
+
+#[test]
 fn front_matter_and_config_errors() {
     let f = french_survey();
     f.write("content/annexe.md", "---\ntitle: Annexe\nwieght: 1\n---\n");
