@@ -11,7 +11,7 @@ use crate::i18n::t;
 
 /// What a block needs from its page.
 pub struct Place<'a> {
-    /// Figure number on the page, from 1.
+    /// The block's number among the page's charts, or among its tables, from 1.
     pub number: usize,
     /// From the page to the site root: `../`.
     pub root: &'a str,
@@ -50,7 +50,14 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<S
         "<figure class=\"chart chart-{}\" id=\"{id}\">\n",
         c.kind.name()
     );
-    html.push_str(&caption(&title, c.note.as_deref(), ds, fmt, place.number));
+    html.push_str(&caption(
+        "figure",
+        place.number,
+        &title,
+        c.note.as_deref(),
+        ds,
+        fmt,
+    ));
     html.push_str("<div class=\"chart-frame\">\n");
     html.push_str(&svg);
     html.push_str("</div>\n");
@@ -71,7 +78,14 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
         "<figure class=\"data-table\" id=\"table-{}\">\n",
         place.number
     );
-    html.push_str(&caption(&title, tb.note.as_deref(), ds, fmt, place.number));
+    html.push_str(&caption(
+        "table",
+        place.number,
+        &title,
+        tb.note.as_deref(),
+        ds,
+        fmt,
+    ));
     html.push_str("<div class=\"table-scroll\">\n");
     html.push_str(&data_table(ds, &tb.columns, fmt, None));
     html.push_str("</div>\n");
@@ -81,12 +95,14 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
 }
 
 /// Title, then source and sample size: a figure is never shown without them.
+/// `label` is the interface string naming the kind: `figure` or `table`.
 fn caption(
+    label: &str,
+    number: usize,
     title: &str,
     note: Option<&str>,
     ds: &Dataset,
     fmt: &NumberFormat,
-    number: usize,
 ) -> String {
     let lang = fmt.language();
     let mut meta = Vec::new();
@@ -112,7 +128,7 @@ fn caption(
     }
     let mut html = format!(
         "<figcaption>\n<span class=\"fig-label\">{} {number}</span>\n<span class=\"fig-title\">{}</span>\n",
-        t(lang, "figure"),
+        t(lang, label),
         escape(title)
     );
     if !meta.is_empty() {

@@ -247,7 +247,7 @@ fn render_body(
     diags.extend(prose_error);
     let root = root_prefix(&page.url);
     let mut html = rendered.html;
-    let mut charts = 0;
+    let (mut charts, mut tables) = (0, 0);
     for (i, raw) in rendered.blocks.iter().enumerate() {
         let block = match blocks::resolve(raw, &page.file, datasets) {
             Ok(b) => b,
@@ -257,13 +257,15 @@ fn render_body(
             }
         };
         let ds = &datasets[block.dataset()];
+        let is_chart = matches!(block, blocks::Block::Chart(_));
+        let counter = if is_chart { &mut charts } else { &mut tables };
         let place = Place {
-            number: i + 1,
+            number: *counter + 1,
             root: &root,
         };
         match figures::render(&block, ds, fmt, &place) {
             Ok(fig) => {
-                charts += usize::from(matches!(block, blocks::Block::Chart(_)));
+                *counter += 1;
                 html = html.replacen(&markdown::placeholder(i), &fig, 1);
             }
             Err(why) => diags.push(Diagnostic::error(

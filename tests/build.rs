@@ -59,6 +59,10 @@ fn chart_is_an_accessible_figure_with_data_and_csv() {
         "data table"
     );
     assert!(figure.contains("href=\"./data/relations.csv\""), "csv link");
+    assert!(
+        home.contains("<span class=\"fig-label\">Tableau 1</span>"),
+        "tables are numbered apart"
+    );
     let csv = f.read("data/relations.csv");
     assert!(csv.starts_with("id,statement,share\n"), "{csv}");
     assert!(
@@ -367,8 +371,14 @@ fn example_report_builds() {
 fn datasets_with_slashes_and_dashes_are_reachable_by_subscript() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
-        ("data/survey/trust-2016.yaml", "rows:\n  - { id: ceo, score: 53 }\n"),
-        ("content/_index.md", "---\ntitle: Home\n---\nScore {{ data[\"survey/trust-2016\"].ceo.score }}.\n"),
+        (
+            "data/survey/trust-2016.yaml",
+            "rows:\n  - { id: ceo, score: 53 }\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nScore {{ data[\"survey/trust-2016\"].ceo.score }}.\n",
+        ),
     ]);
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -379,8 +389,14 @@ fn datasets_with_slashes_and_dashes_are_reachable_by_subscript() {
 #[test]
 fn front_matter_and_dataset_text_are_escaped_everywhere() {
     let f = Fixture::new(&[
-        ("report.yaml", "title: \"R & <D>\"\ndescription: 'say \"hi\"'\n"),
-        ("data/d.yaml", "title: \"<img src=x onerror=alert(1)>\"\nrows:\n  - { id: a, label: \"<script>x</script>\", v: 1 }\n"),
+        (
+            "report.yaml",
+            "title: \"R & <D>\"\ndescription: 'say \"hi\"'\n",
+        ),
+        (
+            "data/d.yaml",
+            "title: \"<img src=x onerror=alert(1)>\"\nrows:\n  - { id: a, label: \"<script>x</script>\", v: 1 }\n",
+        ),
         (
             "content/_index.md",
             "---\ntitle: \"<script>alert(1)</script>\"\ndescription: '\"><b>'\n---\n{{ data.d.a.label }}\n\n```chart\ntype: bar\ndata: d\nx: label\ny: v\n```\n",
@@ -410,27 +426,49 @@ fn output_works_from_a_sub_path_with_relative_links_only() {
     }
     let methode = f.read("methode/index.html");
     assert!(methode.contains("href=\"../style.css\""));
-    assert!(methode.contains("href=\"../index.html\""), "link back to the home page");
+    assert!(
+        methode.contains("href=\"../index.html\""),
+        "link back to the home page"
+    );
 }
 
 #[test]
 fn front_matter_settings_static_files_and_output_folder() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
-        ("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
-        ("templates/wide.html", "WIDE {{ page.title }} {{ page.date }}"),
+        (
+            "static/img/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+        (
+            "templates/wide.html",
+            "WIDE {{ page.title }} {{ page.date }}",
+        ),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
         ("content/s/_index.md", "---\ntitle: Section\n---\n"),
-        ("content/s/long-name.md", "---\ntitle: Short\nslug: short\ntoc: true\ndate: 2018-05-31\ndescription: About it\n---\n## First\n\n### Sub\n"),
-        ("content/s/other.md", "---\ntitle: Other\ntemplate: wide.html\ndate: 2016\n---\n"),
+        (
+            "content/s/long-name.md",
+            "---\ntitle: Short\nslug: short\ntoc: true\ndate: 2018-05-31\ndescription: About it\n---\n## First\n\n### Sub\n",
+        ),
+        (
+            "content/s/other.md",
+            "---\ntitle: Other\ntemplate: wide.html\ndate: 2016\n---\n",
+        ),
     ]);
     let out = f.run(&["build", "--output", "site"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let site = f.root().join("site");
     assert!(site.join("img/logo.svg").exists(), "static/ copied as is");
     let short = fs::read_to_string(site.join("s/short/index.html")).unwrap();
-    assert!(short.contains("<a href=\"#first\">First</a>") && short.contains("<a href=\"#sub\">Sub</a>"), "toc");
+    assert!(
+        short.contains("<a href=\"#first\">First</a>")
+            && short.contains("<a href=\"#sub\">Sub</a>"),
+        "toc"
+    );
     assert!(short.contains("2018-05-31") && short.contains("About it"));
-    assert_eq!(fs::read_to_string(site.join("s/other/index.html")).unwrap(), "WIDE Other 2016");
+    assert_eq!(
+        fs::read_to_string(site.join("s/other/index.html")).unwrap(),
+        "WIDE Other 2016"
+    );
     assert!(!f.root().join("public").exists());
 }
