@@ -129,7 +129,7 @@ fn caption(
     let mut html = format!(
         "<figcaption>\n<span class=\"fig-label\">{} {number}</span>\n<span class=\"fig-title\">{}</span>\n",
         t(lang, label),
-        escape(title)
+        escape(&spaced(title, lang))
     );
     if !meta.is_empty() {
         html.push_str(&format!(
@@ -142,7 +142,7 @@ fn caption(
             "<span class=\"fig-note\">{}{} {}</span>\n",
             t(lang, "note"),
             colon(lang),
-            escape(note)
+            escape(&spaced(note, lang))
         ));
     }
     html.push_str("</figcaption>\n");
@@ -193,13 +193,22 @@ pub fn data_table(
             html.push_str(&format!(
                 "<td{}>{}</td>",
                 num_class(f),
-                escape(&cell_text(&row[i], f, fmt))
+                escape(&spaced(&cell_text(&row[i], f, fmt), fmt.language()))
             ));
         }
         html.push_str("</tr>\n");
     }
     html.push_str("</tbody>\n</table>\n");
     html
+}
+
+/// Text as the language sets it: French keeps its no-break spaces.
+fn spaced(text: &str, lang: Language) -> std::borrow::Cow<'_, str> {
+    if lang == Language::Fr {
+        crate::typography::french(text)
+    } else {
+        text.into()
+    }
 }
 
 /// Numeric columns align right with tabular figures.

@@ -23,6 +23,7 @@ pub mod prose;
 pub mod render;
 pub mod site;
 pub mod theme;
+pub mod typography;
 pub mod yaml;
 
 use std::collections::{BTreeMap, HashSet};

@@ -71,12 +71,16 @@ pub fn placeholder(index: usize) -> String {
 }
 
 /// Renders a page body (after values in prose were evaluated).
+///
+/// With `french_spacing`, spaces that French typography keeps unbreakable
+/// (`95 %`, `« oui »`, `5 000`) become no-break spaces in text and HTML.
 pub fn render(
     file: &Path,
     page_url: &str,
     body: &str,
     line_offset: usize,
     site: &Site,
+    french_spacing: bool,
 ) -> Rendered {
     let lines = LineIndex::new(body, line_offset);
     let mut out = Rendered::default();
@@ -157,8 +161,21 @@ pub fn render(
             other => events.push(other),
         }
     }
+    if french_spacing {
+        events = events.into_iter().map(french_event).collect();
+    }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+fn french_event(e: Event<'_>) -> Event<'_> {
+    use crate::typography::{french, french_html};
+    match e {
+        Event::Text(t) => Event::Text(CowStr::from(french(&t).into_owned())),
+        Event::Html(t) => Event::Html(CowStr::from(french_html(&t).into_owned())),
+        Event::InlineHtml(t) => Event::InlineHtml(CowStr::from(french_html(&t).into_owned())),
+        other => other,
+    }
 }
 
 /// Gives the heading at `events[start]` an id (its own `{#id}` or a slug of
@@ -398,6 +415,7 @@ mod tests {
                 urls: &urls,
                 left_out: &left_out,
             },
+            false,
         )
     }
 
@@ -484,6 +502,25 @@ mod tests {
         assert_eq!(r.errors.len(), 1, "a near-miss block name is flagged");
         assert_eq!(r.errors[0].hint.as_deref(), Some("did you mean `chart`?"));
         assert!(!r.errors[0].is_error());
+    }
+
+    #[test]
+    fn french_spacing_applies_to_text_and_html_not_code() {
+        let urls = HashMap::new();
+        let left_out = HashSet::new();
+        let site = Site {
+            urls: &urls,
+            left_out: &left_out,
+        };
+        let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
+        let r = render(Path::new("a.md"), "/", body, 0, &site, true);
+        assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);
+        assert!(
+            r.html.contains("<p class=\"a b\">5\u{202f}000 abonnés</p>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<code>1 000 :</code>"), "{}", r.html);
     }
 
     #[test]

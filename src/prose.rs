@@ -22,8 +22,17 @@ use crate::format::{NumberFormat, margin_of_error};
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
-/// Registers the report's filters: `number`, `percent`, `margin_of_error`.
+/// Registers the report's filters: `number`, `percent`, `margin_of_error`,
+/// and `typo` (French no-break spaces in a text, for templates).
 pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
+    let french = fmt.language() == crate::config::Language::Fr;
+    tera.register_filter("typo", move |x: String, _: Kwargs, _: &State| -> String {
+        if french {
+            crate::typography::french(&x).into_owned()
+        } else {
+            x
+        }
+    });
     let f = fmt.clone();
     tera.register_filter(
         "number",
@@ -350,6 +359,18 @@ mod tests {
             )
             .unwrap(),
             "2,5"
+        );
+    }
+
+    #[test]
+    fn typo_sets_french_spaces_and_still_escapes() {
+        assert_eq!(
+            eval(Language::Fr, "{{ \"A : <b>\" | typo }}").unwrap(),
+            "A\u{a0}: &lt;b&gt;"
+        );
+        assert_eq!(
+            eval(Language::En, "{{ \"A : b\" | typo }}").unwrap(),
+            "A : b"
         );
     }
 

@@ -241,7 +241,15 @@ fn render_body(
             Ok(t) => (t, None),
             Err(e) => (page.body.clone(), Some(e)),
         };
-    let rendered = markdown::render(&page.file, &page.url, &text, page.body_line_offset, site);
+    let french = fmt.language() == crate::config::Language::Fr;
+    let rendered = markdown::render(
+        &page.file,
+        &page.url,
+        &text,
+        page.body_line_offset,
+        site,
+        french,
+    );
     let mut diags = rendered.errors;
     let prose_failed = prose_error.is_some();
     diags.extend(prose_error);

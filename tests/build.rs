@@ -22,7 +22,10 @@ fn french_report_formats_numbers_and_renders_charts() {
         "grouping"
     );
     assert!(home.contains("72\u{202F}% sans retour"), "percent");
-    assert!(home.contains("± 2,5 points"), "margin of error");
+    assert!(
+        home.contains("±\u{a0}2,5 points"),
+        "margin of error, kept with its sign"
+    );
     assert!(
         home.contains("<code>{{ reste }}</code>"),
         "code stays literal"

@@ -103,11 +103,12 @@ pub fn text_width(text: &str, font: &Font) -> f64 {
     }
 }
 
-/// Splits `text` into lines no wider than `width`, breaking between words.
+/// Splits `text` into lines no wider than `width`, breaking only at
+/// ordinary spaces: no-break spaces (`5 000`, `72 %`) hold.
 pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    for word in text.split_whitespace() {
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
         let candidate = if current.is_empty() {
             word.to_string()
         } else {
@@ -245,5 +246,10 @@ mod tests {
                 .all(|l| text_width(l, &f) <= 150.0 || !l.contains(' '))
         );
         assert_eq!(lines.join(" "), text);
+        let held = wrap("entre 5\u{202f}000 et 30\u{202f}000 abonnés", &f, 1.0);
+        assert_eq!(
+            held,
+            ["entre", "5\u{202f}000", "et", "30\u{202f}000", "abonnés"]
+        );
     }
 }

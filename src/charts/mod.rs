@@ -91,6 +91,16 @@ impl Categorical {
         }
     }
 
+    /// Rewrites category and series names, for typography.
+    pub fn map_labels(&mut self, f: impl Fn(&str) -> String) {
+        for c in &mut self.categories {
+            *c = f(c);
+        }
+        for s in &mut self.series {
+            s.name = s.name.as_deref().map(&f);
+        }
+    }
+
     fn values(&self) -> impl Iterator<Item = f64> + '_ {
         self.series
             .iter()
@@ -161,7 +171,10 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<String, 
             (lines::scatter(&mut buf, &points, cx.fmt)?, desc)
         }
         kind => {
-            let data = Categorical::from_dataset(chart, ds);
+            let mut data = Categorical::from_dataset(chart, ds);
+            if cx.fmt.language() == Language::Fr {
+                data.map_labels(|l| crate::typography::french(l).into_owned());
+            }
             if data.categories.is_empty() {
                 return Err(format!("dataset `{}` has no rows to draw", ds.id));
             }
