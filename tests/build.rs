@@ -210,6 +210,9 @@ fn every_chart_type_renders_valid_svg() {
     for svg in svgs {
         let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
         assert_eq!(doc.root_element().attribute("role"), Some("img"));
+        for (text, x0, x1) in text_extents(svg) {
+            assert!(x0 >= -0.5 && x1 <= 720.5, "`{text}` spans {x0}..{x1}");
+        }
     }
 }
 
@@ -358,6 +361,17 @@ fn example_report_builds() {
     .map(|p| svgs(&fs::read_to_string(site.join(p)).unwrap()).len())
     .sum();
     assert!(charts >= 6, "{charts} charts");
+    for page in ["profils", "relations", "confiance", "benefices"] {
+        let html = fs::read_to_string(site.join(page).join("index.html")).unwrap();
+        for svg in svgs(&html) {
+            for (text, x0, x1) in text_extents(svg) {
+                assert!(
+                    x0 >= -0.5 && x1 <= 720.5,
+                    "{page}: `{text}` spans {x0}..{x1}"
+                );
+            }
+        }
+    }
     for ds in [
         "relations",
         "enquete",
@@ -474,4 +488,55 @@ fn front_matter_settings_static_files_and_output_folder() {
         "WIDE Other 2016"
     );
     assert!(!f.root().join("public").exists());
+}
+
+/// Horizontal extent of every `<text>` of an SVG, measured with the chart font.
+fn text_extents(svg: &str) -> Vec<(String, f64, f64)> {
+    use barometer::charts::{Font, text_width};
+    let doc = roxmltree::Document::parse(svg).expect("xml");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            let text = n.text().unwrap_or("").trim().to_string();
+            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+            let size: f64 = n.attribute("font-size").unwrap().parse().unwrap();
+            let w = text_width(&text, &Font::new(size, plotters::style::BLACK));
+            let (x0, x1) = match n.attribute("text-anchor") {
+                Some("end") => (x - w, x),
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                _ => (x, x + w),
+            };
+            (text, x0, x1)
+        })
+        .collect()
+}
+
+#[test]
+fn awkward_data_stays_inside_the_chart() {
+    let long = "https://example.org/a/very/long/address/that/never/breaks/anywhere/at/all";
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: fr\n"),
+        (
+            "data/d.yaml",
+            &format!(
+                "rows:\n  - {{ c: \"{long}\", v: -12.5 }}\n  - {{ c: \"Une très longue étiquette de catégorie qui doit passer à la ligne plusieurs fois sans sortir\", v: 1234567 }}\n  - {{ c: vide, v: ~ }}\n"
+            ),
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: H\n---\n```chart\ntype: bar\ndata: d\nx: c\ny: v\n```\n\n```chart\ntype: column\ndata: d\nx: c\ny: v\n```\n\n```chart\ntype: line\ndata: d\nx: c\ny: v\n```\n",
+        ),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = f.read("index.html");
+    for svg in svgs(&home) {
+        for (text, x0, x1) in text_extents(svg) {
+            assert!(x0 >= -0.5 && x1 <= 720.5, "`{text}` spans {x0}..{x1}");
+        }
+    }
+    assert!(
+        home.contains("1\u{202F}234\u{202F}567"),
+        "big values keep every digit"
+    );
 }

@@ -44,6 +44,15 @@ pub fn grid_columns(
     Ok(())
 }
 
+/// The width of the widest tick label, to size the margin that holds them.
+pub fn tick_label_width(scale: &Scale, vf: &ValueFormat) -> f64 {
+    scale
+        .ticks
+        .iter()
+        .map(|t| text_width(&vf.with(*t, scale.decimals()), &TICK))
+        .fold(0.0, f64::max)
+}
+
 /// How a legend marks a series: a square for bars, a dot for points.
 #[derive(Clone, Copy)]
 pub enum Marker {

@@ -1,6 +1,6 @@
 //! Bars: horizontal (`bar`, `stacked`) and vertical (`column`).
 
-use super::axes::{Legend, Marker, grid_columns, grid_rows};
+use super::axes::{Legend, Marker, grid_columns, grid_rows, tick_label_width};
 use super::canvas::{Align, Canvas, Font, text_width, wrap};
 use super::scale::Scale;
 use super::{Categorical, INK, MUTED, ValueFormat, WIDTH, color, data_decimals, on_color};
@@ -54,7 +54,22 @@ pub fn horizontal(
         .map(|l| text_width(l, &LABEL))
         .fold(0.0, f64::max);
     let left = 16.0 + widest.min(label_width) + 14.0;
-    let right = WIDTH as f64 - if stacked { 16.0 } else { 64.0 };
+    let vf = ValueFormat {
+        fmt,
+        percent: data.percent,
+        decimals: data_decimals(data.values()),
+    };
+    // Value labels sit past the bar ends (inside the segments when stacked),
+    // and half the last tick label sits past the plot.
+    let value_room = if stacked {
+        0.0
+    } else {
+        data.values()
+            .map(|v| text_width(&vf.label(v), &VALUE))
+            .fold(0.0, f64::max)
+            + 8.0
+    };
+    let right = WIDTH as f64 - value_room.max(24.0) - 6.0;
     let nser = data.series.len().max(1);
     let bar = if stacked || nser == 1 {
         22.0
@@ -70,11 +85,6 @@ pub fn horizontal(
         .iter()
         .map(|l| (l.len() as f64 * LINE_HEIGHT + 12.0).max(bars_height + 14.0))
         .collect();
-    let vf = ValueFormat {
-        fmt,
-        percent: data.percent,
-        decimals: data_decimals(data.values()),
-    };
     let scale = value_scale(data, stacked, (left, right));
 
     let legend = series_legend(data, left);
@@ -143,7 +153,8 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
         decimals: data_decimals(data.values()),
     };
     let n = data.categories.len() as f64;
-    let left = 56.0;
+    let scale = value_scale(data, false, (0.0, 1.0));
+    let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
     let right = WIDTH as f64 - 16.0;
     let band = (right - left) / n;
     let labels: Vec<Vec<String>> = data
@@ -157,7 +168,7 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
     let top = legend.height() + 22.0;
     let plot_bottom = top + 260.0;
     let height = (plot_bottom + 14.0 + label_lines * LINE_HEIGHT + 8.0).ceil() as u32;
-    let scale = value_scale(data, false, (plot_bottom, top));
+    let scale = scale.with_range((plot_bottom, top));
 
     let c = Canvas::new(buf, WIDTH, height);
     legend.draw(&c)?;

@@ -123,7 +123,23 @@ pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
     if !current.is_empty() || lines.is_empty() {
         lines.push(current);
     }
-    lines
+    lines.into_iter().map(|l| fit(l, font, width)).collect()
+}
+
+/// A word longer than the whole width (a URL, a code) ends with `…` where
+/// it would overflow, rather than run out of the chart.
+fn fit(line: String, font: &Font, width: f64) -> String {
+    if text_width(&line, font) <= width {
+        return line;
+    }
+    let mut cut: String = line.clone();
+    while cut.pop().is_some() {
+        let candidate = format!("{cut}…");
+        if text_width(&candidate, font) <= width || cut.is_empty() {
+            return candidate;
+        }
+    }
+    line
 }
 
 pub type DrawResult = Result<(), String>;
@@ -246,10 +262,19 @@ mod tests {
                 .all(|l| text_width(l, &f) <= 150.0 || !l.contains(' '))
         );
         assert_eq!(lines.join(" "), text);
-        let held = wrap("entre 5\u{202f}000 et 30\u{202f}000 abonnés", &f, 1.0);
-        assert_eq!(
-            held,
-            ["entre", "5\u{202f}000", "et", "30\u{202f}000", "abonnés"]
+        let long = wrap(
+            "https://example.org/a/very/long/address/that/never/breaks",
+            &f,
+            120.0,
         );
+        assert_eq!(long.len(), 1);
+        assert!(
+            long[0].ends_with('…') && text_width(&long[0], &f) <= 120.0,
+            "{long:?}"
+        );
+        let text = "entre 5\u{202f}000 et 30\u{202f}000 abonnés";
+        let held = wrap(text, &f, 60.0);
+        assert!(held.len() > 2, "{held:?}");
+        assert_eq!(held.join(" "), text, "no-break spaces are never broken");
     }
 }

@@ -1,6 +1,6 @@
 //! Lines over categories (`line`) and points over two numeric axes (`scatter`).
 
-use super::axes::{Legend, Marker, TICK, grid_columns, grid_rows};
+use super::axes::{Legend, Marker, TICK, grid_columns, grid_rows, tick_label_width};
 use super::canvas::{Align, Canvas, Font, text_width, wrap};
 use super::scale::Scale;
 use super::{Categorical, INK, ValueFormat, WIDTH, color, data_decimals};
@@ -20,24 +20,6 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
         percent: data.percent,
         decimals: data_decimals(data.values()),
     };
-    let names: Vec<&str> = data
-        .series
-        .iter()
-        .map(|s| s.name.as_deref().unwrap_or(""))
-        .collect();
-    let name_width = names
-        .iter()
-        .map(|n| text_width(n, &LABEL))
-        .fold(0.0, f64::max)
-        .min(160.0);
-    let left = 56.0;
-    let right = WIDTH as f64
-        - 24.0
-        - if data.series.len() > 1 {
-            name_width + 56.0
-        } else {
-            40.0
-        };
     let top = 20.0;
     let bottom = top + PLOT_HEIGHT;
     let (lo, hi) = data
@@ -46,7 +28,28 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
             (lo.min(v), hi.max(v))
         });
     let lo = if lo > 0.0 && lo < hi * 0.5 { 0.0 } else { lo };
-    let scale = Scale::nice(lo.min(hi), hi, 5, (bottom, top));
+    let scale = Scale::nice(lo.min(hi), hi, 5, (0.0, 1.0));
+    // Each series is named at its last point, so colour is not the only key.
+    let ends: Vec<(usize, f64, String)> = data
+        .series
+        .iter()
+        .enumerate()
+        .filter_map(|(si, s)| {
+            let v = s.values.iter().rev().find_map(|v| *v)?;
+            let text = match (&s.name, data.series.len() > 1) {
+                (Some(name), true) => format!("{name} {}", vf.label(v)),
+                _ => vf.label(v),
+            };
+            Some((si, v, text))
+        })
+        .collect();
+    let end_width = ends
+        .iter()
+        .map(|(_, _, t)| text_width(t, &VALUE.bold()))
+        .fold(0.0, f64::max);
+    let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
+    let right = WIDTH as f64 - 12.0 - end_width - 10.0;
+    let scale = scale.with_range((bottom, top));
     let n = data.categories.len();
     let step = if n > 1 {
         (right - left) / (n - 1) as f64
@@ -60,11 +63,21 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
             (left + right) / 2.0
         }
     };
-    let label_width = if n > 1 { step.max(40.0) } else { 200.0 };
+    // A label is centred on its point: as wide as the gap to the next
+    // point, and never wider than twice its distance to the chart's edge.
+    let label_width = |i: usize| {
+        let room = 2.0 * (x_at(i) - 4.0).min(WIDTH as f64 - 4.0 - x_at(i));
+        if n > 1 {
+            step.max(40.0).min(room)
+        } else {
+            room.min(200.0)
+        }
+    };
     let labels: Vec<Vec<String>> = data
         .categories
         .iter()
-        .map(|c| wrap(c, &TICK, label_width - 6.0))
+        .enumerate()
+        .map(|(i, c)| wrap(c, &TICK, label_width(i) - 6.0))
         .collect();
     let lines_needed = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
@@ -75,7 +88,6 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
         let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
         c.lines(l, x_at(i), first, 14.0, &TICK.align(Align::Middle))?;
     }
-    let mut end_labels: Vec<(f64, String, usize)> = Vec::new();
     for (si, s) in data.series.iter().enumerate() {
         let pts: Vec<(f64, f64)> = s
             .values
@@ -86,23 +98,18 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
         if pts.len() > 1 {
             c.line(&pts, color(si), 3)?;
         }
-        for (i, v) in s.values.iter().enumerate() {
-            if let Some(v) = v {
-                c.circle(x_at(i), scale.map(*v), 4.0, color(si))?;
-            }
-        }
-        if let Some(Some(v)) = s.values.iter().rev().find(|v| v.is_some()) {
-            let text = match (&s.name, data.series.len() > 1) {
-                (Some(name), true) => format!("{name} {}", vf.label(*v)),
-                _ => vf.label(*v),
-            };
-            end_labels.push((scale.map(*v), text, si));
+        for (x, y) in &pts {
+            c.circle(*x, *y, 4.0, color(si))?;
         }
     }
     // End labels, nudged apart so they never overlap.
-    end_labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut ends: Vec<(f64, String, usize)> = ends
+        .into_iter()
+        .map(|(si, v, t)| (scale.map(v), t, si))
+        .collect();
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut last_y = f64::NEG_INFINITY;
-    for (y, text, si) in end_labels {
+    for (y, text, si) in ends {
         let y = y.max(last_y + 16.0);
         c.text(
             &text,
@@ -151,10 +158,8 @@ impl Points {
 
 /// Points over two linear axes, coloured by group with a legend.
 pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, String> {
-    let left = 64.0;
-    // Room for half of the last tick label, centred on the plot's edge.
-    let right = WIDTH as f64 - 40.0;
-    let legend = Legend::new(p.groups.iter().map(String::as_str), left, Marker::Dot);
+    let legend_x = 12.0;
+    let legend = Legend::new(p.groups.iter().map(String::as_str), legend_x, Marker::Dot);
     let top = 28.0 + legend.height();
     let bottom = top + PLOT_HEIGHT;
     let height = (bottom + 48.0) as u32;
@@ -168,7 +173,7 @@ pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, 
     };
     let (xlo, xhi) = bounds(|t| t.0);
     let (ylo, yhi) = bounds(|t| t.1);
-    let xs = Scale::nice(xlo, xhi.max(xlo), 6, (left, right));
+    let xs = Scale::nice(xlo, xhi.max(xlo), 6, (0.0, 1.0));
     let ys = Scale::nice(ylo, yhi.max(ylo), 5, (bottom, top));
     let xf = ValueFormat {
         fmt,
@@ -180,13 +185,21 @@ pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, 
         percent: p.y_percent,
         decimals: ys.decimals(),
     };
+    let left = 12.0 + tick_label_width(&ys, &yf) + 8.0;
+    // Half of the last x tick label stands past the plot's right edge.
+    let last_x = xs
+        .ticks
+        .last()
+        .map_or(0.0, |t| text_width(&xf.label(*t), &TICK));
+    let right = WIDTH as f64 - 12.0 - last_x / 2.0;
+    let xs = xs.with_range((left, right));
 
     let c = Canvas::new(buf, WIDTH, height);
     legend.draw(&c)?;
     grid_rows(&c, &ys, &yf, left, right)?;
     grid_columns(&c, &xs, &xf, top, bottom)?;
     c.text(&p.x_label, right, bottom + 36.0, &LABEL.align(Align::End))?;
-    c.text(&p.y_label, left - 56.0, top - 16.0, &LABEL)?;
+    c.text(&p.y_label, 12.0, top - 16.0, &LABEL)?;
     for (x, y, g) in &p.points {
         c.circle(xs.map(*x), ys.map(*y), 5.0, color(*g))?;
     }

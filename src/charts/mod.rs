@@ -20,7 +20,7 @@ use crate::config::Language;
 use crate::datasets::{Dataset, FieldType};
 use crate::format::NumberFormat;
 
-pub use canvas::{text_width, wrap};
+pub use canvas::{Font, text_width, wrap};
 
 /// The width every chart is drawn at; the SVG scales from there.
 pub const WIDTH: u32 = 720;

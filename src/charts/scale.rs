@@ -31,6 +31,12 @@ impl Scale {
         }
     }
 
+    /// The same ticks onto another pixel range, once the layout is known.
+    pub fn with_range(mut self, range: (f64, f64)) -> Scale {
+        self.range = range;
+        self
+    }
+
     pub fn map(&self, v: f64) -> f64 {
         let t = if self.max > self.min {
             (v - self.min) / (self.max - self.min)
