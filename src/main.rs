@@ -88,8 +88,11 @@ fn main() -> ExitCode {
                 .map(|o| format!(" into {}", o.display()))
                 .unwrap_or_default();
             println!(
-                "{verb} {} pages, {} charts, {} datasets in {} ms{dest}",
-                s.pages, s.charts, s.datasets, s.millis
+                "{verb} {}, {}, {} in {} ms{dest}",
+                count(s.pages, "page"),
+                count(s.charts, "chart"),
+                count(s.datasets, "dataset"),
+                s.millis
             );
             ExitCode::SUCCESS
         }
@@ -100,9 +103,18 @@ fn main() -> ExitCode {
             } else {
                 "check failed"
             };
-            eprintln!("{what}: {n} error{}", if n == 1 { "" } else { "s" });
+            eprintln!("{what}: {}", count(n, "error"));
             ExitCode::from(1)
         }
+    }
+}
+
+/// `1 page`, `3 pages`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -13,7 +13,7 @@ fn french_report_formats_numbers_and_renders_charts() {
     assert!(out.status.success(), "{}", stderr(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(
-        summary.contains("3 pages, 1 charts, 1 datasets"),
+        summary.contains("built 3 pages, 1 chart, 1 dataset in "),
         "{summary}"
     );
     let home = f.read("index.html");
