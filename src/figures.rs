@@ -1,20 +1,21 @@
 //! The HTML around charts and tables: figure, caption with source and
 //! sample size, the data as a table, and the CSV download link.
 
-use crate::blocks::{Block, Chart, Table};
-use crate::charts::{self, ChartContext};
-use crate::config::Language;
+use crate::blocks::{Block, Chart, KeyFigures, Table};
+use crate::charts::{self, ChartContext, Panel};
+use crate::config::{Language, Tier};
 use crate::datasets::{Dataset, Field, FieldType, Value};
 use crate::format::NumberFormat;
 use crate::html::escape;
 use crate::i18n::t;
 
-/// What a block needs from its page.
+/// What a block needs from its page and report.
 pub struct Place<'a> {
     /// The block's number among the page's charts, or among its tables, from 1.
     pub number: usize,
     /// From the page to the site root: `../`.
     pub root: &'a str,
+    pub tiers: &'a [Tier],
 }
 
 /// Renders a resolved block; an error says why a chart cannot be drawn.
@@ -27,40 +28,52 @@ pub fn render(
     match block {
         Block::Chart(c) => chart(c, ds, fmt, place),
         Block::Table(tb) => Ok(table(tb, ds, fmt, place)),
+        Block::KeyFigures(k) => Ok(key_figures(k, ds, fmt)),
     }
+}
+
+/// The caption's text parts.
+struct Caption<'a> {
+    /// The interface string naming the kind: `figure` or `table`.
+    label: &'static str,
+    number: usize,
+    title: &'a str,
+    subtitle: Option<&'a str>,
+    notes: Vec<String>,
 }
 
 fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<String, String> {
     let lang = fmt.language();
     let id = format!("figure-{}", place.number);
     let title = c.title.clone().unwrap_or_else(|| ds.title().to_string());
-    let svg = charts::render(
-        c,
-        ds,
-        &ChartContext {
-            fmt,
-            id: &id,
-            title: &title,
-        },
-    )?;
-    let mut columns = vec![c.x];
-    columns.extend(c.series);
-    columns.push(c.y);
+    let cx = ChartContext {
+        fmt,
+        id: &id,
+        title: &title,
+        tiers: place.tiers,
+    };
+    let panels = charts::render(c, ds, &cx)?;
+    let columns: Vec<usize> = [c.facet, Some(c.x), c.series, c.y, c.low, c.high]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut notes: Vec<String> = c.note.iter().cloned().collect();
+    if c.ci {
+        notes.push(t(lang, "ci_note").to_string());
+    }
+    let caption = Caption {
+        label: "figure",
+        number: place.number,
+        title: &title,
+        subtitle: c.subtitle.as_deref(),
+        notes,
+    };
     let mut html = format!(
         "<figure class=\"chart chart-{}\" id=\"{id}\">\n",
         c.kind.name()
     );
-    html.push_str(&caption(
-        "figure",
-        place.number,
-        &title,
-        c.note.as_deref(),
-        ds,
-        fmt,
-    ));
-    html.push_str("<div class=\"chart-frame\">\n");
-    html.push_str(&svg);
-    html.push_str("</div>\n");
+    html.push_str(&figcaption(&caption, ds, fmt));
+    html.push_str(&frame(&panels, lang));
     html.push_str(&format!(
         "<details class=\"chart-data\"><summary>{}</summary>\n{}</details>\n",
         t(lang, "data_table"),
@@ -71,21 +84,41 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<S
     Ok(html)
 }
 
+/// The chart itself, or its small multiples side by side.
+fn frame(panels: &[Panel], lang: Language) -> String {
+    match panels {
+        [Panel { svg, facet: None }] => format!("<div class=\"chart-frame\">\n{svg}</div>\n"),
+        _ => {
+            let mut html = String::from("<div class=\"chart-facets\">\n");
+            for p in panels {
+                let name = p.facet.as_deref().unwrap_or("");
+                html.push_str(&format!(
+                    "<div class=\"chart-frame facet\">\n<p class=\"facet-title\">{}</p>\n{}</div>\n",
+                    escape(&spaced(name, lang)),
+                    p.svg
+                ));
+            }
+            html.push_str("</div>\n");
+            html
+        }
+    }
+}
+
 fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String {
     let lang = fmt.language();
     let title = tb.title.clone().unwrap_or_else(|| ds.title().to_string());
+    let caption = Caption {
+        label: "table",
+        number: place.number,
+        title: &title,
+        subtitle: None,
+        notes: tb.note.iter().cloned().collect(),
+    };
     let mut html = format!(
         "<figure class=\"data-table\" id=\"table-{}\">\n",
         place.number
     );
-    html.push_str(&caption(
-        "table",
-        place.number,
-        &title,
-        tb.note.as_deref(),
-        ds,
-        fmt,
-    ));
+    html.push_str(&figcaption(&caption, ds, fmt));
     html.push_str("<div class=\"table-scroll\">\n");
     html.push_str(&data_table(ds, &tb.columns, fmt, None));
     html.push_str("</div>\n");
@@ -94,16 +127,39 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
     html
 }
 
+/// Big numbers with what they count and where they come from.
+fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> String {
+    let lang = fmt.language();
+    let value_field = &ds.fields[k.value];
+    let mut html = String::from("<ul class=\"key-figures\">\n");
+    for &r in &k.rows {
+        let row = &ds.rows[r];
+        let value = cell_text(&row[k.value], value_field, fmt);
+        let label = k
+            .label
+            .map(|l| row[l].raw_text())
+            .unwrap_or_else(|| value_field.title().to_string());
+        html.push_str(&format!(
+            "<li><strong>{}</strong> {}",
+            escape(&value),
+            escape(&spaced(&label, lang))
+        ));
+        if let Some(source) = &ds.meta.source {
+            html.push_str(&format!(
+                "<small>{}{} {}</small>",
+                t(lang, "source"),
+                colon(lang),
+                escape(&spaced(source, lang))
+            ));
+        }
+        html.push_str("</li>\n");
+    }
+    html.push_str("</ul>\n");
+    html
+}
+
 /// Title, then source and sample size: a figure is never shown without them.
-/// `label` is the interface string naming the kind: `figure` or `table`.
-fn caption(
-    label: &str,
-    number: usize,
-    title: &str,
-    note: Option<&str>,
-    ds: &Dataset,
-    fmt: &NumberFormat,
-) -> String {
+fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
     let lang = fmt.language();
     let mut meta = Vec::new();
     if let Some(source) = &ds.meta.source {
@@ -119,25 +175,30 @@ fn caption(
     }
     if let Some(n) = ds.meta.sample_size {
         meta.push(format!(
-            "<span class=\"fig-n\">n{}={}{} {}</span>",
-            '\u{00A0}',
-            '\u{00A0}',
+            "<span class=\"fig-n\">n\u{a0}=\u{a0}{} {}</span>",
             fmt.number(n as f64, None),
             t(lang, "respondents")
         ));
     }
     let mut html = format!(
-        "<figcaption>\n<span class=\"fig-label\">{} {number}</span>\n<span class=\"fig-title\">{}</span>\n",
-        t(lang, label),
-        escape(&spaced(title, lang))
+        "<figcaption>\n<span class=\"fig-label\">{} {}</span>\n<span class=\"fig-title\">{}</span>\n",
+        t(lang, c.label),
+        c.number,
+        escape(&spaced(c.title, lang))
     );
+    if let Some(sub) = c.subtitle {
+        html.push_str(&format!(
+            "<span class=\"fig-subtitle\">{}</span>\n",
+            escape(&spaced(sub, lang))
+        ));
+    }
     if !meta.is_empty() {
         html.push_str(&format!(
             "<span class=\"fig-meta\">{}</span>\n",
             meta.join(" · ")
         ));
     }
-    if let Some(note) = note {
+    for note in &c.notes {
         html.push_str(&format!(
             "<span class=\"fig-note\">{}{} {}</span>\n",
             t(lang, "note"),

@@ -106,16 +106,6 @@ fn shortest(value: f64) -> String {
     s.to_string()
 }
 
-/// The 95 % margin of error, in points, of a share of `points` among `n`
-/// respondents (normal approximation: 1.96 * sqrt(p(1-p)/n)).
-pub fn margin_of_error(points: f64, n: f64) -> Option<f64> {
-    if n <= 0.0 || !(0.0..=100.0).contains(&points) {
-        return None;
-    }
-    let p = points / 100.0;
-    Some(1.96 * (p * (1.0 - p) / n).sqrt() * 100.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,13 +129,5 @@ mod tests {
         assert_eq!(f.number(2.25, Some(0)), "2");
         assert_eq!(f.number(-0.01, Some(1)), "0.0");
         assert_eq!(f.number(f64::NAN, None), "–");
-    }
-
-    #[test]
-    fn margin_of_error_matches_hand_computation() {
-        // 1.96 * sqrt(0.72 * 0.28 / 1252) = 1.96 * 0.012689... = 0.024871 -> 2.49 points
-        let m = margin_of_error(72.0, 1252.0).unwrap();
-        assert!((m - 2.4871).abs() < 1e-3, "{m}");
-        assert_eq!(margin_of_error(50.0, 0.0), None);
     }
 }

@@ -34,6 +34,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("no", "non", "no"),
     ("published", "Publié", "Published"),
     ("chapter_nav", "Chapitres", "Chapters"),
+    (
+        "ci_note",
+        "les barres d’erreur donnent l’intervalle de confiance à 95 % (méthode de Wilson).",
+        "error bars show the 95% confidence interval (Wilson method).",
+    ),
 ];
 
 /// The strings as a map for templates (`t.previous`).

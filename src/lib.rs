@@ -22,6 +22,7 @@ pub mod pages;
 pub mod prose;
 pub mod render;
 pub mod site;
+pub mod stats;
 pub mod theme;
 pub mod typography;
 pub mod yaml;

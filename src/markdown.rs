@@ -18,7 +18,7 @@ pub fn options() -> Options {
 }
 
 /// Block names a fenced code block can carry.
-pub const BLOCK_NAMES: &[&str] = &["chart", "table"];
+pub const BLOCK_NAMES: &[&str] = &["chart", "table", "keyfigures"];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Heading {

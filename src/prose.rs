@@ -17,7 +17,8 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::datasets::{Dataset, FieldType, Value};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::format::{NumberFormat, margin_of_error};
+use crate::format::NumberFormat;
+use crate::stats::margin_of_error;
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';

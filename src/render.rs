@@ -105,10 +105,18 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         urls: &urls,
         left_out: input.left_out,
     };
+    let env = PageEnv {
+        tera: &tera,
+        base: &base,
+        site: &site_links,
+        datasets: input.datasets,
+        fmt: &fmt,
+        tiers: &input.config.tiers,
+    };
     let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> = input
         .pages
         .par_iter()
-        .map(|p| render_body(p, &tera, &base, &site_links, input.datasets, &fmt))
+        .map(|p| render_body(p, &env))
         .collect();
 
     // Every page's problems are reported, and anchors are checked on the
@@ -224,14 +232,26 @@ fn template_error(
 
 /// A page's body, when its prose could be evaluated, and every problem
 /// found in it.
-fn render_body(
-    page: &Page,
-    tera: &Tera,
-    base: &Context,
-    site: &markdown::Site,
-    datasets: &BTreeMap<String, Dataset>,
-    fmt: &NumberFormat,
-) -> (Option<Body>, Vec<Diagnostic>) {
+/// What every page body is rendered with.
+#[derive(Clone, Copy)]
+struct PageEnv<'a> {
+    tera: &'a Tera,
+    base: &'a Context,
+    site: &'a markdown::Site<'a>,
+    datasets: &'a BTreeMap<String, Dataset>,
+    fmt: &'a NumberFormat,
+    tiers: &'a [crate::config::Tier],
+}
+
+fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
+    let PageEnv {
+        tera,
+        base,
+        site,
+        datasets,
+        fmt,
+        tiers,
+    } = *env;
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
     // When prose fails, the raw body still goes through Markdown and blocks
@@ -270,6 +290,7 @@ fn render_body(
         let place = Place {
             number: *counter + 1,
             root: &root,
+            tiers,
         };
         match figures::render(&block, ds, fmt, &place) {
             Ok(fig) => {

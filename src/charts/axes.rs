@@ -3,7 +3,9 @@
 
 use super::canvas::{Align, Canvas, DrawResult, Font, text_width};
 use super::scale::Scale;
-use super::{GRID, INK, MUTED, ValueFormat, WIDTH, color};
+use plotters::style::RGBColor;
+
+use super::{GRID, INK, MUTED, ValueFormat, WIDTH};
 
 pub const LEGEND_FONT: Font = Font::new(13.0, INK);
 pub const TICK: Font = Font::new(11.5, MUTED);
@@ -63,16 +65,21 @@ pub enum Marker {
 /// Series names laid out in rows across the top of a chart. Laid out once,
 /// so the chart knows its height before drawing anything.
 pub struct Legend {
-    entries: Vec<(f64, f64, String)>,
+    entries: Vec<(f64, f64, String, RGBColor)>,
     marker: Marker,
     height: f64,
 }
 
 impl Legend {
-    /// A legend for `names`, empty (zero height) when there is only one.
-    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>, x0: f64, marker: Marker) -> Legend {
-        let names: Vec<&str> = names.into_iter().collect();
-        if names.len() < 2 {
+    /// A legend for (name, colour) items, empty (zero height) when there
+    /// is only one: a single series needs no key.
+    pub fn new<'a>(
+        items: impl IntoIterator<Item = (&'a str, RGBColor)>,
+        x0: f64,
+        marker: Marker,
+    ) -> Legend {
+        let items: Vec<(&str, RGBColor)> = items.into_iter().collect();
+        if items.len() < 2 {
             return Legend {
                 entries: Vec::new(),
                 marker,
@@ -80,14 +87,14 @@ impl Legend {
             };
         }
         let (mut x, mut y) = (x0, 14.0);
-        let mut entries = Vec::with_capacity(names.len());
-        for name in names {
+        let mut entries = Vec::with_capacity(items.len());
+        for (name, color) in items {
             let w = text_width(name, &LEGEND_FONT) + 34.0;
             if x + w > WIDTH as f64 - 8.0 && x > x0 {
                 x = x0;
                 y += 20.0;
             }
-            entries.push((x, y, name.to_string()));
+            entries.push((x, y, name.to_string(), color));
             x += w;
         }
         Legend {
@@ -102,13 +109,84 @@ impl Legend {
     }
 
     pub fn draw(&self, c: &Canvas) -> DrawResult {
-        for (i, (x, y, name)) in self.entries.iter().enumerate() {
+        for (x, y, name, color) in &self.entries {
             match self.marker {
-                Marker::Square => c.rect(*x, y - 6.0, x + 12.0, y + 6.0, color(i))?,
-                Marker::Dot => c.circle(x + 6.0, *y, 5.0, color(i))?,
+                Marker::Square => c.rect(*x, y - 6.0, x + 12.0, y + 6.0, *color)?,
+                Marker::Dot => c.circle(x + 6.0, *y, 5.0, *color)?,
             }
             c.text(name, x + 18.0, *y, &LEGEND_FONT)?;
         }
         Ok(())
     }
+}
+
+/// The author's reference line across a vertical value axis (`columns`,
+/// `line`), labelled at its right end above the line.
+pub fn reference_row(
+    c: &Canvas,
+    scale: &Scale,
+    style: &super::Style,
+    left: f64,
+    right: f64,
+) -> DrawResult {
+    let Some(r) = style.reference else {
+        return Ok(());
+    };
+    if r.value < scale.min || r.value > scale.max {
+        return Ok(());
+    }
+    let y = scale.map(r.value);
+    c.dashed(&[(left, y), (right, y)], INK)?;
+    if let Some(label) = &r.label {
+        c.text(label, right, y - 9.0, &REFERENCE.align(Align::End))?;
+    }
+    Ok(())
+}
+
+/// The author's reference line across a horizontal value axis (`bar`,
+/// `range`), labelled at its top.
+pub fn reference_column(
+    c: &Canvas,
+    scale: &Scale,
+    style: &super::Style,
+    top: f64,
+    bottom: f64,
+) -> DrawResult {
+    let Some(r) = style.reference else {
+        return Ok(());
+    };
+    if r.value < scale.min || r.value > scale.max {
+        return Ok(());
+    }
+    let x = scale.map(r.value);
+    c.dashed(&[(x, top - 4.0), (x, bottom)], INK)?;
+    if let Some(label) = &r.label {
+        c.text(label, x + 4.0, top - 4.0, &REFERENCE)?;
+    }
+    Ok(())
+}
+
+/// Room the reference label needs above the plot.
+pub fn reference_room(style: &super::Style) -> f64 {
+    if style.reference.is_some_and(|r| r.label.is_some()) {
+        16.0
+    } else {
+        0.0
+    }
+}
+
+const REFERENCE: Font = Font::new(11.5, INK);
+
+/// An interval whisker: a line with caps, horizontal or vertical.
+pub fn whisker(c: &Canvas, from: (f64, f64), to: (f64, f64)) -> DrawResult {
+    c.line(&[from, to], INK, 1)?;
+    let vertical = (from.0 - to.0).abs() < 0.5;
+    for (x, y) in [from, to] {
+        if vertical {
+            c.line(&[(x - 4.0, y), (x + 4.0, y)], INK, 1)?;
+        } else {
+            c.line(&[(x, y - 4.0), (x, y + 4.0)], INK, 1)?;
+        }
+    }
+    Ok(())
 }

@@ -1,45 +1,51 @@
-//! Bars: horizontal (`bar`, `stacked`) and vertical (`column`).
+//! Bars: horizontal (`bar`, `stacked`) and vertical (`column`, `histogram`).
 
-use super::axes::{Legend, Marker, grid_columns, grid_rows, tick_label_width};
+use super::axes::{
+    Legend, Marker, grid_columns, grid_rows, reference_column, reference_room, reference_row,
+    tick_label_width, whisker,
+};
 use super::canvas::{Align, Canvas, Font, text_width, wrap};
 use super::scale::Scale;
-use super::{Categorical, INK, MUTED, ValueFormat, WIDTH, color, data_decimals, on_color};
-use crate::format::NumberFormat;
+use super::{Categorical, INK, Style, WIDTH, data_decimals, on_color};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.5, INK);
 const LINE_HEIGHT: f64 = 16.0;
 
-fn series_legend(data: &Categorical, x0: f64) -> Legend {
-    Legend::new(
-        data.series.iter().map(|s| s.name.as_deref().unwrap_or("")),
-        x0,
-        Marker::Square,
-    )
+fn series_legend(data: &Categorical, style: &Style, x0: f64) -> Legend {
+    let names = || data.series.iter().map(|s| s.name.as_deref().unwrap_or(""));
+    let items = names()
+        .enumerate()
+        .map(|(i, name)| (name, style.key(names(), name, i)));
+    Legend::new(items, x0, Marker::Square)
 }
 
-fn value_scale(data: &Categorical, stacked: bool, range: (f64, f64)) -> Scale {
-    let (lo, hi) = if stacked {
-        let sums = (0..data.categories.len())
-            .map(|ci| data.series.iter().filter_map(|s| s.values[ci]).sum::<f64>());
-        sums.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)))
-    } else {
-        data.values()
-            .fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)))
-    };
+/// The value scale of bars: from zero (or below, for negative values), to
+/// 100 for shares that come close to it, unless the author fixed bounds.
+fn value_scale(data: &Categorical, style: &Style, stacked: bool) -> Scale {
+    let (lo, hi) = data.domain(stacked);
+    let (lo, hi) = (lo.min(0.0), hi.max(0.0));
     let hi = if data.percent && hi > 90.0 && hi <= 100.0 {
         100.0
     } else {
         hi
     };
-    Scale::nice(lo, hi, 5, range)
+    Scale::bounded(lo, hi, style.min, style.max, 5, (0.0, 1.0))
+}
+
+/// The widest value label a bar may carry.
+fn value_label_width(data: &Categorical, style: &Style) -> f64 {
+    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    data.values()
+        .map(|v| text_width(&vf.label(v), &VALUE))
+        .fold(0.0, f64::max)
 }
 
 /// Horizontal bars, grouped by series or stacked; returns the height used.
 pub fn horizontal(
     buf: &mut String,
     data: &Categorical,
-    fmt: &NumberFormat,
+    style: &Style,
     stacked: bool,
 ) -> Result<u32, String> {
     let label_width = 250.0;
@@ -54,20 +60,18 @@ pub fn horizontal(
         .map(|l| text_width(l, &LABEL))
         .fold(0.0, f64::max);
     let left = 16.0 + widest.min(label_width) + 14.0;
-    let vf = ValueFormat {
-        fmt,
-        percent: data.percent,
-        decimals: data_decimals(data.values()),
-    };
-    // Value labels sit past the bar ends (inside the segments when stacked),
-    // and half the last tick label sits past the plot.
-    let value_room = if stacked {
+    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let has_ci = data
+        .series
+        .iter()
+        .any(|s| s.intervals.iter().any(Option::is_some));
+    // Value labels sit past the bar ends (past the whiskers with intervals,
+    // inside the segments when stacked), and half the last tick label
+    // stands past the plot.
+    let value_room = if stacked || !style.labels {
         0.0
     } else {
-        data.values()
-            .map(|v| text_width(&vf.label(v), &VALUE))
-            .fold(0.0, f64::max)
-            + 8.0
+        value_label_width(data, style) + 8.0
     };
     let right = WIDTH as f64 - value_room.max(24.0) - 6.0;
     let nser = data.series.len().max(1);
@@ -81,21 +85,26 @@ pub fn horizontal(
     } else {
         bar * nser as f64 + 2.0 * (nser as f64 - 1.0)
     };
-    let bands: Vec<f64> = labels
+    let natural: Vec<f64> = labels
         .iter()
         .map(|l| (l.len() as f64 * LINE_HEIGHT + 12.0).max(bars_height + 14.0))
         .collect();
-    let scale = value_scale(data, stacked, (left, right));
+    // An author's height stretches the rows; it never squeezes the labels.
+    let stretch = style
+        .height
+        .map_or(1.0, |h| (h / natural.iter().sum::<f64>()).max(1.0));
+    let bands: Vec<f64> = natural.iter().map(|b| b * stretch).collect();
+    let scale = value_scale(data, style, stacked).with_range((left, right));
 
-    let legend = series_legend(data, left);
-    let top = legend.height() + 6.0;
+    let legend = series_legend(data, style, left);
+    let top = legend.height() + 6.0 + reference_room(style);
     let plot_bottom = top + bands.iter().sum::<f64>();
     let height = (plot_bottom + 30.0).ceil() as u32;
 
     let c = Canvas::new(buf, WIDTH, height);
     legend.draw(&c)?;
     grid_columns(&c, &scale, &vf, top, plot_bottom)?;
-    let zero = scale.map(0.0);
+    let zero = scale.map(0.0_f64.clamp(scale.min, scale.max));
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {
         let mid = y + band / 2.0;
@@ -106,19 +115,21 @@ pub fn horizontal(
             LINE_HEIGHT,
             &LABEL.align(Align::End),
         )?;
+        let category = &data.categories[ci];
         if stacked {
             let mut acc = 0.0;
             for (si, s) in data.series.iter().enumerate() {
                 let Some(v) = s.values[ci] else { continue };
                 let (x0, x1) = (scale.map(acc), scale.map(acc + v));
-                c.rect(x0, mid - bar / 2.0, x1, mid + bar / 2.0, color(si))?;
+                let color = style.mark(s.name.as_deref().unwrap_or(category), si);
+                c.rect(x0, mid - bar / 2.0, x1, mid + bar / 2.0, color)?;
                 let text = vf.label(v);
-                if x1 - x0 > text_width(&text, &VALUE) + 8.0 {
+                if style.labels && x1 - x0 > text_width(&text, &VALUE) + 8.0 {
                     c.text(
                         &text,
                         (x0 + x1) / 2.0,
                         mid,
-                        &VALUE.align(Align::Middle).with_color(on_color(color(si))),
+                        &VALUE.align(Align::Middle).with_color(on_color(color)),
                     )?;
                 }
                 acc += v;
@@ -128,32 +139,47 @@ pub fn horizontal(
             for (si, s) in data.series.iter().enumerate() {
                 let Some(v) = s.values[ci] else { continue };
                 let y0 = first + si as f64 * (bar + 2.0);
-                let x1 = scale.map(v);
-                c.rect(zero, y0, x1, y0 + bar, color(si))?;
-                let (tx, align) = if v >= 0.0 {
-                    (x1 + 6.0, Align::Start)
-                } else {
-                    (x1 - 6.0, Align::End)
-                };
-                c.text(&vf.label(v), tx, y0 + bar / 2.0, &VALUE.align(align))?;
+                let x1 = scale.map(v.clamp(scale.min, scale.max));
+                c.rect(zero, y0, x1, y0 + bar, style.mark(category, si))?;
+                let mut end = x1;
+                if let Some((lo, hi)) = s.intervals[ci] {
+                    let (a, b) = (scale.map(lo), scale.map(hi));
+                    whisker(&c, (a, y0 + bar / 2.0), (b, y0 + bar / 2.0))?;
+                    end = end.max(b);
+                }
+                if style.labels {
+                    let (tx, align) = if v >= 0.0 {
+                        (end + 6.0, Align::Start)
+                    } else {
+                        (x1 - 6.0, Align::End)
+                    };
+                    let tx = if has_ci && v >= 0.0 {
+                        tx.min(right + 6.0)
+                    } else {
+                        tx
+                    };
+                    c.text(&vf.label(v), tx, y0 + bar / 2.0, &VALUE.align(align))?;
+                }
             }
         }
         y += band;
     }
-    c.line(&[(zero, top), (zero, plot_bottom)], MUTED, 1)?;
+    c.line(&[(zero, top), (zero, plot_bottom)], super::MUTED, 1)?;
+    reference_column(&c, &scale, style, top, plot_bottom)?;
     c.finish()?;
     Ok(height)
 }
 
-/// Vertical bars, grouped by series; returns the height used.
-pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<u32, String> {
-    let vf = ValueFormat {
-        fmt,
-        percent: data.percent,
-        decimals: data_decimals(data.values()),
-    };
+/// Vertical bars grouped by series; without gaps for a histogram.
+pub fn columns(
+    buf: &mut String,
+    data: &Categorical,
+    style: &Style,
+    gapless: bool,
+) -> Result<u32, String> {
+    let vf = style.value_format(data.percent, data_decimals(data.values()));
     let n = data.categories.len() as f64;
-    let scale = value_scale(data, false, (0.0, 1.0));
+    let scale = value_scale(data, style, false);
     let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
     let right = WIDTH as f64 - 16.0;
     let band = (right - left) / n;
@@ -164,9 +190,9 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
         .collect();
     let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
 
-    let legend = series_legend(data, left);
-    let top = legend.height() + 22.0;
-    let plot_bottom = top + 260.0;
+    let legend = series_legend(data, style, left);
+    let top = legend.height() + 22.0 + reference_room(style);
+    let plot_bottom = top + style.height.unwrap_or(260.0);
     let height = (plot_bottom + 14.0 + label_lines * LINE_HEIGHT + 8.0).ceil() as u32;
     let scale = scale.with_range((plot_bottom, top));
 
@@ -174,25 +200,35 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
     legend.draw(&c)?;
     grid_rows(&c, &scale, &vf, left, right)?;
     let nser = data.series.len().max(1) as f64;
-    let group = band * 0.72;
+    let group = if gapless { band } else { band * 0.72 };
     let bar = group / nser;
-    let zero = scale.map(0.0);
+    let gap = if gapless { 0.5 } else { 1.0 };
+    let zero = scale.map(0.0_f64.clamp(scale.min, scale.max));
     for (ci, lines) in labels.iter().enumerate() {
         let x_band = left + band * ci as f64;
         let first = x_band + (band - group) / 2.0;
+        let category = &data.categories[ci];
         for (si, s) in data.series.iter().enumerate() {
             let Some(v) = s.values[ci] else { continue };
             let x0 = first + bar * si as f64;
-            let y1 = scale.map(v);
-            c.rect(x0 + 1.0, zero, x0 + bar - 1.0, y1, color(si))?;
-            let ty = if v >= 0.0 { y1 - 9.0 } else { y1 + 9.0 };
-            let text = vf.label(v);
-            let font = if text_width(&text, &VALUE) > bar + 6.0 {
-                VALUE.sized(10.5)
-            } else {
-                VALUE
-            };
-            c.text(&text, x0 + bar / 2.0, ty, &font.align(Align::Middle))?;
+            let y1 = scale.map(v.clamp(scale.min, scale.max));
+            c.rect(x0 + gap, zero, x0 + bar - gap, y1, style.mark(category, si))?;
+            let mut end = y1;
+            if let Some((lo, hi)) = s.intervals[ci] {
+                let (a, b) = (scale.map(lo), scale.map(hi));
+                whisker(&c, (x0 + bar / 2.0, a), (x0 + bar / 2.0, b))?;
+                end = end.min(b);
+            }
+            if style.labels {
+                let ty = if v >= 0.0 { end - 9.0 } else { y1 + 9.0 };
+                let text = vf.label(v);
+                let font = if text_width(&text, &VALUE) > bar + 6.0 {
+                    VALUE.sized(10.5)
+                } else {
+                    VALUE
+                };
+                c.text(&text, x0 + bar / 2.0, ty, &font.align(Align::Middle))?;
+            }
         }
         let label_top = plot_bottom + 14.0 + (lines.len() as f64 - 1.0) * LINE_HEIGHT / 2.0;
         c.lines(
@@ -203,7 +239,8 @@ pub fn columns(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Resu
             &LABEL.align(Align::Middle),
         )?;
     }
-    c.line(&[(left, zero), (right, zero)], MUTED, 1)?;
+    c.line(&[(left, zero), (right, zero)], super::MUTED, 1)?;
+    reference_row(&c, &scale, style, left, right)?;
     c.finish()?;
     Ok(height)
 }

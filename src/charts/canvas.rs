@@ -183,6 +183,23 @@ impl<'a> Canvas<'a> {
             .map_err(err)
     }
 
+    /// A dashed line, for reference values.
+    pub fn dashed(&self, points: &[(f64, f64)], color: RGBColor) -> DrawResult {
+        for pair in points.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+            let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+            let steps = (len / 8.0).floor().max(1.0) as usize;
+            for k in (0..steps).step_by(2) {
+                let t0 = k as f64 / steps as f64;
+                let t1 = ((k + 1) as f64 / steps as f64).min(1.0);
+                let a = (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0);
+                let b = (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1);
+                self.line(&[a, b], color, 1)?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn circle(&self, x: f64, y: f64, r: f64, color: RGBColor) -> DrawResult {
         self.area
             .draw(&Circle::new((px(x), px(y)), px(r).max(1), color.filled()))

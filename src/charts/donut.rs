@@ -3,12 +3,11 @@
 use std::f64::consts::PI;
 
 use super::canvas::{Canvas, Font, wrap};
-use super::{Categorical, INK, ValueFormat, WIDTH, color, data_decimals};
-use crate::format::NumberFormat;
+use super::{Categorical, INK, Style, WIDTH, data_decimals};
 
 const LABEL: Font = Font::new(13.0, INK);
 
-pub fn donut(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<u32, String> {
+pub fn donut(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32, String> {
     let values: Vec<f64> = data.series[0]
         .values
         .iter()
@@ -18,19 +17,23 @@ pub fn donut(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result
     if total <= 0.0 {
         return Err("a donut needs at least one value above zero".into());
     }
-    let vf = ValueFormat {
-        fmt,
-        percent: data.percent,
-        decimals: data_decimals(values.iter().copied()),
-    };
+    let vf = style.value_format(data.percent, data_decimals(values.iter().copied()));
     let (cx, cy, r_out, r_in) = (150.0, 150.0, 130.0, 78.0);
     let legend_x = 320.0;
     let legend_w = WIDTH as f64 - legend_x - 16.0;
+    // The legend names every slice with its value, so colour is not the only key.
     let entries: Vec<Vec<String>> = data
         .categories
         .iter()
         .zip(&values)
-        .map(|(c, v)| wrap(&format!("{c} — {}", vf.label(*v)), &LABEL, legend_w - 24.0))
+        .map(|(c, v)| {
+            let text = if style.labels {
+                format!("{c} — {}", vf.label(*v))
+            } else {
+                c.clone()
+            };
+            wrap(&text, &LABEL, legend_w - 24.0)
+        })
         .collect();
     let legend_h: f64 = entries.iter().map(|e| e.len() as f64 * 17.0 + 10.0).sum();
     let height = (300.0f64).max(legend_h + 20.0).ceil() as u32;
@@ -43,26 +46,28 @@ pub fn donut(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result
             continue;
         }
         let steps = ((sweep / (2.0 * PI)) * 120.0).ceil().max(2.0) as usize;
-        let mut pts = Vec::with_capacity(steps * 2 + 2);
-        for k in 0..=steps {
+        let arc = |r: f64, k: usize| {
             let a = start + sweep * k as f64 / steps as f64;
-            pts.push((cx + r_out * a.cos(), cy + r_out * a.sin()));
-        }
-        for k in (0..=steps).rev() {
-            let a = start + sweep * k as f64 / steps as f64;
-            pts.push((cx + r_in * a.cos(), cy + r_in * a.sin()));
-        }
-        c.polygon(&pts, color(i))?;
+            (cx + r * a.cos(), cy + r * a.sin())
+        };
+        let mut pts: Vec<(f64, f64)> = (0..=steps).map(|k| arc(r_out, k)).collect();
+        pts.extend((0..=steps).rev().map(|k| arc(r_in, k)));
+        c.polygon(&pts, style.mark(&data.categories[i], i))?;
         start += sweep;
     }
     let mut y = (height as f64 - legend_h) / 2.0 + 8.0;
     for (i, lines) in entries.iter().enumerate() {
-        let h = lines.len() as f64 * 17.0;
-        c.rect(legend_x, y - 6.0, legend_x + 12.0, y + 6.0, color(i))?;
+        c.rect(
+            legend_x,
+            y - 6.0,
+            legend_x + 12.0,
+            y + 6.0,
+            style.mark(&data.categories[i], i),
+        )?;
         for (k, l) in lines.iter().enumerate() {
             c.text(l, legend_x + 22.0, y + k as f64 * 17.0, &LABEL)?;
         }
-        y += h + 10.0;
+        y += lines.len() as f64 * 17.0 + 10.0;
     }
     c.finish()?;
     Ok(height)

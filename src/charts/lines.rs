@@ -1,44 +1,73 @@
-//! Lines over categories (`line`) and points over two numeric axes (`scatter`).
+//! Lines and points: `line` and `area` over categories, `slope` between
+//! two points in time, `scatter` over two numeric axes.
 
-use super::axes::{Legend, Marker, TICK, grid_columns, grid_rows, tick_label_width};
+use plotters::style::RGBColor;
+
+use super::axes::{
+    Legend, Marker, TICK, grid_columns, grid_rows, reference_room, reference_row, tick_label_width,
+};
 use super::canvas::{Align, Canvas, Font, text_width, wrap};
-use super::scale::Scale;
-use super::{Categorical, INK, ValueFormat, WIDTH, color, data_decimals};
-use crate::blocks::Chart;
-use crate::datasets::{Dataset, FieldType};
-use crate::format::NumberFormat;
+use super::scale::{LogScale, Scale};
+use super::{
+    Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, WIDTH, data_decimals, tint,
+};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
 const PLOT_HEIGHT: f64 = 280.0;
 
-/// One line per series over the categories in data order, each labelled
-/// at its last point so colour is not the only key.
-pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<u32, String> {
-    let vf = ValueFormat {
-        fmt,
-        percent: data.percent,
-        decimals: data_decimals(data.values()),
+/// The colour of series `si` of a line chart (highlight names a series).
+fn series_color(data: &Categorical, style: &Style, si: usize) -> RGBColor {
+    style.mark(data.series[si].name.as_deref().unwrap_or(""), si)
+}
+
+/// Labels at the ends of lines, nudged apart so they never overlap: (y, text, colour).
+fn draw_end_labels(
+    c: &Canvas,
+    x: f64,
+    align: Align,
+    mut ends: Vec<(f64, String, RGBColor)>,
+) -> Result<(), String> {
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut last_y = f64::NEG_INFINITY;
+    for (y, text, color) in ends {
+        let y = y.max(last_y + 16.0);
+        c.text(&text, x, y, &VALUE.with_color(color).bold().align(align))?;
+        last_y = y;
+    }
+    Ok(())
+}
+
+/// One line per series over the categories in data order, each named at
+/// its last point so colour is not the only key; `area` fills below.
+pub fn line(
+    buf: &mut String,
+    data: &Categorical,
+    style: &Style,
+    area: bool,
+) -> Result<u32, String> {
+    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let top = 20.0 + reference_room(style);
+    let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
+    let (lo, hi) = data.domain(false);
+    // Areas and values far from zero start at zero; others zoom in.
+    let lo = if area || (lo > 0.0 && lo < hi * 0.5) {
+        lo.min(0.0)
+    } else {
+        lo
     };
-    let top = 20.0;
-    let bottom = top + PLOT_HEIGHT;
-    let (lo, hi) = data
-        .values()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-    let lo = if lo > 0.0 && lo < hi * 0.5 { 0.0 } else { lo };
-    let scale = Scale::nice(lo.min(hi), hi, 5, (0.0, 1.0));
-    // Each series is named at its last point, so colour is not the only key.
+    let scale = Scale::bounded(lo.min(hi), hi, style.min, style.max, 5, (0.0, 1.0));
     let ends: Vec<(usize, f64, String)> = data
         .series
         .iter()
         .enumerate()
         .filter_map(|(si, s)| {
             let v = s.values.iter().rev().find_map(|v| *v)?;
-            let text = match (&s.name, data.series.len() > 1) {
-                (Some(name), true) => format!("{name} {}", vf.label(v)),
-                _ => vf.label(v),
+            let text = match (&s.name, data.series.len() > 1, style.labels) {
+                (Some(name), true, true) => format!("{name} {}", vf.label(v)),
+                (Some(name), true, false) => name.clone(),
+                (_, _, true) => vf.label(v),
+                _ => return None,
             };
             Some((si, v, text))
         })
@@ -88,121 +117,256 @@ pub fn line(buf: &mut String, data: &Categorical, fmt: &NumberFormat) -> Result<
         let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
         c.lines(l, x_at(i), first, 14.0, &TICK.align(Align::Middle))?;
     }
-    for (si, s) in data.series.iter().enumerate() {
-        let pts: Vec<(f64, f64)> = s
-            .values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (x_at(i), scale.map(v))))
-            .collect();
-        if pts.len() > 1 {
-            c.line(&pts, color(si), 3)?;
-        }
-        for (x, y) in &pts {
-            c.circle(*x, *y, 4.0, color(si))?;
-        }
-    }
-    // End labels, nudged apart so they never overlap.
-    let mut ends: Vec<(f64, String, usize)> = ends
-        .into_iter()
-        .map(|(si, v, t)| (scale.map(v), t, si))
+    let base = scale.map(scale.min.max(0.0).min(scale.max));
+    // Areas first, the palest at the back, so no line is hidden.
+    let points: Vec<Vec<(f64, f64)>> = data
+        .series
+        .iter()
+        .map(|s| {
+            s.values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (x_at(i), scale.map(v))))
+                .collect()
+        })
         .collect();
-    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut last_y = f64::NEG_INFINITY;
-    for (y, text, si) in ends {
-        let y = y.max(last_y + 16.0);
-        c.text(
-            &text,
-            x_at(n.saturating_sub(1)) + 10.0,
-            y,
-            &VALUE.with_color(color(si)).bold(),
-        )?;
-        last_y = y;
+    if area {
+        for (si, pts) in points.iter().enumerate().rev() {
+            if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
+                let mut poly = pts.clone();
+                poly.push((last.0, base));
+                poly.push((first.0, base));
+                c.polygon(&poly, tint(series_color(data, style, si), 0.78))?;
+            }
+        }
     }
+    for (si, pts) in points.iter().enumerate() {
+        let color = series_color(data, style, si);
+        if pts.len() > 1 {
+            c.line(pts, color, 3)?;
+        }
+        for (x, y) in pts {
+            c.circle(*x, *y, 4.0, color)?;
+        }
+    }
+    reference_row(&c, &scale, style, left, right)?;
+    let ends = ends
+        .into_iter()
+        .map(|(si, v, t)| (scale.map(v), t, series_color(data, style, si)))
+        .collect();
+    draw_end_labels(&c, x_at(n.saturating_sub(1)) + 10.0, Align::Start, ends)?;
     c.finish()?;
     Ok(height)
 }
 
-/// Points for a scatter plot.
-pub struct Points {
-    pub points: Vec<(f64, f64, usize)>,
-    pub groups: Vec<String>,
-    pub x_label: String,
-    pub y_label: String,
-    pub x_percent: bool,
-    pub y_percent: bool,
+/// Two columns, one per point in time, and a line per series between
+/// them, labelled with its name and value on both sides.
+pub fn slope(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32, String> {
+    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let label = |si: usize, ci: usize, with_name: bool| -> Option<String> {
+        let v = data.series[si].values.get(ci).copied().flatten()?;
+        let name = data.series[si].name.as_deref().unwrap_or("");
+        Some(match (with_name, style.labels) {
+            (true, true) => format!("{name} {}", vf.label(v)),
+            (true, false) => name.to_string(),
+            (false, _) => vf.label(v),
+        })
+    };
+    let left_width = (0..data.series.len())
+        .filter_map(|si| label(si, 0, true))
+        .map(|t| text_width(&t, &VALUE.bold()))
+        .fold(0.0, f64::max);
+    let right_width = (0..data.series.len())
+        .filter_map(|si| label(si, 1, true))
+        .map(|t| text_width(&t, &VALUE.bold()))
+        .fold(0.0, f64::max);
+    let x0 = (16.0 + left_width + 12.0).min(WIDTH as f64 * 0.4);
+    let x1 = (WIDTH as f64 - 16.0 - right_width - 12.0).max(WIDTH as f64 * 0.6);
+    let top = 40.0;
+    let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
+    let (lo, hi) = data.domain(false);
+    let scale = Scale::bounded(lo, hi, style.min, style.max, 5, (bottom, top));
+    let height = (bottom + 16.0) as u32;
+
+    let c = Canvas::new(buf, WIDTH, height);
+    for (ci, x) in [(0, x0), (1, x1)] {
+        c.line(&[(x, top), (x, bottom)], GRID, 1)?;
+        if let Some(name) = data.categories.get(ci) {
+            c.text(name, x, top - 22.0, &LABEL.bold().align(Align::Middle))?;
+        }
+    }
+    let (mut lefts, mut rights) = (Vec::new(), Vec::new());
+    for (si, s) in data.series.iter().enumerate() {
+        let color = series_color(data, style, si);
+        let (Some(a), Some(b)) = (
+            s.values.first().copied().flatten(),
+            s.values.get(1).copied().flatten(),
+        ) else {
+            continue;
+        };
+        let (ya, yb) = (scale.map(a), scale.map(b));
+        c.line(&[(x0, ya), (x1, yb)], color, 3)?;
+        c.circle(x0, ya, 4.5, color)?;
+        c.circle(x1, yb, 4.5, color)?;
+        lefts.extend(label(si, 0, true).map(|t| (ya, t, color)));
+        rights.extend(label(si, 1, true).map(|t| (yb, t, color)));
+    }
+    draw_end_labels(&c, x0 - 10.0, Align::End, lefts)?;
+    draw_end_labels(&c, x1 + 10.0, Align::Start, rights)?;
+    c.finish()?;
+    Ok(height)
 }
 
-impl Points {
-    pub fn from_dataset(chart: &Chart, ds: &Dataset) -> Points {
-        let mut groups: Vec<String> = Vec::new();
-        let mut points = Vec::new();
-        for row in &ds.rows {
-            let (Some(x), Some(y)) = (row[chart.x].as_f64(), row[chart.y].as_f64()) else {
-                continue;
-            };
-            let g = chart.series.map(|s| row[s].raw_text()).unwrap_or_default();
-            let gi = super::index_of(&mut groups, g);
-            points.push((x, y, gi));
+/// The horizontal axis of a scatter plot: linear, or logarithmic.
+enum XAxis {
+    Linear(Scale),
+    Log(LogScale),
+}
+
+impl XAxis {
+    fn map(&self, v: f64) -> f64 {
+        match self {
+            XAxis::Linear(s) => s.map(v),
+            XAxis::Log(s) => s.map(v),
         }
-        Points {
-            points,
-            groups,
-            x_label: ds.fields[chart.x].title().to_string(),
-            y_label: ds.fields[chart.y].title().to_string(),
-            x_percent: ds.fields[chart.x].ty == FieldType::Percent,
-            y_percent: ds.fields[chart.y].ty == FieldType::Percent,
+    }
+
+    fn ticks(&self) -> &[f64] {
+        match self {
+            XAxis::Linear(s) => &s.ticks,
+            XAxis::Log(s) => &s.ticks,
         }
     }
 }
 
-/// Points over two linear axes, coloured by group with a legend.
-pub fn scatter(buf: &mut String, p: &Points, fmt: &NumberFormat) -> Result<u32, String> {
+/// Points over two axes, coloured by group with a legend; on follower
+/// counts, the report's tiers as bands behind the points.
+pub fn scatter(
+    buf: &mut String,
+    p: &Points,
+    style: &Style,
+    log_x: bool,
+    followers: bool,
+) -> Result<u32, String> {
     let legend_x = 12.0;
-    let legend = Legend::new(p.groups.iter().map(String::as_str), legend_x, Marker::Dot);
-    let top = 28.0 + legend.height();
-    let bottom = top + PLOT_HEIGHT;
+    let items = p
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.as_str(), style.color(i)));
+    let legend = Legend::new(items, legend_x, Marker::Dot);
+    let bands = followers && !style.tiers.is_empty();
+    let top = 28.0 + legend.height() + if bands { 18.0 } else { 0.0 };
+    let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
     let height = (bottom + 48.0) as u32;
-    let bounds = |f: fn(&(f64, f64, usize)) -> f64| {
+    let bounds = |f: fn(&(f64, f64, usize)) -> f64, zero: bool| {
+        let start = if zero {
+            (0.0f64, f64::NEG_INFINITY)
+        } else {
+            (f64::INFINITY, f64::NEG_INFINITY)
+        };
         p.points
             .iter()
             .map(f)
-            .fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), v| {
-                (lo.min(v), hi.max(v))
-            })
+            .fold(start, |(lo, hi), v| (lo.min(v), hi.max(v)))
     };
-    let (xlo, xhi) = bounds(|t| t.0);
-    let (ylo, yhi) = bounds(|t| t.1);
-    let xs = Scale::nice(xlo, xhi.max(xlo), 6, (0.0, 1.0));
-    let ys = Scale::nice(ylo, yhi.max(ylo), 5, (bottom, top));
-    let xf = ValueFormat {
-        fmt,
-        percent: p.x_percent,
-        decimals: xs.decimals(),
-    };
-    let yf = ValueFormat {
-        fmt,
-        percent: p.y_percent,
-        decimals: ys.decimals(),
-    };
+    let (xlo, xhi) = bounds(|t| t.0, !log_x);
+    let (ylo, yhi) = bounds(|t| t.1, true);
+    let ys = Scale::bounded(ylo, yhi.max(ylo), style.min, style.max, 5, (bottom, top));
+    let yf = style.value_format(p.y_percent, ys.decimals());
     let left = 12.0 + tick_label_width(&ys, &yf) + 8.0;
+    let x = if log_x && xlo.is_finite() {
+        XAxis::Log(LogScale::new(xlo, xhi, (0.0, 1.0)))
+    } else {
+        XAxis::Linear(Scale::nice(xlo.min(xhi), xhi.max(xlo), 6, (0.0, 1.0)))
+    };
+    let x_decimals = match &x {
+        XAxis::Linear(s) => s.decimals(),
+        XAxis::Log(_) => 0,
+    };
+    let xf = style.value_format(p.x_percent, x_decimals);
     // Half of the last x tick label stands past the plot's right edge.
-    let last_x = xs
-        .ticks
+    let last_x = x
+        .ticks()
         .last()
         .map_or(0.0, |t| text_width(&xf.label(*t), &TICK));
     let right = WIDTH as f64 - 12.0 - last_x / 2.0;
-    let xs = xs.with_range((left, right));
+    let x = match x {
+        XAxis::Linear(s) => XAxis::Linear(s.with_range((left, right))),
+        XAxis::Log(s) => XAxis::Log(s.with_range((left, right))),
+    };
 
     let c = Canvas::new(buf, WIDTH, height);
     legend.draw(&c)?;
+    if bands {
+        tier_bands(&c, &x, style, top, bottom, left, right)?;
+    }
     grid_rows(&c, &ys, &yf, left, right)?;
-    grid_columns(&c, &xs, &xf, top, bottom)?;
+    vertical_ticks(&c, &x, &xf, top, bottom)?;
     c.text(&p.x_label, right, bottom + 36.0, &LABEL.align(Align::End))?;
-    c.text(&p.y_label, 12.0, top - 16.0, &LABEL)?;
-    for (x, y, g) in &p.points {
-        c.circle(xs.map(*x), ys.map(*y), 5.0, color(*g))?;
+    c.text(
+        &p.y_label,
+        12.0,
+        top - 16.0 - if bands { 18.0 } else { 0.0 },
+        &LABEL,
+    )?;
+    reference_row(&c, &ys, style, left, right)?;
+    for (px, py, g) in &p.points {
+        c.circle(x.map(*px), ys.map(*py), 5.0, style.color(*g))?;
     }
     c.finish()?;
     Ok(height)
+}
+
+fn vertical_ticks(
+    c: &Canvas,
+    x: &XAxis,
+    xf: &ValueFormat,
+    top: f64,
+    bottom: f64,
+) -> Result<(), String> {
+    match x {
+        XAxis::Linear(s) => grid_columns(c, s, xf, top, bottom),
+        XAxis::Log(s) => {
+            for t in &s.ticks {
+                let px = s.map(*t);
+                c.line(&[(px, top), (px, bottom)], GRID, 1)?;
+                c.text(&xf.label(*t), px, bottom + 14.0, &TICK.align(Align::Middle))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Alternating bands from each tier's threshold to the next, named at the top.
+fn tier_bands(
+    c: &Canvas,
+    x: &XAxis,
+    style: &Style,
+    top: f64,
+    bottom: f64,
+    left: f64,
+    right: f64,
+) -> Result<(), String> {
+    let shades = [RGBColor(0xf3, 0xf5, 0xf8), RGBColor(0xe6, 0xeb, 0xf1)];
+    for (i, tier) in style.tiers.iter().enumerate() {
+        let from = x.map(tier.min_followers as f64).clamp(left, right);
+        let to = style
+            .tiers
+            .get(i + 1)
+            .map_or(right, |t| x.map(t.min_followers as f64).clamp(left, right));
+        if to - from < 1.0 {
+            continue;
+        }
+        c.rect(from, top, to, bottom, shades[i % 2])?;
+        if to - from > text_width(&tier.name, &TICK) + 6.0 {
+            c.text(
+                &tier.name,
+                (from + to) / 2.0,
+                top - 10.0,
+                &TICK.with_color(MUTED).align(Align::Middle),
+            )?;
+        }
+    }
+    Ok(())
 }

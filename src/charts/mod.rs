@@ -1,121 +1,150 @@
-//! Charts: a resolved chart block and its dataset in, an accessible SVG out.
+//! Charts: a resolved chart block and its dataset in, accessible SVG out.
 //!
 //! Drawing goes through plotters' SVG backend into a string (never a
 //! file). The marks are ours: layouts for survey data (long statements on
 //! horizontal bars, values printed on the marks) are not what a generic
 //! plotting API does. The `<svg>` element itself is rewritten to scale with
 //! the page and to carry `role="img"`, a `<title>` and a `<desc>`.
+//!
+//! `prepare` turns rows into what is drawn; one module per family of
+//! marks draws it (`bars`, `lines`, `range`, `donut`), sharing `axes`,
+//! `scale` and `canvas`.
 
 mod axes;
 mod bars;
 mod canvas;
+mod describe;
 mod donut;
 mod lines;
+mod prepare;
+mod range;
 mod scale;
 
 use plotters::style::RGBColor;
 
-use crate::blocks::{Chart, ChartKind};
-use crate::config::Language;
-use crate::datasets::{Dataset, FieldType};
+use crate::blocks::{Chart, ChartKind, Reference};
+use crate::config::{Language, Tier};
+use crate::datasets::Dataset;
 use crate::format::NumberFormat;
 
 pub use canvas::{Font, text_width, wrap};
+pub use prepare::{Categorical, Points, Series};
 
 /// The width every chart is drawn at; the SVG scales from there.
 pub const WIDTH: u32 = 720;
 
-/// A colour-blind-safe palette (Okabe and Ito), darkest first, with
-/// contrast of at least 3:1 on white for every mark colour used.
+/// Series colours: colour-blind-safe hues (after Okabe and Ito) darkened
+/// where needed so every mark has at least 3:1 contrast on white.
 pub const PALETTE: [RGBColor; 7] = [
     RGBColor(0x1f, 0x4e, 0x79),
     RGBColor(0xd5, 0x5e, 0x00),
     RGBColor(0x00, 0x9e, 0x73),
-    RGBColor(0xcc, 0x79, 0xa7),
-    RGBColor(0x56, 0xb4, 0xe9),
-    RGBColor(0xe6, 0x9f, 0x00),
+    RGBColor(0xb5, 0x50, 0x8c),
+    RGBColor(0x3b, 0x82, 0xb6),
+    RGBColor(0xb0, 0x78, 0x00),
     RGBColor(0x59, 0x59, 0x59),
 ];
 pub const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
 pub const MUTED: RGBColor = RGBColor(0x5c, 0x5c, 0x5c);
 pub const GRID: RGBColor = RGBColor(0xe3, 0xe3, 0xe3);
+/// Marks that are not highlighted: light, but still 3:1 on white.
+pub const MUTED_MARK: RGBColor = RGBColor(0x94, 0x94, 0x94);
 
-/// One line of values, for a series (or the only one).
+/// What a chart needs besides its data.
+pub struct ChartContext<'a> {
+    pub fmt: &'a NumberFormat,
+    /// A page-unique id, for the `aria-labelledby` of the SVG.
+    pub id: &'a str,
+    pub title: &'a str,
+    /// The report's audience tiers, drawn as bands behind follower counts.
+    pub tiers: &'a [Tier],
+}
+
+/// One drawn chart: the whole chart, or one panel of a faceted one.
 #[derive(Clone, Debug)]
-pub struct Series {
-    pub name: Option<String>,
-    pub values: Vec<Option<f64>>,
+pub struct Panel {
+    pub svg: String,
+    /// The facet value this panel shows.
+    pub facet: Option<String>,
 }
 
-/// Categories against series, the shape most charts draw.
-#[derive(Clone, Debug)]
-pub struct Categorical {
-    pub categories: Vec<String>,
-    pub series: Vec<Series>,
-    pub percent: bool,
-    pub value_label: String,
-    pub category_label: String,
+/// How marks look: the chart's settings, resolved.
+pub struct Style<'a> {
+    pub fmt: &'a NumberFormat,
+    pub palette: Vec<RGBColor>,
+    pub labels: bool,
+    pub highlight: Option<&'a str>,
+    pub reference: Option<&'a Reference>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// The plot's height, when the author set one.
+    pub height: Option<f64>,
+    pub tiers: &'a [Tier],
 }
 
-impl Categorical {
-    pub fn from_dataset(chart: &Chart, ds: &Dataset) -> Categorical {
-        let mut categories: Vec<String> = Vec::new();
-        let mut names: Vec<Option<String>> = Vec::new();
-        let mut cells: Vec<(usize, usize, f64)> = Vec::new();
-        for row in &ds.rows {
-            let cat = row[chart.x].raw_text();
-            let ser = chart.series.map(|s| row[s].raw_text());
-            let ci = index_of(&mut categories, cat);
-            let si = index_of(&mut names, ser);
-            if let Some(v) = row[chart.y].as_f64() {
-                cells.push((si, ci, v));
-            }
-        }
-        let mut series: Vec<Series> = names
-            .into_iter()
-            .map(|name| Series {
-                name,
-                values: vec![None; categories.len()],
-            })
-            .collect();
-        for (si, ci, v) in cells {
-            let slot = &mut series[si].values[ci];
-            *slot = Some(slot.unwrap_or(0.0) + v);
-        }
-        Categorical {
-            categories,
-            series,
-            percent: ds.fields[chart.y].ty == FieldType::Percent,
-            value_label: ds.fields[chart.y].title().to_string(),
-            category_label: ds.fields[chart.x].title().to_string(),
+impl Style<'_> {
+    fn new<'a>(chart: &'a Chart, cx: &'a ChartContext) -> Style<'a> {
+        let palette = if chart.colors.is_empty() {
+            PALETTE.to_vec()
+        } else {
+            chart.colors.iter().filter_map(|c| parse_hex(c)).collect()
+        };
+        Style {
+            fmt: cx.fmt,
+            palette,
+            labels: chart.labels,
+            highlight: chart.highlight.as_deref(),
+            reference: chart.reference.as_ref(),
+            min: chart.min,
+            max: chart.max,
+            height: chart.height.map(f64::from),
+            tiers: cx.tiers,
         }
     }
 
-    /// Rewrites category and series names, for typography.
-    pub fn map_labels(&mut self, f: impl Fn(&str) -> String) {
-        for c in &mut self.categories {
-            *c = f(c);
-        }
-        for s in &mut self.series {
-            s.name = s.name.as_deref().map(&f);
+    /// The colour of series `i`.
+    pub fn color(&self, i: usize) -> RGBColor {
+        self.palette[i % self.palette.len().max(1)]
+    }
+
+    /// The colour of a mark named `name` (a category or a series) of
+    /// series `i`: muted when another one is highlighted.
+    pub fn mark(&self, name: &str, i: usize) -> RGBColor {
+        match self.highlight {
+            Some(h) if h != name => MUTED_MARK,
+            _ => self.color(i),
         }
     }
 
-    fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        self.series
-            .iter()
-            .flat_map(|s| s.values.iter().flatten().copied())
+    /// The colour that keys series `i` in a legend: muted only when the
+    /// highlight names another series.
+    pub fn key<'a>(&self, names: impl Iterator<Item = &'a str>, name: &str, i: usize) -> RGBColor {
+        let mut names = names;
+        match self.highlight {
+            Some(h) if names.any(|n| n == h) => self.mark(name, i),
+            _ => self.color(i),
+        }
+    }
+
+    pub fn value_format(&self, percent: bool, decimals: usize) -> ValueFormat<'_> {
+        ValueFormat {
+            fmt: self.fmt,
+            percent,
+            decimals,
+        }
     }
 }
 
-fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
-    match list.iter().position(|x| *x == item) {
-        Some(i) => i,
-        None => {
-            list.push(item);
-            list.len() - 1
-        }
-    }
+/// `#1f4e79` or `#f80` to a colour.
+fn parse_hex(hex: &str) -> Option<RGBColor> {
+    let d = hex.strip_prefix('#')?;
+    let d: String = if d.len() == 3 {
+        d.chars().flat_map(|c| [c, c]).collect()
+    } else {
+        d.to_string()
+    };
+    let byte = |i: usize| u8::from_str_radix(d.get(i..i + 2)?, 16).ok();
+    Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
 }
 
 /// Formats values the way the chart's field reads.
@@ -139,7 +168,7 @@ impl ValueFormat<'_> {
     }
 }
 
-/// How many decimals the data needs: 0 when every value is whole, else 1.
+/// How many decimals the data needs: 0 when every value is whole, else 1 or 2.
 pub fn data_decimals(values: impl Iterator<Item = f64>) -> usize {
     let mut d = 0;
     for v in values {
@@ -153,56 +182,126 @@ pub fn data_decimals(values: impl Iterator<Item = f64>) -> usize {
     d
 }
 
-/// What a chart needs besides its data.
-pub struct ChartContext<'a> {
-    pub fmt: &'a NumberFormat,
-    /// A page-unique id, for the `aria-labelledby` of the SVG.
-    pub id: &'a str,
-    pub title: &'a str,
+/// Draws `chart` from `ds`: one panel, or one per facet value with shared
+/// scales; or why it cannot be drawn.
+pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Panel>, String> {
+    let Some(facet) = chart.facet else {
+        let svg = render_one(chart, ds, cx, &Style::new(chart, cx), cx.id, cx.title)?;
+        return Ok(vec![Panel { svg, facet: None }]);
+    };
+    let values = prepare::distinct(ds, facet);
+    let parts: Vec<Dataset> = values
+        .iter()
+        .map(|v| prepare::facet(ds, facet, v))
+        .collect();
+    // Shared scales: every panel spans the values of all panels.
+    let stacked = chart.kind == ChartKind::Stacked;
+    let (lo, hi) = parts
+        .iter()
+        .map(|p| prepared(chart, p, cx.fmt).domain(stacked))
+        .fold((0.0f64, f64::NEG_INFINITY), |(a, b), (lo, hi)| {
+            (a.min(lo), b.max(hi))
+        });
+    let mut style = Style::new(chart, cx);
+    style.min = style.min.or(Some(lo));
+    style.max = style.max.or(Some(if chart.percent {
+        100.0
+    } else {
+        nice_max(lo, hi)
+    }));
+    values
+        .iter()
+        .zip(&parts)
+        .enumerate()
+        .map(|(i, (value, part))| {
+            let id = format!("{}-{}", cx.id, i + 1);
+            let title = format!("{} — {value}", cx.title);
+            let svg = render_one(chart, part, cx, &style, &id, &title)?;
+            Ok(Panel {
+                svg,
+                facet: Some(value.clone()),
+            })
+        })
+        .collect()
 }
 
-/// Draws `chart` from `ds`; the SVG text, or why it cannot be drawn.
-pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<String, String> {
-    let mut buf = String::new();
-    let (height, desc) = match chart.kind {
-        ChartKind::Scatter => {
-            let points = lines::Points::from_dataset(chart, ds);
-            let desc = describe_scatter(&points, cx.fmt);
-            (lines::scatter(&mut buf, &points, cx.fmt)?, desc)
-        }
-        kind => {
-            let mut data = Categorical::from_dataset(chart, ds);
-            if cx.fmt.language() == Language::Fr {
-                data.map_labels(|l| crate::typography::french(l).into_owned());
-            }
-            if data.categories.is_empty() {
-                return Err(format!("dataset `{}` has no rows to draw", ds.id));
-            }
-            let desc = describe(kind, &data, cx.fmt);
-            let h = match kind {
-                ChartKind::Bar => bars::horizontal(&mut buf, &data, cx.fmt, false)?,
-                ChartKind::Stacked => bars::horizontal(&mut buf, &data, cx.fmt, true)?,
-                ChartKind::Column => bars::columns(&mut buf, &data, cx.fmt)?,
-                ChartKind::Line => lines::line(&mut buf, &data, cx.fmt)?,
-                _ => donut::donut(&mut buf, &data, cx.fmt)?,
-            };
-            (h, desc)
-        }
+/// The top of a nice scale over `lo..=hi`, so facets share round ticks.
+fn nice_max(lo: f64, hi: f64) -> f64 {
+    scale::Scale::nice(lo, hi.max(lo), 5, (0.0, 1.0)).max
+}
+
+/// The categorical data of a chart, sorted, stacked and with intervals
+/// as its settings ask.
+fn prepared(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
+    let mut data = if chart.kind == ChartKind::Histogram {
+        prepare::histogram(chart, ds, fmt)
+    } else {
+        Categorical::from_dataset(chart, ds)
     };
-    Ok(accessible_svg(&buf, height, cx, &desc))
+    data.sort(chart.sort);
+    if chart.percent {
+        data.as_shares();
+    }
+    if chart.ci
+        && let Some(n) = ds.meta.sample_size
+    {
+        data.with_wilson(n as f64);
+    }
+    if fmt.language() == Language::Fr {
+        data.map_labels(|l| crate::typography::french(l).into_owned());
+    }
+    data
+}
+
+fn render_one(
+    chart: &Chart,
+    ds: &Dataset,
+    cx: &ChartContext,
+    style: &Style,
+    id: &str,
+    title: &str,
+) -> Result<String, String> {
+    let mut buf = String::new();
+    let (height, desc) = if chart.kind == ChartKind::Scatter {
+        let points = Points::from_dataset(chart, ds);
+        let followers = ds.fields[chart.x].name == "followers";
+        let desc = describe::scatter(&points, cx.fmt);
+        (
+            lines::scatter(&mut buf, &points, style, chart.log_x, followers)?,
+            desc,
+        )
+    } else {
+        let data = prepared(chart, ds, cx.fmt);
+        if data.categories.is_empty() {
+            return Err(format!("dataset `{}` has no rows to draw", ds.id));
+        }
+        let desc = describe::categorical(chart.kind, &data, cx.fmt);
+        let h = match chart.kind {
+            ChartKind::Bar => bars::horizontal(&mut buf, &data, style, false)?,
+            ChartKind::Stacked => bars::horizontal(&mut buf, &data, style, true)?,
+            ChartKind::Column => bars::columns(&mut buf, &data, style, false)?,
+            ChartKind::Histogram => bars::columns(&mut buf, &data, style, true)?,
+            ChartKind::Line => lines::line(&mut buf, &data, style, false)?,
+            ChartKind::Area => lines::line(&mut buf, &data, style, true)?,
+            ChartKind::Slope => lines::slope(&mut buf, &data, style)?,
+            ChartKind::Range => range::range(&mut buf, &data, style)?,
+            ChartKind::Donut | ChartKind::Scatter => donut::donut(&mut buf, &data, style)?,
+        };
+        (h, desc)
+    };
+    Ok(accessible_svg(&buf, height, id, title, &desc))
 }
 
 /// Replaces plotters' `<svg>` tag with one that scales with its container
 /// and names itself for screen readers.
-fn accessible_svg(svg: &str, height: u32, cx: &ChartContext, desc: &str) -> String {
+fn accessible_svg(svg: &str, height: u32, id: &str, title: &str, desc: &str) -> String {
     let body = tidy_font_sizes(svg.split_once('\n').map_or("", |(_, rest)| rest));
-    let id = cx.id;
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
          class=\"chart-svg\" font-family=\"Inter, system-ui, sans-serif\">\n\
          <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{body}",
-        crate::html::escape(cx.title),
+        crate::html::escape(title),
         crate::html::escape(desc),
     )
 }
@@ -226,101 +325,10 @@ fn tidy_font_sizes(svg: &str) -> String {
     out
 }
 
-/// One sentence saying what the chart shows, from its data.
-fn describe(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
-    let fr = fmt.language() == Language::Fr;
-    let vf = ValueFormat {
-        fmt,
-        percent: data.percent,
-        decimals: data_decimals(data.values()),
-    };
-    let kind_name = match (kind, fr) {
-        (ChartKind::Bar, true) => "Diagramme en barres",
-        (ChartKind::Column, true) => "Histogramme en colonnes",
-        (ChartKind::Line, true) => "Courbe",
-        (ChartKind::Donut, true) => "Diagramme en anneau",
-        (ChartKind::Stacked, true) => "Barres empilées",
-        (ChartKind::Bar, false) => "Bar chart",
-        (ChartKind::Column, false) => "Column chart",
-        (ChartKind::Line, false) => "Line chart",
-        (ChartKind::Donut, false) => "Donut chart",
-        (ChartKind::Stacked, false) => "Stacked bar chart",
-        (ChartKind::Scatter, _) => "",
-    };
-    let mut cells: Vec<(&str, f64)> = Vec::new();
-    for s in &data.series {
-        for (c, v) in data.categories.iter().zip(&s.values) {
-            if let Some(v) = v {
-                cells.push((c.as_str(), *v));
-            }
-        }
-    }
-    let max = cells.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
-    let min = cells.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1));
-    let n = data.categories.len();
-    let mut s = if fr {
-        format!(
-            "{kind_name} : {} selon {} ({n} catégories).",
-            data.value_label, data.category_label
-        )
-    } else {
-        format!(
-            "{kind_name}: {} by {} ({n} categories).",
-            data.value_label, data.category_label
-        )
-    };
-    if let (Some(max), Some(min)) = (max, min) {
-        if fr {
-            s.push_str(&format!(
-                " Valeur la plus haute : {} ({}) ; la plus basse : {} ({}).",
-                max.0,
-                vf.label(max.1),
-                min.0,
-                vf.label(min.1)
-            ));
-        } else {
-            s.push_str(&format!(
-                " Highest: {} ({}); lowest: {} ({}).",
-                max.0,
-                vf.label(max.1),
-                min.0,
-                vf.label(min.1)
-            ));
-        }
-    }
-    s
-}
-
-fn describe_scatter(p: &lines::Points, fmt: &NumberFormat) -> String {
-    if fmt.language() == Language::Fr {
-        format!(
-            "Nuage de points : {} selon {} ({} points).",
-            p.y_label,
-            p.x_label,
-            p.points.len()
-        )
-    } else {
-        format!(
-            "Scatter plot: {} against {} ({} points).",
-            p.y_label,
-            p.x_label,
-            p.points.len()
-        )
-    }
-}
-
 /// Text colour readable on a mark of colour `c`: white on dark marks, ink
 /// on light ones (WCAG relative luminance).
 pub fn on_color(c: RGBColor) -> RGBColor {
-    let lin = |v: u8| {
-        let v = v as f64 / 255.0;
-        if v <= 0.03928 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    let l = 0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2);
+    let l = luminance(c);
     // White wins when its contrast (1.05 / (l + 0.05)) beats ink's.
     if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0605 {
         plotters::style::WHITE
@@ -329,84 +337,41 @@ pub fn on_color(c: RGBColor) -> RGBColor {
     }
 }
 
-/// The colour of series `i`.
-pub fn color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+/// A colour mixed with white by `amount` (0 to 1), for fills behind marks.
+pub fn tint(c: RGBColor, amount: f64) -> RGBColor {
+    let mix = |v: u8| (v as f64 + (255.0 - v as f64) * amount).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// WCAG relative luminance.
+pub fn luminance(c: RGBColor) -> f64 {
+    let lin = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blocks::{Block, resolve};
-    use crate::datasets::{DatasetSource, build_all};
-    use crate::markdown::RawBlock;
-    use std::collections::BTreeMap;
-    use std::path::Path;
 
-    fn dataset(rows: &str) -> BTreeMap<String, Dataset> {
-        let (ds, diags) = build_all(&[DatasetSource {
-            id: "d".into(),
-            yaml: Some((
-                "data/d.yaml".into(),
-                format!("fields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}"),
-            )),
-            csv: None,
-        }]);
-        assert!(diags.is_empty(), "{diags:?}");
-        ds
-    }
-
-    fn chart(yaml: &str, ds: &BTreeMap<String, Dataset>) -> Chart {
-        let raw = RawBlock {
-            name: "chart".into(),
-            yaml: yaml.into(),
-            first_line: 2,
-            fence_line: 1,
-        };
-        match resolve(&raw, Path::new("a.md"), ds) {
-            Ok(Block::Chart(c)) => c,
-            other => panic!("{other:?}"),
+    #[test]
+    fn every_mark_colour_has_three_to_one_contrast_on_white() {
+        for c in PALETTE.iter().chain([&MUTED_MARK]) {
+            let contrast = 1.05 / (luminance(*c) + 0.05);
+            assert!(contrast >= 3.0, "{c:?} has {contrast:.2}:1");
         }
     }
 
     #[test]
-    fn categories_and_series_keep_data_order() {
-        let ds = dataset(
-            "  - { c: b, s: x, v: 1 }\n  - { c: a, s: y, v: 2 }\n  - { c: a, s: x, v: 3 }\n",
-        );
-        let c = chart("type: column\ndata: d\nx: c\ny: v\nseries: s\n", &ds);
-        let data = Categorical::from_dataset(&c, &ds["d"]);
-        assert_eq!(data.categories, ["b", "a"]);
-        assert_eq!(data.series[0].name.as_deref(), Some("x"));
-        assert_eq!(data.series[0].values, [Some(1.0), Some(3.0)]);
-        assert_eq!(data.series[1].values, [None, Some(2.0)]);
-        assert!(data.percent);
-        assert_eq!(data.value_label, "Part");
-    }
-
-    #[test]
-    fn description_names_highest_and_lowest() {
-        let ds = dataset(
-            "  - { c: Visibilité, v: 93 }\n  - { c: Affaires, v: 27 }\n  - { c: Fidélité, v: 76 }\n",
-        );
-        let c = chart("type: bar\ndata: d\nx: c\ny: v\n", &ds);
-        let data = Categorical::from_dataset(&c, &ds["d"]);
-        let fr = describe(ChartKind::Bar, &data, &NumberFormat::new(Language::Fr));
-        assert!(
-            fr.contains("Visibilité (93\u{202F}%)") && fr.contains("Affaires (27\u{202F}%)"),
-            "{fr}"
-        );
-        let en = describe(ChartKind::Bar, &data, &NumberFormat::new(Language::En));
-        assert!(en.starts_with("Bar chart: Part by c (3 categories). Highest: Visibilité (93%); lowest: Affaires (27%)."), "{en}");
-    }
-
-    #[test]
     fn labels_on_marks_keep_contrast() {
-        // WCAG contrast of white on the darkest palette colour is above 4.5:1,
-        // so white is chosen; on sky blue ink reads better.
         assert_eq!(on_color(PALETTE[0]), plotters::style::WHITE);
-        assert_eq!(on_color(PALETTE[4]), INK);
-        assert_eq!(on_color(PALETTE[5]), INK);
+        assert_eq!(on_color(RGBColor(0xf0, 0xe4, 0x42)), INK);
     }
 
     #[test]
@@ -417,45 +382,24 @@ mod tests {
     }
 
     #[test]
+    fn colours_parse_in_both_forms() {
+        assert_eq!(parse_hex("#1f4e79"), Some(RGBColor(0x1f, 0x4e, 0x79)));
+        assert_eq!(parse_hex("#f80"), Some(RGBColor(0xff, 0x88, 0x00)));
+        assert_eq!(parse_hex("1f4e79"), None);
+    }
+
+    #[test]
     fn font_sizes_are_rounded_and_svg_is_named() {
         assert_eq!(
             tidy_font_sizes("a font-size=\"13.000000000000002\" b"),
             "a font-size=\"13\" b"
         );
-        let fmt = NumberFormat::new(Language::En);
-        let svg = accessible_svg(
-            "<svg old>\n<rect/>\n</svg>",
-            200,
-            &ChartContext {
-                fmt: &fmt,
-                id: "f1",
-                title: "A < B",
-            },
-            "d & e",
-        );
+        let svg = accessible_svg("<svg old>\n<rect/>\n</svg>", 200, "f1", "A < B", "d & e");
         assert!(
             svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 200\"")
         );
         assert!(svg.contains("<title id=\"f1-title\">A &lt; B</title>"));
         assert!(svg.contains("<desc id=\"f1-desc\">d &amp; e</desc>"));
         assert!(!svg.contains("old"));
-    }
-
-    #[test]
-    fn a_donut_of_zeros_cannot_be_drawn() {
-        let ds = dataset("  - { c: a, v: 0 }\n");
-        let c = chart("type: donut\ndata: d\nx: c\ny: v\n", &ds);
-        let fmt = NumberFormat::new(Language::En);
-        let err = render(
-            &c,
-            &ds["d"],
-            &ChartContext {
-                fmt: &fmt,
-                id: "f",
-                title: "t",
-            },
-        )
-        .unwrap_err();
-        assert!(err.contains("above zero"), "{err}");
     }
 }

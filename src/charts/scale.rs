@@ -31,6 +31,44 @@ impl Scale {
         }
     }
 
+    /// A scale over exactly `lo..=hi` (an author's `min` and `max`), with
+    /// round ticks inside it.
+    pub fn fixed(lo: f64, hi: f64, count: usize, range: (f64, f64)) -> Scale {
+        let step = nice_step((hi - lo) / count.max(1) as f64);
+        let first = (lo / step).ceil() * step;
+        let n = ((hi - first) / step + 1e-9).floor().max(0.0) as usize;
+        let ticks = (0..=n).map(|i| clean(first + i as f64 * step)).collect();
+        Scale {
+            min: lo,
+            max: hi,
+            ticks,
+            range,
+        }
+    }
+
+    /// `nice` unless the author fixed either bound.
+    pub fn bounded(
+        lo: f64,
+        hi: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+        count: usize,
+        range: (f64, f64),
+    ) -> Scale {
+        match (min, max) {
+            (None, None) => Scale::nice(lo, hi, count, range),
+            (min, max) => {
+                let nice = Scale::nice(lo, hi, count, range);
+                let (lo, hi) = (min.unwrap_or(nice.min), max.unwrap_or(nice.max));
+                if hi > lo {
+                    Scale::fixed(lo, hi, count, range)
+                } else {
+                    nice
+                }
+            }
+        }
+    }
+
     /// The same ticks onto another pixel range, once the layout is known.
     pub fn with_range(mut self, range: (f64, f64)) -> Scale {
         self.range = range;
@@ -56,6 +94,40 @@ impl Scale {
         (0..6)
             .find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6)
             .unwrap_or(6)
+    }
+}
+
+/// A base-10 logarithmic scale, ticks at powers of ten.
+#[derive(Clone, Debug)]
+pub struct LogScale {
+    lo: f64,
+    hi: f64,
+    pub ticks: Vec<f64>,
+    range: (f64, f64),
+}
+
+impl LogScale {
+    /// Covers `lo..=hi` (both above zero) from one power of ten to another.
+    pub fn new(lo: f64, hi: f64, range: (f64, f64)) -> LogScale {
+        let lo_exp = lo.max(f64::MIN_POSITIVE).log10().floor() as i32;
+        let hi_exp = (hi.max(lo * 10.0).log10().ceil() as i32).max(lo_exp + 1);
+        let ticks = (lo_exp..=hi_exp).map(|e| 10f64.powi(e)).collect();
+        LogScale {
+            lo: 10f64.powi(lo_exp),
+            hi: 10f64.powi(hi_exp),
+            ticks,
+            range,
+        }
+    }
+
+    pub fn with_range(mut self, range: (f64, f64)) -> LogScale {
+        self.range = range;
+        self
+    }
+
+    pub fn map(&self, v: f64) -> f64 {
+        let t = (v.max(self.lo).log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10());
+        self.range.0 + t * (self.range.1 - self.range.0)
     }
 }
 
@@ -101,6 +173,14 @@ mod tests {
         assert_eq!(s.decimals(), 2);
         let s = Scale::nice(0.0, 1_252.0, 5, (0.0, 1.0));
         assert_eq!(s.ticks, [0.0, 500.0, 1_000.0, 1_500.0]);
+        let s = Scale::fixed(10.0, 95.0, 4, (0.0, 1.0));
+        assert_eq!(s.ticks, [25.0, 50.0, 75.0]);
+        assert_eq!((s.min, s.max), (10.0, 95.0));
+        let s = Scale::bounded(0.0, 72.0, None, Some(100.0), 5, (0.0, 1.0));
+        assert_eq!(s.ticks, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        let l = LogScale::new(2_400.0, 1_400_000.0, (0.0, 400.0));
+        assert_eq!(l.ticks, [1e3, 1e4, 1e5, 1e6, 1e7]);
+        assert_eq!(l.map(1e5), 200.0);
         let s = Scale::nice(5.0, 5.0, 5, (0.0, 1.0));
         assert!(s.min <= 0.0 && s.max >= 5.0);
     }

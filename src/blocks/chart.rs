@@ -1,0 +1,487 @@
+//! The `chart` block: settings, which types take which, and the checks a
+//! chart's data must pass before it is drawn.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::Checker;
+use crate::datasets::{Dataset, FieldType, Value};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::markdown::RawBlock;
+use crate::yaml::Spanned;
+
+/// The chart types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    /// Horizontal bars, for long category labels such as survey statements.
+    Bar,
+    Column,
+    /// Horizontal bars split by `series`; `percent: true` for 100 % stacks.
+    Stacked,
+    Line,
+    Area,
+    Donut,
+    Scatter,
+    /// A dot per category with a low–high interval.
+    Range,
+    /// Two points in time per series.
+    Slope,
+    Histogram,
+}
+
+use ChartKind::*;
+
+impl ChartKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Bar => "bar",
+            Column => "column",
+            Stacked => "stacked",
+            Line => "line",
+            Area => "area",
+            Donut => "donut",
+            Scatter => "scatter",
+            Range => "range",
+            Slope => "slope",
+            Histogram => "histogram",
+        }
+    }
+
+    /// Types whose marks are categories (as opposed to series or numbers).
+    pub fn highlights_categories(self) -> bool {
+        matches!(self, Bar | Column | Range | Donut)
+    }
+}
+
+/// Category order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Data,
+    Asc,
+    Desc,
+}
+
+/// A line across the chart at a value, e.g. the average.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub value: f64,
+    pub label: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChartSettings {
+    #[serde(rename = "type")]
+    kind: Spanned<ChartKind>,
+    data: Spanned<String>,
+    x: Option<Spanned<String>>,
+    y: Option<Spanned<String>>,
+    series: Option<Spanned<String>>,
+    low: Option<Spanned<String>>,
+    high: Option<Spanned<String>>,
+    facet: Option<Spanned<String>>,
+    title: Option<String>,
+    subtitle: Option<String>,
+    note: Option<String>,
+    sort: Option<Spanned<Sort>>,
+    highlight: Option<Spanned<String>>,
+    reference: Option<Spanned<Reference>>,
+    ci: Option<Spanned<bool>>,
+    height: Option<Spanned<u32>>,
+    colors: Option<Vec<Spanned<String>>>,
+    min: Option<Spanned<f64>>,
+    max: Option<Spanned<f64>>,
+    labels: Option<bool>,
+    percent: Option<Spanned<bool>>,
+    log_x: Option<Spanned<bool>>,
+    bins: Option<Spanned<u32>>,
+}
+
+/// A chart ready to draw: fields resolved to column indexes, settings checked.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    pub kind: ChartKind,
+    pub dataset: String,
+    pub x: usize,
+    /// The values; histograms count rows instead.
+    pub y: Option<usize>,
+    pub series: Option<usize>,
+    pub low: Option<usize>,
+    pub high: Option<usize>,
+    pub facet: Option<usize>,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub note: Option<String>,
+    pub sort: Sort,
+    pub highlight: Option<String>,
+    pub reference: Option<Reference>,
+    /// 95 % Wilson intervals on shares, from the dataset's `sample_size`.
+    pub ci: bool,
+    pub height: Option<u32>,
+    /// Series colours as `#rrggbb`; the theme's palette when empty.
+    pub colors: Vec<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Values printed on the marks.
+    pub labels: bool,
+    /// Stacks scaled to 100 %.
+    pub percent: bool,
+    pub log_x: bool,
+    pub bins: Option<usize>,
+}
+
+/// Which settings each type takes, beyond `x`, `y`, titles and notes.
+fn applies(setting: &str, kind: ChartKind) -> bool {
+    match setting {
+        "low" | "high" => kind == Range,
+        "bins" => kind == Histogram,
+        "log_x" => kind == Scatter,
+        "percent" => kind == Stacked,
+        "ci" => matches!(kind, Bar | Column),
+        "series" => !matches!(kind, Donut | Histogram | Range),
+        "facet" => !matches!(kind, Donut | Slope),
+        "sort" => matches!(kind, Bar | Column | Stacked | Range | Donut),
+        "reference" | "min" | "max" => kind != Donut,
+        "highlight" => kind != Histogram && kind != Scatter,
+        _ => true,
+    }
+}
+
+fn kinds_taking(setting: &str) -> String {
+    let all = [
+        Bar, Column, Stacked, Line, Area, Donut, Scatter, Range, Slope, Histogram,
+    ];
+    let names: Vec<&str> = all
+        .iter()
+        .filter(|k| applies(setting, **k))
+        .map(|k| k.name())
+        .collect();
+    names.join(", ")
+}
+
+pub(super) fn resolve(
+    raw: &RawBlock,
+    file: &Path,
+    offset: usize,
+    fence: Pos,
+    datasets: &BTreeMap<String, Dataset>,
+) -> Result<Chart, Vec<Diagnostic>> {
+    let (s, mut check) =
+        Checker::start(raw, file, offset, fence, datasets, |s: &ChartSettings| {
+            &s.data
+        })?;
+    let kind = s.kind.value;
+    check_applicable(&s, &mut check);
+    let what = format!("a {} chart", kind.name());
+    let x_role = match kind {
+        Scatter | Histogram => "the field with the numbers",
+        Slope => "the field with the two points in time",
+        _ => "the field that names the categories",
+    };
+    let x = check.required(&what, "x", &s.x, x_role);
+    let y = match (kind, &s.y) {
+        (Histogram, Some(y)) => {
+            let pos = check.pos(y);
+            check
+                .error(Some(pos), "a histogram counts rows; it takes no `y`")
+                .hint = Some("put the numbers to count in `x`".into());
+            None
+        }
+        (Histogram, None) => None,
+        _ => check.required(&what, "y", &s.y, "the field with the values"),
+    };
+    let series = match (kind, &s.series) {
+        (Stacked, None) => check.required(&what, "series", &None, "the field that splits each bar"),
+        (Slope, None) => check.required(&what, "series", &None, "the field that names each line"),
+        (_, Some(v)) if applies("series", kind) => check.field(v),
+        _ => None,
+    };
+    let (low, high) = if kind == Range {
+        let low = check.required(
+            &what,
+            "low",
+            &s.low,
+            "the field with the bottom of each interval",
+        );
+        let high = check.required(
+            &what,
+            "high",
+            &s.high,
+            "the field with the top of each interval",
+        );
+        (low, high)
+    } else {
+        (None, None)
+    };
+    let facet = s
+        .facet
+        .as_ref()
+        .filter(|_| applies("facet", kind))
+        .and_then(|f| check.field(f));
+    for (index, spanned) in [(y, &s.y), (low, &s.low), (high, &s.high)] {
+        if let (Some(i), Some(at)) = (index, spanned) {
+            check.numeric(i, at, &what);
+        }
+    }
+    if let (Some(i), Some(at), Scatter | Histogram) = (x, &s.x, kind) {
+        check.numeric(i, at, &what);
+    }
+    let colors = check_colors(&s.colors, &mut check);
+    check_ranges(&s, &mut check);
+    let (Some(x), true) = (x, check.errors.is_empty()) else {
+        return Err(check.errors);
+    };
+    let chart = Chart {
+        kind,
+        dataset: check.ds.id.clone(),
+        x,
+        y,
+        series,
+        low,
+        high,
+        facet,
+        title: s.title.clone(),
+        subtitle: s.subtitle.clone(),
+        note: s.note.clone(),
+        sort: s.sort.as_ref().map(|s| s.value).unwrap_or_default(),
+        highlight: s.highlight.as_ref().map(|h| h.value.clone()),
+        reference: s.reference.as_ref().map(|r| r.value.clone()),
+        ci: s.ci.as_ref().is_some_and(|c| c.value),
+        height: s.height.as_ref().map(|h| h.value),
+        colors,
+        min: s.min.as_ref().map(|m| m.value),
+        max: s.max.as_ref().map(|m| m.value),
+        labels: s.labels.unwrap_or(true),
+        percent: s.percent.as_ref().is_some_and(|p| p.value),
+        log_x: s.log_x.as_ref().is_some_and(|l| l.value),
+        bins: s.bins.as_ref().map(|b| b.value as usize),
+    };
+    check_data(&chart, &s, &mut check);
+    check.finish(chart)
+}
+
+/// A setting given to a type that does not take it is an error, not a
+/// silent no-op: the author expects to see it.
+fn check_applicable(s: &ChartSettings, check: &mut Checker) {
+    let kind = s.kind.value;
+    let given: [(&str, Option<Pos>); 13] = [
+        ("low", s.low.as_ref().map(|v| check.pos(v))),
+        ("high", s.high.as_ref().map(|v| check.pos(v))),
+        ("bins", s.bins.as_ref().map(|v| check.pos(v))),
+        ("log_x", s.log_x.as_ref().map(|v| check.pos(v))),
+        ("percent", s.percent.as_ref().map(|v| check.pos(v))),
+        ("ci", s.ci.as_ref().map(|v| check.pos(v))),
+        ("series", s.series.as_ref().map(|v| check.pos(v))),
+        ("facet", s.facet.as_ref().map(|v| check.pos(v))),
+        ("sort", s.sort.as_ref().map(|v| check.pos(v))),
+        ("reference", s.reference.as_ref().map(|v| check.pos(v))),
+        ("min", s.min.as_ref().map(|v| check.pos(v))),
+        ("max", s.max.as_ref().map(|v| check.pos(v))),
+        ("highlight", s.highlight.as_ref().map(|v| check.pos(v))),
+    ];
+    for (name, pos) in given {
+        if let Some(pos) = pos
+            && !applies(name, kind)
+        {
+            let message = format!("a {} chart does not take `{name}`", kind.name());
+            check.error(Some(pos), message).hint =
+                Some(format!("`{name}` applies to: {}", kinds_taking(name)));
+        }
+    }
+}
+
+fn check_colors(colors: &Option<Vec<Spanned<String>>>, check: &mut Checker) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in colors.iter().flatten() {
+        let hex = c.value.trim();
+        let digits = hex.strip_prefix('#').unwrap_or("");
+        if (digits.len() == 6 || digits.len() == 3) && digits.chars().all(|d| d.is_ascii_hexdigit())
+        {
+            out.push(hex.to_ascii_lowercase());
+        } else {
+            let pos = check.pos(c);
+            check
+                .error(Some(pos), format!("`{hex}` is not a colour"))
+                .hint = Some("write colours as #1f4e79 or #f80".into());
+        }
+    }
+    out
+}
+
+fn check_ranges(s: &ChartSettings, check: &mut Checker) {
+    if let Some(h) = &s.height
+        && !(120..=2000).contains(&h.value)
+    {
+        let pos = check.pos(h);
+        check.error(
+            Some(pos),
+            format!("a height of {} is outside 120 to 2000", h.value),
+        );
+    }
+    if let Some(b) = &s.bins
+        && !(1..=200).contains(&b.value)
+    {
+        let pos = check.pos(b);
+        check.error(Some(pos), format!("{} bins is outside 1 to 200", b.value));
+    }
+    if let (Some(min), Some(max)) = (&s.min, &s.max)
+        && min.value >= max.value
+    {
+        let pos = check.pos(max);
+        check.error(
+            Some(pos),
+            format!("`max` ({}) must be above `min` ({})", max.value, min.value),
+        );
+    }
+}
+
+/// Checks that need the rows: what would otherwise be a wrong picture.
+fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
+    let ds = check.ds;
+    let kind_pos = Some(check.pos(&s.kind));
+    let num = |row: &[Value], i: Option<usize>| i.and_then(|i| row[i].as_f64());
+    let row_name = |r: usize| match ds.field_index("id").map(|c| ds.rows[r][c].raw_text()) {
+        Some(id) if !id.is_empty() => format!("row {} (`{id}`)", r + 1),
+        _ => format!("row {}", r + 1),
+    };
+    match chart.kind {
+        Donut => {
+            let values: Vec<f64> = ds.rows.iter().filter_map(|r| num(r, chart.y)).collect();
+            if let Some(r) = ds
+                .rows
+                .iter()
+                .position(|r| num(r, chart.y).is_some_and(|v| v < 0.0))
+            {
+                check.error(
+                    kind_pos,
+                    format!("a donut cannot show the negative value of {}", row_name(r)),
+                );
+            }
+            let sum: f64 = values.iter().sum();
+            let percent = chart
+                .y
+                .is_some_and(|y| ds.fields[y].ty == FieldType::Percent);
+            if percent && (sum - 100.0).abs() > 1.0 {
+                let message = format!(
+                    "the shares of this donut add up to {}, not 100",
+                    crate::datasets::number_text(sum)
+                );
+                check.error(kind_pos, message).hint =
+                    Some("a donut shows the parts of one whole; use a bar chart for shares that do not add up".into());
+            }
+        }
+        Range => {
+            for (r, row) in ds.rows.iter().enumerate() {
+                if let (Some(lo), Some(hi)) = (num(row, chart.low), num(row, chart.high))
+                    && lo > hi
+                {
+                    let message =
+                        format!("in {}, `low` ({lo}) is above `high` ({hi})", row_name(r));
+                    check.error(kind_pos, message);
+                }
+            }
+        }
+        Scatter if chart.log_x => {
+            if let Some(r) = ds
+                .rows
+                .iter()
+                .position(|r| num(r, Some(chart.x)).is_some_and(|v| v <= 0.0))
+            {
+                let pos = s.log_x.as_ref().map(|l| check.pos(l));
+                let message = format!(
+                    "a log scale cannot show the zero or negative `{}` of {}",
+                    ds.fields[chart.x].name,
+                    row_name(r)
+                );
+                check.error(pos, message).hint =
+                    Some("filter those rows out, or drop `log_x`".into());
+            }
+        }
+        Slope => {
+            let mut points: Vec<String> = ds.rows.iter().map(|r| r[chart.x].raw_text()).collect();
+            points.sort();
+            points.dedup();
+            if points.len() != 2 {
+                let message = format!(
+                    "a slope chart compares two points in time, but `{}` has {} values",
+                    ds.fields[chart.x].name,
+                    points.len()
+                );
+                check.error(kind_pos, message).hint =
+                    Some("use a line chart for more than two".into());
+            }
+        }
+        _ => {}
+    }
+    if chart.ci {
+        check_ci(chart, s, check);
+    }
+    if let Some(h) = &s.highlight {
+        check_highlight(chart, h, check);
+    }
+}
+
+fn check_ci(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
+    let pos = s.ci.as_ref().map(|c| check.pos(c));
+    let ds = check.ds;
+    if chart
+        .y
+        .is_some_and(|y| ds.fields[y].ty != FieldType::Percent)
+    {
+        check
+            .error(
+                pos,
+                "`ci` draws intervals on shares, but `y` is not a percent field",
+            )
+            .hint = Some(format!(
+            "declare it `type: percent` in `{}`",
+            ds.file.display()
+        ));
+    } else if ds.meta.sample_size.is_none() {
+        check
+            .error(
+                pos,
+                format!(
+                    "`ci` needs the dataset's `sample_size`, and `{}` has none",
+                    ds.id
+                ),
+            )
+            .hint = Some(format!("add `sample_size:` to `{}`", ds.file.display()));
+    }
+}
+
+fn check_highlight(chart: &Chart, h: &Spanned<String>, check: &mut Checker) {
+    let ds = check.ds;
+    let field = if chart.kind.highlights_categories() {
+        Some(chart.x)
+    } else {
+        chart.series
+    };
+    let Some(field) = field else {
+        let pos = check.pos(h);
+        check.error(
+            Some(pos),
+            "`highlight` names a series, and this chart has no `series`",
+        );
+        return;
+    };
+    let mut names: Vec<String> = ds.rows.iter().map(|r| r[field].raw_text()).collect();
+    names.dedup();
+    if !names.contains(&h.value) {
+        let pos = check.pos(h);
+        let message = format!(
+            "`{}` is not a value of `{}`",
+            h.value, ds.fields[field].name
+        );
+        let d = check.error(Some(pos), message);
+        *d = d
+            .clone()
+            .suggest(&h.value, names.iter().map(String::as_str));
+    }
+}

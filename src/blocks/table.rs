@@ -1,0 +1,54 @@
+//! The `table` block: a dataset's rows as an HTML table.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::Checker;
+use crate::datasets::Dataset;
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::markdown::RawBlock;
+use crate::yaml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableSettings {
+    data: Spanned<String>,
+    columns: Option<Vec<Spanned<String>>>,
+    title: Option<String>,
+    note: Option<String>,
+}
+
+/// A table ready to render.
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub dataset: String,
+    pub columns: Vec<usize>,
+    pub title: Option<String>,
+    pub note: Option<String>,
+}
+
+pub(super) fn resolve(
+    raw: &RawBlock,
+    file: &Path,
+    offset: usize,
+    fence: Pos,
+    datasets: &BTreeMap<String, Dataset>,
+) -> Result<Table, Vec<Diagnostic>> {
+    let (s, mut check) =
+        Checker::start(raw, file, offset, fence, datasets, |s: &TableSettings| {
+            &s.data
+        })?;
+    let columns = match &s.columns {
+        None => (0..check.ds.fields.len()).collect(),
+        Some(cols) => cols.iter().filter_map(|c| check.field(c)).collect(),
+    };
+    let dataset = check.ds.id.clone();
+    check.finish(Table {
+        dataset,
+        columns,
+        title: s.title,
+        note: s.note,
+    })
+}
