@@ -26,11 +26,7 @@ impl Language {
 
     /// Accepts a BCP 47 tag and keeps its language: `fr-CA` reads as French.
     fn from_tag(tag: &str) -> Option<Language> {
-        let primary = tag
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match primary.as_str() {
             "fr" => Some(Language::Fr),
             "en" => Some(Language::En),
@@ -104,16 +100,10 @@ impl Config {
                 let mut tiers: Vec<Tier> = t
                     .value
                     .iter()
-                    .map(|(name, &min_followers)| Tier {
-                        name: name.clone(),
-                        min_followers,
-                    })
+                    .map(|(name, &min_followers)| Tier { name: name.clone(), min_followers })
                     .collect();
                 tiers.sort_by_key(|t| t.min_followers);
-                if tiers
-                    .windows(2)
-                    .any(|w| w[0].min_followers == w[1].min_followers)
-                {
+                if tiers.windows(2).any(|w| w[0].min_followers == w[1].min_followers) {
                     errors.push(Diagnostic::error(
                         file,
                         Some(yaml::pos_of(t, 0)),
@@ -124,10 +114,8 @@ impl Config {
             }
         };
         if raw.title.trim().is_empty() {
-            errors.push(
-                Diagnostic::error(file, None, "`title` is empty")
-                    .with_hint("give the report a title"),
-            );
+            errors
+                .push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -146,27 +134,15 @@ impl Config {
 
     /// The tier an account with `followers` belongs to, if any.
     pub fn tier_of(&self, followers: f64) -> Option<&str> {
-        self.tiers
-            .iter()
-            .rev()
-            .find(|t| followers >= t.min_followers as f64)
-            .map(|t| t.name.as_str())
+        self.tiers.iter().rev().find(|t| followers >= t.min_followers as f64).map(|t| t.name.as_str())
     }
 }
 
 fn default_tiers() -> Vec<Tier> {
-    [
-        ("nano", 1_000),
-        ("micro", 10_000),
-        ("macro", 100_000),
-        ("mega", 1_000_000),
-    ]
-    .into_iter()
-    .map(|(n, m)| Tier {
-        name: n.into(),
-        min_followers: m,
-    })
-    .collect()
+    [("nano", 1_000), ("micro", 10_000), ("macro", 100_000), ("mega", 1_000_000)]
+        .into_iter()
+        .map(|(n, m)| Tier { name: n.into(), min_followers: m })
+        .collect()
 }
 
 #[cfg(test)]
@@ -187,10 +163,9 @@ mod tests {
 
     #[test]
     fn custom_tiers_are_sorted_and_used() {
-        let c = Config::parse(
-            "title: T\nlanguage: fr-FR\ntiers: { micro: 5000, nano: 1000, macro: 30000 }\n",
-        )
-        .unwrap();
+        let c =
+            Config::parse("title: T\nlanguage: fr-FR\ntiers: { micro: 5000, nano: 1000, macro: 30000 }\n")
+                .unwrap();
         assert_eq!(c.language, Language::Fr);
         assert_eq!(c.language_tag, "fr-FR");
         let names: Vec<_> = c.tiers.iter().map(|t| t.name.as_str()).collect();

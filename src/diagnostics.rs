@@ -26,10 +26,7 @@ pub struct Pos {
 
 impl Pos {
     pub fn new(line: usize, column: usize) -> Self {
-        Pos {
-            line: line.max(1),
-            column: column.max(1),
-        }
+        Pos { line: line.max(1), column: column.max(1) }
     }
 
     /// This position moved down by `lines`, for text embedded in a file
@@ -52,20 +49,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            file: file.into(),
-            pos,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, file: file.into(), pos, message: message.into(), hint: None }
     }
 
     pub fn warning(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, pos, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, pos, message) }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -142,11 +130,7 @@ impl fmt::Display for Diagnostic {
 /// The text of line `pos.line` and the byte offset of `pos.column` in it.
 fn line_span(src: &str, pos: Pos) -> Option<(&str, usize)> {
     let line = src.lines().nth(pos.line.checked_sub(1)?)?;
-    let col = line
-        .char_indices()
-        .nth(pos.column.saturating_sub(1))
-        .map(|(i, _)| i)
-        .unwrap_or(line.len());
+    let col = line.char_indices().nth(pos.column.saturating_sub(1)).map(|(i, _)| i).unwrap_or(line.len());
     Some((line, col))
 }
 
@@ -190,8 +174,7 @@ impl Diagnostics {
 
     /// Sorted by file and position so output is stable run to run.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items
-            .sort_by(|a, b| (&a.file, a.pos, &a.message).cmp(&(&b.file, b.pos, &b.message)));
+        self.items.sort_by(|a, b| (&a.file, a.pos, &a.message).cmp(&(&b.file, b.pos, &b.message)));
         self.items.dedup();
         self.items
     }

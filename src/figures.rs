@@ -19,12 +19,7 @@ pub struct Place<'a> {
 }
 
 /// Renders a resolved block; an error says why a chart cannot be drawn.
-pub fn render(
-    block: &Block,
-    ds: &Dataset,
-    fmt: &NumberFormat,
-    place: &Place,
-) -> Result<String, String> {
+pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<String, String> {
     match block {
         Block::Chart(c) => chart(c, ds, fmt, place),
         Block::Table(tb) => Ok(table(tb, ds, fmt, place)),
@@ -46,17 +41,10 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<S
     let lang = fmt.language();
     let id = format!("figure-{}", place.number);
     let title = c.title.clone().unwrap_or_else(|| ds.title().to_string());
-    let cx = ChartContext {
-        fmt,
-        id: &id,
-        title: &title,
-        tiers: place.tiers,
-    };
+    let cx = ChartContext { fmt, id: &id, title: &title, tiers: place.tiers };
     let panels = charts::render(c, ds, &cx)?;
-    let columns: Vec<usize> = [c.facet, Some(c.x), c.series, c.y, c.low, c.high]
-        .into_iter()
-        .flatten()
-        .collect();
+    let columns: Vec<usize> =
+        [c.facet, Some(c.x), c.series, c.y, c.low, c.high].into_iter().flatten().collect();
     let mut notes: Vec<String> = c.note.iter().cloned().collect();
     if c.ci {
         notes.push(t(lang, "ci_note").to_string());
@@ -68,10 +56,7 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<S
         subtitle: c.subtitle.as_deref(),
         notes,
     };
-    let mut html = format!(
-        "<figure class=\"chart chart-{}\" id=\"{id}\">\n",
-        c.kind.name()
-    );
+    let mut html = format!("<figure class=\"chart chart-{}\" id=\"{id}\">\n", c.kind.name());
     html.push_str(&figcaption(&caption, ds, fmt));
     html.push_str(&frame(&panels, lang));
     html.push_str(&format!(
@@ -114,10 +99,7 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
         subtitle: None,
         notes: tb.note.iter().cloned().collect(),
     };
-    let mut html = format!(
-        "<figure class=\"data-table\" id=\"table-{}\">\n",
-        place.number
-    );
+    let mut html = format!("<figure class=\"data-table\" id=\"table-{}\">\n", place.number);
     html.push_str(&figcaption(&caption, ds, fmt));
     html.push_str("<div class=\"table-scroll\">\n");
     html.push_str(&data_table(ds, &tb.columns, fmt, None));
@@ -135,15 +117,8 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> String {
     for &r in &k.rows {
         let row = &ds.rows[r];
         let value = cell_text(&row[k.value], value_field, fmt);
-        let label = k
-            .label
-            .map(|l| row[l].raw_text())
-            .unwrap_or_else(|| value_field.title().to_string());
-        html.push_str(&format!(
-            "<li><strong>{}</strong> {}",
-            escape(&value),
-            escape(&spaced(&label, lang))
-        ));
+        let label = k.label.map(|l| row[l].raw_text()).unwrap_or_else(|| value_field.title().to_string());
+        html.push_str(&format!("<li><strong>{}</strong> {}", escape(&value), escape(&spaced(&label, lang))));
         if let Some(source) = &ds.meta.source {
             html.push_str(&format!(
                 "<small>{}{} {}</small>",
@@ -167,11 +142,7 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
             Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(source)),
             None => escape(source),
         };
-        meta.push(format!(
-            "<span class=\"fig-source\">{}{} {source}</span>",
-            t(lang, "source"),
-            colon(lang)
-        ));
+        meta.push(format!("<span class=\"fig-source\">{}{} {source}</span>", t(lang, "source"), colon(lang)));
     }
     if let Some(n) = ds.meta.sample_size {
         meta.push(format!(
@@ -187,16 +158,10 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
         escape(&spaced(c.title, lang))
     );
     if let Some(sub) = c.subtitle {
-        html.push_str(&format!(
-            "<span class=\"fig-subtitle\">{}</span>\n",
-            escape(&spaced(sub, lang))
-        ));
+        html.push_str(&format!("<span class=\"fig-subtitle\">{}</span>\n", escape(&spaced(sub, lang))));
     }
     if !meta.is_empty() {
-        html.push_str(&format!(
-            "<span class=\"fig-meta\">{}</span>\n",
-            meta.join(" · ")
-        ));
+        html.push_str(&format!("<span class=\"fig-meta\">{}</span>\n", meta.join(" · ")));
     }
     for note in &c.notes {
         html.push_str(&format!(
@@ -211,11 +176,7 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
 }
 
 fn colon(lang: Language) -> &'static str {
-    if lang == Language::Fr {
-        "\u{202F}:"
-    } else {
-        ":"
-    }
+    if lang == Language::Fr { "\u{202F}:" } else { ":" }
 }
 
 fn download(ds: &Dataset, root: &str, lang: Language) -> String {
@@ -227,12 +188,7 @@ fn download(ds: &Dataset, root: &str, lang: Language) -> String {
 }
 
 /// The dataset's rows as an HTML table, values formatted for the language.
-pub fn data_table(
-    ds: &Dataset,
-    columns: &[usize],
-    fmt: &NumberFormat,
-    caption: Option<&str>,
-) -> String {
+pub fn data_table(ds: &Dataset, columns: &[usize], fmt: &NumberFormat, caption: Option<&str>) -> String {
     let mut html = String::from("<table>\n");
     if let Some(c) = caption {
         html.push_str(&format!("<caption>{}</caption>\n", escape(c)));
@@ -240,11 +196,7 @@ pub fn data_table(
     html.push_str("<thead><tr>");
     for &i in columns {
         let f = &ds.fields[i];
-        html.push_str(&format!(
-            "<th scope=\"col\"{}>{}</th>",
-            num_class(f),
-            escape(f.title())
-        ));
+        html.push_str(&format!("<th scope=\"col\"{}>{}</th>", num_class(f), escape(f.title())));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
     for row in &ds.rows {
@@ -265,20 +217,12 @@ pub fn data_table(
 
 /// Text as the language sets it: French keeps its no-break spaces.
 fn spaced(text: &str, lang: Language) -> std::borrow::Cow<'_, str> {
-    if lang == Language::Fr {
-        crate::typography::french(text)
-    } else {
-        text.into()
-    }
+    if lang == Language::Fr { crate::typography::french(text) } else { text.into() }
 }
 
 /// Numeric columns align right with tabular figures.
 fn num_class(f: &Field) -> &'static str {
-    if f.ty.is_numeric() {
-        " class=\"num\""
-    } else {
-        ""
-    }
+    if f.ty.is_numeric() { " class=\"num\"" } else { "" }
 }
 
 /// A cell as a reader sees it. Numbers keep every digit the data has.
@@ -298,37 +242,18 @@ mod tests {
     use crate::config::Language;
 
     fn field(ty: FieldType) -> Field {
-        Field {
-            name: "f".into(),
-            label: None,
-            ty,
-        }
+        Field { name: "f".into(), label: None, ty }
     }
 
     #[test]
     fn cells_read_as_the_language_writes() {
         let fr = NumberFormat::new(Language::Fr);
-        assert_eq!(
-            cell_text(&Value::Number(72.0), &field(FieldType::Percent), &fr),
-            "72\u{202F}%"
-        );
-        assert_eq!(
-            cell_text(&Value::Number(1252.5), &field(FieldType::Number), &fr),
-            "1\u{202F}252,5"
-        );
-        assert_eq!(
-            cell_text(&Value::Text("2016".into()), &field(FieldType::Date), &fr),
-            "2016"
-        );
-        assert_eq!(
-            cell_text(&Value::Bool(true), &field(FieldType::Boolean), &fr),
-            "oui"
-        );
+        assert_eq!(cell_text(&Value::Number(72.0), &field(FieldType::Percent), &fr), "72\u{202F}%");
+        assert_eq!(cell_text(&Value::Number(1252.5), &field(FieldType::Number), &fr), "1\u{202F}252,5");
+        assert_eq!(cell_text(&Value::Text("2016".into()), &field(FieldType::Date), &fr), "2016");
+        assert_eq!(cell_text(&Value::Bool(true), &field(FieldType::Boolean), &fr), "oui");
         assert_eq!(cell_text(&Value::Null, &field(FieldType::Number), &fr), "–");
         let en = NumberFormat::new(Language::En);
-        assert_eq!(
-            cell_text(&Value::Number(0.125), &field(FieldType::Number), &en),
-            "0.125"
-        );
+        assert_eq!(cell_text(&Value::Number(0.125), &field(FieldType::Number), &en), "0.125");
     }
 }

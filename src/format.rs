@@ -40,10 +40,7 @@ impl NumberFormat {
         let formatter = DecimalFormatter::try_new(prefs, Default::default())
             .or_else(|_| DecimalFormatter::try_new(Default::default(), Default::default()))
             .expect("root locale data is compiled in");
-        NumberFormat {
-            language,
-            formatter,
-        }
+        NumberFormat { language, formatter }
     }
 
     pub fn language(&self) -> Language {
@@ -61,11 +58,7 @@ impl NumberFormat {
             None => shortest(value),
         };
         // "-0" after rounding reads as a sign error to people.
-        let text = if text
-            .trim_start_matches('-')
-            .chars()
-            .all(|c| c == '0' || c == '.')
-        {
+        let text = if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
             text.trim_start_matches('-').to_string()
         } else {
             text

@@ -14,11 +14,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("respondents", "répondants", "respondents"),
     ("note", "Note", "Note"),
     ("data_table", "Voir les données", "Show the data"),
-    (
-        "download_csv",
-        "Télécharger les données (CSV)",
-        "Download the data (CSV)",
-    ),
+    ("download_csv", "Télécharger les données (CSV)", "Download the data (CSV)"),
     ("figure", "Figure", "Figure"),
     ("table", "Tableau", "Table"),
     ("skip", "Aller au contenu", "Skip to content"),
@@ -43,10 +39,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
 
 /// The strings as a map for templates (`t.previous`).
 pub fn strings(lang: Language) -> IndexMap<&'static str, &'static str> {
-    STRINGS
-        .iter()
-        .map(|(k, fr, en)| (*k, if lang == Language::Fr { *fr } else { *en }))
-        .collect()
+    STRINGS.iter().map(|(k, fr, en)| (*k, if lang == Language::Fr { *fr } else { *en })).collect()
 }
 
 /// One string, for Rust code that writes HTML.

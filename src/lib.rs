@@ -129,11 +129,7 @@ pub fn run(opts: &Options) -> Outcome {
     if let Some(output) = &opts.output
         && let Err(e) = site::write_site(output, &site.files)
     {
-        diags.push(Diagnostic::error(
-            output,
-            None,
-            format!("cannot write the site: {e}"),
-        ));
+        diags.push(Diagnostic::error(output, None, format!("cannot write the site: {e}")));
         out.diagnostics = diags.sorted();
         return out;
     }
@@ -172,11 +168,7 @@ fn parse_pages(
                 Diagnostic::error(
                     &p.file,
                     None,
-                    format!(
-                        "this page has the same URL `{}` as `{}`",
-                        p.url,
-                        first.display()
-                    ),
+                    format!("this page has the same URL `{}` as `{}`", p.url, first.display()),
                 )
                 .with_hint("change the `slug` of one of them"),
             );

@@ -54,21 +54,13 @@ pub fn load(root: &Path) -> Result<Project, Vec<Diagnostic>> {
             Diagnostic::error(
                 CONFIG_FILE,
                 None,
-                format!(
-                    "cannot read {CONFIG_FILE} in `{}`: {}",
-                    root.display(),
-                    io_reason(&e)
-                ),
+                format!("cannot read {CONFIG_FILE} in `{}`: {}", root.display(), io_reason(&e)),
             )
             .with_hint("run barometer in the report's folder, or pass `--root DIR`"),
         ]
     })?;
     let mut errors = Vec::new();
-    let mut project = Project {
-        root: root.to_path_buf(),
-        config,
-        ..Project::default()
-    };
+    let mut project = Project { root: root.to_path_buf(), config, ..Project::default() };
     for path in files_under(root, "content", &mut errors) {
         if path.extension().is_some_and(|e| e == "md")
             && let Some(text) = read_text(root, &path, &mut errors)
@@ -80,22 +72,13 @@ pub fn load(root: &Path) -> Result<Project, Vec<Diagnostic>> {
     for (name, text) in theme::TEMPLATES {
         project.templates.insert(
             name.to_string(),
-            (
-                PathBuf::from(format!("themes/default/templates/{name}")),
-                text.to_string(),
-            ),
+            (PathBuf::from(format!("themes/default/templates/{name}")), text.to_string()),
         );
     }
     for (path, bytes) in theme::STATIC {
-        project
-            .static_files
-            .insert(PathBuf::from(path), bytes.to_vec());
+        project.static_files.insert(PathBuf::from(path), bytes.to_vec());
     }
-    if errors.is_empty() {
-        Ok(project)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(project) } else { Err(errors) }
 }
 
 /// Adds a theme folder of the project (`themes/<name>`), then the project's
@@ -107,31 +90,18 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
     if !root.join(&theme_dir).is_dir() && theme != "default" {
         let available: Vec<String> = fs::read_dir(root.join("themes"))
             .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
+                rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
             })
             .unwrap_or_default();
         errors.push(
-            Diagnostic::error(
-                CONFIG_FILE,
-                None,
-                format!("no theme `{theme}` in `themes/`"),
-            )
-            .suggest(
-                theme,
-                available.iter().map(String::as_str).chain(["default"]),
-            ),
+            Diagnostic::error(CONFIG_FILE, None, format!("no theme `{theme}` in `themes/`"))
+                .suggest(theme, available.iter().map(String::as_str).chain(["default"])),
         );
         return errors;
     }
     for layer in [theme_dir.join("templates"), PathBuf::from("templates")] {
         for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
-            let name = path
-                .strip_prefix(&layer)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let name = path.strip_prefix(&layer).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if let Some(text) = read_text(&root, &path, &mut errors) {
                 project.templates.insert(name, (path, text));
             }
@@ -141,16 +111,13 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
         for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
             match fs::read(root.join(&path)) {
                 Ok(bytes) => {
-                    project.static_files.insert(
-                        path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(),
-                        bytes,
-                    );
+                    project
+                        .static_files
+                        .insert(path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(), bytes);
                 }
-                Err(e) => errors.push(Diagnostic::error(
-                    &path,
-                    None,
-                    format!("cannot read: {}", io_reason(&e)),
-                )),
+                Err(e) => {
+                    errors.push(Diagnostic::error(&path, None, format!("cannot read: {}", io_reason(&e))))
+                }
             }
         }
     }
@@ -161,11 +128,7 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
     let data_dir = Path::new("data");
     let mut by_id: BTreeMap<String, DatasetSource> = BTreeMap::new();
     for path in files_under(root, "data", errors) {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if !matches!(ext.as_str(), "yaml" | "yml" | "csv") {
             continue;
         }
@@ -173,25 +136,13 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
             continue;
         };
         let id = id_for(data_dir, &path);
-        let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource {
-            id,
-            yaml: None,
-            csv: None,
-        });
+        let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
         if ext == "csv" {
             entry.csv = Some((path, text));
         } else if let Some((first, _)) = &entry.yaml {
             errors.push(
-                Diagnostic::error(
-                    &path,
-                    None,
-                    format!("two files define dataset `{}`", entry.id),
-                )
-                .with_hint(format!(
-                    "keep one of `{}` and `{}`",
-                    first.display(),
-                    path.display()
-                )),
+                Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))
+                    .with_hint(format!("keep one of `{}` and `{}`", first.display(), path.display())),
             );
         } else {
             entry.yaml = Some((path, text));
@@ -214,19 +165,10 @@ fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<Path
                 if name.starts_with('.') || name.ends_with('~') {
                     continue;
                 }
-                out.push(
-                    e.path()
-                        .strip_prefix(root)
-                        .unwrap_or(e.path())
-                        .to_path_buf(),
-                );
+                out.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
             }
             Ok(_) => {}
-            Err(e) => errors.push(Diagnostic::error(
-                dir,
-                None,
-                format!("cannot list files: {e}"),
-            )),
+            Err(e) => errors.push(Diagnostic::error(dir, None, format!("cannot list files: {e}"))),
         }
     }
     out
@@ -245,11 +187,7 @@ fn read_text(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<S
             }
         },
         Err(e) => {
-            errors.push(Diagnostic::error(
-                path,
-                None,
-                format!("cannot read: {}", io_reason(&e)),
-            ));
+            errors.push(Diagnostic::error(path, None, format!("cannot read: {}", io_reason(&e))));
             None
         }
     }
@@ -303,10 +241,7 @@ mod tests {
         let errs = load(dir.path()).unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().any(|e| e.message.contains("UTF-8")));
-        assert!(
-            errs.iter()
-                .any(|e| e.message.contains("two files define dataset `a`"))
-        );
+        assert!(errs.iter().any(|e| e.message.contains("two files define dataset `a`")));
         let missing = load(&dir.path().join("nowhere")).unwrap_err();
         assert!(missing[0].message.contains("cannot read report.yaml"));
     }
@@ -325,10 +260,7 @@ mod tests {
         assert_eq!(p.templates["page.html"].0, Path::new("templates/page.html"));
         assert_eq!(p.static_files[Path::new("style.css")], b"body{}");
         assert!(p.static_files.contains_key(Path::new("img/logo.svg")));
-        assert!(
-            p.static_files
-                .contains_key(Path::new("fonts/Inter-Regular.otf"))
-        );
+        assert!(p.static_files.contains_key(Path::new("fonts/Inter-Regular.otf")));
         let errs = load_overrides(&mut p, "defualt");
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `default`?"));
     }

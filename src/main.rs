@@ -48,45 +48,19 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (opts, building) = match cli.command {
-        Command::Build {
-            root,
-            output,
-            drafts,
-        } => {
+        Command::Build { root, output, drafts } => {
             let output = output.unwrap_or_else(|| PathBuf::from("public"));
-            let output = if output.is_absolute() {
-                output
-            } else {
-                root.join(output)
-            };
-            (
-                Options {
-                    root,
-                    output: Some(output),
-                    drafts,
-                },
-                true,
-            )
+            let output = if output.is_absolute() { output } else { root.join(output) };
+            (Options { root, output: Some(output), drafts }, true)
         }
-        Command::Check { root, drafts } => (
-            Options {
-                root,
-                output: None,
-                drafts,
-            },
-            false,
-        ),
+        Command::Check { root, drafts } => (Options { root, output: None, drafts }, false),
     };
     let outcome = run(&opts);
     print_diagnostics(&outcome);
     match (&outcome.summary, outcome.has_errors()) {
         (Some(s), false) => {
             let verb = if building { "built" } else { "checked" };
-            let dest = opts
-                .output
-                .as_ref()
-                .map(|o| format!(" into {}", o.display()))
-                .unwrap_or_default();
+            let dest = opts.output.as_ref().map(|o| format!(" into {}", o.display())).unwrap_or_default();
             println!(
                 "{verb} {}, {}, {} in {} ms{dest}",
                 count(s.pages, "page"),
@@ -98,11 +72,8 @@ fn main() -> ExitCode {
         }
         _ => {
             let n = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-            let what = if building {
-                "build failed; the previous output is untouched"
-            } else {
-                "check failed"
-            };
+            let what =
+                if building { "build failed; the previous output is untouched" } else { "check failed" };
             eprintln!("{what}: {}", count(n, "error"));
             ExitCode::from(1)
         }
@@ -111,11 +82,7 @@ fn main() -> ExitCode {
 
 /// `1 page`, `3 pages`.
 fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 fn print_diagnostics(outcome: &Outcome) {

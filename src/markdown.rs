@@ -129,9 +129,7 @@ pub fn render(
                     });
                     continue;
                 }
-                if let Some(best) =
-                    closest(name, BLOCK_NAMES.iter().copied()).filter(|_| name.len() > 3)
-                {
+                if let Some(best) = closest(name, BLOCK_NAMES.iter().copied()).filter(|_| name.len() > 3) {
                     out.errors.push(
                         Diagnostic::warning(
                             file,
@@ -143,20 +141,10 @@ pub fn render(
                 }
                 events.push(event);
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let pos = Pos::new(lines.line_of(range.start), lines.column_of(range.start));
                 let dest = rewrite_link(file, page_url, &dest_url, pos, site, &mut out);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
             other => events.push(other),
         }
@@ -195,23 +183,12 @@ fn push_heading<'a>(
         })
         .collect();
     if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] {
-        let base = id
-            .as_ref()
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| slugify(&text));
+        let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&text));
         let n = used.entry(base.clone()).or_insert(0);
-        let unique = if *n == 0 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
+        let unique = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
         *n += 1;
         *id = Some(CowStr::from(unique.clone()));
-        headings.push(Heading {
-            level: *level as u8,
-            id: unique,
-            text,
-        });
+        headings.push(Heading { level: *level as u8, id: unique, text });
     }
     events.extend(inner);
 }
@@ -225,16 +202,11 @@ fn rewrite_link<'a>(
     out: &mut Rendered,
 ) -> CowStr<'a> {
     let d = dest.as_ref();
-    if d.contains("://") || d.starts_with("mailto:") || d.starts_with('/') || d.starts_with("tel:")
-    {
+    if d.contains("://") || d.starts_with("mailto:") || d.starts_with('/') || d.starts_with("tel:") {
         return dest.clone();
     }
     if let Some(anchor) = d.strip_prefix('#') {
-        out.links.push(PageLink {
-            target_url: page_url.to_string(),
-            anchor: Some(anchor.to_string()),
-            pos,
-        });
+        out.links.push(PageLink { target_url: page_url.to_string(), anchor: Some(anchor.to_string()), pos });
         return dest.clone();
     }
     let (path, anchor) = match d.split_once('#') {
@@ -253,11 +225,7 @@ fn rewrite_link<'a>(
                 rel.push('#');
                 rel.push_str(a);
             }
-            out.links.push(PageLink {
-                target_url: url.clone(),
-                anchor,
-                pos,
-            });
+            out.links.push(PageLink { target_url: url.clone(), anchor, pos });
             CowStr::from(rel)
         }
         None => {
@@ -266,8 +234,7 @@ fn rewrite_link<'a>(
             } else {
                 format!("link to `{path}`, which is not a page")
             };
-            let candidates: Vec<String> =
-                site.urls.keys().filter_map(|p| pathdiff(p, base)).collect();
+            let candidates: Vec<String> = site.urls.keys().filter_map(|p| pathdiff(p, base)).collect();
             let d = Diagnostic::error(file, Some(pos), message);
             let d = if site.left_out.contains(&target) {
                 d.with_hint("build with `--drafts`, or set `draft: false` in that page")
@@ -286,11 +253,7 @@ fn pathdiff(p: &Path, base: &Path) -> Option<String> {
     let b: Vec<_> = base.components().collect();
     let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
-    parts.extend(
-        p[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
+    parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     Some(parts.join("/"))
 }
 
@@ -343,11 +306,7 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
+    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
 }
 
 /// Byte offsets in a body to file lines and columns.
@@ -362,12 +321,7 @@ impl LineIndex {
     fn new(text: &str, offset: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            starts,
-            offset,
-            text_len: text.len(),
-            text: text.to_string(),
-        }
+        LineIndex { starts, offset, text_len: text.len(), text: text.to_string() }
     }
 
     fn index(&self, byte: usize) -> usize {
@@ -383,9 +337,7 @@ impl LineIndex {
 
     fn column_of(&self, byte: usize) -> usize {
         let start = self.starts[self.index(byte)];
-        self.text
-            .get(start..byte)
-            .map_or(1, |s| s.chars().count() + 1)
+        self.text.get(start..byte).map_or(1, |s| s.chars().count() + 1)
     }
 }
 
@@ -394,29 +346,11 @@ mod tests {
     use super::*;
 
     /// Renders `body` as the page `file` at `url`, among `pages` (file, url).
-    fn render_among(
-        pages: &[(&str, &str)],
-        file: &str,
-        url: &str,
-        body: &str,
-        offset: usize,
-    ) -> Rendered {
-        let urls: HashMap<PathBuf, String> = pages
-            .iter()
-            .map(|(f, u)| (PathBuf::from(f), u.to_string()))
-            .collect();
+    fn render_among(pages: &[(&str, &str)], file: &str, url: &str, body: &str, offset: usize) -> Rendered {
+        let urls: HashMap<PathBuf, String> =
+            pages.iter().map(|(f, u)| (PathBuf::from(f), u.to_string())).collect();
         let left_out = HashSet::from([PathBuf::from("content/draft.md")]);
-        render(
-            Path::new(file),
-            url,
-            body,
-            offset,
-            &Site {
-                urls: &urls,
-                left_out: &left_out,
-            },
-            false,
-        )
+        render(Path::new(file), url, body, offset, &Site { urls: &urls, left_out: &left_out }, false)
     }
 
     #[test]
@@ -424,75 +358,39 @@ mod tests {
         let body = "# Méthode d'enquête\n\n## Résultats\n\n## Résultats\n\n## Autre {#custom}\n";
         let r = render_among(&[], "content/a.md", "/a/", body, 0);
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            ["methode-d-enquete", "resultats", "resultats-1", "custom"]
-        );
-        assert!(
-            r.html.contains("<h2 id=\"resultats-1\">Résultats</h2>"),
-            "{}",
-            r.html
-        );
+        assert_eq!(ids, ["methode-d-enquete", "resultats", "resultats-1", "custom"]);
+        assert!(r.html.contains("<h2 id=\"resultats-1\">Résultats</h2>"), "{}", r.html);
     }
 
     #[test]
     fn links_to_pages_become_relative_urls() {
-        let pages = [
-            ("content/methodology.md", "/methodology/"),
-            ("content/s/b.md", "/s/b/"),
-        ];
+        let pages = [("content/methodology.md", "/methodology/"), ("content/s/b.md", "/s/b/")];
         let body = "[m](methodology.md) [b](s/b.md#x) [w](https://e.org/x.md)\n";
         let r = render_among(&pages, "content/a.md", "/a/", body, 0);
-        assert!(
-            r.html.contains("href=\"../methodology/index.html\""),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html.contains("href=\"../s/b/index.html#x\""),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("href=\"../methodology/index.html\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../s/b/index.html#x\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://e.org/x.md\""));
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[1].anchor.as_deref(), Some("x"));
-        let r = render_among(
-            &pages,
-            "content/s/b.md",
-            "/s/b/",
-            "[a](../methodology.md)\n",
-            0,
-        );
-        assert!(
-            r.html.contains("href=\"../../methodology/index.html\""),
-            "{}",
-            r.html
-        );
+        let r = render_among(&pages, "content/s/b.md", "/s/b/", "[a](../methodology.md)\n", 0);
+        assert!(r.html.contains("href=\"../../methodology/index.html\""), "{}", r.html);
     }
 
     #[test]
     fn broken_links_are_errors_with_suggestions() {
         let pages = [("content/methodology.md", "/methodology/")];
-        let r = render_among(
-            &pages,
-            "content/a.md",
-            "/a/",
-            "Intro\n\nSee [m](methodolgy.md).\n",
-            4,
-        );
+        let r = render_among(&pages, "content/a.md", "/a/", "Intro\n\nSee [m](methodolgy.md).\n", 4);
         assert_eq!(r.errors.len(), 1);
         assert_eq!(r.errors[0].pos, Some(Pos::new(7, 5)));
-        assert_eq!(
-            r.errors[0].hint.as_deref(),
-            Some("did you mean `methodology.md`?")
-        );
+        assert_eq!(r.errors[0].hint.as_deref(), Some("did you mean `methodology.md`?"));
         let r = render_among(&pages, "content/a.md", "/a/", "[d](draft.md)\n", 0);
         assert!(r.errors[0].message.contains("draft"), "{:?}", r.errors);
     }
 
     #[test]
     fn blocks_are_set_aside_with_their_lines() {
-        let body = "Text\n\n```chart\ntype: bar\ndata: x\n```\n\n```rust\nfn main() {}\n```\n\n```chrat\nx\n```\n";
+        let body =
+            "Text\n\n```chart\ntype: bar\ndata: x\n```\n\n```rust\nfn main() {}\n```\n\n```chrat\nx\n```\n";
         let r = render_among(&[], "content/a.md", "/a/", body, 10);
         assert_eq!(r.blocks.len(), 1);
         assert_eq!(r.blocks[0].yaml, "type: bar\ndata: x\n");
@@ -508,18 +406,11 @@ mod tests {
     fn french_spacing_applies_to_text_and_html_not_code() {
         let urls = HashMap::new();
         let left_out = HashSet::new();
-        let site = Site {
-            urls: &urls,
-            left_out: &left_out,
-        };
+        let site = Site { urls: &urls, left_out: &left_out };
         let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
         let r = render(Path::new("a.md"), "/", body, 0, &site, true);
         assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);
-        assert!(
-            r.html.contains("<p class=\"a b\">5\u{202f}000 abonnés</p>"),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<p class=\"a b\">5\u{202f}000 abonnés</p>"), "{}", r.html);
         assert!(r.html.contains("<code>1 000 :</code>"), "{}", r.html);
     }
 
@@ -531,10 +422,7 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(
-            slugify("Les 4 tiers : nano, micro…"),
-            "les-4-tiers-nano-micro"
-        );
+        assert_eq!(slugify("Les 4 tiers : nano, micro…"), "les-4-tiers-nano-micro");
         assert_eq!(slugify("!!!"), "section");
     }
 }

@@ -43,21 +43,13 @@ pub struct Page {
 impl Page {
     /// How many folders deep the page's `index.html` is in the output.
     pub fn depth(&self) -> usize {
-        self.url
-            .trim_matches('/')
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .count()
+        self.url.trim_matches('/').split('/').filter(|s| !s.is_empty()).count()
     }
 
     /// `a/index.html`, relative to the output folder.
     pub fn output_path(&self) -> PathBuf {
         let trimmed = self.url.trim_matches('/');
-        if trimmed.is_empty() {
-            PathBuf::from("index.html")
-        } else {
-            Path::new(trimmed).join("index.html")
-        }
+        if trimmed.is_empty() { PathBuf::from("index.html") } else { Path::new(trimmed).join("index.html") }
     }
 
     /// The section the page belongs to: `content/s/` for `content/s/b.md`
@@ -76,11 +68,7 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Diagnostic> {
     })?;
     let front: FrontMatter = yaml::parse(file, front_text, 1)?;
     if front.title.trim().is_empty() {
-        return Err(Diagnostic::error(
-            file,
-            Some(Pos::new(2, 1)),
-            "the page `title` is empty",
-        ));
+        return Err(Diagnostic::error(file, Some(Pos::new(2, 1)), "the page `title` is empty"));
     }
     let date = match &front.date {
         Some(d) => {
@@ -98,21 +86,12 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Diagnostic> {
         None => None,
     };
     let url = url_for(file, front.slug.as_ref().map(|s| s.value.as_str()));
-    Ok(Page {
-        file: file.to_path_buf(),
-        front,
-        date,
-        body: body.to_string(),
-        body_line_offset,
-        url,
-    })
+    Ok(Page { file: file.to_path_buf(), front, date, body: body.to_string(), body_line_offset, url })
 }
 
 /// (front matter, body, lines before the body), or None without front matter.
 fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
     let mut offset = 0;
     for (i, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
@@ -133,18 +112,11 @@ fn url_for(file: &Path, slug: Option<&str>) -> String {
         .flat_map(|p| p.components())
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if stem != "_index" {
         parts.push(slug.map(str::to_string).unwrap_or(stem));
     }
-    if parts.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/{}/", parts.join("/"))
-    }
+    if parts.is_empty() { "/".to_string() } else { format!("/{}/", parts.join("/")) }
 }
 
 /// Normalises `a/../b/./c.md` to `b/c.md` without touching the disk.
@@ -165,32 +137,16 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// A relative link from the page at `from` to the page at `to`, both site
 /// URLs. It names `index.html` so the site also works opened from disk.
 pub fn relative_url(from: &str, to: &str) -> String {
-    let depth = from
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .count();
+    let depth = from.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();
     let target = to.trim_matches('/');
     let up = "../".repeat(depth);
-    if target.is_empty() {
-        format!("{up}index.html")
-    } else {
-        format!("{up}{target}/index.html")
-    }
+    if target.is_empty() { format!("{up}index.html") } else { format!("{up}{target}/index.html") }
 }
 
 /// The prefix that leads from the page at `url` back to the site root.
 pub fn root_prefix(url: &str) -> String {
-    let depth = url
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .count();
-    if depth == 0 {
-        "./".to_string()
-    } else {
-        "../".repeat(depth)
-    }
+    let depth = url.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();
+    if depth == 0 { "./".to_string() } else { "../".repeat(depth) }
 }
 
 /// Orders pages like the chapters of a study: the home page, then each
@@ -206,24 +162,16 @@ pub fn reading_order(pages: &mut [Page]) {
         let mut key = Vec::new();
         let mut dir = PathBuf::from("content");
         let rel = p.file.strip_prefix("content").unwrap_or(&p.file);
-        let comps: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
+        let comps: Vec<String> =
+            rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         for name in &comps[..comps.len().saturating_sub(1)] {
             dir.push(name);
-            key.push((
-                folder_weights.get(&dir).copied().unwrap_or(UNWEIGHTED),
-                name.clone(),
-            ));
+            key.push((folder_weights.get(&dir).copied().unwrap_or(UNWEIGHTED), name.clone()));
         }
         if p.is_section_index() {
             key.push((i64::MIN, String::new()));
         } else {
-            key.push((
-                p.front.weight.unwrap_or(UNWEIGHTED),
-                comps.last().cloned().unwrap_or_default(),
-            ));
+            key.push((p.front.weight.unwrap_or(UNWEIGHTED), comps.last().cloned().unwrap_or_default()));
         }
         key
     };
@@ -245,19 +193,10 @@ mod tests {
     fn urls_follow_the_content_tree() {
         assert_eq!(page("content/_index.md", "---\ntitle: H\n---\n").url, "/");
         assert_eq!(page("content/a.md", "---\ntitle: A\n---\n").url, "/a/");
-        assert_eq!(
-            page("content/s/_index.md", "---\ntitle: S\n---\n").url,
-            "/s/"
-        );
+        assert_eq!(page("content/s/_index.md", "---\ntitle: S\n---\n").url, "/s/");
         assert_eq!(page("content/s/b.md", "---\ntitle: B\n---\n").url, "/s/b/");
-        assert_eq!(
-            page("content/s/b.md", "---\ntitle: B\nslug: autre\n---\n").url,
-            "/s/autre/"
-        );
-        assert_eq!(
-            page("content/s/b.md", "---\ntitle: B\n---\n").output_path(),
-            Path::new("s/b/index.html")
-        );
+        assert_eq!(page("content/s/b.md", "---\ntitle: B\nslug: autre\n---\n").url, "/s/autre/");
+        assert_eq!(page("content/s/b.md", "---\ntitle: B\n---\n").output_path(), Path::new("s/b/index.html"));
     }
 
     #[test]
@@ -270,17 +209,12 @@ mod tests {
 
     #[test]
     fn front_matter_errors_point_into_the_file() {
-        let err =
-            parse_page(Path::new("content/a.md"), "---\ntitle: A\nwieght: 2\n---\n").unwrap_err();
+        let err = parse_page(Path::new("content/a.md"), "---\ntitle: A\nwieght: 2\n---\n").unwrap_err();
         assert_eq!(err.pos, Some(Pos::new(3, 1)));
         assert_eq!(err.hint.as_deref(), Some("did you mean `weight`?"));
         let err = parse_page(Path::new("content/a.md"), "# no front matter\n").unwrap_err();
         assert!(err.message.contains("no front matter"));
-        let err = parse_page(
-            Path::new("content/a.md"),
-            "---\ntitle: A\ndate: demain\n---\n",
-        )
-        .unwrap_err();
+        let err = parse_page(Path::new("content/a.md"), "---\ntitle: A\ndate: demain\n---\n").unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(3));
     }
 

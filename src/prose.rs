@@ -28,44 +28,28 @@ const CLOSE: char = '\u{E001}';
 pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
     let french = fmt.language() == crate::config::Language::Fr;
     tera.register_filter("typo", move |x: String, _: Kwargs, _: &State| -> String {
-        if french {
-            crate::typography::french(&x).into_owned()
-        } else {
-            x
-        }
+        if french { crate::typography::french(&x).into_owned() } else { x }
     });
     let f = fmt.clone();
-    tera.register_filter(
-        "number",
-        move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            Ok(f.number(x, kwargs.get::<usize>("decimals")?))
-        },
-    );
+    tera.register_filter("number", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        Ok(f.number(x, kwargs.get::<usize>("decimals")?))
+    });
     let f = fmt;
-    tera.register_filter(
-        "percent",
-        move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            Ok(f.percent(x, kwargs.get::<usize>("decimals")?))
-        },
-    );
-    tera.register_filter(
-        "margin_of_error",
-        |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
-            let n: f64 = kwargs.must_get("n")?;
-            margin_of_error(x, n).ok_or_else(|| {
-                tera::Error::message("margin_of_error needs a share from 0 to 100 and n above 0")
-            })
-        },
-    );
+    tera.register_filter("percent", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        Ok(f.percent(x, kwargs.get::<usize>("decimals")?))
+    });
+    tera.register_filter("margin_of_error", |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
+        let n: f64 = kwargs.must_get("n")?;
+        margin_of_error(x, n)
+            .ok_or_else(|| tera::Error::message("margin_of_error needs a share from 0 to 100 and n above 0"))
+    });
 }
 
 /// The `data` variable: every dataset by id, each with its metadata,
 /// `rows`, and its rows by `id`.
 pub fn data_value(datasets: &BTreeMap<String, Dataset>) -> tera::Value {
-    let map: IndexMap<String, tera::Value> = datasets
-        .iter()
-        .map(|(id, ds)| (id.clone(), dataset_value(ds)))
-        .collect();
+    let map: IndexMap<String, tera::Value> =
+        datasets.iter().map(|(id, ds)| (id.clone(), dataset_value(ds))).collect();
     tera::Value::from(map)
 }
 
@@ -91,12 +75,8 @@ fn dataset_value(ds: &Dataset) -> tera::Value {
 }
 
 fn row_value(ds: &Dataset, row: &[Value]) -> tera::Value {
-    let m: IndexMap<String, tera::Value> = ds
-        .fields
-        .iter()
-        .zip(row)
-        .map(|(f, v)| (f.name.clone(), cell_value(v, f.ty)))
-        .collect();
+    let m: IndexMap<String, tera::Value> =
+        ds.fields.iter().zip(row).map(|(f, v)| (f.name.clone(), cell_value(v, f.ty))).collect();
     tera::Value::from(m)
 }
 
@@ -125,9 +105,8 @@ pub fn evaluate(
         return Ok(body.to_string());
     }
     let (protected, saved) = protect_code(body);
-    let rendered = tera
-        .render_str(&protected, ctx, true)
-        .map_err(|e| tera_diagnostic(&e, file, line_offset, ctx))?;
+    let rendered =
+        tera.render_str(&protected, ctx, true).map_err(|e| tera_diagnostic(&e, file, line_offset, ctx))?;
     Ok(restore(&rendered, &saved))
 }
 
@@ -185,10 +164,7 @@ fn restore(text: &str, saved: &[String]) -> String {
             out.push_str(&rest[start..]);
             return out;
         };
-        let digits: String = after[..end]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
+        let digits: String = after[..end].chars().take_while(char::is_ascii_digit).collect();
         match digits.parse::<usize>().ok().and_then(|i| saved.get(i)) {
             Some(piece) => out.push_str(piece),
             None => out.push_str(&after[..end]),
@@ -205,10 +181,7 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
     let (message, pos) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let s = r.span();
-            (
-                r.message().to_string(),
-                Some(Pos::new(s.start_line, s.start_col + 1)),
-            )
+            (r.message().to_string(), Some(Pos::new(s.start_line, s.start_col + 1)))
         }
         // Unknown filters and functions come as a report already rendered.
         _ => prerendered(&e.to_string()),
@@ -216,10 +189,7 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
     let pos = pos.map(|p| p.shifted(line_offset));
     // Tera lists the names that exist; the list is noise once we suggest one.
     let (said, available) = match message.split_once(" Available fields: ") {
-        Some((said, list)) => (
-            said.to_string(),
-            list.split(", ").map(str::to_string).collect(),
-        ),
+        Some((said, list)) => (said.to_string(), list.split(", ").map(str::to_string).collect()),
         None if message.starts_with("Unknown filter") => (message.clone(), names(FILTERS)),
         None if message.starts_with("Unknown function") => (message.clone(), names(FUNCTIONS)),
         None => (message.clone(), top_level_names(ctx)),
@@ -297,11 +267,7 @@ fn first_quoted(message: &str) -> Option<&str> {
 }
 
 fn top_level_names(ctx: &Context) -> Vec<String> {
-    ["data", "page", "report"]
-        .iter()
-        .filter(|n| ctx.contains_key(n))
-        .map(|n| n.to_string())
-        .collect()
+    ["data", "page", "report"].iter().filter(|n| ctx.contains_key(n)).map(|n| n.to_string()).collect()
 }
 
 #[cfg(test)]
@@ -333,87 +299,48 @@ mod tests {
 
     #[test]
     fn values_are_formatted_for_the_language() {
-        assert_eq!(
-            eval(Language::Fr, "{{ 1252 | number }}").unwrap(),
-            "1\u{202F}252"
-        );
-        assert_eq!(
-            eval(Language::Fr, "{{ 72 | percent }}").unwrap(),
-            "72\u{202F}%"
-        );
-        assert_eq!(
-            eval(Language::En, "{{ 0.5 | number(decimals=1) }}").unwrap(),
-            "0.5"
-        );
-        assert_eq!(
-            eval(Language::Fr, "{{ 0.5 | number(decimals=1) }}").unwrap(),
-            "0,5"
-        );
+        assert_eq!(eval(Language::Fr, "{{ 1252 | number }}").unwrap(), "1\u{202F}252");
+        assert_eq!(eval(Language::Fr, "{{ 72 | percent }}").unwrap(), "72\u{202F}%");
+        assert_eq!(eval(Language::En, "{{ 0.5 | number(decimals=1) }}").unwrap(), "0.5");
+        assert_eq!(eval(Language::Fr, "{{ 0.5 | number(decimals=1) }}").unwrap(), "0,5");
         assert_eq!(
             eval(Language::En, "{{ data.relations.no_feedback.share | percent }} of {{ data.relations.sample_size | number }}").unwrap(),
             "72% of 1,252"
         );
         assert_eq!(
-            eval(
-                Language::Fr,
-                "{{ 72 | margin_of_error(n=1252) | number(decimals=1) }}"
-            )
-            .unwrap(),
+            eval(Language::Fr, "{{ 72 | margin_of_error(n=1252) | number(decimals=1) }}").unwrap(),
             "2,5"
         );
     }
 
     #[test]
     fn typo_sets_french_spaces_and_still_escapes() {
-        assert_eq!(
-            eval(Language::Fr, "{{ \"A : <b>\" | typo }}").unwrap(),
-            "A\u{a0}: &lt;b&gt;"
-        );
-        assert_eq!(
-            eval(Language::En, "{{ \"A : b\" | typo }}").unwrap(),
-            "A : b"
-        );
+        assert_eq!(eval(Language::Fr, "{{ \"A : <b>\" | typo }}").unwrap(), "A\u{a0}: &lt;b&gt;");
+        assert_eq!(eval(Language::En, "{{ \"A : b\" | typo }}").unwrap(), "A : b");
     }
 
     #[test]
     fn code_stays_literal() {
         let body = "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n{{ 2 | number }}\n";
-        assert_eq!(
-            eval(Language::En, body).unwrap(),
-            "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n2\n"
-        );
+        assert_eq!(eval(Language::En, body).unwrap(), "Write `{{ x }}`.\n\n```\n{{ y }}\n```\n\n2\n");
     }
 
     #[test]
     fn unknown_names_point_at_the_line_with_a_suggestion() {
-        let err = eval(
-            Language::En,
-            "Intro\n\nWe found {{ data.relations.no_feedbak.share }}.\n",
-        )
-        .unwrap_err();
+        let err =
+            eval(Language::En, "Intro\n\nWe found {{ data.relations.no_feedbak.share }}.\n").unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(6), "{err:?}");
-        assert_eq!(
-            err.hint.as_deref(),
-            Some("did you mean `no_feedback`?"),
-            "{err:?}"
-        );
+        assert_eq!(err.hint.as_deref(), Some("did you mean `no_feedback`?"), "{err:?}");
         let err = eval(Language::En, "```\na\nb\n```\n{{ data.relatons.x }}").unwrap_err();
         assert_eq!(err.pos.map(|p| p.line), Some(8), "{err:?}");
-        assert_eq!(
-            err.hint.as_deref(),
-            Some("did you mean `relations`?"),
-            "{err:?}"
-        );
+        assert_eq!(err.hint.as_deref(), Some("did you mean `relations`?"), "{err:?}");
     }
 
     #[test]
     fn unknown_filters_point_at_the_line_with_a_suggestion() {
         let err = eval(Language::Fr, "Titre\n\nTexte {{ 72 | pourcent }}.\n").unwrap_err();
         assert_eq!(err.pos, Some(Pos::new(6, 15)), "{err:?}");
-        assert_eq!(
-            err.message,
-            "in a value in prose: Unknown filter `pourcent`"
-        );
+        assert_eq!(err.message, "in a value in prose: Unknown filter `pourcent`");
         assert_eq!(err.hint.as_deref(), Some("did you mean `percent`?"));
     }
 

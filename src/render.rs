@@ -96,15 +96,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     base.insert("report", &report_view(input.config));
     base.insert("t", &i18n::strings(input.config.language));
 
-    let urls: HashMap<PathBuf, String> = input
-        .pages
-        .iter()
-        .map(|p| (p.file.clone(), p.url.clone()))
-        .collect();
-    let site_links = markdown::Site {
-        urls: &urls,
-        left_out: input.left_out,
-    };
+    let urls: HashMap<PathBuf, String> =
+        input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
+    let site_links = markdown::Site { urls: &urls, left_out: input.left_out };
     let env = PageEnv {
         tera: &tera,
         base: &base,
@@ -113,11 +107,8 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         fmt: &fmt,
         tiers: &input.config.tiers,
     };
-    let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> = input
-        .pages
-        .par_iter()
-        .map(|p| render_body(p, &env))
-        .collect();
+    let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> =
+        input.pages.par_iter().map(|p| render_body(p, &env)).collect();
 
     // Every page's problems are reported, and anchors are checked on the
     // pages that rendered, before giving up on any of them.
@@ -165,13 +156,10 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         return Err(errors);
     }
     for ds in input.datasets.values() {
-        site.files
-            .insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
+        site.files.insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
     }
     for (path, bytes) in input.static_files {
-        site.files
-            .entry(path.clone())
-            .or_insert_with(|| bytes.clone());
+        site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
     Ok((site, warnings))
 }
@@ -193,17 +181,10 @@ fn build_tera(
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html"]);
     prose::register_filters(&mut tera, fmt);
-    let list: Vec<(&str, &str)> = templates
-        .iter()
-        .map(|(n, (_, t))| (n.as_str(), t.as_str()))
-        .collect();
+    let list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())).collect();
     tera.add_raw_templates(list).map_err(|e| {
         let (file, pos, message) = template_error(&e, templates);
-        vec![Diagnostic::error(
-            file,
-            pos,
-            format!("template error: {message}"),
-        )]
+        vec![Diagnostic::error(file, pos, format!("template error: {message}"))]
     })?;
     Ok(tera)
 }
@@ -220,11 +201,7 @@ fn template_error(
                 .map(|(p, _)| p.clone())
                 .unwrap_or_else(|| PathBuf::from(r.filename()));
             let s = r.span();
-            (
-                file,
-                Some(Pos::new(s.start_line, s.start_col + 1)),
-                r.message().to_string(),
-            )
+            (file, Some(Pos::new(s.start_line, s.start_col + 1)), r.message().to_string())
         }
         _ => (PathBuf::from("templates"), None, e.to_string()),
     }
@@ -244,32 +221,18 @@ struct PageEnv<'a> {
 }
 
 fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
-    let PageEnv {
-        tera,
-        base,
-        site,
-        datasets,
-        fmt,
-        tiers,
-    } = *env;
+    let PageEnv { tera, base, site, datasets, fmt, tiers } = *env;
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
     // When prose fails, the raw body still goes through Markdown and blocks
     // so their errors are reported in the same run.
-    let (text, prose_error) =
-        match prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset) {
-            Ok(t) => (t, None),
-            Err(e) => (page.body.clone(), Some(e)),
-        };
+    let (text, prose_error) = match prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset)
+    {
+        Ok(t) => (t, None),
+        Err(e) => (page.body.clone(), Some(e)),
+    };
     let french = fmt.language() == crate::config::Language::Fr;
-    let rendered = markdown::render(
-        &page.file,
-        &page.url,
-        &text,
-        page.body_line_offset,
-        site,
-        french,
-    );
+    let rendered = markdown::render(&page.file, &page.url, &text, page.body_line_offset, site, french);
     let mut diags = rendered.errors;
     let prose_failed = prose_error.is_some();
     diags.extend(prose_error);
@@ -287,32 +250,19 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         let ds = &datasets[block.dataset()];
         let is_chart = matches!(block, blocks::Block::Chart(_));
         let counter = if is_chart { &mut charts } else { &mut tables };
-        let place = Place {
-            number: *counter + 1,
-            root: &root,
-            tiers,
-        };
+        let place = Place { number: *counter + 1, root: &root, tiers };
         match figures::render(&block, ds, fmt, &place) {
             Ok(fig) => {
                 *counter += 1;
                 html = html.replacen(&markdown::placeholder(i), &fig, 1);
             }
-            Err(why) => diags.push(Diagnostic::error(
-                &page.file,
-                Some(Pos::new(raw.fence_line, 1)),
-                why,
-            )),
+            Err(why) => diags.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
         }
     }
     if prose_failed {
         return (None, diags);
     }
-    let body = Body {
-        html,
-        headings: rendered.headings,
-        links: rendered.links,
-        charts,
-    };
+    let body = Body { html, headings: rendered.headings, links: rendered.links, charts };
     (Some(body), diags)
 }
 
@@ -332,10 +282,7 @@ fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
         .iter()
         .zip(bodies)
         .filter_map(|(p, b)| {
-            Some((
-                p.url.as_str(),
-                b.as_ref()?.headings.iter().map(|h| h.id.as_str()).collect(),
-            ))
+            Some((p.url.as_str(), b.as_ref()?.headings.iter().map(|h| h.id.as_str()).collect()))
         })
         .collect();
     let mut errors = Vec::new();
@@ -379,10 +326,8 @@ fn render_page(
             depth: p.depth().saturating_sub(usize::from(p.is_section_index())),
         })
         .collect();
-    let neighbour = |j: usize| Neighbour {
-        title: &pages[j].front.title,
-        url: relative_url(&page.url, &pages[j].url),
-    };
+    let neighbour =
+        |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
     let mut ctx = base.clone();
     ctx.insert("nav", &nav);
     ctx.insert("prev", &i.checked_sub(1).map(neighbour));
@@ -400,11 +345,7 @@ fn render_page(
                 body.headings
                     .iter()
                     .filter(|h| h.level <= 3)
-                    .map(|h| TocEntry {
-                        level: h.level,
-                        id: &h.id,
-                        title: &h.text,
-                    })
+                    .map(|h| TocEntry { level: h.level, id: &h.id, title: &h.text })
                     .collect()
             } else {
                 Vec::new()
@@ -416,12 +357,8 @@ fn render_page(
         Some(t) => {
             if !input.templates.contains_key(&t.value) {
                 let pos = crate::yaml::pos_of(t, 1);
-                return Err(Diagnostic::error(
-                    &page.file,
-                    Some(pos),
-                    format!("no template `{}`", t.value),
-                )
-                .suggest(&t.value, input.templates.keys().map(String::as_str)));
+                return Err(Diagnostic::error(&page.file, Some(pos), format!("no template `{}`", t.value))
+                    .suggest(&t.value, input.templates.keys().map(String::as_str)));
             }
             t.value.clone()
         }
@@ -430,11 +367,7 @@ fn render_page(
     };
     let html = tera.render(&name, &ctx).map_err(|e| {
         let (file, pos, message) = template_error(&e, input.templates);
-        Diagnostic::error(
-            file,
-            pos,
-            format!("rendering `{}`: {message}", page.file.display()),
-        )
+        Diagnostic::error(file, pos, format!("rendering `{}`: {message}", page.file.display()))
     })?;
     Ok((page.output_path(), html.into_bytes()))
 }
@@ -447,11 +380,5 @@ fn render_404(tera: &Tera, base: &Context) -> Result<Vec<u8>, Diagnostic> {
     ctx.insert("next", &None::<Neighbour>);
     tera.render("404.html", &ctx)
         .map(String::into_bytes)
-        .map_err(|e| {
-            Diagnostic::error(
-                "templates/404.html",
-                None,
-                format!("rendering the 404 page: {e}"),
-            )
-        })
+        .map_err(|e| Diagnostic::error("templates/404.html", None, format!("rendering the 404 page: {e}")))
 }

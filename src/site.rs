@@ -17,10 +17,8 @@ pub fn write_site(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> io::Resu
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name =
+        output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.barometer-new"));
     let retired = parent.join(format!(".{name}.barometer-old"));
     for leftover in [&staging, &retired] {
@@ -76,10 +74,7 @@ mod tests {
         write_site(&out, &files).unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"<p>a</p>");
         assert!(!out.join("old").exists());
-        let leftovers: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["public"]);
     }
 }

@@ -25,10 +25,7 @@ pub fn wilson(points: f64, n: f64) -> Option<(f64, f64)> {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    Some((
-        (centre - half).max(0.0) * 100.0,
-        (centre + half).min(1.0) * 100.0,
-    ))
+    Some(((centre - half).max(0.0) * 100.0, (centre + half).min(1.0) * 100.0))
 }
 
 #[cfg(test)]

@@ -3,19 +3,13 @@
 
 macro_rules! template {
     ($name:literal) => {
-        (
-            $name,
-            include_str!(concat!("../themes/default/templates/", $name)),
-        )
+        ($name, include_str!(concat!("../themes/default/templates/", $name)))
     };
 }
 
 macro_rules! static_file {
     ($name:literal) => {
-        (
-            $name,
-            include_bytes!(concat!("../themes/default/static/", $name)),
-        )
+        ($name, include_bytes!(concat!("../themes/default/static/", $name)))
     };
 }
 

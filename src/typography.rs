@@ -30,9 +30,7 @@ pub fn french(text: &str) -> Cow<'_, str> {
             (_, Some(';' | '!' | '?' | '%' | '»')) => NNBSP,
             (Some('«'), _) => NBSP,
             (Some('±'), _) => NBSP,
-            (Some(d), Some(_)) if d.is_ascii_digit() && starts_digit_group(&chars[i + 1..]) => {
-                NNBSP
-            }
+            (Some(d), Some(_)) if d.is_ascii_digit() && starts_digit_group(&chars[i + 1..]) => NNBSP,
             _ => ' ',
         });
     }
@@ -73,19 +71,13 @@ mod tests {
             french("Note : 72 % ; « oui » !"),
             "Note\u{a0}: 72\u{202f}%\u{202f}; «\u{a0}oui\u{202f}»\u{202f}!"
         );
-        assert_eq!(
-            french("entre 5 000 et 30 000 abonnés"),
-            "entre 5\u{202f}000 et 30\u{202f}000 abonnés"
-        );
+        assert_eq!(french("entre 5 000 et 30 000 abonnés"), "entre 5\u{202f}000 et 30\u{202f}000 abonnés");
         assert_eq!(french("± 2,5 points"), "±\u{a0}2,5 points");
     }
 
     #[test]
     fn other_spaces_and_years_are_left_alone() {
-        assert_eq!(
-            french("en 2016 2017 puis 12 1234"),
-            "en 2016 2017 puis 12 1234"
-        );
+        assert_eq!(french("en 2016 2017 puis 12 1234"), "en 2016 2017 puis 12 1234");
         assert_eq!(french("a b"), "a b");
     }
 

@@ -14,11 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos, closest};
 pub use serde_saphyr::Spanned;
 
 /// Parses `text` (from `file`, whose first line is file line `line_offset + 1`).
-pub fn parse<T: DeserializeOwned>(
-    file: &Path,
-    text: &str,
-    line_offset: usize,
-) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(file: &Path, text: &str, line_offset: usize) -> Result<T, Diagnostic> {
     // serde-saphyr's default options carry a node and alias budget, which
     // is what protects a build from a "billion laughs" file.
     serde_saphyr::from_str(text).map_err(|e| to_diagnostic(file, &e, line_offset))
@@ -30,9 +26,7 @@ pub fn pos_of<T>(s: &Spanned<T>, line_offset: usize) -> Pos {
 }
 
 fn to_diagnostic(file: &Path, e: &serde_saphyr::Error, line_offset: usize) -> Diagnostic {
-    let pos = e
-        .location()
-        .map(|l| Pos::new(l.line() as usize, l.column() as usize).shifted(line_offset));
+    let pos = e.location().map(|l| Pos::new(l.line() as usize, l.column() as usize).shifted(line_offset));
     let message = plain_message(&e.to_string());
     let diag = Diagnostic::error(file, pos, explain(&message));
     match unknown_field(&message) {
@@ -62,8 +56,7 @@ fn plain_message(rendered: &str) -> String {
 /// Rewords parser jargon the way a report author reads it.
 fn explain(message: &str) -> String {
     if message.contains("did not match any variant of untagged enum") {
-        return "expected a single value (text, number, true/false), found a list or a mapping"
-            .into();
+        return "expected a single value (text, number, true/false), found a list or a mapping".into();
     }
     if let Some(rest) = message.strip_prefix("invalid ") {
         let kind = match rest {
@@ -80,18 +73,14 @@ fn explain(message: &str) -> String {
 
 /// `unknown field `scor`, expected one of a, b` -> ("scor", [a, b]).
 fn unknown_field(message: &str) -> Option<(&str, Vec<String>)> {
-    let rest = message
-        .strip_prefix("unknown field `")
-        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let rest =
+        message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("unknown variant `"))?;
     let (wrong, tail) = rest.split_once('`')?;
     let expected = tail
         .split_once("expected one of ")
         .or_else(|| tail.split_once("expected "))
         .map(|(_, list)| {
-            list.split(", ")
-                .map(|s| s.trim_matches('`').to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
+            list.split(", ").map(|s| s.trim_matches('`').to_string()).filter(|s| !s.is_empty()).collect()
         })
         .unwrap_or_default();
     Some((wrong, expected))
@@ -119,11 +108,7 @@ mod tests {
     fn unknown_field_suggests_closest_name() {
         let err = parse::<Settings>(Path::new("x.yaml"), "score: 1\nscor: 2\n", 0).unwrap_err();
         assert_eq!(err.pos, Some(Pos::new(2, 1)));
-        assert!(
-            err.message.contains("unknown field `scor`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("unknown field `scor`"), "{}", err.message);
         assert_eq!(err.hint.as_deref(), Some("did you mean `score`?"));
     }
 
@@ -138,11 +123,7 @@ mod tests {
     fn alias_bomb_is_refused() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 {
-                "a".to_string()
-            } else {
-                format!("b{}", i - 1)
-            };
+            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
             let refs = vec![format!("*{prev}"); 10].join(", ");
             text.push_str(&format!("b{i}: &b{i} [{refs}]\n"));
         }

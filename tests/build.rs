@@ -12,28 +12,13 @@ fn french_report_formats_numbers_and_renders_charts() {
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        summary.contains("built 3 pages, 1 chart, 1 dataset in "),
-        "{summary}"
-    );
+    assert!(summary.contains("built 3 pages, 1 chart, 1 dataset in "), "{summary}");
     let home = f.read("index.html");
-    assert!(
-        home.contains("interrogé 1\u{202F}252 influenceurs"),
-        "grouping"
-    );
+    assert!(home.contains("interrogé 1\u{202F}252 influenceurs"), "grouping");
     assert!(home.contains("72\u{202F}% sans retour"), "percent");
-    assert!(
-        home.contains("±\u{a0}2,5 points"),
-        "margin of error, kept with its sign"
-    );
-    assert!(
-        home.contains("<code>{{ reste }}</code>"),
-        "code stays literal"
-    );
-    assert!(
-        home.contains("href=\"methode/index.html#echantillon\""),
-        "page link rewritten"
-    );
+    assert!(home.contains("±\u{a0}2,5 points"), "margin of error, kept with its sign");
+    assert!(home.contains("<code>{{ reste }}</code>"), "code stays literal");
+    assert!(home.contains("href=\"methode/index.html#echantillon\""), "page link rewritten");
     assert!(home.contains("<html lang=\"fr\">"));
     assert!(home.contains("Étude &lt;test&gt;"), "title escaped");
 }
@@ -43,35 +28,21 @@ fn chart_is_an_accessible_figure_with_data_and_csv() {
     let f = french_survey();
     assert!(f.build().status.success());
     let home = f.read("index.html");
-    let fig_start = home
-        .find("<figure class=\"chart chart-bar\"")
-        .expect("chart figure");
+    let fig_start = home.find("<figure class=\"chart chart-bar\"").expect("chart figure");
     let figure = &home[fig_start..fig_start + home[fig_start..].find("</figure>").unwrap()];
     assert!(figure.contains("<figcaption>"));
     assert!(figure.contains("Ce que vivent les influenceurs"));
-    assert!(
-        figure.contains("Cabinet &amp; associés"),
-        "source in caption, escaped"
-    );
-    assert!(
-        figure.contains("n\u{a0}=\u{a0}1\u{202F}252"),
-        "sample size in caption"
-    );
+    assert!(figure.contains("Cabinet &amp; associés"), "source in caption, escaped");
+    assert!(figure.contains("n\u{a0}=\u{a0}1\u{202F}252"), "sample size in caption");
     assert!(
         figure.contains("<table>") && figure.contains("<td class=\"num\">72\u{202F}%</td>"),
         "data table"
     );
     assert!(figure.contains("href=\"./data/relations.csv\""), "csv link");
-    assert!(
-        home.contains("<span class=\"fig-label\">Tableau 1</span>"),
-        "tables are numbered apart"
-    );
+    assert!(home.contains("<span class=\"fig-label\">Tableau 1</span>"), "tables are numbered apart");
     let csv = f.read("data/relations.csv");
     assert!(csv.starts_with("id,statement,share\n"), "{csv}");
-    assert!(
-        csv.contains("no_feedback,Aucun retour sur leurs prestations,72\n"),
-        "{csv}"
-    );
+    assert!(csv.contains("no_feedback,Aucun retour sur leurs prestations,72\n"), "{csv}");
 }
 
 #[test]
@@ -83,25 +54,12 @@ fn svg_is_well_formed_scalable_and_true_to_the_data() {
     let doc = roxmltree::Document::parse(svg).expect("SVG parses as XML");
     let root = doc.root_element();
     assert_eq!(root.attribute("role"), Some("img"));
-    assert!(
-        root.attribute("viewBox")
-            .is_some_and(|v| v.starts_with("0 0 720 "))
-    );
+    assert!(root.attribute("viewBox").is_some_and(|v| v.starts_with("0 0 720 ")));
     assert_eq!(root.attribute("width"), Some("100%"));
-    let title = root
-        .children()
-        .find(|n| n.has_tag_name("title"))
-        .and_then(|n| n.text());
+    let title = root.children().find(|n| n.has_tag_name("title")).and_then(|n| n.text());
     assert_eq!(title, Some("Ce que vivent les influenceurs"));
-    let desc = root
-        .children()
-        .find(|n| n.has_tag_name("desc"))
-        .and_then(|n| n.text())
-        .unwrap();
-    assert!(
-        desc.contains("Aucun retour sur leurs prestations (72\u{202F}%)"),
-        "{desc}"
-    );
+    let desc = root.children().find(|n| n.has_tag_name("desc")).and_then(|n| n.text()).unwrap();
+    assert!(desc.contains("Aucun retour sur leurs prestations (72\u{202F}%)"), "{desc}");
     // Bar lengths are proportional to the values.
     let bars: Vec<f64> = root
         .descendants()
@@ -111,10 +69,7 @@ fn svg_is_well_formed_scalable_and_true_to_the_data() {
     assert_eq!(bars.len(), 3);
     for (bar, value) in bars.iter().zip([72.0, 65.0, 48.0]) {
         let expected = bars[0] * value / 72.0;
-        assert!(
-            (bar - expected).abs() <= 1.0,
-            "bar {bar} for {value}, expected {expected}"
-        );
+        assert!((bar - expected).abs() <= 1.0, "bar {bar} for {value}, expected {expected}");
     }
     let texts: Vec<String> = root
         .descendants()
@@ -123,10 +78,7 @@ fn svg_is_well_formed_scalable_and_true_to_the_data() {
         .map(|t| t.trim().to_string())
         .collect();
     for label in ["72\u{202F}%", "65\u{202F}%", "48\u{202F}%"] {
-        assert!(
-            texts.iter().any(|t| t == label),
-            "value label {label} in {texts:?}"
-        );
+        assert!(texts.iter().any(|t| t == label), "value label {label} in {texts:?}");
     }
     assert!(
         texts.join(" ").contains("panneau publicitaire <b>"),
@@ -142,10 +94,7 @@ fn english_report_uses_english_formats() {
             "data/trust.csv",
             "year,group,score\n2012,CEOs,45.5\n2016,CEOs,53.5\n2012,Brands,48\n2016,Brands,52\n",
         ),
-        (
-            "data/trust.yaml",
-            "title: Trust\nsource: Barometer 2016\nfields:\n  year: { type: date }\n",
-        ),
+        ("data/trust.yaml", "title: Trust\nsource: Barometer 2016\nfields:\n  year: { type: date }\n"),
         (
             "content/_index.md",
             "---\ntitle: Home\n---\n{{ 1252 | number }} and {{ 72 | percent }} and {{ 0.5 | number(decimals=1) }}.\n\n```chart\ntype: line\ndata: trust\nx: year\ny: score\nseries: group\n```\n",
@@ -163,14 +112,8 @@ fn english_report_uses_english_formats() {
         .filter_map(|n| n.text())
         .map(|t| t.trim().to_string())
         .collect();
-    assert!(
-        texts.iter().any(|t| t == "2012"),
-        "years are not grouped: {texts:?}"
-    );
-    assert!(
-        texts.iter().any(|t| t == "CEOs 53.5"),
-        "direct label on the series: {texts:?}"
-    );
+    assert!(texts.iter().any(|t| t == "2012"), "years are not grouped: {texts:?}");
+    assert!(texts.iter().any(|t| t == "CEOs 53.5"), "direct label on the series: {texts:?}");
     assert!(home.contains("Source: Barometer 2016"));
 }
 
@@ -185,14 +128,8 @@ fn every_chart_type_renders_valid_svg() {
         ("stacked", "series: g\n"),
         ("scatter", ""),
     ] {
-        let (x, y) = if kind == "scatter" {
-            ("v", "w")
-        } else {
-            ("c", "v")
-        };
-        page.push_str(&format!(
-            "\n```chart\ntype: {kind}\ndata: d\nx: {x}\ny: {y}\n{extra}```\n"
-        ));
+        let (x, y) = if kind == "scatter" { ("v", "w") } else { ("c", "v") };
+        page.push_str(&format!("\n```chart\ntype: {kind}\ndata: d\nx: {x}\ny: {y}\n{extra}```\n"));
     }
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
@@ -221,14 +158,8 @@ fn pages_are_ordered_with_previous_and_next() {
     let f = french_survey();
     assert!(f.build().status.success());
     let annexe = f.read("annexe/index.html");
-    assert!(
-        annexe.contains("href=\"../index.html\" rel=\"prev\""),
-        "prev is home"
-    );
-    assert!(
-        annexe.contains("href=\"../methode/index.html\" rel=\"next\""),
-        "weight 1 before weight 2"
-    );
+    assert!(annexe.contains("href=\"../index.html\" rel=\"prev\""), "prev is home");
+    assert!(annexe.contains("href=\"../methode/index.html\" rel=\"next\""), "weight 1 before weight 2");
     let home = f.read("index.html");
     let a = home.find(">Annexe<").unwrap();
     let m = home.find(">Méthode<").unwrap();
@@ -249,12 +180,7 @@ fn snapshot(dir: std::path::PathBuf) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(&dir).unwrap().display().to_string(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
+        .map(|e| (e.path().strip_prefix(&dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
         .collect();
     out.sort();
     out
@@ -265,10 +191,7 @@ fn drafts_are_left_out_unless_asked_for() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
-        (
-            "content/wip.md",
-            "---\ntitle: WIP\ndraft: true\n---\nSoon\n",
-        ),
+        ("content/wip.md", "---\ntitle: WIP\ndraft: true\n---\nSoon\n"),
     ]);
     assert!(f.build().status.success());
     assert!(!f.public("wip/index.html").exists());
@@ -295,13 +218,7 @@ fn output_loads_nothing_from_other_hosts_and_needs_no_javascript() {
     for page in ["index.html", "methode/index.html", "404.html"] {
         let html = f.read(page);
         assert!(!html.contains("<script"), "{page} has a script");
-        for attr in [
-            "src=\"http",
-            "href=\"http",
-            "url(http",
-            "src=\"//",
-            "href=\"//",
-        ] {
+        for attr in ["src=\"http", "href=\"http", "url(http", "src=\"//", "href=\"//"] {
             assert!(!html.contains(attr), "{page} loads {attr}");
         }
     }
@@ -317,16 +234,10 @@ fn project_templates_override_the_theme() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHello\n"),
-        (
-            "templates/index.html",
-            "<main>custom {{ page.title }} {{ page.content | safe }}</main>\n",
-        ),
+        ("templates/index.html", "<main>custom {{ page.title }} {{ page.content | safe }}</main>\n"),
     ]);
     assert!(f.build().status.success());
-    assert_eq!(
-        f.read("index.html"),
-        "<main>custom Home <p>Hello</p>\n</main>\n"
-    );
+    assert_eq!(f.read("index.html"), "<main>custom Home <p>Hello</p>\n</main>\n");
 }
 
 #[test]
@@ -365,21 +276,11 @@ fn example_report_builds() {
         let html = fs::read_to_string(site.join(page).join("index.html")).unwrap();
         for svg in svgs(&html) {
             for (text, x0, x1) in text_extents(svg) {
-                assert!(
-                    x0 >= -0.5 && x1 <= 720.5,
-                    "{page}: `{text}` spans {x0}..{x1}"
-                );
+                assert!(x0 >= -0.5 && x1 <= 720.5, "{page}: `{text}` spans {x0}..{x1}");
             }
         }
     }
-    for ds in [
-        "relations",
-        "enquete",
-        "benefices",
-        "usages",
-        "confiance",
-        "tiers",
-    ] {
+    for ds in ["relations", "enquete", "benefices", "usages", "confiance", "tiers"] {
         assert!(site.join(format!("data/{ds}.csv")).exists(), "{ds}.csv");
     }
 }
@@ -388,14 +289,8 @@ fn example_report_builds() {
 fn datasets_with_slashes_and_dashes_are_reachable_by_subscript() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
-        (
-            "data/survey/trust-2016.yaml",
-            "rows:\n  - { id: ceo, score: 53 }\n",
-        ),
-        (
-            "content/_index.md",
-            "---\ntitle: Home\n---\nScore {{ data[\"survey/trust-2016\"].ceo.score }}.\n",
-        ),
+        ("data/survey/trust-2016.yaml", "rows:\n  - { id: ceo, score: 53 }\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nScore {{ data[\"survey/trust-2016\"].ceo.score }}.\n"),
     ]);
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -406,10 +301,7 @@ fn datasets_with_slashes_and_dashes_are_reachable_by_subscript() {
 #[test]
 fn front_matter_and_dataset_text_are_escaped_everywhere() {
     let f = Fixture::new(&[
-        (
-            "report.yaml",
-            "title: \"R & <D>\"\ndescription: 'say \"hi\"'\n",
-        ),
+        ("report.yaml", "title: \"R & <D>\"\ndescription: 'say \"hi\"'\n"),
         (
             "data/d.yaml",
             "title: \"<img src=x onerror=alert(1)>\"\nrows:\n  - { id: a, label: \"<script>x</script>\", v: 1 }\n",
@@ -443,34 +335,22 @@ fn output_works_from_a_sub_path_with_relative_links_only() {
     }
     let methode = f.read("methode/index.html");
     assert!(methode.contains("href=\"../style.css\""));
-    assert!(
-        methode.contains("href=\"../index.html\""),
-        "link back to the home page"
-    );
+    assert!(methode.contains("href=\"../index.html\""), "link back to the home page");
 }
 
 #[test]
 fn front_matter_settings_static_files_and_output_folder() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\n"),
-        (
-            "static/img/logo.svg",
-            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-        ),
-        (
-            "templates/wide.html",
-            "WIDE {{ page.title }} {{ page.date }}",
-        ),
+        ("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        ("templates/wide.html", "WIDE {{ page.title }} {{ page.date }}"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
         ("content/s/_index.md", "---\ntitle: Section\n---\n"),
         (
             "content/s/long-name.md",
             "---\ntitle: Short\nslug: short\ntoc: true\ndate: 2018-05-31\ndescription: About it\n---\n## First\n\n### Sub\n",
         ),
-        (
-            "content/s/other.md",
-            "---\ntitle: Other\ntemplate: wide.html\ndate: 2016\n---\n",
-        ),
+        ("content/s/other.md", "---\ntitle: Other\ntemplate: wide.html\ndate: 2016\n---\n"),
     ]);
     let out = f.run(&["build", "--output", "site"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -478,15 +358,11 @@ fn front_matter_settings_static_files_and_output_folder() {
     assert!(site.join("img/logo.svg").exists(), "static/ copied as is");
     let short = fs::read_to_string(site.join("s/short/index.html")).unwrap();
     assert!(
-        short.contains("<a href=\"#first\">First</a>")
-            && short.contains("<a href=\"#sub\">Sub</a>"),
+        short.contains("<a href=\"#first\">First</a>") && short.contains("<a href=\"#sub\">Sub</a>"),
         "toc"
     );
     assert!(short.contains("2018-05-31") && short.contains("About it"));
-    assert_eq!(
-        fs::read_to_string(site.join("s/other/index.html")).unwrap(),
-        "WIDE Other 2016"
-    );
+    assert_eq!(fs::read_to_string(site.join("s/other/index.html")).unwrap(), "WIDE Other 2016");
     assert!(!f.root().join("public").exists());
 }
 
@@ -535,8 +411,5 @@ fn awkward_data_stays_inside_the_chart() {
             assert!(x0 >= -0.5 && x1 <= 720.5, "`{text}` spans {x0}..{x1}");
         }
     }
-    assert!(
-        home.contains("1\u{202F}234\u{202F}567"),
-        "big values keep every digit"
-    );
+    assert!(home.contains("1\u{202F}234\u{202F}567"), "big values keep every digit");
 }

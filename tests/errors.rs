@@ -18,18 +18,14 @@ fn failing(f: &Fixture) -> String {
 
 fn with_page(body: &str) -> Fixture {
     let f = french_survey();
-    f.write(
-        "content/_index.md",
-        &format!("---\ntitle: Accueil\n---\n{body}"),
-    );
+    f.write("content/_index.md", &format!("---\ntitle: Accueil\n---\n{body}"));
     f
 }
 
 #[test]
 fn unknown_chart_setting_points_at_its_line_with_suggestion() {
-    let f = with_page(
-        "Intro\n\n```chart\ntype: bar\ndata: relations\nx: statement\ny: share\ntitel: T\n```\n",
-    );
+    let f =
+        with_page("Intro\n\n```chart\ntype: bar\ndata: relations\nx: statement\ny: share\ntitel: T\n```\n");
     let err = failing(&f);
     assert!(err.contains("content/_index.md:11:1"), "{err}");
     assert!(err.contains("unknown field `titel`"), "{err}");
@@ -61,10 +57,7 @@ fn bad_values_in_a_dataset_name_file_line_and_field() {
     assert!(err.contains("`share` is a percent"), "{err}");
     assert!(err.contains("duplicate id `a`"), "{err}");
     assert!(err.contains("data/relations.yaml:5:"), "{err}");
-    assert!(
-        err.contains("`statment` looks like a typo for `statement`"),
-        "{err}"
-    );
+    assert!(err.contains("`statment` looks like a typo for `statement`"), "{err}");
 }
 
 #[test]
@@ -81,10 +74,7 @@ fn broken_links_and_anchors_are_errors() {
     let err = failing(&f);
     assert!(err.contains("no heading `#echantilon`"), "{err}");
     assert!(err.contains("did you mean `echantillon`?"), "{err}");
-    assert!(
-        err.contains("link to `nowhere.md`, which is not a page"),
-        "{err}"
-    );
+    assert!(err.contains("link to `nowhere.md`, which is not a page"), "{err}");
 }
 
 #[test]
@@ -131,20 +121,14 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let f = french_survey();
     assert!(f.build().status.success());
     let before = fs::read(f.public("index.html")).unwrap();
-    f.write(
-        "content/_index.md",
-        "---\ntitle: Accueil\n---\n{{ data.nope }}\n",
-    );
+    f.write("content/_index.md", "---\ntitle: Accueil\n---\n{{ data.nope }}\n");
     failing(&f);
     assert_eq!(fs::read(f.public("index.html")).unwrap(), before);
     let names: Vec<_> = fs::read_dir(f.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        !names.iter().any(|n| n.contains("barometer-new")),
-        "{names:?}"
-    );
+    assert!(!names.iter().any(|n| n.contains("barometer-new")), "{names:?}");
 }
 
 #[test]

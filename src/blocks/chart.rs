@@ -154,14 +154,8 @@ fn applies(setting: &str, kind: ChartKind) -> bool {
 }
 
 fn kinds_taking(setting: &str) -> String {
-    let all = [
-        Bar, Column, Stacked, Line, Area, Donut, Scatter, Range, Slope, Histogram,
-    ];
-    let names: Vec<&str> = all
-        .iter()
-        .filter(|k| applies(setting, **k))
-        .map(|k| k.name())
-        .collect();
+    let all = [Bar, Column, Stacked, Line, Area, Donut, Scatter, Range, Slope, Histogram];
+    let names: Vec<&str> = all.iter().filter(|k| applies(setting, **k)).map(|k| k.name()).collect();
     names.join(", ")
 }
 
@@ -172,10 +166,7 @@ pub(super) fn resolve(
     fence: Pos,
     datasets: &BTreeMap<String, Dataset>,
 ) -> Result<Chart, Vec<Diagnostic>> {
-    let (s, mut check) =
-        Checker::start(raw, file, offset, fence, datasets, |s: &ChartSettings| {
-            &s.data
-        })?;
+    let (s, mut check) = Checker::start(raw, file, offset, fence, datasets, |s: &ChartSettings| &s.data)?;
     let kind = s.kind.value;
     check_applicable(&s, &mut check);
     let what = format!("a {} chart", kind.name());
@@ -188,9 +179,8 @@ pub(super) fn resolve(
     let y = match (kind, &s.y) {
         (Histogram, Some(y)) => {
             let pos = check.pos(y);
-            check
-                .error(Some(pos), "a histogram counts rows; it takes no `y`")
-                .hint = Some("put the numbers to count in `x`".into());
+            check.error(Some(pos), "a histogram counts rows; it takes no `y`").hint =
+                Some("put the numbers to count in `x`".into());
             None
         }
         (Histogram, None) => None,
@@ -203,27 +193,13 @@ pub(super) fn resolve(
         _ => None,
     };
     let (low, high) = if kind == Range {
-        let low = check.required(
-            &what,
-            "low",
-            &s.low,
-            "the field with the bottom of each interval",
-        );
-        let high = check.required(
-            &what,
-            "high",
-            &s.high,
-            "the field with the top of each interval",
-        );
+        let low = check.required(&what, "low", &s.low, "the field with the bottom of each interval");
+        let high = check.required(&what, "high", &s.high, "the field with the top of each interval");
         (low, high)
     } else {
         (None, None)
     };
-    let facet = s
-        .facet
-        .as_ref()
-        .filter(|_| applies("facet", kind))
-        .and_then(|f| check.field(f));
+    let facet = s.facet.as_ref().filter(|_| applies("facet", kind)).and_then(|f| check.field(f));
     for (index, spanned) in [(y, &s.y), (low, &s.low), (high, &s.high)] {
         if let (Some(i), Some(at)) = (index, spanned) {
             check.numeric(i, at, &what);
@@ -301,14 +277,12 @@ fn check_colors(colors: &Option<Vec<Spanned<String>>>, check: &mut Checker) -> V
     for c in colors.iter().flatten() {
         let hex = c.value.trim();
         let digits = hex.strip_prefix('#').unwrap_or("");
-        if (digits.len() == 6 || digits.len() == 3) && digits.chars().all(|d| d.is_ascii_hexdigit())
-        {
+        if (digits.len() == 6 || digits.len() == 3) && digits.chars().all(|d| d.is_ascii_hexdigit()) {
             out.push(hex.to_ascii_lowercase());
         } else {
             let pos = check.pos(c);
-            check
-                .error(Some(pos), format!("`{hex}` is not a colour"))
-                .hint = Some("write colours as #1f4e79 or #f80".into());
+            check.error(Some(pos), format!("`{hex}` is not a colour")).hint =
+                Some("write colours as #1f4e79 or #f80".into());
         }
     }
     out
@@ -319,10 +293,7 @@ fn check_ranges(s: &ChartSettings, check: &mut Checker) {
         && !(120..=2000).contains(&h.value)
     {
         let pos = check.pos(h);
-        check.error(
-            Some(pos),
-            format!("a height of {} is outside 120 to 2000", h.value),
-        );
+        check.error(Some(pos), format!("a height of {} is outside 120 to 2000", h.value));
     }
     if let Some(b) = &s.bins
         && !(1..=200).contains(&b.value)
@@ -334,10 +305,7 @@ fn check_ranges(s: &ChartSettings, check: &mut Checker) {
         && min.value >= max.value
     {
         let pos = check.pos(max);
-        check.error(
-            Some(pos),
-            format!("`max` ({}) must be above `min` ({})", max.value, min.value),
-        );
+        check.error(Some(pos), format!("`max` ({}) must be above `min` ({})", max.value, min.value));
     }
 }
 
@@ -353,27 +321,20 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
     match chart.kind {
         Donut => {
             let values: Vec<f64> = ds.rows.iter().filter_map(|r| num(r, chart.y)).collect();
-            if let Some(r) = ds
-                .rows
-                .iter()
-                .position(|r| num(r, chart.y).is_some_and(|v| v < 0.0))
-            {
-                check.error(
-                    kind_pos,
-                    format!("a donut cannot show the negative value of {}", row_name(r)),
-                );
+            if let Some(r) = ds.rows.iter().position(|r| num(r, chart.y).is_some_and(|v| v < 0.0)) {
+                check.error(kind_pos, format!("a donut cannot show the negative value of {}", row_name(r)));
             }
             let sum: f64 = values.iter().sum();
-            let percent = chart
-                .y
-                .is_some_and(|y| ds.fields[y].ty == FieldType::Percent);
+            let percent = chart.y.is_some_and(|y| ds.fields[y].ty == FieldType::Percent);
             if percent && (sum - 100.0).abs() > 1.0 {
                 let message = format!(
                     "the shares of this donut add up to {}, not 100",
                     crate::datasets::number_text(sum)
                 );
-                check.error(kind_pos, message).hint =
-                    Some("a donut shows the parts of one whole; use a bar chart for shares that do not add up".into());
+                check.error(kind_pos, message).hint = Some(
+                    "a donut shows the parts of one whole; use a bar chart for shares that do not add up"
+                        .into(),
+                );
             }
         }
         Range => {
@@ -381,26 +342,20 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
                 if let (Some(lo), Some(hi)) = (num(row, chart.low), num(row, chart.high))
                     && lo > hi
                 {
-                    let message =
-                        format!("in {}, `low` ({lo}) is above `high` ({hi})", row_name(r));
+                    let message = format!("in {}, `low` ({lo}) is above `high` ({hi})", row_name(r));
                     check.error(kind_pos, message);
                 }
             }
         }
         Scatter if chart.log_x => {
-            if let Some(r) = ds
-                .rows
-                .iter()
-                .position(|r| num(r, Some(chart.x)).is_some_and(|v| v <= 0.0))
-            {
+            if let Some(r) = ds.rows.iter().position(|r| num(r, Some(chart.x)).is_some_and(|v| v <= 0.0)) {
                 let pos = s.log_x.as_ref().map(|l| check.pos(l));
                 let message = format!(
                     "a log scale cannot show the zero or negative `{}` of {}",
                     ds.fields[chart.x].name,
                     row_name(r)
                 );
-                check.error(pos, message).hint =
-                    Some("filter those rows out, or drop `log_x`".into());
+                check.error(pos, message).hint = Some("filter those rows out, or drop `log_x`".into());
             }
         }
         Slope => {
@@ -413,8 +368,7 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
                     ds.fields[chart.x].name,
                     points.len()
                 );
-                check.error(kind_pos, message).hint =
-                    Some("use a line chart for more than two".into());
+                check.error(kind_pos, message).hint = Some("use a line chart for more than two".into());
             }
         }
         _ => {}
@@ -430,58 +384,29 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
 fn check_ci(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
     let pos = s.ci.as_ref().map(|c| check.pos(c));
     let ds = check.ds;
-    if chart
-        .y
-        .is_some_and(|y| ds.fields[y].ty != FieldType::Percent)
-    {
-        check
-            .error(
-                pos,
-                "`ci` draws intervals on shares, but `y` is not a percent field",
-            )
-            .hint = Some(format!(
-            "declare it `type: percent` in `{}`",
-            ds.file.display()
-        ));
+    if chart.y.is_some_and(|y| ds.fields[y].ty != FieldType::Percent) {
+        check.error(pos, "`ci` draws intervals on shares, but `y` is not a percent field").hint =
+            Some(format!("declare it `type: percent` in `{}`", ds.file.display()));
     } else if ds.meta.sample_size.is_none() {
-        check
-            .error(
-                pos,
-                format!(
-                    "`ci` needs the dataset's `sample_size`, and `{}` has none",
-                    ds.id
-                ),
-            )
-            .hint = Some(format!("add `sample_size:` to `{}`", ds.file.display()));
+        check.error(pos, format!("`ci` needs the dataset's `sample_size`, and `{}` has none", ds.id)).hint =
+            Some(format!("add `sample_size:` to `{}`", ds.file.display()));
     }
 }
 
 fn check_highlight(chart: &Chart, h: &Spanned<String>, check: &mut Checker) {
     let ds = check.ds;
-    let field = if chart.kind.highlights_categories() {
-        Some(chart.x)
-    } else {
-        chart.series
-    };
+    let field = if chart.kind.highlights_categories() { Some(chart.x) } else { chart.series };
     let Some(field) = field else {
         let pos = check.pos(h);
-        check.error(
-            Some(pos),
-            "`highlight` names a series, and this chart has no `series`",
-        );
+        check.error(Some(pos), "`highlight` names a series, and this chart has no `series`");
         return;
     };
     let mut names: Vec<String> = ds.rows.iter().map(|r| r[field].raw_text()).collect();
     names.dedup();
     if !names.contains(&h.value) {
         let pos = check.pos(h);
-        let message = format!(
-            "`{}` is not a value of `{}`",
-            h.value, ds.fields[field].name
-        );
+        let message = format!("`{}` is not a value of `{}`", h.value, ds.fields[field].name);
         let d = check.error(Some(pos), message);
-        *d = d
-            .clone()
-            .suggest(&h.value, names.iter().map(String::as_str));
+        *d = d.clone().suggest(&h.value, names.iter().map(String::as_str));
     }
 }

@@ -41,41 +41,23 @@ pub(super) fn resolve(
     fence: Pos,
     datasets: &BTreeMap<String, Dataset>,
 ) -> Result<KeyFigures, Vec<Diagnostic>> {
-    let (s, mut check) = Checker::start(
-        raw,
-        file,
-        offset,
-        fence,
-        datasets,
-        |s: &KeyFiguresSettings| &s.data,
-    )?;
+    let (s, mut check) =
+        Checker::start(raw, file, offset, fence, datasets, |s: &KeyFiguresSettings| &s.data)?;
     let value = check.field(&s.value);
     if let Some(v) = value {
         check.numeric(v, &s.value, "a key figure");
     }
     let label = match &s.label {
         Some(l) => check.field(l),
-        None => check
-            .ds
-            .fields
-            .iter()
-            .position(|f| f.ty == FieldType::Text && f.name != "id"),
+        None => check.ds.fields.iter().position(|f| f.ty == FieldType::Text && f.name != "id"),
     };
     let rows = match &s.items {
         None => (0..check.ds.rows.len()).collect(),
-        Some(items) => items
-            .iter()
-            .filter_map(|item| row_of(&mut check, item))
-            .collect(),
+        Some(items) => items.iter().filter_map(|item| row_of(&mut check, item)).collect(),
     };
     let dataset = check.ds.id.clone();
     match value {
-        Some(value) => check.finish(KeyFigures {
-            dataset,
-            value,
-            label,
-            rows,
-        }),
+        Some(value) => check.finish(KeyFigures { dataset, value, label, rows }),
         None => Err(check.errors),
     }
 }
@@ -91,9 +73,7 @@ fn row_of(check: &mut Checker, item: &Spanned<String>) -> Option<usize> {
         let pos = check.pos(item);
         let message = format!("dataset `{}` has no row with id `{}`", ds.id, item.value);
         let d = check.error(Some(pos), message);
-        *d = d
-            .clone()
-            .suggest(&item.value, ids.iter().map(String::as_str));
+        *d = d.clone().suggest(&item.value, ids.iter().map(String::as_str));
     }
     found
 }

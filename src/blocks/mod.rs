@@ -51,12 +51,8 @@ pub fn resolve(
         ]);
     }
     match raw.name.as_str() {
-        "chart" => {
-            chart::resolve(raw, file, offset, fence, datasets).map(|c| Block::Chart(Box::new(c)))
-        }
-        "keyfigures" => {
-            keyfigures::resolve(raw, file, offset, fence, datasets).map(Block::KeyFigures)
-        }
+        "chart" => chart::resolve(raw, file, offset, fence, datasets).map(|c| Block::Chart(Box::new(c))),
+        "keyfigures" => keyfigures::resolve(raw, file, offset, fence, datasets).map(Block::KeyFigures),
         _ => table::resolve(raw, file, offset, fence, datasets).map(Block::Table),
     }
 }
@@ -90,13 +86,7 @@ impl<'a> Checker<'a> {
                     .suggest(&name.value, datasets.keys().map(String::as_str)),
             ]
         })?;
-        let checker = Checker {
-            file,
-            offset,
-            fence,
-            ds,
-            errors: Vec::new(),
-        };
+        let checker = Checker { file, offset, fence, ds, errors: Vec::new() };
         Ok((settings, checker))
     }
 
@@ -118,11 +108,8 @@ impl<'a> Checker<'a> {
             let message = format!("dataset `{}` has no field `{}`", self.ds.id, name.value);
             let d = Diagnostic::error(self.file, Some(self.pos(name)), message)
                 .suggest(&name.value, self.ds.field_names());
-            let d = if d.hint.is_none() {
-                d.with_hint(format!("fields are `{}`", self.field_list()))
-            } else {
-                d
-            };
+            let d =
+                if d.hint.is_none() { d.with_hint(format!("fields are `{}`", self.field_list())) } else { d };
             self.errors.push(d);
         }
         i
@@ -140,8 +127,7 @@ impl<'a> Checker<'a> {
             Some(v) => self.field(v),
             None => {
                 let hint = format!("fields of `{}`: `{}`", self.ds.id, self.field_list());
-                self.error(None, format!("{what} needs `{name}`: {role}"))
-                    .hint = Some(hint);
+                self.error(None, format!("{what} needs `{name}`: {role}")).hint = Some(hint);
                 None
             }
         }
@@ -156,10 +142,7 @@ impl<'a> Checker<'a> {
                 f.name,
                 format!("{:?}", f.ty).to_lowercase()
             );
-            let hint = format!(
-                "declare it `type: number` in `{}` if it should be",
-                self.ds.file.display()
-            );
+            let hint = format!("declare it `type: number` in `{}` if it should be", self.ds.file.display());
             let pos = self.pos(at);
             self.error(Some(pos), message).hint = Some(hint);
         }
@@ -170,11 +153,7 @@ impl<'a> Checker<'a> {
     }
 
     pub fn finish<T>(self, value: T) -> Result<T, Vec<Diagnostic>> {
-        if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.errors)
-        }
+        if self.errors.is_empty() { Ok(value) } else { Err(self.errors) }
     }
 }
 
@@ -186,10 +165,7 @@ mod tests {
     fn datasets() -> BTreeMap<String, Dataset> {
         let (ds, diags) = build_all(&[DatasetSource {
             id: "relations".into(),
-            yaml: Some((
-                "data/relations.yaml".into(),
-                "rows:\n  - { statement: a, share: 72 }\n".into(),
-            )),
+            yaml: Some(("data/relations.yaml".into(), "rows:\n  - { statement: a, share: 72 }\n".into())),
             csv: None,
         }]);
         assert!(diags.is_empty());
@@ -197,12 +173,7 @@ mod tests {
     }
 
     fn block(yaml: &str) -> RawBlock {
-        RawBlock {
-            name: "chart".into(),
-            yaml: yaml.into(),
-            first_line: 11,
-            fence_line: 10,
-        }
+        RawBlock { name: "chart".into(), yaml: yaml.into(), first_line: 11, fence_line: 10 }
     }
 
     #[test]
@@ -213,9 +184,7 @@ mod tests {
             &datasets(),
         )
         .unwrap();
-        let Block::Chart(c) = b else {
-            panic!("not a chart")
-        };
+        let Block::Chart(c) = b else { panic!("not a chart") };
         assert_eq!((c.x, c.y, c.kind), (0, Some(1), ChartKind::Bar));
     }
 
@@ -223,32 +192,21 @@ mod tests {
     fn unknown_names_point_at_their_line_with_suggestions() {
         let ds = datasets();
         let file = Path::new("content/a.md");
-        let errs = resolve(
-            &block("type: bar\ndata: relatons\nx: statement\ny: share\n"),
-            file,
-            &ds,
-        )
-        .unwrap_err();
+        let errs =
+            resolve(&block("type: bar\ndata: relatons\nx: statement\ny: share\n"), file, &ds).unwrap_err();
         assert_eq!(errs[0].pos, Some(Pos::new(12, 7)));
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `relations`?"));
-        let errs = resolve(
-            &block("type: bar\ndata: relations\nx: statment\ny: shares\n"),
-            file,
-            &ds,
-        )
-        .unwrap_err();
+        let errs =
+            resolve(&block("type: bar\ndata: relations\nx: statment\ny: shares\n"), file, &ds).unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].pos.map(|p| p.line), Some(13));
         assert_eq!(errs[1].hint.as_deref(), Some("did you mean `share`?"));
         let errs = resolve(&block("type: barr\ndata: relations\n"), file, &ds).unwrap_err();
         assert_eq!(errs[0].pos.map(|p| p.line), Some(11));
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `bar`?"));
-        let errs = resolve(
-            &block("type: bar\ndata: relations\nx: statement\ny: share\ntitel: T\n"),
-            file,
-            &ds,
-        )
-        .unwrap_err();
+        let errs =
+            resolve(&block("type: bar\ndata: relations\nx: statement\ny: share\ntitel: T\n"), file, &ds)
+                .unwrap_err();
         assert_eq!(errs[0].pos.map(|p| p.line), Some(15));
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `title`?"));
     }
@@ -256,24 +214,13 @@ mod tests {
     #[test]
     fn missing_and_mistyped_fields() {
         let ds = datasets();
-        let errs = resolve(
-            &block("type: stacked\ndata: relations\nx: statement\n"),
-            Path::new("a.md"),
-            &ds,
-        )
-        .unwrap_err();
+        let errs = resolve(&block("type: stacked\ndata: relations\nx: statement\n"), Path::new("a.md"), &ds)
+            .unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:#?}");
         assert!(errs.iter().all(|e| e.pos == Some(Pos::new(10, 1))));
-        let errs = resolve(
-            &block("type: bar\ndata: relations\nx: share\ny: statement\n"),
-            Path::new("a.md"),
-            &ds,
-        )
-        .unwrap_err();
-        assert!(
-            errs[0].message.contains("needs numbers"),
-            "{}",
-            errs[0].message
-        );
+        let errs =
+            resolve(&block("type: bar\ndata: relations\nx: share\ny: statement\n"), Path::new("a.md"), &ds)
+                .unwrap_err();
+        assert!(errs[0].message.contains("needs numbers"), "{}", errs[0].message);
     }
 }

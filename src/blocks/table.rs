@@ -36,19 +36,11 @@ pub(super) fn resolve(
     fence: Pos,
     datasets: &BTreeMap<String, Dataset>,
 ) -> Result<Table, Vec<Diagnostic>> {
-    let (s, mut check) =
-        Checker::start(raw, file, offset, fence, datasets, |s: &TableSettings| {
-            &s.data
-        })?;
+    let (s, mut check) = Checker::start(raw, file, offset, fence, datasets, |s: &TableSettings| &s.data)?;
     let columns = match &s.columns {
         None => (0..check.ds.fields.len()).collect(),
         Some(cols) => cols.iter().filter_map(|c| check.field(c)).collect(),
     };
     let dataset = check.ds.id.clone();
-    check.finish(Table {
-        dataset,
-        columns,
-        title: s.title,
-        note: s.note,
-    })
+    check.finish(Table { dataset, columns, title: s.title, note: s.note })
 }

@@ -15,44 +15,24 @@ pub fn grid_rows(c: &Canvas, scale: &Scale, vf: &ValueFormat, left: f64, right: 
     for t in &scale.ticks {
         let y = scale.map(*t);
         c.line(&[(left, y), (right, y)], GRID, 1)?;
-        c.text(
-            &vf.with(*t, scale.decimals()),
-            left - 8.0,
-            y,
-            &TICK.align(Align::End),
-        )?;
+        c.text(&vf.with(*t, scale.decimals()), left - 8.0, y, &TICK.align(Align::End))?;
     }
     Ok(())
 }
 
 /// Gridlines down the plot for a horizontal value axis, labelled below.
-pub fn grid_columns(
-    c: &Canvas,
-    scale: &Scale,
-    vf: &ValueFormat,
-    top: f64,
-    bottom: f64,
-) -> DrawResult {
+pub fn grid_columns(c: &Canvas, scale: &Scale, vf: &ValueFormat, top: f64, bottom: f64) -> DrawResult {
     for t in &scale.ticks {
         let x = scale.map(*t);
         c.line(&[(x, top), (x, bottom)], GRID, 1)?;
-        c.text(
-            &vf.with(*t, scale.decimals()),
-            x,
-            bottom + 14.0,
-            &TICK.align(Align::Middle),
-        )?;
+        c.text(&vf.with(*t, scale.decimals()), x, bottom + 14.0, &TICK.align(Align::Middle))?;
     }
     Ok(())
 }
 
 /// The width of the widest tick label, to size the margin that holds them.
 pub fn tick_label_width(scale: &Scale, vf: &ValueFormat) -> f64 {
-    scale
-        .ticks
-        .iter()
-        .map(|t| text_width(&vf.with(*t, scale.decimals()), &TICK))
-        .fold(0.0, f64::max)
+    scale.ticks.iter().map(|t| text_width(&vf.with(*t, scale.decimals()), &TICK)).fold(0.0, f64::max)
 }
 
 /// How a legend marks a series: a square for bars, a dot for points.
@@ -73,18 +53,10 @@ pub struct Legend {
 impl Legend {
     /// A legend for (name, colour) items, empty (zero height) when there
     /// is only one: a single series needs no key.
-    pub fn new<'a>(
-        items: impl IntoIterator<Item = (&'a str, RGBColor)>,
-        x0: f64,
-        marker: Marker,
-    ) -> Legend {
+    pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, RGBColor)>, x0: f64, marker: Marker) -> Legend {
         let items: Vec<(&str, RGBColor)> = items.into_iter().collect();
         if items.len() < 2 {
-            return Legend {
-                entries: Vec::new(),
-                marker,
-                height: 0.0,
-            };
+            return Legend { entries: Vec::new(), marker, height: 0.0 };
         }
         let (mut x, mut y) = (x0, 14.0);
         let mut entries = Vec::with_capacity(items.len());
@@ -97,11 +69,7 @@ impl Legend {
             entries.push((x, y, name.to_string(), color));
             x += w;
         }
-        Legend {
-            entries,
-            marker,
-            height: y + 16.0,
-        }
+        Legend { entries, marker, height: y + 16.0 }
     }
 
     pub fn height(&self) -> f64 {
@@ -121,14 +89,9 @@ impl Legend {
 }
 
 /// The author's reference line across a vertical value axis (`columns`,
-/// `line`), labelled at its right end above the line.
-pub fn reference_row(
-    c: &Canvas,
-    scale: &Scale,
-    style: &super::Style,
-    left: f64,
-    right: f64,
-) -> DrawResult {
+/// `line`), labelled at its left end above the line, away from the series
+/// labels at the right.
+pub fn reference_row(c: &Canvas, scale: &Scale, style: &super::Style, left: f64, right: f64) -> DrawResult {
     let Some(r) = style.reference else {
         return Ok(());
     };
@@ -138,7 +101,7 @@ pub fn reference_row(
     let y = scale.map(r.value);
     c.dashed(&[(left, y), (right, y)], INK)?;
     if let Some(label) = &r.label {
-        c.text(label, right, y - 9.0, &REFERENCE.align(Align::End))?;
+        c.text(label, left + 4.0, y - 9.0, &REFERENCE)?;
     }
     Ok(())
 }
@@ -168,11 +131,7 @@ pub fn reference_column(
 
 /// Room the reference label needs above the plot.
 pub fn reference_room(style: &super::Style) -> f64 {
-    if style.reference.is_some_and(|r| r.label.is_some()) {
-        16.0
-    } else {
-        0.0
-    }
+    if style.reference.is_some_and(|r| r.label.is_some()) { 16.0 } else { 0.0 }
 }
 
 const REFERENCE: Font = Font::new(11.5, INK);

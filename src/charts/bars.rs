@@ -14,9 +14,7 @@ const LINE_HEIGHT: f64 = 16.0;
 
 fn series_legend(data: &Categorical, style: &Style, x0: f64) -> Legend {
     let names = || data.series.iter().map(|s| s.name.as_deref().unwrap_or(""));
-    let items = names()
-        .enumerate()
-        .map(|(i, name)| (name, style.key(names(), name, i)));
+    let items = names().enumerate().map(|(i, name)| (name, style.key(names(), name, i)));
     Legend::new(items, x0, Marker::Square)
 }
 
@@ -25,74 +23,39 @@ fn series_legend(data: &Categorical, style: &Style, x0: f64) -> Legend {
 fn value_scale(data: &Categorical, style: &Style, stacked: bool) -> Scale {
     let (lo, hi) = data.domain(stacked);
     let (lo, hi) = (lo.min(0.0), hi.max(0.0));
-    let hi = if data.percent && hi > 90.0 && hi <= 100.0 {
-        100.0
-    } else {
-        hi
-    };
-    Scale::bounded(lo, hi, style.min, style.max, 5, (0.0, 1.0))
+    let hi = if data.percent && hi > 90.0 && hi <= 100.0 { 100.0 } else { hi };
+    let scale = Scale::bounded(lo, hi, style.min, style.max, 5, (0.0, 1.0));
+    // Counts get whole-number ticks: half a respondent reads as an error.
+    let counts = !data.percent && data.values().all(|v| v.fract() == 0.0);
+    if counts { scale.whole() } else { scale }
 }
 
 /// The widest value label a bar may carry.
 fn value_label_width(data: &Categorical, style: &Style) -> f64 {
     let vf = style.value_format(data.percent, data_decimals(data.values()));
-    data.values()
-        .map(|v| text_width(&vf.label(v), &VALUE))
-        .fold(0.0, f64::max)
+    data.values().map(|v| text_width(&vf.label(v), &VALUE)).fold(0.0, f64::max)
 }
 
 /// Horizontal bars, grouped by series or stacked; returns the height used.
-pub fn horizontal(
-    buf: &mut String,
-    data: &Categorical,
-    style: &Style,
-    stacked: bool,
-) -> Result<u32, String> {
+pub fn horizontal(buf: &mut String, data: &Categorical, style: &Style, stacked: bool) -> Result<u32, String> {
     let label_width = 250.0;
-    let labels: Vec<Vec<String>> = data
-        .categories
-        .iter()
-        .map(|c| wrap(c, &LABEL, label_width))
-        .collect();
-    let widest = labels
-        .iter()
-        .flatten()
-        .map(|l| text_width(l, &LABEL))
-        .fold(0.0, f64::max);
+    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, label_width)).collect();
+    let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);
     let left = 16.0 + widest.min(label_width) + 14.0;
     let vf = style.value_format(data.percent, data_decimals(data.values()));
-    let has_ci = data
-        .series
-        .iter()
-        .any(|s| s.intervals.iter().any(Option::is_some));
+    let has_ci = data.series.iter().any(|s| s.intervals.iter().any(Option::is_some));
     // Value labels sit past the bar ends (past the whiskers with intervals,
     // inside the segments when stacked), and half the last tick label
     // stands past the plot.
-    let value_room = if stacked || !style.labels {
-        0.0
-    } else {
-        value_label_width(data, style) + 8.0
-    };
+    let value_room = if stacked || !style.labels { 0.0 } else { value_label_width(data, style) + 8.0 };
     let right = WIDTH as f64 - value_room.max(24.0) - 6.0;
     let nser = data.series.len().max(1);
-    let bar = if stacked || nser == 1 {
-        22.0
-    } else {
-        (40.0 / nser as f64).clamp(11.0, 18.0)
-    };
-    let bars_height = if stacked {
-        bar
-    } else {
-        bar * nser as f64 + 2.0 * (nser as f64 - 1.0)
-    };
-    let natural: Vec<f64> = labels
-        .iter()
-        .map(|l| (l.len() as f64 * LINE_HEIGHT + 12.0).max(bars_height + 14.0))
-        .collect();
+    let bar = if stacked || nser == 1 { 22.0 } else { (40.0 / nser as f64).clamp(11.0, 18.0) };
+    let bars_height = if stacked { bar } else { bar * nser as f64 + 2.0 * (nser as f64 - 1.0) };
+    let natural: Vec<f64> =
+        labels.iter().map(|l| (l.len() as f64 * LINE_HEIGHT + 12.0).max(bars_height + 14.0)).collect();
     // An author's height stretches the rows; it never squeezes the labels.
-    let stretch = style
-        .height
-        .map_or(1.0, |h| (h / natural.iter().sum::<f64>()).max(1.0));
+    let stretch = style.height.map_or(1.0, |h| (h / natural.iter().sum::<f64>()).max(1.0));
     let bands: Vec<f64> = natural.iter().map(|b| b * stretch).collect();
     let scale = value_scale(data, style, stacked).with_range((left, right));
 
@@ -108,13 +71,7 @@ pub fn horizontal(
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {
         let mid = y + band / 2.0;
-        c.lines(
-            &labels[ci],
-            left - 14.0,
-            mid,
-            LINE_HEIGHT,
-            &LABEL.align(Align::End),
-        )?;
+        c.lines(&labels[ci], left - 14.0, mid, LINE_HEIGHT, &LABEL.align(Align::End))?;
         let category = &data.categories[ci];
         if stacked {
             let mut acc = 0.0;
@@ -148,16 +105,9 @@ pub fn horizontal(
                     end = end.max(b);
                 }
                 if style.labels {
-                    let (tx, align) = if v >= 0.0 {
-                        (end + 6.0, Align::Start)
-                    } else {
-                        (x1 - 6.0, Align::End)
-                    };
-                    let tx = if has_ci && v >= 0.0 {
-                        tx.min(right + 6.0)
-                    } else {
-                        tx
-                    };
+                    let (tx, align) =
+                        if v >= 0.0 { (end + 6.0, Align::Start) } else { (x1 - 6.0, Align::End) };
+                    let tx = if has_ci && v >= 0.0 { tx.min(right + 6.0) } else { tx };
                     c.text(&vf.label(v), tx, y0 + bar / 2.0, &VALUE.align(align))?;
                 }
             }
@@ -171,23 +121,14 @@ pub fn horizontal(
 }
 
 /// Vertical bars grouped by series; without gaps for a histogram.
-pub fn columns(
-    buf: &mut String,
-    data: &Categorical,
-    style: &Style,
-    gapless: bool,
-) -> Result<u32, String> {
+pub fn columns(buf: &mut String, data: &Categorical, style: &Style, gapless: bool) -> Result<u32, String> {
     let vf = style.value_format(data.percent, data_decimals(data.values()));
     let n = data.categories.len() as f64;
     let scale = value_scale(data, style, false);
     let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
     let right = WIDTH as f64 - 16.0;
     let band = (right - left) / n;
-    let labels: Vec<Vec<String>> = data
-        .categories
-        .iter()
-        .map(|c| wrap(c, &LABEL, band - 8.0))
-        .collect();
+    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, band - 8.0)).collect();
     let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
 
     let legend = series_legend(data, style, left);
@@ -222,22 +163,12 @@ pub fn columns(
             if style.labels {
                 let ty = if v >= 0.0 { end - 9.0 } else { y1 + 9.0 };
                 let text = vf.label(v);
-                let font = if text_width(&text, &VALUE) > bar + 6.0 {
-                    VALUE.sized(10.5)
-                } else {
-                    VALUE
-                };
+                let font = if text_width(&text, &VALUE) > bar + 6.0 { VALUE.sized(10.5) } else { VALUE };
                 c.text(&text, x0 + bar / 2.0, ty, &font.align(Align::Middle))?;
             }
         }
         let label_top = plot_bottom + 14.0 + (lines.len() as f64 - 1.0) * LINE_HEIGHT / 2.0;
-        c.lines(
-            lines,
-            x_band + band / 2.0,
-            label_top,
-            LINE_HEIGHT,
-            &LABEL.align(Align::Middle),
-        )?;
+        c.lines(lines, x_band + band / 2.0, label_top, LINE_HEIGHT, &LABEL.align(Align::Middle))?;
     }
     c.line(&[(left, zero), (right, zero)], super::MUTED, 1)?;
     reference_row(&c, &scale, style, left, right)?;

@@ -12,8 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
 
 /// The chart font, embedded so measurements match on every machine.
 static INTER_REGULAR: &[u8] = include_bytes!("../../themes/default/static/fonts/Inter-Regular.otf");
-static INTER_SEMIBOLD: &[u8] =
-    include_bytes!("../../themes/default/static/fonts/Inter-SemiBold.otf");
+static INTER_SEMIBOLD: &[u8] = include_bytes!("../../themes/default/static/fonts/Inter-SemiBold.otf");
 
 /// The font family name, also declared by the theme's `@font-face`.
 pub const FAMILY: &str = "Inter";
@@ -48,12 +47,7 @@ pub struct Font {
 
 impl Font {
     pub const fn new(size: f64, color: RGBColor) -> Font {
-        Font {
-            size,
-            color,
-            bold: false,
-            align: Align::Start,
-        }
+        Font { size, color, bold: false, align: Align::Start }
     }
 
     pub const fn bold(mut self) -> Font {
@@ -77,16 +71,8 @@ impl Font {
     }
 
     fn desc(&self) -> FontDesc<'static> {
-        let style = if self.bold {
-            FontStyle::Bold
-        } else {
-            FontStyle::Normal
-        };
-        FontDesc::new(
-            FontFamily::Name(FAMILY),
-            self.size * PLOTTERS_FONT_RATIO,
-            style,
-        )
+        let style = if self.bold { FontStyle::Bold } else { FontStyle::Normal };
+        FontDesc::new(FontFamily::Name(FAMILY), self.size * PLOTTERS_FONT_RATIO, style)
     }
 }
 
@@ -109,11 +95,7 @@ pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let candidate = if current.is_empty() {
-            word.to_string()
-        } else {
-            format!("{current} {word}")
-        };
+        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
         if !current.is_empty() && text_width(&candidate, font) > width {
             lines.push(std::mem::replace(&mut current, word.to_string()));
         } else {
@@ -160,27 +142,18 @@ fn px(v: f64) -> i32 {
 impl<'a> Canvas<'a> {
     pub fn new(buf: &'a mut String, width: u32, height: u32) -> Canvas<'a> {
         register_fonts();
-        Canvas {
-            area: SVGBackend::with_string(buf, (width, height)).into_drawing_area(),
-        }
+        Canvas { area: SVGBackend::with_string(buf, (width, height)).into_drawing_area() }
     }
 
     pub fn rect(&self, x0: f64, y0: f64, x1: f64, y1: f64, color: RGBColor) -> DrawResult {
         let (x0, x1) = (x0.min(x1), x0.max(x1));
         let (y0, y1) = (y0.min(y1), y0.max(y1));
-        self.area
-            .draw(&Rectangle::new(
-                [(px(x0), px(y0)), (px(x1), px(y1))],
-                color.filled(),
-            ))
-            .map_err(err)
+        self.area.draw(&Rectangle::new([(px(x0), px(y0)), (px(x1), px(y1))], color.filled())).map_err(err)
     }
 
     pub fn line(&self, points: &[(f64, f64)], color: RGBColor, width: u32) -> DrawResult {
         let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (px(x), px(y))).collect();
-        self.area
-            .draw(&PathElement::new(pts, color.stroke_width(width)))
-            .map_err(err)
+        self.area.draw(&PathElement::new(pts, color.stroke_width(width))).map_err(err)
     }
 
     /// A dashed line, for reference values.
@@ -201,16 +174,12 @@ impl<'a> Canvas<'a> {
     }
 
     pub fn circle(&self, x: f64, y: f64, r: f64, color: RGBColor) -> DrawResult {
-        self.area
-            .draw(&Circle::new((px(x), px(y)), px(r).max(1), color.filled()))
-            .map_err(err)
+        self.area.draw(&Circle::new((px(x), px(y)), px(r).max(1), color.filled())).map_err(err)
     }
 
     pub fn polygon(&self, points: &[(f64, f64)], color: RGBColor) -> DrawResult {
         let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (px(x), px(y))).collect();
-        self.area
-            .draw(&Polygon::new(pts, color.filled()))
-            .map_err(err)
+        self.area.draw(&Polygon::new(pts, color.filled())).map_err(err)
     }
 
     /// Draws `text` with its vertical middle at `y`.
@@ -220,24 +189,12 @@ impl<'a> Canvas<'a> {
             Align::Middle => HPos::Center,
             Align::End => HPos::Right,
         };
-        let style = font
-            .desc()
-            .color(&font.color)
-            .pos(Anchor::new(h, VPos::Center));
-        self.area
-            .draw(&Text::new(text.to_string(), (px(x), px(y)), style))
-            .map_err(err)
+        let style = font.desc().color(&font.color).pos(Anchor::new(h, VPos::Center));
+        self.area.draw(&Text::new(text.to_string(), (px(x), px(y)), style)).map_err(err)
     }
 
     /// Draws wrapped lines centred vertically on `y`, `line_height` apart.
-    pub fn lines(
-        &self,
-        lines: &[String],
-        x: f64,
-        y: f64,
-        line_height: f64,
-        font: &Font,
-    ) -> DrawResult {
+    pub fn lines(&self, lines: &[String], x: f64, y: f64, line_height: f64, font: &Font) -> DrawResult {
         let top = y - (lines.len() as f64 - 1.0) * line_height / 2.0;
         for (i, l) in lines.iter().enumerate() {
             self.text(l, x, top + i as f64 * line_height, font)?;
@@ -273,22 +230,11 @@ mod tests {
         let text = "Se voient comme un simple panneau publicitaire par les marques";
         let lines = wrap(text, &f, 150.0);
         assert!(lines.len() > 1);
-        assert!(
-            lines
-                .iter()
-                .all(|l| text_width(l, &f) <= 150.0 || !l.contains(' '))
-        );
+        assert!(lines.iter().all(|l| text_width(l, &f) <= 150.0 || !l.contains(' ')));
         assert_eq!(lines.join(" "), text);
-        let long = wrap(
-            "https://example.org/a/very/long/address/that/never/breaks",
-            &f,
-            120.0,
-        );
+        let long = wrap("https://example.org/a/very/long/address/that/never/breaks", &f, 120.0);
         assert_eq!(long.len(), 1);
-        assert!(
-            long[0].ends_with('…') && text_width(&long[0], &f) <= 120.0,
-            "{long:?}"
-        );
+        assert!(long[0].ends_with('…') && text_width(&long[0], &f) <= 120.0, "{long:?}");
         let text = "entre 5\u{202f}000 et 30\u{202f}000 abonnés";
         let held = wrap(text, &f, 60.0);
         assert!(held.len() > 2, "{held:?}");

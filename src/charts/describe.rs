@@ -35,11 +35,7 @@ fn kind_name(kind: ChartKind, lang: Language) -> &'static str {
 /// "Bar chart: Part by Statement (3 categories). Highest: … (93%); lowest: … (27%)."
 pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
     let lang = fmt.language();
-    let vf = ValueFormat {
-        fmt,
-        percent: data.percent,
-        decimals: data_decimals(data.values()),
-    };
+    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(data.values()) };
     let mut cells: Vec<(String, f64)> = Vec::new();
     for s in &data.series {
         for (c, v) in data.categories.iter().zip(&s.values) {
@@ -64,10 +60,9 @@ pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> S
     if let (Some(max), Some(min)) = (max, min) {
         let (hi, lo) = (vf.label(max.1), vf.label(min.1));
         s.push_str(&match lang {
-            Language::Fr => format!(
-                " Valeur la plus haute : {} ({hi}) ; la plus basse : {} ({lo}).",
-                max.0, min.0
-            ),
+            Language::Fr => {
+                format!(" Valeur la plus haute : {} ({hi}) ; la plus basse : {} ({lo}).", max.0, min.0)
+            }
             Language::En => format!(" Highest: {} ({hi}); lowest: {} ({lo}).", max.0, min.0),
         });
     }
@@ -77,14 +72,8 @@ pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> S
 pub fn scatter(p: &Points, fmt: &NumberFormat) -> String {
     let n = p.points.len();
     match fmt.language() {
-        Language::Fr => format!(
-            "Nuage de points : {} selon {} ({n} points).",
-            p.y_label, p.x_label
-        ),
-        Language::En => format!(
-            "Scatter plot: {} against {} ({n} points).",
-            p.y_label, p.x_label
-        ),
+        Language::Fr => format!("Nuage de points : {} selon {} ({n} points).", p.y_label, p.x_label),
+        Language::En => format!("Scatter plot: {} against {} ({n} points).", p.y_label, p.x_label),
     }
 }
 

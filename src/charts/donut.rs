@@ -8,11 +8,7 @@ use super::{Categorical, INK, Style, WIDTH, data_decimals};
 const LABEL: Font = Font::new(13.0, INK);
 
 pub fn donut(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32, String> {
-    let values: Vec<f64> = data.series[0]
-        .values
-        .iter()
-        .map(|v| v.unwrap_or(0.0).max(0.0))
-        .collect();
+    let values: Vec<f64> = data.series[0].values.iter().map(|v| v.unwrap_or(0.0).max(0.0)).collect();
     let total: f64 = values.iter().sum();
     if total <= 0.0 {
         return Err("a donut needs at least one value above zero".into());
@@ -27,11 +23,7 @@ pub fn donut(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32,
         .iter()
         .zip(&values)
         .map(|(c, v)| {
-            let text = if style.labels {
-                format!("{c} — {}", vf.label(*v))
-            } else {
-                c.clone()
-            };
+            let text = if style.labels { format!("{c} — {}", vf.label(*v)) } else { c.clone() };
             wrap(&text, &LABEL, legend_w - 24.0)
         })
         .collect();
@@ -57,13 +49,7 @@ pub fn donut(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32,
     }
     let mut y = (height as f64 - legend_h) / 2.0 + 8.0;
     for (i, lines) in entries.iter().enumerate() {
-        c.rect(
-            legend_x,
-            y - 6.0,
-            legend_x + 12.0,
-            y + 6.0,
-            style.mark(&data.categories[i], i),
-        )?;
+        c.rect(legend_x, y - 6.0, legend_x + 12.0, y + 6.0, style.mark(&data.categories[i], i))?;
         for (k, l) in lines.iter().enumerate() {
             c.text(l, legend_x + 22.0, y + k as f64 * 17.0, &LABEL)?;
         }

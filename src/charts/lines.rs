@@ -8,9 +8,7 @@ use super::axes::{
 };
 use super::canvas::{Align, Canvas, Font, text_width, wrap};
 use super::scale::{LogScale, Scale};
-use super::{
-    Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, WIDTH, data_decimals, tint,
-};
+use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, WIDTH, data_decimals, tint};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
@@ -39,75 +37,52 @@ fn draw_end_labels(
 }
 
 /// One line per series over the categories in data order, each named at
-/// its last point so colour is not the only key; `area` fills below.
-pub fn line(
-    buf: &mut String,
-    data: &Categorical,
-    style: &Style,
-    area: bool,
-) -> Result<u32, String> {
+/// its last point so colour is not the only key. `area` stacks the series
+/// and fills each band, so no area hides another.
+pub fn line(buf: &mut String, data: &Categorical, style: &Style, area: bool) -> Result<u32, String> {
     let vf = style.value_format(data.percent, data_decimals(data.values()));
     let top = 20.0 + reference_room(style);
     let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
-    let (lo, hi) = data.domain(false);
+    let (lo, hi) = data.domain(area);
     // Areas and values far from zero start at zero; others zoom in.
-    let lo = if area || (lo > 0.0 && lo < hi * 0.5) {
-        lo.min(0.0)
-    } else {
-        lo
-    };
+    let lo = if area || (lo > 0.0 && lo < hi * 0.5) { lo.min(0.0) } else { lo };
     let scale = Scale::bounded(lo.min(hi), hi, style.min, style.max, 5, (0.0, 1.0));
+    // Where each series is drawn: its values, or the running totals of a stack.
+    let heights: Vec<Vec<Option<f64>>> =
+        if area { data.cumulative() } else { data.series.iter().map(|s| s.values.clone()).collect() };
     let ends: Vec<(usize, f64, String)> = data
         .series
         .iter()
         .enumerate()
         .filter_map(|(si, s)| {
-            let v = s.values.iter().rev().find_map(|v| *v)?;
+            let last = s.values.iter().rposition(Option::is_some)?;
+            let (v, at) = (s.values[last]?, heights[si][last]?);
             let text = match (&s.name, data.series.len() > 1, style.labels) {
                 (Some(name), true, true) => format!("{name} {}", vf.label(v)),
                 (Some(name), true, false) => name.clone(),
                 (_, _, true) => vf.label(v),
                 _ => return None,
             };
-            Some((si, v, text))
+            Some((si, at, text))
         })
         .collect();
-    let end_width = ends
-        .iter()
-        .map(|(_, _, t)| text_width(t, &VALUE.bold()))
-        .fold(0.0, f64::max);
+    let end_width = ends.iter().map(|(_, _, t)| text_width(t, &VALUE.bold())).fold(0.0, f64::max);
     let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
     let right = WIDTH as f64 - 12.0 - end_width - 10.0;
     let scale = scale.with_range((bottom, top));
     let n = data.categories.len();
-    let step = if n > 1 {
-        (right - left) / (n - 1) as f64
-    } else {
-        0.0
-    };
+    let step = if n > 1 { (right - left) / (n - 1) as f64 } else { 0.0 };
     let x_at = |i: usize| {
-        if n > 1 {
-            left + step * i as f64
-        } else {
-            (left + right) / 2.0
-        }
+        if n > 1 { left + step * i as f64 } else { (left + right) / 2.0 }
     };
     // A label is centred on its point: as wide as the gap to the next
     // point, and never wider than twice its distance to the chart's edge.
     let label_width = |i: usize| {
         let room = 2.0 * (x_at(i) - 4.0).min(WIDTH as f64 - 4.0 - x_at(i));
-        if n > 1 {
-            step.max(40.0).min(room)
-        } else {
-            room.min(200.0)
-        }
+        if n > 1 { step.max(40.0).min(room) } else { room.min(200.0) }
     };
-    let labels: Vec<Vec<String>> = data
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| wrap(c, &TICK, label_width(i) - 6.0))
-        .collect();
+    let labels: Vec<Vec<String>> =
+        data.categories.iter().enumerate().map(|(i, c)| wrap(c, &TICK, label_width(i) - 6.0)).collect();
     let lines_needed = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
 
@@ -118,25 +93,25 @@ pub fn line(
         c.lines(l, x_at(i), first, 14.0, &TICK.align(Align::Middle))?;
     }
     let base = scale.map(scale.min.max(0.0).min(scale.max));
-    // Areas first, the palest at the back, so no line is hidden.
-    let points: Vec<Vec<(f64, f64)>> = data
-        .series
+    let points: Vec<Vec<(f64, f64)>> = heights
         .iter()
-        .map(|s| {
-            s.values
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.map(|v| (x_at(i), scale.map(v))))
-                .collect()
-        })
+        .map(|h| h.iter().enumerate().filter_map(|(i, v)| v.map(|v| (x_at(i), scale.map(v)))).collect())
         .collect();
     if area {
-        for (si, pts) in points.iter().enumerate().rev() {
-            if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
-                let mut poly = pts.clone();
-                poly.push((last.0, base));
-                poly.push((first.0, base));
-                c.polygon(&poly, tint(series_color(data, style, si), 0.78))?;
+        // Each band runs from the series below it (or the axis) to its own top.
+        for (si, pts) in points.iter().enumerate() {
+            let mut poly = pts.clone();
+            match points.get(si.wrapping_sub(1)).filter(|_| si > 0) {
+                Some(below) => poly.extend(below.iter().rev()),
+                None => {
+                    if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
+                        poly.push((last.0, base));
+                        poly.push((first.0, base));
+                    }
+                }
+            }
+            if poly.len() > 2 {
+                c.polygon(&poly, tint(series_color(data, style, si), 0.6))?;
             }
         }
     }
@@ -150,10 +125,7 @@ pub fn line(
         }
     }
     reference_row(&c, &scale, style, left, right)?;
-    let ends = ends
-        .into_iter()
-        .map(|(si, v, t)| (scale.map(v), t, series_color(data, style, si)))
-        .collect();
+    let ends = ends.into_iter().map(|(si, v, t)| (scale.map(v), t, series_color(data, style, si))).collect();
     draw_end_labels(&c, x_at(n.saturating_sub(1)) + 10.0, Align::Start, ends)?;
     c.finish()?;
     Ok(height)
@@ -198,10 +170,8 @@ pub fn slope(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32,
     let (mut lefts, mut rights) = (Vec::new(), Vec::new());
     for (si, s) in data.series.iter().enumerate() {
         let color = series_color(data, style, si);
-        let (Some(a), Some(b)) = (
-            s.values.first().copied().flatten(),
-            s.values.get(1).copied().flatten(),
-        ) else {
+        let (Some(a), Some(b)) = (s.values.first().copied().flatten(), s.values.get(1).copied().flatten())
+        else {
             continue;
         };
         let (ya, yb) = (scale.map(a), scale.map(b));
@@ -249,26 +219,15 @@ pub fn scatter(
     followers: bool,
 ) -> Result<u32, String> {
     let legend_x = 12.0;
-    let items = p
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.as_str(), style.color(i)));
+    let items = p.groups.iter().enumerate().map(|(i, g)| (g.as_str(), style.color(i)));
     let legend = Legend::new(items, legend_x, Marker::Dot);
     let bands = followers && !style.tiers.is_empty();
     let top = 28.0 + legend.height() + if bands { 18.0 } else { 0.0 };
     let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
     let height = (bottom + 48.0) as u32;
     let bounds = |f: fn(&(f64, f64, usize)) -> f64, zero: bool| {
-        let start = if zero {
-            (0.0f64, f64::NEG_INFINITY)
-        } else {
-            (f64::INFINITY, f64::NEG_INFINITY)
-        };
-        p.points
-            .iter()
-            .map(f)
-            .fold(start, |(lo, hi), v| (lo.min(v), hi.max(v)))
+        let start = if zero { (0.0f64, f64::NEG_INFINITY) } else { (f64::INFINITY, f64::NEG_INFINITY) };
+        p.points.iter().map(f).fold(start, |(lo, hi), v| (lo.min(v), hi.max(v)))
     };
     let (xlo, xhi) = bounds(|t| t.0, !log_x);
     let (ylo, yhi) = bounds(|t| t.1, true);
@@ -286,10 +245,7 @@ pub fn scatter(
     };
     let xf = style.value_format(p.x_percent, x_decimals);
     // Half of the last x tick label stands past the plot's right edge.
-    let last_x = x
-        .ticks()
-        .last()
-        .map_or(0.0, |t| text_width(&xf.label(*t), &TICK));
+    let last_x = x.ticks().last().map_or(0.0, |t| text_width(&xf.label(*t), &TICK));
     let right = WIDTH as f64 - 12.0 - last_x / 2.0;
     let x = match x {
         XAxis::Linear(s) => XAxis::Linear(s.with_range((left, right))),
@@ -304,12 +260,7 @@ pub fn scatter(
     grid_rows(&c, &ys, &yf, left, right)?;
     vertical_ticks(&c, &x, &xf, top, bottom)?;
     c.text(&p.x_label, right, bottom + 36.0, &LABEL.align(Align::End))?;
-    c.text(
-        &p.y_label,
-        12.0,
-        top - 16.0 - if bands { 18.0 } else { 0.0 },
-        &LABEL,
-    )?;
+    c.text(&p.y_label, 12.0, top - 16.0 - if bands { 18.0 } else { 0.0 }, &LABEL)?;
     reference_row(&c, &ys, style, left, right)?;
     for (px, py, g) in &p.points {
         c.circle(x.map(*px), ys.map(*py), 5.0, style.color(*g))?;
@@ -318,13 +269,7 @@ pub fn scatter(
     Ok(height)
 }
 
-fn vertical_ticks(
-    c: &Canvas,
-    x: &XAxis,
-    xf: &ValueFormat,
-    top: f64,
-    bottom: f64,
-) -> Result<(), String> {
+fn vertical_ticks(c: &Canvas, x: &XAxis, xf: &ValueFormat, top: f64, bottom: f64) -> Result<(), String> {
     match x {
         XAxis::Linear(s) => grid_columns(c, s, xf, top, bottom),
         XAxis::Log(s) => {
@@ -351,21 +296,13 @@ fn tier_bands(
     let shades = [RGBColor(0xf3, 0xf5, 0xf8), RGBColor(0xe6, 0xeb, 0xf1)];
     for (i, tier) in style.tiers.iter().enumerate() {
         let from = x.map(tier.min_followers as f64).clamp(left, right);
-        let to = style
-            .tiers
-            .get(i + 1)
-            .map_or(right, |t| x.map(t.min_followers as f64).clamp(left, right));
+        let to = style.tiers.get(i + 1).map_or(right, |t| x.map(t.min_followers as f64).clamp(left, right));
         if to - from < 1.0 {
             continue;
         }
         c.rect(from, top, to, bottom, shades[i % 2])?;
         if to - from > text_width(&tier.name, &TICK) + 6.0 {
-            c.text(
-                &tier.name,
-                (from + to) / 2.0,
-                top - 10.0,
-                &TICK.with_color(MUTED).align(Align::Middle),
-            )?;
+            c.text(&tier.name, (from + to) / 2.0, top - 10.0, &TICK.with_color(MUTED).align(Align::Middle))?;
         }
     }
     Ok(())

@@ -127,22 +127,14 @@ impl Style<'_> {
     }
 
     pub fn value_format(&self, percent: bool, decimals: usize) -> ValueFormat<'_> {
-        ValueFormat {
-            fmt: self.fmt,
-            percent,
-            decimals,
-        }
+        ValueFormat { fmt: self.fmt, percent, decimals }
     }
 }
 
 /// `#1f4e79` or `#f80` to a colour.
 fn parse_hex(hex: &str) -> Option<RGBColor> {
     let d = hex.strip_prefix('#')?;
-    let d: String = if d.len() == 3 {
-        d.chars().flat_map(|c| [c, c]).collect()
-    } else {
-        d.to_string()
-    };
+    let d: String = if d.len() == 3 { d.chars().flat_map(|c| [c, c]).collect() } else { d.to_string() };
     let byte = |i: usize| u8::from_str_radix(d.get(i..i + 2)?, 16).ok();
     Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
 }
@@ -160,11 +152,7 @@ impl ValueFormat<'_> {
     }
 
     pub fn with(&self, v: f64, decimals: usize) -> String {
-        if self.percent {
-            self.fmt.percent(v, Some(decimals))
-        } else {
-            self.fmt.number(v, Some(decimals))
-        }
+        if self.percent { self.fmt.percent(v, Some(decimals)) } else { self.fmt.number(v, Some(decimals)) }
     }
 }
 
@@ -190,25 +178,20 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Pane
         return Ok(vec![Panel { svg, facet: None }]);
     };
     let values = prepare::distinct(ds, facet);
-    let parts: Vec<Dataset> = values
-        .iter()
-        .map(|v| prepare::facet(ds, facet, v))
-        .collect();
-    // Shared scales: every panel spans the values of all panels.
-    let stacked = chart.kind == ChartKind::Stacked;
+    let parts: Vec<Dataset> = values.iter().map(|v| prepare::facet(ds, facet, v)).collect();
+    // Shared scales: every panel spans the values of all panels. Only
+    // lines may leave out zero.
+    let stacked = matches!(chart.kind, ChartKind::Stacked | ChartKind::Area);
     let (lo, hi) = parts
         .iter()
         .map(|p| prepared(chart, p, cx.fmt).domain(stacked))
-        .fold((0.0f64, f64::NEG_INFINITY), |(a, b), (lo, hi)| {
-            (a.min(lo), b.max(hi))
-        });
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (lo, hi)| (a.min(lo), b.max(hi)));
+    let lo = if chart.kind == ChartKind::Line { lo } else { lo.min(0.0) };
     let mut style = Style::new(chart, cx);
     style.min = style.min.or(Some(lo));
-    style.max = style.max.or(Some(if chart.percent {
-        100.0
-    } else {
-        nice_max(lo, hi)
-    }));
+    style.max = style.max.or(Some(if chart.percent { 100.0 } else { nice_max(lo, hi) }));
+    // Small multiples are small: a lower plot unless the author set one.
+    style.height = style.height.or(Some(170.0));
     values
         .iter()
         .zip(&parts)
@@ -217,10 +200,7 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Pane
             let id = format!("{}-{}", cx.id, i + 1);
             let title = format!("{} — {value}", cx.title);
             let svg = render_one(chart, part, cx, &style, &id, &title)?;
-            Ok(Panel {
-                svg,
-                facet: Some(value.clone()),
-            })
+            Ok(Panel { svg, facet: Some(value.clone()) })
         })
         .collect()
 }
@@ -266,10 +246,7 @@ fn render_one(
         let points = Points::from_dataset(chart, ds);
         let followers = ds.fields[chart.x].name == "followers";
         let desc = describe::scatter(&points, cx.fmt);
-        (
-            lines::scatter(&mut buf, &points, style, chart.log_x, followers)?,
-            desc,
-        )
+        (lines::scatter(&mut buf, &points, style, chart.log_x, followers)?, desc)
     } else {
         let data = prepared(chart, ds, cx.fmt);
         if data.categories.is_empty() {
@@ -330,11 +307,7 @@ fn tidy_font_sizes(svg: &str) -> String {
 pub fn on_color(c: RGBColor) -> RGBColor {
     let l = luminance(c);
     // White wins when its contrast (1.05 / (l + 0.05)) beats ink's.
-    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0605 {
-        plotters::style::WHITE
-    } else {
-        INK
-    }
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0605 { plotters::style::WHITE } else { INK }
 }
 
 /// A colour mixed with white by `amount` (0 to 1), for fills behind marks.
@@ -347,11 +320,7 @@ pub fn tint(c: RGBColor, amount: f64) -> RGBColor {
 pub fn luminance(c: RGBColor) -> f64 {
     let lin = |v: u8| {
         let v = v as f64 / 255.0;
-        if v <= 0.03928 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
+        if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
     };
     0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
 }
@@ -390,14 +359,9 @@ mod tests {
 
     #[test]
     fn font_sizes_are_rounded_and_svg_is_named() {
-        assert_eq!(
-            tidy_font_sizes("a font-size=\"13.000000000000002\" b"),
-            "a font-size=\"13\" b"
-        );
+        assert_eq!(tidy_font_sizes("a font-size=\"13.000000000000002\" b"), "a font-size=\"13\" b");
         let svg = accessible_svg("<svg old>\n<rect/>\n</svg>", 200, "f1", "A < B", "d & e");
-        assert!(
-            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 200\"")
-        );
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 200\""));
         assert!(svg.contains("<title id=\"f1-title\">A &lt; B</title>"));
         assert!(svg.contains("<desc id=\"f1-desc\">d &amp; e</desc>"));
         assert!(!svg.contains("old"));

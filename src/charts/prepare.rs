@@ -73,9 +73,7 @@ impl Categorical {
         if sort == Sort::Data {
             return;
         }
-        let totals: Vec<f64> = (0..self.categories.len())
-            .map(|ci| self.total(ci))
-            .collect();
+        let totals: Vec<f64> = (0..self.categories.len()).map(|ci| self.total(ci)).collect();
         let mut order: Vec<usize> = (0..self.categories.len()).collect();
         // A stable sort keeps data order among equal values.
         order.sort_by(|&a, &b| match sort {
@@ -95,7 +93,8 @@ impl Categorical {
             let total = self.total(ci);
             for s in &mut self.series {
                 if let Some(v) = &mut s.values[ci] {
-                    *v = if total > 0.0 { *v / total * 100.0 } else { 0.0 };
+                    // Rounded at 1e-9 so 62 stays 62, not 62.00000000000001.
+                    *v = if total > 0.0 { (*v / total * 100.0 * 1e9).round() / 1e9 } else { 0.0 };
                 }
             }
         }
@@ -105,11 +104,7 @@ impl Categorical {
     /// 95 % Wilson intervals on every share, for `n` respondents.
     pub fn with_wilson(&mut self, n: f64) {
         for s in &mut self.series {
-            s.intervals = s
-                .values
-                .iter()
-                .map(|v| v.and_then(|v| wilson(v, n)))
-                .collect();
+            s.intervals = s.values.iter().map(|v| v.and_then(|v| wilson(v, n))).collect();
         }
     }
 
@@ -123,36 +118,45 @@ impl Categorical {
         }
     }
 
+    /// Each series' values added to those of the series before it, for
+    /// stacked areas; the last series holds the totals.
+    pub fn cumulative(&self) -> Vec<Vec<Option<f64>>> {
+        let mut acc = vec![0.0; self.categories.len()];
+        self.series
+            .iter()
+            .map(|s| {
+                s.values
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, v)| {
+                        acc[ci] += v.unwrap_or(0.0);
+                        v.map(|_| acc[ci])
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     pub fn total(&self, ci: usize) -> f64 {
         self.series.iter().filter_map(|s| s.values[ci]).sum()
     }
 
     pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        self.series
-            .iter()
-            .flat_map(|s| s.values.iter().flatten().copied())
+        self.series.iter().flat_map(|s| s.values.iter().flatten().copied())
     }
 
     /// The smallest and largest value drawn, intervals and stacks included.
     pub fn domain(&self, stacked: bool) -> (f64, f64) {
         let values: Vec<f64> = if stacked {
-            (0..self.categories.len())
-                .map(|ci| self.total(ci))
-                .collect()
+            (0..self.categories.len()).map(|ci| self.total(ci)).collect()
         } else {
             self.values()
                 .chain(
-                    self.series
-                        .iter()
-                        .flat_map(|s| s.intervals.iter().flatten().flat_map(|(a, b)| [*a, *b])),
+                    self.series.iter().flat_map(|s| s.intervals.iter().flatten().flat_map(|(a, b)| [*a, *b])),
                 )
                 .collect()
         };
-        values
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                (lo.min(*v), hi.max(*v))
-            })
+        values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
     }
 }
 
@@ -171,14 +175,8 @@ pub(super) fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
 pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
     let values: Vec<f64> = ds.rows.iter().filter_map(|r| r[chart.x].as_f64()).collect();
     let n = values.len();
-    let bins = chart
-        .bins
-        .unwrap_or_else(|| ((n.max(1) as f64).log2().ceil() as usize + 1).max(1));
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(*v), b.max(*v))
-        });
+    let bins = chart.bins.unwrap_or_else(|| ((n.max(1) as f64).log2().ceil() as usize + 1).max(1));
+    let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
     let (lo, hi) = if n == 0 {
         (0.0, 1.0)
     } else if hi > lo {
@@ -193,33 +191,15 @@ pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical
         let i = (((v - lo) / width).floor() as usize).min(bins - 1);
         counts[i] += 1.0;
     }
-    let decimals = if width >= 10.0 || width.fract() == 0.0 && lo.fract() == 0.0 {
-        0
-    } else {
-        1
-    };
+    let decimals = if width >= 10.0 || width.fract() == 0.0 && lo.fract() == 0.0 { 0 } else { 1 };
     let percent = ds.fields[chart.x].ty == FieldType::Percent;
     let edge = |v: f64| {
-        if percent {
-            fmt.percent(v, Some(decimals))
-        } else {
-            fmt.number(v, Some(decimals))
-        }
+        if percent { fmt.percent(v, Some(decimals)) } else { fmt.number(v, Some(decimals)) }
     };
     let categories = (0..bins)
-        .map(|i| {
-            format!(
-                "{}–{}",
-                edge(lo + width * i as f64),
-                edge(lo + width * (i + 1) as f64)
-            )
-        })
+        .map(|i| format!("{}–{}", edge(lo + width * i as f64), edge(lo + width * (i + 1) as f64)))
         .collect();
-    let count_label = if fmt.language() == crate::config::Language::Fr {
-        "Effectif"
-    } else {
-        "Count"
-    };
+    let count_label = if fmt.language() == crate::config::Language::Fr { "Effectif" } else { "Count" };
     Categorical {
         categories,
         series: vec![Series {
@@ -268,15 +248,7 @@ impl Points {
 
 /// The rows of `ds` whose `field` equals `value`: one facet's data.
 pub fn facet(ds: &Dataset, field: usize, value: &str) -> Dataset {
-    Dataset {
-        rows: ds
-            .rows
-            .iter()
-            .filter(|r| r[field].raw_text() == value)
-            .cloned()
-            .collect(),
-        ..ds.clone()
-    }
+    Dataset { rows: ds.rows.iter().filter(|r| r[field].raw_text() == value).cloned().collect(), ..ds.clone() }
 }
 
 /// The distinct values of `field`, in data order.
@@ -299,9 +271,7 @@ mod tests {
     use std::path::Path;
 
     fn dataset(rows: &str) -> BTreeMap<String, Dataset> {
-        let yaml = format!(
-            "sample_size: 100\nfields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}"
-        );
+        let yaml = format!("sample_size: 100\nfields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}");
         let (ds, diags) = build_all(&[DatasetSource {
             id: "d".into(),
             yaml: Some(("data/d.yaml".into(), yaml)),
@@ -312,12 +282,7 @@ mod tests {
     }
 
     fn chart(yaml: &str, ds: &BTreeMap<String, Dataset>) -> Chart {
-        let raw = RawBlock {
-            name: "chart".into(),
-            yaml: yaml.into(),
-            first_line: 2,
-            fence_line: 1,
-        };
+        let raw = RawBlock { name: "chart".into(), yaml: yaml.into(), first_line: 2, fence_line: 1 };
         match resolve(&raw, Path::new("a.md"), ds) {
             Ok(Block::Chart(c)) => *c,
             other => panic!("{other:?}"),
@@ -326,9 +291,7 @@ mod tests {
 
     #[test]
     fn categories_and_series_keep_data_order() {
-        let ds = dataset(
-            "  - { c: b, s: x, v: 1 }\n  - { c: a, s: y, v: 2 }\n  - { c: a, s: x, v: 3 }\n",
-        );
+        let ds = dataset("  - { c: b, s: x, v: 1 }\n  - { c: a, s: y, v: 2 }\n  - { c: a, s: x, v: 3 }\n");
         let c = chart("type: column\ndata: d\nx: c\ny: v\nseries: s\n", &ds);
         let data = Categorical::from_dataset(&c, &ds["d"]);
         assert_eq!(data.categories, ["b", "a"]);
@@ -341,9 +304,8 @@ mod tests {
 
     #[test]
     fn sorting_is_by_total_and_stable() {
-        let ds = dataset(
-            "  - { c: a, v: 20 }\n  - { c: b, v: 50 }\n  - { c: c, v: 20 }\n  - { c: d, v: 10 }\n",
-        );
+        let ds =
+            dataset("  - { c: a, v: 20 }\n  - { c: b, v: 50 }\n  - { c: c, v: 20 }\n  - { c: d, v: 10 }\n");
         let c = chart("type: bar\ndata: d\nx: c\ny: v\nsort: desc\n", &ds);
         let mut data = Categorical::from_dataset(&c, &ds["d"]);
         data.sort(c.sort);
@@ -355,10 +317,7 @@ mod tests {
     #[test]
     fn stacks_become_shares_of_their_total() {
         let ds = dataset("  - { c: a, s: x, v: 30 }\n  - { c: a, s: y, v: 10 }\n");
-        let c = chart(
-            "type: stacked\ndata: d\nx: c\ny: v\nseries: s\npercent: true\n",
-            &ds,
-        );
+        let c = chart("type: stacked\ndata: d\nx: c\ny: v\nseries: s\npercent: true\n", &ds);
         let mut data = Categorical::from_dataset(&c, &ds["d"]);
         data.as_shares();
         assert_eq!(data.series[0].values, [Some(75.0)]);
@@ -389,10 +348,7 @@ mod tests {
         data.with_wilson(10.0);
         let (lo, hi) = data.series[0].intervals[0].unwrap();
         // statsmodels proportion_confint(3, 10, method="wilson") = (0.107791, 0.603222)
-        assert!(
-            (lo - 10.7791).abs() < 1e-3 && (hi - 60.3222).abs() < 1e-3,
-            "{lo} {hi}"
-        );
+        assert!((lo - 10.7791).abs() < 1e-3 && (hi - 60.3222).abs() < 1e-3, "{lo} {hi}");
         assert_eq!(data.domain(false), (10.779126740630104_f64.min(lo), hi));
     }
 }

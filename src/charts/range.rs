@@ -13,34 +13,18 @@ const LINE_HEIGHT: f64 = 16.0;
 pub fn range(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32, String> {
     let s = &data.series[0];
     let vf = style.value_format(data.percent, data_decimals(data.values()));
-    let labels: Vec<Vec<String>> = data
-        .categories
-        .iter()
-        .map(|c| wrap(c, &LABEL, 230.0))
-        .collect();
-    let widest = labels
-        .iter()
-        .flatten()
-        .map(|l| text_width(l, &LABEL))
-        .fold(0.0, f64::max);
+    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, 230.0)).collect();
+    let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);
     let left = 16.0 + widest.min(230.0) + 14.0;
     let value_room = if style.labels {
-        s.values
-            .iter()
-            .flatten()
-            .map(|v| text_width(&vf.label(*v), &VALUE))
-            .fold(0.0, f64::max)
-            + 10.0
+        s.values.iter().flatten().map(|v| text_width(&vf.label(*v), &VALUE)).fold(0.0, f64::max) + 10.0
     } else {
         0.0
     };
     let right = WIDTH as f64 - value_room.max(24.0) - 6.0;
     let (lo, hi) = data.domain(false);
     let scale = Scale::bounded(lo.min(0.0), hi, style.min, style.max, 5, (left, right));
-    let bands: Vec<f64> = labels
-        .iter()
-        .map(|l| (l.len() as f64 * LINE_HEIGHT + 14.0).max(34.0))
-        .collect();
+    let bands: Vec<f64> = labels.iter().map(|l| (l.len() as f64 * LINE_HEIGHT + 14.0).max(34.0)).collect();
     let top = 8.0 + reference_room(style);
     let bottom = top + bands.iter().sum::<f64>();
     let height = (bottom + 30.0).ceil() as u32;
@@ -50,13 +34,7 @@ pub fn range(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32,
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {
         let mid = y + band / 2.0;
-        c.lines(
-            &labels[ci],
-            left - 14.0,
-            mid,
-            LINE_HEIGHT,
-            &LABEL.align(Align::End),
-        )?;
+        c.lines(&labels[ci], left - 14.0, mid, LINE_HEIGHT, &LABEL.align(Align::End))?;
         let color = style.mark(&data.categories[ci], 0);
         let mut end = None;
         if let Some((a, b)) = s.intervals[ci] {

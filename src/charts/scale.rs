@@ -13,22 +13,13 @@ impl Scale {
     /// A scale covering `lo..=hi` with about `count` round ticks. Bars
     /// always start at zero, so callers pass `lo = 0` for them.
     pub fn nice(lo: f64, hi: f64, count: usize, range: (f64, f64)) -> Scale {
-        let (lo, hi) = if hi - lo <= f64::EPSILON {
-            (lo.min(0.0), lo.max(0.0) + 1.0)
-        } else {
-            (lo, hi)
-        };
+        let (lo, hi) = if hi - lo <= f64::EPSILON { (lo.min(0.0), lo.max(0.0) + 1.0) } else { (lo, hi) };
         let step = nice_step((hi - lo) / count.max(1) as f64);
         let min = (lo / step).floor() * step;
         let max = (hi / step).ceil() * step;
         let n = ((max - min) / step).round() as usize;
         let ticks = (0..=n).map(|i| clean(min + i as f64 * step)).collect();
-        Scale {
-            min,
-            max,
-            ticks,
-            range,
-        }
+        Scale { min, max, ticks, range }
     }
 
     /// A scale over exactly `lo..=hi` (an author's `min` and `max`), with
@@ -38,12 +29,7 @@ impl Scale {
         let first = (lo / step).ceil() * step;
         let n = ((hi - first) / step + 1e-9).floor().max(0.0) as usize;
         let ticks = (0..=n).map(|i| clean(first + i as f64 * step)).collect();
-        Scale {
-            min: lo,
-            max: hi,
-            ticks,
-            range,
-        }
+        Scale { min: lo, max: hi, ticks, range }
     }
 
     /// `nice` unless the author fixed either bound.
@@ -60,13 +46,20 @@ impl Scale {
             (min, max) => {
                 let nice = Scale::nice(lo, hi, count, range);
                 let (lo, hi) = (min.unwrap_or(nice.min), max.unwrap_or(nice.max));
-                if hi > lo {
-                    Scale::fixed(lo, hi, count, range)
-                } else {
-                    nice
-                }
+                if hi > lo { Scale::fixed(lo, hi, count, range) } else { nice }
             }
         }
+    }
+
+    /// Ticks at whole numbers only, for counts.
+    pub fn whole(mut self) -> Scale {
+        if self.ticks.len() > 1 && self.ticks[1] - self.ticks[0] < 1.0 {
+            let top = self.max.ceil().max(1.0);
+            self = Scale::fixed(self.min.floor(), top, 5, self.range);
+            let step = (top / 5.0).ceil().max(1.0);
+            self.ticks = (0..).map(|i| i as f64 * step).take_while(|t| *t <= top).collect();
+        }
+        self
     }
 
     /// The same ticks onto another pixel range, once the layout is known.
@@ -76,24 +69,14 @@ impl Scale {
     }
 
     pub fn map(&self, v: f64) -> f64 {
-        let t = if self.max > self.min {
-            (v - self.min) / (self.max - self.min)
-        } else {
-            0.0
-        };
+        let t = if self.max > self.min { (v - self.min) / (self.max - self.min) } else { 0.0 };
         self.range.0 + t * (self.range.1 - self.range.0)
     }
 
     /// How many decimals the tick labels need.
     pub fn decimals(&self) -> usize {
-        let step = if self.ticks.len() > 1 {
-            self.ticks[1] - self.ticks[0]
-        } else {
-            1.0
-        };
-        (0..6)
-            .find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6)
-            .unwrap_or(6)
+        let step = if self.ticks.len() > 1 { self.ticks[1] - self.ticks[0] } else { 1.0 };
+        (0..6).find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6).unwrap_or(6)
     }
 }
 
@@ -112,12 +95,7 @@ impl LogScale {
         let lo_exp = lo.max(f64::MIN_POSITIVE).log10().floor() as i32;
         let hi_exp = (hi.max(lo * 10.0).log10().ceil() as i32).max(lo_exp + 1);
         let ticks = (lo_exp..=hi_exp).map(|e| 10f64.powi(e)).collect();
-        LogScale {
-            lo: 10f64.powi(lo_exp),
-            hi: 10f64.powi(hi_exp),
-            ticks,
-            range,
-        }
+        LogScale { lo: 10f64.powi(lo_exp), hi: 10f64.powi(hi_exp), ticks, range }
     }
 
     pub fn with_range(mut self, range: (f64, f64)) -> LogScale {
@@ -133,11 +111,7 @@ impl LogScale {
 
 /// 1, 2, 2.5 or 5 times a power of ten, the smallest at or above `raw`.
 fn nice_step(raw: f64) -> f64 {
-    let raw = if raw.is_finite() && raw > 0.0 {
-        raw
-    } else {
-        1.0
-    };
+    let raw = if raw.is_finite() && raw > 0.0 { raw } else { 1.0 };
     let power = 10f64.powf(raw.log10().floor());
     let f = raw / power;
     let m = if f <= 1.0 {

@@ -10,23 +10,13 @@ use crate::diagnostics::{Diagnostic, Pos};
 pub fn parse(path: &Path, text: &str) -> Result<Vec<RawRow>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = sniff_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(path, &e))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| csv_error(path, &e))?.iter().map(|h| h.trim().to_string()).collect();
     if headers.iter().all(String::is_empty) {
-        return Err(Diagnostic::error(
-            path,
-            Some(Pos::new(1, 1)),
-            "the CSV file has no header row",
-        )
-        .with_hint("put the column names on the first line"));
+        return Err(Diagnostic::error(path, Some(Pos::new(1, 1)), "the CSV file has no header row")
+            .with_hint("put the column names on the first line"));
     }
     if let Some(i) = headers.iter().position(String::is_empty) {
         return Err(Diagnostic::error(
@@ -53,11 +43,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<RawRow>, Diagnostic> {
             let pos = Pos::new(line, column + 1);
             cells.push((
                 headers[i].clone(),
-                RawCell {
-                    value: csv_value(raw, decimal_comma),
-                    pos,
-                    quoted: false,
-                },
+                RawCell { value: csv_value(raw, decimal_comma), pos, quoted: false },
             ));
         }
         rows.push((Pos::new(line, 1), cells));
@@ -69,11 +55,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<RawRow>, Diagnostic> {
 /// separator (French Excel), so the header line decides.
 fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
-    if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    }
+    if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' }
 }
 
 /// A CSV cell: empty is missing, numbers are numbers (`2,5` too when the
@@ -83,11 +65,7 @@ fn csv_value(raw: &str, decimal_comma: bool) -> Value {
     if t.is_empty() {
         return Value::Null;
     }
-    let candidate = if decimal_comma {
-        t.replace(',', ".")
-    } else {
-        t.to_string()
-    };
+    let candidate = if decimal_comma { t.replace(',', ".") } else { t.to_string() };
     match candidate.parse::<f64>() {
         Ok(n) if n.is_finite() && looks_numeric(&candidate) => Value::Number(n),
         _ => match t {
@@ -100,16 +78,13 @@ fn csv_value(raw: &str, decimal_comma: bool) -> Value {
 
 /// Rust parses "inf" and "NaN" as floats; a dataset never means those.
 fn looks_numeric(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
     let pos = e.position().map(|p| Pos::new(p.line() as usize, 1));
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("this row has {len} cells but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
@@ -118,9 +93,7 @@ fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
     let d = Diagnostic::error(path, pos, message);
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => d.with_hint("save the file as UTF-8 from your spreadsheet"),
-        csv::ErrorKind::UnequalLengths { .. } => {
-            d.with_hint("quote cells that contain the delimiter")
-        }
+        csv::ErrorKind::UnequalLengths { .. } => d.with_hint("quote cells that contain the delimiter"),
         _ => d,
     }
 }

@@ -35,10 +35,7 @@ pub enum FieldType {
 
 impl FieldType {
     pub fn is_numeric(self) -> bool {
-        matches!(
-            self,
-            FieldType::Number | FieldType::Integer | FieldType::Percent
-        )
+        matches!(self, FieldType::Number | FieldType::Integer | FieldType::Percent)
     }
 }
 
@@ -77,11 +74,7 @@ impl Value {
 
 /// A number as plain text: `72`, `6.5`, never `72.0`.
 pub fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
 }
 
 /// A column's declaration.
@@ -144,25 +137,13 @@ impl Dataset {
     /// The row whose `id` column equals `id`.
     pub fn row_by_id(&self, id: &str) -> Option<&[Value]> {
         let col = self.field_index("id")?;
-        self.rows
-            .iter()
-            .find(|r| matches!(&r[col], Value::Text(t) if t == id))
-            .map(Vec::as_slice)
+        self.rows.iter().find(|r| matches!(&r[col], Value::Text(t) if t == id)).map(Vec::as_slice)
     }
 }
 
 /// Keys of a dataset in templates that rows may not use as ids.
-pub const RESERVED_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "description",
-    "source",
-    "source_url",
-    "sample_size",
-    "date",
-    "rows",
-    "fields",
-];
+pub const RESERVED_KEYS: &[&str] =
+    &["id", "title", "description", "source", "source_url", "sample_size", "date", "rows", "fields"];
 
 /// A cell as read from the source, before typing.
 #[derive(Clone, Debug)]
@@ -232,12 +213,16 @@ fn build_one(src: &DatasetSource) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diag
         (Some((csv_path, text)), yaml) => {
             if yaml_rows {
                 let (yaml_path, _) = yaml.as_ref().expect("yaml rows imply a yaml file");
-                return Err(vec![Diagnostic::error(
-                    yaml_path,
-                    None,
-                    format!("both `{}` and this file hold rows", csv_path.display()),
-                )
-                .with_hint("keep the rows in the CSV and only settings (title, source, fields) in the YAML")]);
+                return Err(vec![
+                    Diagnostic::error(
+                        yaml_path,
+                        None,
+                        format!("both `{}` and this file hold rows", csv_path.display()),
+                    )
+                    .with_hint(
+                        "keep the rows in the CSV and only settings (title, source, fields) in the YAML",
+                    ),
+                ]);
             }
             table.rows = csv_source::parse(csv_path, text).map_err(|e| vec![e])?;
             csv_path.clone()
@@ -246,24 +231,12 @@ fn build_one(src: &DatasetSource) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diag
         (None, None) => return Err(Vec::new()),
     };
     let typed = typing::type_table(&file, table)?;
-    let ds = Dataset {
-        id: src.id.clone(),
-        file,
-        meta,
-        fields: typed.fields,
-        rows: typed.rows,
-    };
+    let ds = Dataset { id: src.id.clone(), file, meta, fields: typed.fields, rows: typed.rows };
     Ok((ds, typed.warnings))
 }
 
 /// The dataset id of a file under `data/`: its path without extension.
 pub fn id_for(data_dir: &Path, file: &Path) -> String {
-    let rel = file
-        .strip_prefix(data_dir)
-        .unwrap_or(file)
-        .with_extension("");
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    let rel = file.strip_prefix(data_dir).unwrap_or(file).with_extension("");
+    rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
 }

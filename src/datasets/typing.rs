@@ -28,11 +28,7 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
     let mut errors = Vec::new();
     let columns = collect_columns(&table);
     let mut rows: Vec<Vec<Option<RawCell>>> = Vec::with_capacity(table.rows.len());
-    let index: HashMap<&str, usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
     for (row_pos, cells) in &table.rows {
         let mut row: Vec<Option<RawCell>> = vec![None; columns.len()];
         for (name, cell) in cells {
@@ -65,9 +61,7 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
         .map(|(i, c)| Field {
             name: c.name.clone(),
             label: c.label.clone(),
-            ty: c
-                .declared
-                .unwrap_or_else(|| infer(rows.iter().filter_map(|r| r[i].as_ref()))),
+            ty: c.declared.unwrap_or_else(|| infer(rows.iter().filter_map(|r| r[i].as_ref()))),
         })
         .collect();
     let mut typed_rows = Vec::with_capacity(rows.len());
@@ -90,15 +84,7 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
     }
     check_ids(file, &fields, &typed_rows, &table, &mut errors);
     let warnings = fraction_warnings(file, &fields, &typed_rows, &columns);
-    if errors.is_empty() {
-        Ok(Typed {
-            fields,
-            rows: typed_rows,
-            warnings,
-        })
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(Typed { fields, rows: typed_rows, warnings }) } else { Err(errors) }
 }
 
 /// Columns in the order rows first use them (so `id` written first comes
@@ -150,23 +136,16 @@ fn missing_cell(
     cells: &[(String, RawCell)],
     columns: &[Column],
 ) -> Diagnostic {
-    let d = Diagnostic::error(
-        file,
-        Some(pos),
-        format!("this row has no `{}`, which other rows have", col.name),
-    );
+    let d =
+        Diagnostic::error(file, Some(pos), format!("this row has no `{}`, which other rows have", col.name));
     // A key only this row uses, close to the missing name, is most likely a typo.
-    let rare = cells.iter().map(|(n, _)| n.as_str()).filter(|n| {
-        columns
-            .iter()
-            .any(|c| c.name == *n && c.present == 1 && c.declared.is_none())
-    });
+    let rare = cells
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| columns.iter().any(|c| c.name == *n && c.present == 1 && c.declared.is_none()));
     match closest(&col.name, rare) {
         Some(typo) => d.with_hint(format!("`{typo}` looks like a typo for `{}`", col.name)),
-        None => d.with_hint(format!(
-            "add `{}` to the row, or give the field a `default`",
-            col.name
-        )),
+        None => d.with_hint(format!("add `{}` to the row, or give the field a `default`", col.name)),
     }
 }
 
@@ -215,27 +194,18 @@ impl Misfit {
     fn into_diagnostic(self, file: &Path, pos: Pos, field: &Field) -> Diagnostic {
         let name = &field.name;
         match self {
-            Misfit::Expected(what) => {
-                Diagnostic::error(file, Some(pos), format!("`{name}` must be {what}"))
+            Misfit::Expected(what) => Diagnostic::error(file, Some(pos), format!("`{name}` must be {what}")),
+            Misfit::Quoted => {
+                Diagnostic::error(file, Some(pos), format!("`{name}` must be a number, found quoted text"))
+                    .with_hint("remove the quotes around the number")
             }
-            Misfit::Quoted => Diagnostic::error(
-                file,
-                Some(pos),
-                format!("`{name}` must be a number, found quoted text"),
-            )
-            .with_hint("remove the quotes around the number"),
             Misfit::PercentRange(v) => Diagnostic::error(
                 file,
                 Some(pos),
-                format!(
-                    "`{name}` is a percent (points from 0 to 100), found {}",
-                    super::number_text(v)
-                ),
+                format!("`{name}` is a percent (points from 0 to 100), found {}", super::number_text(v)),
             ),
-            Misfit::BadDate => {
-                Diagnostic::error(file, Some(pos), format!("`{name}` must be a date"))
-                    .with_hint("write it as 2018, 2018-05 or 2018-05-31")
-            }
+            Misfit::BadDate => Diagnostic::error(file, Some(pos), format!("`{name}` must be a date"))
+                .with_hint("write it as 2018, 2018-05 or 2018-05-31"),
         }
     }
 }
@@ -273,11 +243,7 @@ fn convert(cell: &RawCell, field: &Field) -> Result<Value, Misfit> {
         }
         FieldType::Date => {
             let text = v.raw_text();
-            if is_date(&text) {
-                Ok(Value::Text(text))
-            } else {
-                Err(Misfit::BadDate)
-            }
+            if is_date(&text) { Ok(Value::Text(text)) } else { Err(Misfit::BadDate) }
         }
     }
 }
@@ -287,20 +253,8 @@ pub fn is_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize| p.len() == len && p.chars().all(|c| c.is_ascii_digit());
     let year_ok = parts.first().is_some_and(|y| num(y, 4));
-    let month = parts.get(1).map(|m| {
-        if num(m, 2) {
-            m.parse::<u32>().unwrap_or(0)
-        } else {
-            0
-        }
-    });
-    let day = parts.get(2).map(|d| {
-        if num(d, 2) {
-            d.parse::<u32>().unwrap_or(0)
-        } else {
-            0
-        }
-    });
+    let month = parts.get(1).map(|m| if num(m, 2) { m.parse::<u32>().unwrap_or(0) } else { 0 });
+    let day = parts.get(2).map(|d| if num(d, 2) { d.parse::<u32>().unwrap_or(0) } else { 0 });
     year_ok
         && parts.len() <= 3
         && month.is_none_or(|m| (1..=12).contains(&m))
@@ -364,14 +318,8 @@ fn check_ids(
         }
         if RESERVED_KEYS.contains(&id.as_str()) {
             errors.push(
-                Diagnostic::error(
-                    file,
-                    Some(*pos),
-                    format!("the row id `{id}` is a reserved name"),
-                )
-                .with_hint(format!(
-                    "`{id}` already means the dataset's {id}; pick another id"
-                )),
+                Diagnostic::error(file, Some(*pos), format!("the row id `{id}` is a reserved name"))
+                    .with_hint(format!("`{id}` already means the dataset's {id}; pick another id")),
             );
         }
         match first_line.get(&id) {
@@ -402,20 +350,10 @@ mod tests {
 
     #[test]
     fn types_are_inferred() {
-        let t = typed(
-            "rows:\n  - { a: 1, b: 1.5, c: x, d: true }\n  - { a: 2, b: 2, c: 3, d: false }\n",
-        )
-        .unwrap();
+        let t = typed("rows:\n  - { a: 1, b: 1.5, c: x, d: true }\n  - { a: 2, b: 2, c: 3, d: false }\n")
+            .unwrap();
         let tys: Vec<_> = t.fields.iter().map(|f| f.ty).collect();
-        assert_eq!(
-            tys,
-            [
-                FieldType::Integer,
-                FieldType::Number,
-                FieldType::Text,
-                FieldType::Boolean
-            ]
-        );
+        assert_eq!(tys, [FieldType::Integer, FieldType::Number, FieldType::Text, FieldType::Boolean]);
         assert_eq!(t.rows[1][2], Value::Text("3".into()));
     }
 
@@ -429,27 +367,18 @@ mod tests {
         assert!(errs[0].message.contains("percent"));
         assert_eq!(errs[0].pos, Some(Pos::new(5, 14)));
         assert!(errs[1].message.contains("whole number"));
-        assert_eq!(
-            errs[2].hint.as_deref(),
-            Some("remove the quotes around the number")
-        );
+        assert_eq!(errs[2].hint.as_deref(), Some("remove the quotes around the number"));
     }
 
     #[test]
     fn fractions_in_percent_columns_are_flagged() {
-        let t = typed("fields:\n  s: { type: percent }\nrows:\n  - { s: 0.5 }\n  - { s: 0.72 }\n")
-            .unwrap();
+        let t = typed("fields:\n  s: { type: percent }\nrows:\n  - { s: 0.5 }\n  - { s: 0.72 }\n").unwrap();
         assert_eq!(t.warnings.len(), 1);
         assert_eq!(t.warnings[0].pos, Some(Pos::new(2, 6)));
-        let t = typed("fields:\n  s: { type: percent }\nrows:\n  - { s: 0.5 }\n  - { s: 72 }\n")
-            .unwrap();
+        let t = typed("fields:\n  s: { type: percent }\nrows:\n  - { s: 0.5 }\n  - { s: 72 }\n").unwrap();
         assert!(t.warnings.is_empty());
         let errs = typed("fields:\n  s: { type: percent }\nrows:\n  - { s: -0.5 }\n").unwrap_err();
-        assert!(
-            errs[0].message.contains("found -0.5"),
-            "{}",
-            errs[0].message
-        );
+        assert!(errs[0].message.contains("found -0.5"), "{}", errs[0].message);
     }
 
     #[test]
@@ -458,18 +387,13 @@ mod tests {
         assert_eq!(errs.len(), 2, "{errs:#?}");
         let share = errs.iter().find(|e| e.message.contains("`share`")).unwrap();
         assert_eq!(share.pos.map(|p| p.line), Some(3));
-        assert_eq!(
-            share.hint.as_deref(),
-            Some("`shar` looks like a typo for `share`")
-        );
+        assert_eq!(share.hint.as_deref(), Some("`shar` looks like a typo for `share`"));
     }
 
     #[test]
     fn defaults_fill_missing_cells() {
-        let t = typed(
-            "fields:\n  unit: { default: pts }\nrows:\n  - { v: 1 }\n  - { v: 2, unit: \"%\" }\n",
-        )
-        .unwrap();
+        let t = typed("fields:\n  unit: { default: pts }\nrows:\n  - { v: 1 }\n  - { v: 2, unit: \"%\" }\n")
+            .unwrap();
         assert_eq!(t.fields[1].name, "unit");
         assert_eq!(t.rows[0][1], Value::Text("pts".into()));
         assert_eq!(t.rows[1][1], Value::Text("%".into()));
@@ -478,24 +402,16 @@ mod tests {
     #[test]
     fn duplicate_and_reserved_ids() {
         let errs = typed("rows:\n  - { id: a }\n  - { id: a }\n  - { id: title }\n").unwrap_err();
-        assert!(
-            errs[0].message.contains("already used on line 2"),
-            "{errs:#?}"
-        );
+        assert!(errs[0].message.contains("already used on line 2"), "{errs:#?}");
         assert!(errs[1].message.contains("reserved"));
     }
 
     #[test]
     fn dates_are_checked() {
         assert!(is_date("2018") && is_date("2018-05") && is_date("2016-02-29"));
-        assert!(
-            !is_date("2018-13")
-                && !is_date("2018-02-30")
-                && !is_date("18")
-                && !is_date("2017-02-29")
-        );
-        let errs = typed("fields:\n  d: { type: date }\nrows:\n  - { d: 2018 }\n  - { d: soon }\n")
-            .unwrap_err();
+        assert!(!is_date("2018-13") && !is_date("2018-02-30") && !is_date("18") && !is_date("2017-02-29"));
+        let errs =
+            typed("fields:\n  d: { type: date }\nrows:\n  - { d: 2018 }\n  - { d: soon }\n").unwrap_err();
         assert_eq!(errs.len(), 1);
     }
 }

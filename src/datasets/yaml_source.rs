@@ -114,14 +114,7 @@ pub fn parse(path: &Path, text: &str) -> Result<(Meta, RawTable, bool), Diagnost
                 .map(|(name, cell)| {
                     let cell_pos = yaml::pos_of(&cell, 0);
                     let (value, quoted) = cell.value.into_cell_value();
-                    (
-                        name,
-                        RawCell {
-                            value,
-                            pos: cell_pos,
-                            quoted,
-                        },
-                    )
+                    (name, RawCell { value, pos: cell_pos, quoted })
                 })
                 .collect();
             (pos, cells)
@@ -137,8 +130,7 @@ mod tests {
 
     #[test]
     fn rows_keep_positions_and_yaml_types() {
-        let text =
-            "title: T\nrows:\n  - { id: a, share: 72, label: \"72\" }\n  - id: b\n    share: ~\n";
+        let text = "title: T\nrows:\n  - { id: a, share: 72, label: \"72\" }\n  - id: b\n    share: ~\n";
         let (meta, table, has_rows) = parse(Path::new("data/t.yaml"), text).unwrap();
         assert!(has_rows);
         assert_eq!(meta.title.as_deref(), Some("T"));

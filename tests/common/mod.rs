@@ -84,9 +84,6 @@ pub fn french_survey() -> Fixture {
             "content/methode.md",
             "---\ntitle: Méthode\nweight: 2\n---\n## Échantillon\n\nRetour à l'[accueil](_index.md).\n",
         ),
-        (
-            "content/annexe.md",
-            "---\ntitle: Annexe\nweight: 1\n---\nTexte.\n",
-        ),
+        ("content/annexe.md", "---\ntitle: Annexe\nweight: 1\n---\nTexte.\n"),
     ])
 }
