@@ -145,7 +145,7 @@ fn applies(setting: &str, kind: ChartKind) -> bool {
         "percent" => kind == Stacked,
         "ci" => matches!(kind, Bar | Column),
         "series" => !matches!(kind, Donut | Histogram | Range),
-        "facet" => !matches!(kind, Donut | Slope),
+        "facet" => matches!(kind, Bar | Column | Stacked | Line | Area | Range | Donut),
         "sort" => matches!(kind, Bar | Column | Stacked | Range | Donut),
         "reference" | "min" | "max" => kind != Donut,
         "highlight" => kind != Histogram && kind != Scatter,
@@ -210,7 +210,8 @@ pub(super) fn resolve(
     }
     let colors = check_colors(&s.colors, &mut check);
     check_ranges(&s, &mut check);
-    let (Some(x), true) = (x, check.errors.is_empty()) else {
+    // Data checks run even after setting errors, so one build reports both.
+    let Some(x) = x else {
         return Err(check.errors);
     };
     let chart = Chart {
@@ -320,21 +321,33 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
     };
     match chart.kind {
         Donut => {
-            let values: Vec<f64> = ds.rows.iter().filter_map(|r| num(r, chart.y)).collect();
             if let Some(r) = ds.rows.iter().position(|r| num(r, chart.y).is_some_and(|v| v < 0.0)) {
                 check.error(kind_pos, format!("a donut cannot show the negative value of {}", row_name(r)));
             }
-            let sum: f64 = values.iter().sum();
             let percent = chart.y.is_some_and(|y| ds.fields[y].ty == FieldType::Percent);
-            if percent && (sum - 100.0).abs() > 1.0 {
-                let message = format!(
-                    "the shares of this donut add up to {}, not 100",
-                    crate::datasets::number_text(sum)
-                );
-                check.error(kind_pos, message).hint = Some(
-                    "a donut shows the parts of one whole; use a bar chart for shares that do not add up"
-                        .into(),
-                );
+            // Each ring (one per facet) must add up on its own.
+            let groups: Vec<String> = match chart.facet {
+                Some(f) => {
+                    let mut g: Vec<String> = ds.rows.iter().map(|r| r[f].raw_text()).collect();
+                    g.dedup();
+                    g
+                }
+                None => vec![String::new()],
+            };
+            for group in groups {
+                let in_group = |r: &&Vec<Value>| chart.facet.is_none_or(|f| r[f].raw_text() == group);
+                let sum: f64 = ds.rows.iter().filter(in_group).filter_map(|r| num(r, chart.y)).sum();
+                if percent && (sum - 100.0).abs() > 1.0 {
+                    let of = if group.is_empty() { String::new() } else { format!(" for `{group}`") };
+                    let message = format!(
+                        "the shares of this donut{of} add up to {}, not 100",
+                        crate::datasets::number_text(sum)
+                    );
+                    check.error(kind_pos, message).hint = Some(
+                        "a donut shows the parts of one whole; use a bar chart for shares that do not add up"
+                            .into(),
+                    );
+                }
             }
         }
         Range => {
