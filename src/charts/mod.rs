@@ -272,7 +272,7 @@ fn render_one(
 /// Replaces plotters' `<svg>` tag with one that scales with its container
 /// and names itself for screen readers.
 fn accessible_svg(svg: &str, height: u32, id: &str, title: &str, desc: &str) -> String {
-    let body = tidy_font_sizes(svg.split_once('\n').map_or("", |(_, rest)| rest));
+    let body = palette_classes(&tidy_font_sizes(svg.split_once('\n').map_or("", |(_, rest)| rest)));
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
@@ -281,6 +281,25 @@ fn accessible_svg(svg: &str, height: u32, id: &str, title: &str, desc: &str) -> 
         crate::html::escape(title),
         crate::html::escape(desc),
     )
+}
+
+/// Marks in the default palette get a class (`cf1`, `cs1`: fill or stroke
+/// of colour 1), so a theme can recolour them with CSS custom properties
+/// (`--chart-1` … `--chart-7`, `--chart-muted`). The colour attribute stays,
+/// so the SVG looks the same outside the page.
+fn palette_classes(body: &str) -> String {
+    let named = PALETTE.iter().enumerate().map(|(i, c)| (*c, (i + 1).to_string())).chain([(MUTED_MARK, "m".into())]);
+    let mut out = body.to_string();
+    for (c, name) in named {
+        let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        for (attr, kind) in [("fill", "f"), ("stroke", "s")] {
+            let plain = format!("{attr}=\"{hex}\"");
+            if out.contains(&plain) {
+                out = out.replace(&plain, &format!("{plain} class=\"c{kind}{name}\""));
+            }
+        }
+    }
+    out
 }
 
 /// plotters writes sizes such as `13.000000000000002`; round them to 0.1 px.
@@ -348,6 +367,16 @@ mod tests {
         assert_eq!(data_decimals([72.0, 65.0].into_iter()), 0);
         assert_eq!(data_decimals([72.5, 65.0].into_iter()), 1);
         assert_eq!(data_decimals([2.25].into_iter()), 2);
+    }
+
+    #[test]
+    fn palette_marks_carry_theme_classes() {
+        let body = "<rect fill=\"#1F4E79\" stroke=\"none\"/><polyline fill=\"none\" stroke=\"#D55E00\"/><rect fill=\"#949494\"/><rect fill=\"#123456\"/>";
+        let out = palette_classes(body);
+        assert!(out.contains("fill=\"#1F4E79\" class=\"cf1\""), "{out}");
+        assert!(out.contains("stroke=\"#D55E00\" class=\"cs2\""), "{out}");
+        assert!(out.contains("fill=\"#949494\" class=\"cfm\""), "{out}");
+        assert!(out.contains("<rect fill=\"#123456\"/>"), "custom colours stay as written");
     }
 
     #[test]
