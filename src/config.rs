@@ -55,6 +55,26 @@ pub struct Config {
     pub author: Option<String>,
     /// Ordered by threshold, lowest first.
     pub tiers: Vec<Tier>,
+    pub charts: ChartsConfig,
+}
+
+/// Report-wide chart settings (`charts:` in `report.yaml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartsConfig {
+    /// Offer each chart as a PNG too (drawing it costs build time).
+    #[serde(default = "yes")]
+    pub png: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for ChartsConfig {
+    fn default() -> Self {
+        ChartsConfig { png: true }
+    }
 }
 
 #[derive(Deserialize)]
@@ -67,6 +87,7 @@ struct RawConfig {
     base_url: Option<String>,
     author: Option<String>,
     tiers: Option<Spanned<indexmap::IndexMap<String, u64>>>,
+    charts: Option<ChartsConfig>,
 }
 
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -129,6 +150,7 @@ impl Config {
             base_url: raw.base_url,
             author: raw.author,
             tiers,
+            charts: raw.charts.unwrap_or_default(),
         })
     }
 
@@ -159,6 +181,8 @@ mod tests {
         assert_eq!(c.tier_of(10_000.0), Some("micro"));
         assert_eq!(c.tier_of(999.0), None);
         assert_eq!(c.tier_of(2_000_000.0), Some("mega"));
+        assert!(c.charts.png);
+        assert!(!Config::parse("title: T\ncharts: { png: false }\n").unwrap().charts.png);
     }
 
     #[test]

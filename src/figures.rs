@@ -3,6 +3,8 @@
 
 use crate::blocks::{Block, Chart, KeyFigures, Table};
 use crate::charts::{self, ChartContext, Panel};
+use std::path::PathBuf;
+
 use crate::config::{Language, Tier};
 use crate::datasets::{Dataset, Field, FieldType, Value};
 use crate::format::NumberFormat;
@@ -15,15 +17,27 @@ pub struct Place<'a> {
     pub number: usize,
     /// From the page to the site root: `../`.
     pub root: &'a str,
+    /// Names the page in download file names: `relations`, `s-b`, `index`.
+    pub page_key: &'a str,
     pub tiers: &'a [Tier],
+    /// Draw a PNG of each chart too.
+    pub png: bool,
+}
+
+/// A block's HTML, and the files it offers for download.
+#[derive(Debug, Default)]
+pub struct Figure {
+    pub html: String,
+    /// Paths in the output, with their bytes.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
 }
 
 /// Renders a resolved block; an error says why a chart cannot be drawn.
-pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<String, String> {
+pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<Figure, String> {
     match block {
         Block::Chart(c) => chart(c, ds, fmt, place),
-        Block::Table(tb) => Ok(table(tb, ds, fmt, place)),
-        Block::KeyFigures(k) => Ok(key_figures(k, ds, fmt)),
+        Block::Table(tb) => Ok(Figure { html: table(tb, ds, fmt, place), files: Vec::new() }),
+        Block::KeyFigures(k) => Ok(Figure { html: key_figures(k, ds, fmt), files: Vec::new() }),
     }
 }
 
@@ -37,12 +51,13 @@ struct Caption<'a> {
     notes: Vec<String>,
 }
 
-fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<String, String> {
+fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<Figure, String> {
     let lang = fmt.language();
     let id = format!("figure-{}", place.number);
     let title = c.title.clone().unwrap_or_else(|| ds.title().to_string());
-    let cx = ChartContext { fmt, id: &id, title: &title, tiers: place.tiers };
+    let cx = ChartContext { fmt, id: &id, title: &title, tiers: place.tiers, png: place.png };
     let panels = charts::render(c, ds, &cx)?;
+    let (links, files) = chart_files(&panels, place, lang);
     let columns: Vec<usize> =
         [c.facet, Some(c.x), c.series, c.y, c.low, c.high].into_iter().flatten().collect();
     let mut notes: Vec<String> = c.note.iter().cloned().collect();
@@ -64,15 +79,51 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<S
         t(lang, "data_table"),
         data_table(ds, &columns, fmt, None)
     ));
-    html.push_str(&download(ds, place.root, lang));
+    html.push_str(&format!(
+        "<p class=\"fig-download\">{}{} {links}<a href=\"{}data/{}.csv\" download>{}</a></p>\n",
+        t(lang, "download"),
+        colon(lang),
+        place.root,
+        escape(&ds.id),
+        t(lang, "data_csv")
+    ));
     html.push_str("</figure>\n");
-    Ok(html)
+    Ok(Figure { html, files })
+}
+
+/// Each panel as a standalone SVG (and PNG), with the links to them.
+fn chart_files(panels: &[Panel], place: &Place, lang: Language) -> (String, Vec<(PathBuf, Vec<u8>)>) {
+    let mut links = String::new();
+    let mut files = Vec::new();
+    for (k, p) in panels.iter().enumerate() {
+        let stem = match panels.len() {
+            1 => format!("figures/{}-{}", place.page_key, place.number),
+            _ => format!("figures/{}-{}-{}", place.page_key, place.number, k + 1),
+        };
+        let which =
+            p.facet.as_deref().map(|f| format!(" ({})", escape(&spaced(f, lang)))).unwrap_or_default();
+        links.push_str(&format!("<a href=\"{}{stem}.svg\" download>SVG{which}</a> · ", place.root));
+        files.push((PathBuf::from(format!("{stem}.svg")), standalone_svg(p).into_bytes()));
+        if let Some(png) = &p.png {
+            links.push_str(&format!("<a href=\"{}{stem}.png\" download>PNG{which}</a> · ", place.root));
+            files.push((PathBuf::from(format!("{stem}.png")), png.clone()));
+        }
+    }
+    (links, files)
+}
+
+/// The inline SVG as a file of its own: a fixed size instead of the
+/// page's width, and an XML declaration.
+fn standalone_svg(p: &Panel) -> String {
+    let sized =
+        p.svg.replacen("width=\"100%\"", &format!("width=\"{}\" height=\"{}\"", charts::WIDTH, p.height), 1);
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{sized}")
 }
 
 /// The chart itself, or its small multiples side by side.
 fn frame(panels: &[Panel], lang: Language) -> String {
     match panels {
-        [Panel { svg, facet: None }] => format!("<div class=\"chart-frame\">\n{svg}</div>\n"),
+        [Panel { svg, facet: None, .. }] => format!("<div class=\"chart-frame\">\n{svg}</div>\n"),
         _ => {
             let mut html = String::from("<div class=\"chart-facets\">\n");
             for p in panels {

@@ -15,6 +15,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("note", "Note", "Note"),
     ("data_table", "Voir les données", "Show the data"),
     ("download_csv", "Télécharger les données (CSV)", "Download the data (CSV)"),
+    ("download", "Télécharger", "Download"),
+    ("data_csv", "données (CSV)", "data (CSV)"),
     ("figure", "Figure", "Figure"),
     ("table", "Tableau", "Table"),
     ("skip", "Aller au contenu", "Skip to content"),

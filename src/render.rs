@@ -44,6 +44,8 @@ struct Body {
     headings: Vec<Heading>,
     links: Vec<PageLink>,
     charts: usize,
+    /// Chart downloads: output path and bytes.
+    files: Vec<(PathBuf, Vec<u8>)>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +108,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         datasets: input.datasets,
         fmt: &fmt,
         tiers: &input.config.tiers,
+        png: input.config.charts.png,
     };
     let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> =
         input.pages.par_iter().map(|p| render_body(p, &env)).collect();
@@ -124,7 +127,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     if !errors.is_empty() {
         return Err(errors);
     }
-    let ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
+    let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
 
     let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
         .pages
@@ -154,6 +157,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     }
     if !errors.is_empty() {
         return Err(errors);
+    }
+    for body in &mut ok_bodies {
+        site.files.extend(std::mem::take(&mut body.files));
     }
     for ds in input.datasets.values() {
         site.files.insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
@@ -218,10 +224,11 @@ struct PageEnv<'a> {
     datasets: &'a BTreeMap<String, Dataset>,
     fmt: &'a NumberFormat,
     tiers: &'a [crate::config::Tier],
+    png: bool,
 }
 
 fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
-    let PageEnv { tera, base, site, datasets, fmt, tiers } = *env;
+    let PageEnv { tera, base, site, datasets, fmt, tiers, png } = *env;
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
     // When prose fails, the raw body still goes through Markdown and blocks
@@ -239,6 +246,11 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     let root = root_prefix(&page.url);
     let mut html = rendered.html;
     let (mut charts, mut tables) = (0, 0);
+    let mut files = Vec::new();
+    let page_key = match page.url.trim_matches('/') {
+        "" => "index".to_string(),
+        path => path.replace('/', "-"),
+    };
     for (i, raw) in rendered.blocks.iter().enumerate() {
         let block = match blocks::resolve(raw, &page.file, datasets) {
             Ok(b) => b,
@@ -250,11 +262,12 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         let ds = &datasets[block.dataset()];
         let is_chart = matches!(block, blocks::Block::Chart(_));
         let counter = if is_chart { &mut charts } else { &mut tables };
-        let place = Place { number: *counter + 1, root: &root, tiers };
+        let place = Place { number: *counter + 1, root: &root, page_key: &page_key, tiers, png };
         match figures::render(&block, ds, fmt, &place) {
             Ok(fig) => {
                 *counter += 1;
-                html = html.replacen(&markdown::placeholder(i), &fig, 1);
+                html = html.replacen(&markdown::placeholder(i), &fig.html, 1);
+                files.extend(fig.files);
             }
             Err(why) => diags.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
         }
@@ -262,7 +275,7 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     if prose_failed {
         return (None, diags);
     }
-    let body = Body { html, headings: rendered.headings, links: rendered.links, charts };
+    let body = Body { html, headings: rendered.headings, links: rendered.links, charts, files };
     (Some(body), diags)
 }
 

@@ -266,3 +266,36 @@ fn settings_are_checked_where_they_are_written() {
     let err = build_error("```keyfigures\ndata: survey\nvalue: share\nitems: [nonne]\n```\n");
     assert!(err.contains("has no row with id `nonne`") && err.contains("did you mean `none`?"), "{err}");
 }
+
+#[test]
+fn every_chart_downloads_as_svg_png_and_csv() {
+    let f = project(
+        "```chart\ntype: bar\ndata: survey\nx: s\ny: share\n```\n\n```chart\ntype: column\ndata: answers\nx: a\ny: share\nfacet: q\n```\n",
+    );
+    assert!(f.build().status.success());
+    let home = f.read("index.html");
+    for link in [
+        "figures/index-1.svg",
+        "figures/index-1.png",
+        "figures/index-2-1.svg",
+        "figures/index-2-2.png",
+        "data/survey.csv",
+    ] {
+        assert!(home.contains(&format!("href=\"./{link}\" download")), "{link}");
+    }
+    let svg = std::fs::read_to_string(f.public("figures/index-1.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("standalone SVG parses");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width"), Some("720"));
+    let height: u32 = root.attribute("height").unwrap().parse().unwrap();
+    let png = std::fs::read(f.public("figures/index-1.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // IHDR: width and height, big-endian, at bytes 16..24; twice the SVG's size.
+    let dim = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((dim(16), dim(20)), (1440, height * 2));
+
+    f.write("report.yaml", "title: Catalogue\nlanguage: fr\ncharts: { png: false }\n");
+    assert!(f.build().status.success());
+    assert!(!f.public("figures/index-1.png").exists() && f.public("figures/index-1.svg").exists());
+    assert!(!f.read("index.html").contains(".png"));
+}

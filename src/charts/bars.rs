@@ -4,7 +4,7 @@ use super::axes::{
     Legend, Marker, grid_columns, grid_rows, reference_column, reference_room, reference_row,
     tick_label_width, whisker,
 };
-use super::canvas::{Align, Canvas, Font, text_width, wrap};
+use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::Scale;
 use super::{Categorical, INK, Style, WIDTH, data_decimals, on_color};
 
@@ -37,7 +37,12 @@ fn value_label_width(data: &Categorical, style: &Style) -> f64 {
 }
 
 /// Horizontal bars, grouped by series or stacked; returns the height used.
-pub fn horizontal(buf: &mut String, data: &Categorical, style: &Style, stacked: bool) -> Result<u32, String> {
+pub fn horizontal(
+    target: &mut Target,
+    data: &Categorical,
+    style: &Style,
+    stacked: bool,
+) -> Result<u32, String> {
     let label_width = 250.0;
     let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, label_width)).collect();
     let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);
@@ -64,7 +69,7 @@ pub fn horizontal(buf: &mut String, data: &Categorical, style: &Style, stacked: 
     let plot_bottom = top + bands.iter().sum::<f64>();
     let height = (plot_bottom + 30.0).ceil() as u32;
 
-    let c = Canvas::new(buf, WIDTH, height);
+    let c = Canvas::new(target, WIDTH, height);
     legend.draw(&c)?;
     grid_columns(&c, &scale, &vf, top, plot_bottom)?;
     let zero = scale.map(0.0_f64.clamp(scale.min, scale.max));
@@ -121,7 +126,7 @@ pub fn horizontal(buf: &mut String, data: &Categorical, style: &Style, stacked: 
 }
 
 /// Vertical bars grouped by series; without gaps for a histogram.
-pub fn columns(buf: &mut String, data: &Categorical, style: &Style, gapless: bool) -> Result<u32, String> {
+pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: bool) -> Result<u32, String> {
     let vf = style.value_format(data.percent, data_decimals(data.values()));
     let n = data.categories.len() as f64;
     let scale = value_scale(data, style, false);
@@ -137,7 +142,7 @@ pub fn columns(buf: &mut String, data: &Categorical, style: &Style, gapless: boo
     let height = (plot_bottom + 14.0 + label_lines * LINE_HEIGHT + 8.0).ceil() as u32;
     let scale = scale.with_range((plot_bottom, top));
 
-    let c = Canvas::new(buf, WIDTH, height);
+    let c = Canvas::new(target, WIDTH, height);
     legend.draw(&c)?;
     grid_rows(&c, &scale, &vf, left, right)?;
     let nser = data.series.len().max(1) as f64;

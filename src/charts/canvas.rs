@@ -126,34 +126,80 @@ fn fit(line: String, font: &Font, width: f64) -> String {
 
 pub type DrawResult = Result<(), String>;
 
-/// A drawing surface of a fixed size.
+/// Where a chart is drawn: SVG text, or RGB pixels for a PNG.
+pub enum Target<'a> {
+    Svg(&'a mut String),
+    /// Pixels at `scale` times the chart's size, which is recorded in `size`.
+    Bitmap {
+        pixels: &'a mut Vec<u8>,
+        scale: f64,
+        size: &'a mut (u32, u32),
+    },
+}
+
+enum Area<'a> {
+    Svg(DrawingArea<SVGBackend<'a>, Shift>),
+    Bitmap(DrawingArea<BitMapBackend<'a>, Shift>),
+}
+
+/// A drawing surface of a fixed size, in CSS pixels whatever the target.
 pub struct Canvas<'a> {
-    area: DrawingArea<SVGBackend<'a>, Shift>,
+    area: Area<'a>,
+    scale: f64,
 }
 
 fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")
 }
 
-fn px(v: f64) -> i32 {
-    v.round() as i32
+/// Runs the same drawing call on whichever backend the canvas has.
+macro_rules! on_area {
+    ($canvas:expr, $area:ident => $call:expr) => {
+        match &$canvas.area {
+            Area::Svg($area) => $call.map_err(err),
+            Area::Bitmap($area) => $call.map_err(err),
+        }
+    };
 }
 
 impl<'a> Canvas<'a> {
-    pub fn new(buf: &'a mut String, width: u32, height: u32) -> Canvas<'a> {
+    pub fn new(target: &'a mut Target, width: u32, height: u32) -> Canvas<'a> {
         register_fonts();
-        Canvas { area: SVGBackend::with_string(buf, (width, height)).into_drawing_area() }
+        match target {
+            Target::Svg(buf) => Canvas {
+                area: Area::Svg(SVGBackend::with_string(buf, (width, height)).into_drawing_area()),
+                scale: 1.0,
+            },
+            Target::Bitmap { pixels, scale, size } => {
+                let (w, h) = ((width as f64 * *scale) as u32, (height as f64 * *scale) as u32);
+                **size = (w, h);
+                pixels.clear();
+                pixels.resize(w as usize * h as usize * 3, 255);
+                let area = BitMapBackend::with_buffer(pixels.as_mut_slice(), (w, h)).into_drawing_area();
+                Canvas { area: Area::Bitmap(area), scale: *scale }
+            }
+        }
+    }
+
+    fn px(&self, v: f64) -> i32 {
+        (v * self.scale).round() as i32
+    }
+
+    fn points(&self, points: &[(f64, f64)]) -> Vec<(i32, i32)> {
+        points.iter().map(|&(x, y)| (self.px(x), self.px(y))).collect()
     }
 
     pub fn rect(&self, x0: f64, y0: f64, x1: f64, y1: f64, color: RGBColor) -> DrawResult {
         let (x0, x1) = (x0.min(x1), x0.max(x1));
         let (y0, y1) = (y0.min(y1), y0.max(y1));
-        self.area.draw(&Rectangle::new([(px(x0), px(y0)), (px(x1), px(y1))], color.filled())).map_err(err)
+        let r = Rectangle::new([(self.px(x0), self.px(y0)), (self.px(x1), self.px(y1))], color.filled());
+        on_area!(self, a => a.draw(&r))
     }
 
     pub fn line(&self, points: &[(f64, f64)], color: RGBColor, width: u32) -> DrawResult {
-        let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (px(x), px(y))).collect();
-        self.area.draw(&PathElement::new(pts, color.stroke_width(width))).map_err(err)
+        let style = color.stroke_width((width as f64 * self.scale).round() as u32);
+        let path = PathElement::new(self.points(points), style);
+        on_area!(self, a => a.draw(&path))
     }
 
     /// A dashed line, for reference values.
@@ -174,12 +220,13 @@ impl<'a> Canvas<'a> {
     }
 
     pub fn circle(&self, x: f64, y: f64, r: f64, color: RGBColor) -> DrawResult {
-        self.area.draw(&Circle::new((px(x), px(y)), px(r).max(1), color.filled())).map_err(err)
+        let c = Circle::new((self.px(x), self.px(y)), self.px(r).max(1), color.filled());
+        on_area!(self, a => a.draw(&c))
     }
 
     pub fn polygon(&self, points: &[(f64, f64)], color: RGBColor) -> DrawResult {
-        let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (px(x), px(y))).collect();
-        self.area.draw(&Polygon::new(pts, color.filled())).map_err(err)
+        let p = Polygon::new(self.points(points), color.filled());
+        on_area!(self, a => a.draw(&p))
     }
 
     /// Draws `text` with its vertical middle at `y`.
@@ -189,8 +236,10 @@ impl<'a> Canvas<'a> {
             Align::Middle => HPos::Center,
             Align::End => HPos::Right,
         };
-        let style = font.desc().color(&font.color).pos(Anchor::new(h, VPos::Center));
-        self.area.draw(&Text::new(text.to_string(), (px(x), px(y)), style)).map_err(err)
+        let scaled = Font { size: font.size * self.scale, ..*font };
+        let style = scaled.desc().color(&font.color).pos(Anchor::new(h, VPos::Center));
+        let t = Text::new(text.to_string(), (self.px(x), self.px(y)), style);
+        on_area!(self, a => a.draw(&t))
     }
 
     /// Draws wrapped lines centred vertically on `y`, `line_height` apart.
@@ -203,8 +252,21 @@ impl<'a> Canvas<'a> {
     }
 
     pub fn finish(self) -> DrawResult {
-        self.area.present().map_err(err)
+        on_area!(self, a => a.present())
     }
+}
+
+/// Encodes RGB pixels as a PNG.
+pub fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(err)?;
+    writer.write_image_data(pixels).map_err(err)?;
+    writer.finish().map_err(err)?;
+    Ok(out)
 }
 
 #[cfg(test)]

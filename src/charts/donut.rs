@@ -2,12 +2,12 @@
 
 use std::f64::consts::PI;
 
-use super::canvas::{Canvas, Font, wrap};
+use super::canvas::{Canvas, Font, Target, wrap};
 use super::{Categorical, INK, Style, WIDTH, data_decimals};
 
 const LABEL: Font = Font::new(13.0, INK);
 
-pub fn donut(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32, String> {
+pub fn donut(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
     let values: Vec<f64> = data.series[0].values.iter().map(|v| v.unwrap_or(0.0).max(0.0)).collect();
     let total: f64 = values.iter().sum();
     if total <= 0.0 {
@@ -30,7 +30,7 @@ pub fn donut(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32,
     let legend_h: f64 = entries.iter().map(|e| e.len() as f64 * 17.0 + 10.0).sum();
     let height = (300.0f64).max(legend_h + 20.0).ceil() as u32;
 
-    let c = Canvas::new(buf, WIDTH, height);
+    let c = Canvas::new(target, WIDTH, height);
     let mut start = -PI / 2.0;
     for (i, v) in values.iter().enumerate() {
         let sweep = v / total * 2.0 * PI;

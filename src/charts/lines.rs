@@ -6,7 +6,7 @@ use plotters::style::RGBColor;
 use super::axes::{
     Legend, Marker, TICK, grid_columns, grid_rows, reference_room, reference_row, tick_label_width,
 };
-use super::canvas::{Align, Canvas, Font, text_width, wrap};
+use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::{LogScale, Scale};
 use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, WIDTH, data_decimals, tint};
 
@@ -39,7 +39,7 @@ fn draw_end_labels(
 /// One line per series over the categories in data order, each named at
 /// its last point so colour is not the only key. `area` stacks the series
 /// and fills each band, so no area hides another.
-pub fn line(buf: &mut String, data: &Categorical, style: &Style, area: bool) -> Result<u32, String> {
+pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) -> Result<u32, String> {
     let vf = style.value_format(data.percent, data_decimals(data.values()));
     let top = 20.0 + reference_room(style);
     let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
@@ -86,7 +86,7 @@ pub fn line(buf: &mut String, data: &Categorical, style: &Style, area: bool) -> 
     let lines_needed = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
 
-    let c = Canvas::new(buf, WIDTH, height);
+    let c = Canvas::new(target, WIDTH, height);
     grid_rows(&c, &scale, &vf, left, right)?;
     for (i, l) in labels.iter().enumerate() {
         let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
@@ -133,7 +133,7 @@ pub fn line(buf: &mut String, data: &Categorical, style: &Style, area: bool) -> 
 
 /// Two columns, one per point in time, and a line per series between
 /// them, labelled with its name and value on both sides.
-pub fn slope(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32, String> {
+pub fn slope(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
     let vf = style.value_format(data.percent, data_decimals(data.values()));
     let label = |si: usize, ci: usize, with_name: bool| -> Option<String> {
         let v = data.series[si].values.get(ci).copied().flatten()?;
@@ -160,7 +160,7 @@ pub fn slope(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32,
     let scale = Scale::bounded(lo, hi, style.min, style.max, 5, (bottom, top));
     let height = (bottom + 16.0) as u32;
 
-    let c = Canvas::new(buf, WIDTH, height);
+    let c = Canvas::new(target, WIDTH, height);
     for (ci, x) in [(0, x0), (1, x1)] {
         c.line(&[(x, top), (x, bottom)], GRID, 1)?;
         if let Some(name) = data.categories.get(ci) {
@@ -212,7 +212,7 @@ impl XAxis {
 /// Points over two axes, coloured by group with a legend; on follower
 /// counts, the report's tiers as bands behind the points.
 pub fn scatter(
-    buf: &mut String,
+    target: &mut Target,
     p: &Points,
     style: &Style,
     log_x: bool,
@@ -252,7 +252,7 @@ pub fn scatter(
         XAxis::Log(s) => XAxis::Log(s.with_range((left, right))),
     };
 
-    let c = Canvas::new(buf, WIDTH, height);
+    let c = Canvas::new(target, WIDTH, height);
     legend.draw(&c)?;
     if bands {
         tier_bands(&c, &x, style, top, bottom, left, right)?;

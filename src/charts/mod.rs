@@ -27,6 +27,7 @@ use crate::config::{Language, Tier};
 use crate::datasets::Dataset;
 use crate::format::NumberFormat;
 
+use canvas::Target;
 pub use canvas::{Font, text_width, wrap};
 pub use prepare::{Categorical, Points, Series};
 
@@ -58,12 +59,18 @@ pub struct ChartContext<'a> {
     pub title: &'a str,
     /// The report's audience tiers, drawn as bands behind follower counts.
     pub tiers: &'a [Tier],
+    /// Also draw a PNG of each chart, for download.
+    pub png: bool,
 }
 
 /// One drawn chart: the whole chart, or one panel of a faceted one.
 #[derive(Clone, Debug)]
 pub struct Panel {
     pub svg: String,
+    /// The same chart as a PNG, when the report asks for PNGs.
+    pub png: Option<Vec<u8>>,
+    /// The SVG's height in its own units (its width is [`WIDTH`]).
+    pub height: u32,
     /// The facet value this panel shows.
     pub facet: Option<String>,
 }
@@ -174,8 +181,7 @@ pub fn data_decimals(values: impl Iterator<Item = f64>) -> usize {
 /// scales; or why it cannot be drawn.
 pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Panel>, String> {
     let Some(facet) = chart.facet else {
-        let svg = render_one(chart, ds, cx, &Style::new(chart, cx), cx.id, cx.title)?;
-        return Ok(vec![Panel { svg, facet: None }]);
+        return Ok(vec![render_one(chart, ds, cx, &Style::new(chart, cx), cx.id, cx.title)?]);
     };
     let values = prepare::distinct(ds, facet);
     let parts: Vec<Dataset> = values.iter().map(|v| prepare::facet(ds, facet, v)).collect();
@@ -199,8 +205,8 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Pane
         .map(|(i, (value, part))| {
             let id = format!("{}-{}", cx.id, i + 1);
             let title = format!("{} — {value}", cx.title);
-            let svg = render_one(chart, part, cx, &style, &id, &title)?;
-            Ok(Panel { svg, facet: Some(value.clone()) })
+            let panel = render_one(chart, part, cx, &style, &id, &title)?;
+            Ok(Panel { facet: Some(value.clone()), ..panel })
         })
         .collect()
 }
@@ -233,6 +239,13 @@ fn prepared(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
     data
 }
 
+/// What one panel is drawn from: the prepared data, and the sentence
+/// describing it. Prepared once, drawn as SVG and, when asked, as PNG.
+enum Drawable {
+    Points(Points, bool),
+    Categories(Categorical),
+}
+
 fn render_one(
     chart: &Chart,
     ds: &Dataset,
@@ -240,33 +253,52 @@ fn render_one(
     style: &Style,
     id: &str,
     title: &str,
-) -> Result<String, String> {
-    let mut buf = String::new();
-    let (height, desc) = if chart.kind == ChartKind::Scatter {
+) -> Result<Panel, String> {
+    let (drawable, desc) = if chart.kind == ChartKind::Scatter {
         let points = Points::from_dataset(chart, ds);
-        let followers = ds.fields[chart.x].name == "followers";
         let desc = describe::scatter(&points, cx.fmt);
-        (lines::scatter(&mut buf, &points, style, chart.log_x, followers)?, desc)
+        (Drawable::Points(points, ds.fields[chart.x].name == "followers"), desc)
     } else {
         let data = prepared(chart, ds, cx.fmt);
         if data.categories.is_empty() {
             return Err(format!("dataset `{}` has no rows to draw", ds.id));
         }
         let desc = describe::categorical(chart.kind, &data, cx.fmt);
-        let h = match chart.kind {
-            ChartKind::Bar => bars::horizontal(&mut buf, &data, style, false)?,
-            ChartKind::Stacked => bars::horizontal(&mut buf, &data, style, true)?,
-            ChartKind::Column => bars::columns(&mut buf, &data, style, false)?,
-            ChartKind::Histogram => bars::columns(&mut buf, &data, style, true)?,
-            ChartKind::Line => lines::line(&mut buf, &data, style, false)?,
-            ChartKind::Area => lines::line(&mut buf, &data, style, true)?,
-            ChartKind::Slope => lines::slope(&mut buf, &data, style)?,
-            ChartKind::Range => range::range(&mut buf, &data, style)?,
-            ChartKind::Donut | ChartKind::Scatter => donut::donut(&mut buf, &data, style)?,
-        };
-        (h, desc)
+        (Drawable::Categories(data), desc)
     };
-    Ok(accessible_svg(&buf, height, id, title, &desc))
+    let mut buf = String::new();
+    let height = draw(chart, &drawable, style, &mut Target::Svg(&mut buf))?;
+    let svg = accessible_svg(&buf, height, id, title, &desc);
+    let png = if cx.png {
+        let (mut pixels, mut size) = (Vec::new(), (0, 0));
+        let target = &mut Target::Bitmap { pixels: &mut pixels, scale: PNG_SCALE, size: &mut size };
+        draw(chart, &drawable, style, target)?;
+        Some(canvas::encode_png(&pixels, size)?)
+    } else {
+        None
+    };
+    Ok(Panel { svg, png, height, facet: None })
+}
+
+/// PNGs are drawn at twice the SVG's size, sharp on high-density screens
+/// and in slides.
+const PNG_SCALE: f64 = 2.0;
+
+fn draw(chart: &Chart, drawable: &Drawable, style: &Style, target: &mut Target) -> Result<u32, String> {
+    match drawable {
+        Drawable::Points(points, followers) => lines::scatter(target, points, style, chart.log_x, *followers),
+        Drawable::Categories(data) => match chart.kind {
+            ChartKind::Bar => bars::horizontal(target, data, style, false),
+            ChartKind::Stacked => bars::horizontal(target, data, style, true),
+            ChartKind::Column => bars::columns(target, data, style, false),
+            ChartKind::Histogram => bars::columns(target, data, style, true),
+            ChartKind::Line => lines::line(target, data, style, false),
+            ChartKind::Area => lines::line(target, data, style, true),
+            ChartKind::Slope => lines::slope(target, data, style),
+            ChartKind::Range => range::range(target, data, style),
+            ChartKind::Donut | ChartKind::Scatter => donut::donut(target, data, style),
+        },
+    }
 }
 
 /// Replaces plotters' `<svg>` tag with one that scales with its container
@@ -288,7 +320,8 @@ fn accessible_svg(svg: &str, height: u32, id: &str, title: &str, desc: &str) -> 
 /// (`--chart-1` … `--chart-7`, `--chart-muted`). The colour attribute stays,
 /// so the SVG looks the same outside the page.
 fn palette_classes(body: &str) -> String {
-    let named = PALETTE.iter().enumerate().map(|(i, c)| (*c, (i + 1).to_string())).chain([(MUTED_MARK, "m".into())]);
+    let named =
+        PALETTE.iter().enumerate().map(|(i, c)| (*c, (i + 1).to_string())).chain([(MUTED_MARK, "m".into())]);
     let mut out = body.to_string();
     for (c, name) in named {
         let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);

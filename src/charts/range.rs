@@ -2,7 +2,7 @@
 //! engagement of each tier with its quartiles.
 
 use super::axes::{grid_columns, reference_column, reference_room};
-use super::canvas::{Align, Canvas, Font, text_width, wrap};
+use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::Scale;
 use super::{Categorical, INK, Style, WIDTH, data_decimals, tint};
 
@@ -10,7 +10,7 @@ const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.5, INK);
 const LINE_HEIGHT: f64 = 16.0;
 
-pub fn range(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32, String> {
+pub fn range(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
     let s = &data.series[0];
     let vf = style.value_format(data.percent, data_decimals(data.values()));
     let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, 230.0)).collect();
@@ -29,7 +29,7 @@ pub fn range(buf: &mut String, data: &Categorical, style: &Style) -> Result<u32,
     let bottom = top + bands.iter().sum::<f64>();
     let height = (bottom + 30.0).ceil() as u32;
 
-    let c = Canvas::new(buf, WIDTH, height);
+    let c = Canvas::new(target, WIDTH, height);
     grid_columns(&c, &scale, &vf, top, bottom)?;
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {
