@@ -147,9 +147,7 @@ fn every_chart_type_renders_valid_svg() {
     for svg in svgs {
         let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
         assert_eq!(doc.root_element().attribute("role"), Some("img"));
-        for (text, x0, x1) in text_extents(svg) {
-            assert!(x0 >= -0.5 && x1 <= 720.5, "`{text}` spans {x0}..{x1}");
-        }
+        common::assert_legible(svg);
     }
 }
 
@@ -275,9 +273,7 @@ fn example_report_builds() {
     for page in ["profils", "relations", "confiance", "benefices"] {
         let html = fs::read_to_string(site.join(page).join("index.html")).unwrap();
         for svg in svgs(&html) {
-            for (text, x0, x1) in text_extents(svg) {
-                assert!(x0 >= -0.5 && x1 <= 720.5, "{page}: `{text}` spans {x0}..{x1}");
-            }
+            common::assert_legible(svg);
         }
     }
     for ds in ["relations", "enquete", "benefices", "usages", "confiance", "tiers"] {
@@ -366,27 +362,6 @@ fn front_matter_settings_static_files_and_output_folder() {
     assert!(!f.root().join("public").exists());
 }
 
-/// Horizontal extent of every `<text>` of an SVG, measured with the chart font.
-fn text_extents(svg: &str) -> Vec<(String, f64, f64)> {
-    use barometer::charts::{Font, text_width};
-    let doc = roxmltree::Document::parse(svg).expect("xml");
-    doc.descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .map(|n| {
-            let text = n.text().unwrap_or("").trim().to_string();
-            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
-            let size: f64 = n.attribute("font-size").unwrap().parse().unwrap();
-            let w = text_width(&text, &Font::new(size, plotters::style::BLACK));
-            let (x0, x1) = match n.attribute("text-anchor") {
-                Some("end") => (x - w, x),
-                Some("middle") => (x - w / 2.0, x + w / 2.0),
-                _ => (x, x + w),
-            };
-            (text, x0, x1)
-        })
-        .collect()
-}
-
 #[test]
 fn awkward_data_stays_inside_the_chart() {
     let long = "https://example.org/a/very/long/address/that/never/breaks/anywhere/at/all";
@@ -407,9 +382,7 @@ fn awkward_data_stays_inside_the_chart() {
     assert!(out.status.success(), "{}", stderr(&out));
     let home = f.read("index.html");
     for svg in svgs(&home) {
-        for (text, x0, x1) in text_extents(svg) {
-            assert!(x0 >= -0.5 && x1 <= 720.5, "`{text}` spans {x0}..{x1}");
-        }
+        common::assert_legible(svg);
     }
     assert!(home.contains("1\u{202F}234\u{202F}567"), "big values keep every digit");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Fixture, stderr, svgs};
+use common::{Fixture, assert_legible, stderr, svgs};
 
 const SURVEY: &str = "title: Relations\nsource: Enquête\nsample_size: 1252\nfields:\n  share: { type: percent, label: Part }\nrows:\n  - { id: poor, s: Mauvaise qualité, share: 48 }\n  - { id: none, s: Aucun retour, share: 72 }\n  - { id: board, s: Panneau, share: 65 }\n";
 const PANEL: &str = "handle,platform,followers,engagement\n@a,Instagram,2400,6.1\n@b,Instagram,18000,3.9\n@c,TikTok,45000,7.2\n@d,TikTok,320000,2.8\n@e,YouTube,150000,1.9\n@f,Instagram,1400000,1.2\n@g,YouTube,5000,4.4\n";
@@ -30,11 +30,16 @@ fn project(blocks: &str) -> Fixture {
 }
 
 /// Builds and returns the home page's SVGs, parsed.
+/// Builds and returns the home page's SVGs, each checked for legibility.
 fn charts(blocks: &str) -> Vec<String> {
     let f = project(blocks);
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
-    svgs(&f.read("index.html")).into_iter().map(str::to_string).collect()
+    let all: Vec<String> = svgs(&f.read("index.html")).into_iter().map(str::to_string).collect();
+    for svg in &all {
+        assert_legible(svg);
+    }
+    all
 }
 
 fn build_error(blocks: &str) -> String {
@@ -298,4 +303,12 @@ fn every_chart_downloads_as_svg_png_and_csv() {
     assert!(f.build().status.success());
     assert!(!f.public("figures/index-1.png").exists() && f.public("figures/index-1.svg").exists());
     assert!(!f.read("index.html").contains(".png"));
+}
+
+#[test]
+#[should_panic(expected = "overlaps")]
+fn the_legibility_check_catches_overlapping_labels() {
+    assert_legible(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text x=\"10\" y=\"20\" font-size=\"13\">Quarante-huit</text><text x=\"40\" y=\"24\" font-size=\"13\">Cinquante</text></svg>",
+    );
 }

@@ -87,3 +87,39 @@ pub fn french_survey() -> Fixture {
         ("content/annexe.md", "---\ntitle: Annexe\nweight: 1\n---\nTexte.\n"),
     ])
 }
+
+/// The box of every `<text>` of an SVG, measured with the chart font:
+/// (text, x0, x1, y0, y1).
+pub fn text_boxes(svg: &str) -> Vec<(String, f64, f64, f64, f64)> {
+    use barometer::charts::{Font, text_width};
+    let doc = roxmltree::Document::parse(svg).expect("xml");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            let text = n.text().unwrap_or("").trim().to_string();
+            let num = |a: &str| n.attribute(a).unwrap_or("0").parse::<f64>().unwrap();
+            let (x, y, size) = (num("x"), num("y"), num("font-size"));
+            let w = text_width(&text, &Font::new(size, plotters::style::BLACK));
+            let (x0, x1) = match n.attribute("text-anchor") {
+                Some("end") => (x - w, x),
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                _ => (x, x + w),
+            };
+            // Centred vertically on y: cap height above, descenders below.
+            (text, x0, x1, y - 0.55 * size, y + 0.45 * size)
+        })
+        .collect()
+}
+
+/// Fails when any two texts of a chart overlap, or one leaves the chart.
+pub fn assert_legible(svg: &str) {
+    let boxes = text_boxes(svg);
+    for (i, a) in boxes.iter().enumerate() {
+        assert!(a.1 >= -0.5 && a.2 <= 720.5, "`{}` spans {}..{}", a.0, a.1, a.2);
+        for b in &boxes[i + 1..] {
+            let overlap_x = a.2.min(b.2) - a.1.max(b.1);
+            let overlap_y = a.4.min(b.4) - a.3.max(b.3);
+            assert!(overlap_x <= 1.0 || overlap_y <= 1.0, "`{}` overlaps `{}`", a.0, b.0);
+        }
+    }
+}
