@@ -123,15 +123,18 @@ fn standalone_svg(p: &Panel) -> String {
 /// The chart itself, or its small multiples side by side.
 fn frame(panels: &[Panel], lang: Language) -> String {
     match panels {
-        [Panel { svg, facet: None, .. }] => format!("<div class=\"chart-frame\">\n{svg}</div>\n"),
+        [Panel { svg, narrow, facet: None, .. }] => {
+            format!("<div class=\"chart-frame\">\n{svg}{narrow}</div>\n")
+        }
         _ => {
             let mut html = String::from("<div class=\"chart-facets\">\n");
             for p in panels {
                 let name = p.facet.as_deref().unwrap_or("");
                 html.push_str(&format!(
-                    "<div class=\"chart-frame facet\">\n<p class=\"facet-title\">{}</p>\n{}</div>\n",
+                    "<div class=\"chart-frame facet\">\n<p class=\"facet-title\">{}</p>\n{}{}</div>\n",
                     escape(&spaced(name, lang)),
-                    p.svg
+                    p.svg,
+                    p.narrow
                 ));
             }
             html.push_str("</div>\n");
@@ -152,7 +155,11 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
     };
     let mut html = format!("<figure class=\"data-table\" id=\"table-{}\">\n", place.number);
     html.push_str(&figcaption(&caption, ds, fmt));
-    html.push_str("<div class=\"table-scroll\">\n");
+    // Focusable, so keyboard users can scroll a wide table.
+    html.push_str(&format!(
+        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+        escape(&title)
+    ));
     html.push_str(&data_table(ds, &tb.columns, fmt, None));
     html.push_str("</div>\n");
     html.push_str(&download(ds, place.root, lang));

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::config::Language;
 use crate::diagnostics::{Diagnostic, Pos, closest};
 use crate::pages::{normalize, relative_url};
 
@@ -72,15 +73,15 @@ pub fn placeholder(index: usize) -> String {
 
 /// Renders a page body (after values in prose were evaluated).
 ///
-/// With `french_spacing`, spaces that French typography keeps unbreakable
-/// (`95 %`, `« oui »`, `5 000`) become no-break spaces in text and HTML.
+/// In French, spaces that French typography keeps unbreakable (`95 %`,
+/// `« oui »`, `5 000`) become no-break spaces in text and HTML.
 pub fn render(
     file: &Path,
     page_url: &str,
     body: &str,
     line_offset: usize,
     site: &Site,
-    french_spacing: bool,
+    lang: Language,
 ) -> Rendered {
     let lines = LineIndex::new(body, line_offset);
     let mut out = Rendered::default();
@@ -146,10 +147,23 @@ pub fn render(
                 let dest = rewrite_link(file, page_url, &dest_url, pos, site, &mut out);
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
+            // Wide tables scroll in a region keyboard users can focus.
+            Event::Start(Tag::Table(_)) => {
+                let open = format!(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                    crate::i18n::t(lang, "table")
+                );
+                events.push(Event::Html(open.into()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html("</div>\n".into()));
+            }
             other => events.push(other),
         }
     }
-    if french_spacing {
+    if lang == Language::Fr {
         events = events.into_iter().map(french_event).collect();
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
@@ -350,7 +364,7 @@ mod tests {
         let urls: HashMap<PathBuf, String> =
             pages.iter().map(|(f, u)| (PathBuf::from(f), u.to_string())).collect();
         let left_out = HashSet::from([PathBuf::from("content/draft.md")]);
-        render(Path::new(file), url, body, offset, &Site { urls: &urls, left_out: &left_out }, false)
+        render(Path::new(file), url, body, offset, &Site { urls: &urls, left_out: &left_out }, Language::En)
     }
 
     #[test]
@@ -408,7 +422,7 @@ mod tests {
         let left_out = HashSet::new();
         let site = Site { urls: &urls, left_out: &left_out };
         let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
-        let r = render(Path::new("a.md"), "/", body, 0, &site, true);
+        let r = render(Path::new("a.md"), "/", body, 0, &site, Language::Fr);
         assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);
         assert!(r.html.contains("<p class=\"a b\">5\u{202f}000 abonnés</p>"), "{}", r.html);
         assert!(r.html.contains("<code>1 000 :</code>"), "{}", r.html);

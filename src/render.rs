@@ -238,8 +238,8 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         Ok(t) => (t, None),
         Err(e) => (page.body.clone(), Some(e)),
     };
-    let french = fmt.language() == crate::config::Language::Fr;
-    let rendered = markdown::render(&page.file, &page.url, &text, page.body_line_offset, site, french);
+    let rendered =
+        markdown::render(&page.file, &page.url, &text, page.body_line_offset, site, fmt.language());
     let mut diags = rendered.errors;
     let prose_failed = prose_error.is_some();
     diags.extend(prose_error);

@@ -272,7 +272,7 @@ fn example_report_builds() {
     assert!(charts >= 6, "{charts} charts");
     for page in ["profils", "relations", "confiance", "benefices"] {
         let html = fs::read_to_string(site.join(page).join("index.html")).unwrap();
-        for svg in svgs(&html) {
+        for svg in common::all_svgs(&html) {
             common::assert_legible(svg);
         }
     }

@@ -5,7 +5,7 @@ use super::canvas::{Align, Canvas, DrawResult, Font, text_width};
 use super::scale::Scale;
 use plotters::style::RGBColor;
 
-use super::{GRID, INK, MUTED, ValueFormat, WIDTH};
+use super::{GRID, INK, MUTED, ValueFormat};
 
 pub const LEGEND_FONT: Font = Font::new(13.0, INK);
 pub const TICK: Font = Font::new(11.5, MUTED);
@@ -53,7 +53,12 @@ pub struct Legend {
 impl Legend {
     /// A legend for (name, colour) items, empty (zero height) when there
     /// is only one: a single series needs no key.
-    pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, RGBColor)>, x0: f64, marker: Marker) -> Legend {
+    pub fn new<'a>(
+        items: impl IntoIterator<Item = (&'a str, RGBColor)>,
+        x0: f64,
+        width: f64,
+        marker: Marker,
+    ) -> Legend {
         let items: Vec<(&str, RGBColor)> = items.into_iter().collect();
         if items.len() < 2 {
             return Legend { entries: Vec::new(), marker, height: 0.0 };
@@ -62,7 +67,7 @@ impl Legend {
         let mut entries = Vec::with_capacity(items.len());
         for (name, color) in items {
             let w = text_width(name, &LEGEND_FONT) + 34.0;
-            if x + w > WIDTH as f64 - 8.0 && x > x0 {
+            if x + w > width - 8.0 && x > x0 {
                 x = x0;
                 y += 20.0;
             }

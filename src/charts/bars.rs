@@ -6,7 +6,7 @@ use super::axes::{
 };
 use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::Scale;
-use super::{Categorical, INK, Style, WIDTH, data_decimals, on_color};
+use super::{Categorical, INK, Style, data_decimals, on_color};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.5, INK);
@@ -15,7 +15,7 @@ const LINE_HEIGHT: f64 = 16.0;
 fn series_legend(data: &Categorical, style: &Style, x0: f64) -> Legend {
     let names = || data.series.iter().map(|s| s.name.as_deref().unwrap_or(""));
     let items = names().enumerate().map(|(i, name)| (name, style.key(names(), name, i)));
-    Legend::new(items, x0, Marker::Square)
+    Legend::new(items, x0, style.width, Marker::Square)
 }
 
 /// The value scale of bars: from zero (or below, for negative values), to
@@ -43,7 +43,8 @@ pub fn horizontal(
     style: &Style,
     stacked: bool,
 ) -> Result<u32, String> {
-    let label_width = 250.0;
+    // Labels take at most a third of the chart, so narrow charts keep room for bars.
+    let label_width = (style.width * 0.34).min(250.0);
     let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, label_width)).collect();
     let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);
     let left = 16.0 + widest.min(label_width) + 14.0;
@@ -53,7 +54,7 @@ pub fn horizontal(
     // inside the segments when stacked), and half the last tick label
     // stands past the plot.
     let value_room = if stacked || !style.labels { 0.0 } else { value_label_width(data, style) + 8.0 };
-    let right = WIDTH as f64 - value_room.max(24.0) - 6.0;
+    let right = style.width - value_room.max(24.0) - 6.0;
     let nser = data.series.len().max(1);
     let bar = if stacked || nser == 1 { 22.0 } else { (40.0 / nser as f64).clamp(11.0, 18.0) };
     let bars_height = if stacked { bar } else { bar * nser as f64 + 2.0 * (nser as f64 - 1.0) };
@@ -69,7 +70,7 @@ pub fn horizontal(
     let plot_bottom = top + bands.iter().sum::<f64>();
     let height = (plot_bottom + 30.0).ceil() as u32;
 
-    let c = Canvas::new(target, WIDTH, height);
+    let c = Canvas::new(target, style.width as u32, height);
     legend.draw(&c)?;
     grid_columns(&c, &scale, &vf, top, plot_bottom)?;
     let zero = scale.map(0.0_f64.clamp(scale.min, scale.max));
@@ -131,7 +132,7 @@ pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: 
     let n = data.categories.len() as f64;
     let scale = value_scale(data, style, false);
     let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
-    let right = WIDTH as f64 - 16.0;
+    let right = style.width - 16.0;
     let band = (right - left) / n;
     let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, band - 8.0)).collect();
     let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
@@ -142,7 +143,7 @@ pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: 
     let height = (plot_bottom + 14.0 + label_lines * LINE_HEIGHT + 8.0).ceil() as u32;
     let scale = scale.with_range((plot_bottom, top));
 
-    let c = Canvas::new(target, WIDTH, height);
+    let c = Canvas::new(target, style.width as u32, height);
     legend.draw(&c)?;
     grid_rows(&c, &scale, &vf, left, right)?;
     let nser = data.series.len().max(1) as f64;

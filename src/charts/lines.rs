@@ -8,7 +8,7 @@ use super::axes::{
 };
 use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::{LogScale, Scale};
-use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, WIDTH, data_decimals, tint};
+use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, data_decimals, tint};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
@@ -68,7 +68,7 @@ pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) 
         .collect();
     let end_width = ends.iter().map(|(_, _, t)| text_width(t, &VALUE.bold())).fold(0.0, f64::max);
     let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
-    let right = WIDTH as f64 - 12.0 - end_width - 10.0;
+    let right = style.width - 12.0 - end_width - 10.0;
     let scale = scale.with_range((bottom, top));
     let n = data.categories.len();
     let step = if n > 1 { (right - left) / (n - 1) as f64 } else { 0.0 };
@@ -78,7 +78,7 @@ pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) 
     // A label is centred on its point: as wide as the gap to the next
     // point, and never wider than twice its distance to the chart's edge.
     let label_width = |i: usize| {
-        let room = 2.0 * (x_at(i) - 4.0).min(WIDTH as f64 - 4.0 - x_at(i));
+        let room = 2.0 * (x_at(i) - 4.0).min(style.width - 4.0 - x_at(i));
         if n > 1 { step.max(40.0).min(room) } else { room.min(200.0) }
     };
     let labels: Vec<Vec<String>> =
@@ -86,7 +86,7 @@ pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) 
     let lines_needed = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
 
-    let c = Canvas::new(target, WIDTH, height);
+    let c = Canvas::new(target, style.width as u32, height);
     grid_rows(&c, &scale, &vf, left, right)?;
     for (i, l) in labels.iter().enumerate() {
         let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
@@ -152,15 +152,15 @@ pub fn slope(target: &mut Target, data: &Categorical, style: &Style) -> Result<u
         .filter_map(|si| label(si, 1, true))
         .map(|t| text_width(&t, &VALUE.bold()))
         .fold(0.0, f64::max);
-    let x0 = (16.0 + left_width + 12.0).min(WIDTH as f64 * 0.4);
-    let x1 = (WIDTH as f64 - 16.0 - right_width - 12.0).max(WIDTH as f64 * 0.6);
+    let x0 = (16.0 + left_width + 12.0).min(style.width * 0.4);
+    let x1 = (style.width - 16.0 - right_width - 12.0).max(style.width * 0.6);
     let top = 40.0;
     let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
     let (lo, hi) = data.domain(false);
     let scale = Scale::bounded(lo, hi, style.min, style.max, 5, (bottom, top));
     let height = (bottom + 16.0) as u32;
 
-    let c = Canvas::new(target, WIDTH, height);
+    let c = Canvas::new(target, style.width as u32, height);
     for (ci, x) in [(0, x0), (1, x1)] {
         c.line(&[(x, top), (x, bottom)], GRID, 1)?;
         if let Some(name) = data.categories.get(ci) {
@@ -220,7 +220,7 @@ pub fn scatter(
 ) -> Result<u32, String> {
     let legend_x = 12.0;
     let items = p.groups.iter().enumerate().map(|(i, g)| (g.as_str(), style.color(i)));
-    let legend = Legend::new(items, legend_x, Marker::Dot);
+    let legend = Legend::new(items, legend_x, style.width, Marker::Dot);
     let bands = followers && !style.tiers.is_empty();
     let top = 28.0 + legend.height() + if bands { 18.0 } else { 0.0 };
     let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
@@ -246,13 +246,13 @@ pub fn scatter(
     let xf = style.value_format(p.x_percent, x_decimals);
     // Half of the last x tick label stands past the plot's right edge.
     let last_x = x.ticks().last().map_or(0.0, |t| text_width(&xf.label(*t), &TICK));
-    let right = WIDTH as f64 - 12.0 - last_x / 2.0;
+    let right = style.width - 12.0 - last_x / 2.0;
     let x = match x {
         XAxis::Linear(s) => XAxis::Linear(s.with_range((left, right))),
         XAxis::Log(s) => XAxis::Log(s.with_range((left, right))),
     };
 
-    let c = Canvas::new(target, WIDTH, height);
+    let c = Canvas::new(target, style.width as u32, height);
     legend.draw(&c)?;
     if bands {
         tier_bands(&c, &x, style, top, bottom, left, right)?;

@@ -34,6 +34,10 @@ pub use prepare::{Categorical, Points, Series};
 /// The width every chart is drawn at; the SVG scales from there.
 pub const WIDTH: u32 = 720;
 
+/// The width of the second drawing each chart gets for phones: drawn for
+/// the width, rather than shrunk, so its text stays readable.
+pub const NARROW: u32 = 400;
+
 /// Series colours: colour-blind-safe hues (after Okabe and Ito) darkened
 /// where needed so every mark has at least 3:1 contrast on white.
 pub const PALETTE: [RGBColor; 7] = [
@@ -67,6 +71,8 @@ pub struct ChartContext<'a> {
 #[derive(Clone, Debug)]
 pub struct Panel {
     pub svg: String,
+    /// The same chart drawn [`NARROW`], for phones.
+    pub narrow: String,
     /// The same chart as a PNG, when the report asks for PNGs.
     pub png: Option<Vec<u8>>,
     /// The SVG's height in its own units (its width is [`WIDTH`]).
@@ -76,7 +82,10 @@ pub struct Panel {
 }
 
 /// How marks look: the chart's settings, resolved.
+#[derive(Clone)]
 pub struct Style<'a> {
+    /// The drawing's width: [`WIDTH`], or [`NARROW`] for phones.
+    pub width: f64,
     pub fmt: &'a NumberFormat,
     pub palette: Vec<RGBColor>,
     pub labels: bool,
@@ -97,6 +106,7 @@ impl Style<'_> {
             chart.colors.iter().filter_map(|c| parse_hex(c)).collect()
         };
         Style {
+            width: WIDTH as f64,
             fmt: cx.fmt,
             palette,
             labels: chart.labels,
@@ -268,7 +278,12 @@ fn render_one(
     };
     let mut buf = String::new();
     let height = draw(chart, &drawable, style, &mut Target::Svg(&mut buf))?;
-    let svg = accessible_svg(&buf, height, id, title, &desc);
+    let svg = accessible_svg(&buf, (WIDTH, height), id, title, &desc, "chart-wide");
+    let narrow_style = Style { width: NARROW as f64, ..style.clone() };
+    let mut buf = String::new();
+    let narrow_height = draw(chart, &drawable, &narrow_style, &mut Target::Svg(&mut buf))?;
+    let narrow_id = format!("{id}-n");
+    let narrow = accessible_svg(&buf, (NARROW, narrow_height), &narrow_id, title, &desc, "chart-narrow");
     let png = if cx.png {
         let (mut pixels, mut size) = (Vec::new(), (0, 0));
         let target = &mut Target::Bitmap { pixels: &mut pixels, scale: PNG_SCALE, size: &mut size };
@@ -277,7 +292,7 @@ fn render_one(
     } else {
         None
     };
-    Ok(Panel { svg, png, height, facet: None })
+    Ok(Panel { svg, narrow, png, height, facet: None })
 }
 
 /// PNGs are drawn at twice the SVG's size, sharp on high-density screens
@@ -303,12 +318,19 @@ fn draw(chart: &Chart, drawable: &Drawable, style: &Style, target: &mut Target) 
 
 /// Replaces plotters' `<svg>` tag with one that scales with its container
 /// and names itself for screen readers.
-fn accessible_svg(svg: &str, height: u32, id: &str, title: &str, desc: &str) -> String {
+fn accessible_svg(
+    svg: &str,
+    (width, height): (u32, u32),
+    id: &str,
+    title: &str,
+    desc: &str,
+    class: &str,
+) -> String {
     let body = palette_classes(&tidy_font_sizes(svg.split_once('\n').map_or("", |(_, rest)| rest)));
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         class=\"chart-svg\" font-family=\"Inter, system-ui, sans-serif\">\n\
+         class=\"chart-svg {class}\" font-family=\"Inter, system-ui, sans-serif\">\n\
          <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{body}",
         crate::html::escape(title),
         crate::html::escape(desc),
@@ -422,7 +444,8 @@ mod tests {
     #[test]
     fn font_sizes_are_rounded_and_svg_is_named() {
         assert_eq!(tidy_font_sizes("a font-size=\"13.000000000000002\" b"), "a font-size=\"13\" b");
-        let svg = accessible_svg("<svg old>\n<rect/>\n</svg>", 200, "f1", "A < B", "d & e");
+        let svg =
+            accessible_svg("<svg old>\n<rect/>\n</svg>", (720, 200), "f1", "A < B", "d & e", "chart-wide");
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 200\""));
         assert!(svg.contains("<title id=\"f1-title\">A &lt; B</title>"));
         assert!(svg.contains("<desc id=\"f1-desc\">d &amp; e</desc>"));

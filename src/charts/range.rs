@@ -4,7 +4,7 @@
 use super::axes::{grid_columns, reference_column, reference_room};
 use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::Scale;
-use super::{Categorical, INK, Style, WIDTH, data_decimals, tint};
+use super::{Categorical, INK, Style, data_decimals, tint};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.5, INK);
@@ -13,15 +13,16 @@ const LINE_HEIGHT: f64 = 16.0;
 pub fn range(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
     let s = &data.series[0];
     let vf = style.value_format(data.percent, data_decimals(data.values()));
-    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, 230.0)).collect();
+    let label_width = (style.width * 0.32).min(230.0);
+    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, label_width)).collect();
     let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);
-    let left = 16.0 + widest.min(230.0) + 14.0;
+    let left = 16.0 + widest.min(label_width) + 14.0;
     let value_room = if style.labels {
         s.values.iter().flatten().map(|v| text_width(&vf.label(*v), &VALUE)).fold(0.0, f64::max) + 10.0
     } else {
         0.0
     };
-    let right = WIDTH as f64 - value_room.max(24.0) - 6.0;
+    let right = style.width - value_room.max(24.0) - 6.0;
     let (lo, hi) = data.domain(false);
     let scale = Scale::bounded(lo.min(0.0), hi, style.min, style.max, 5, (left, right));
     let bands: Vec<f64> = labels.iter().map(|l| (l.len() as f64 * LINE_HEIGHT + 14.0).max(34.0)).collect();
@@ -29,7 +30,7 @@ pub fn range(target: &mut Target, data: &Categorical, style: &Style) -> Result<u
     let bottom = top + bands.iter().sum::<f64>();
     let height = (bottom + 30.0).ceil() as u32;
 
-    let c = Canvas::new(target, WIDTH, height);
+    let c = Canvas::new(target, style.width as u32, height);
     grid_columns(&c, &scale, &vf, top, bottom)?;
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {

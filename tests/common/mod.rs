@@ -56,8 +56,18 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Every inline `<svg>…</svg>` of a page.
+/// The inline chart SVGs of a page, as drawn for desktop widths.
 pub fn svgs(html: &str) -> Vec<&str> {
+    all_svgs(html).into_iter().filter(|s| !s.contains("chart-narrow")).collect()
+}
+
+/// The same charts as drawn for phones.
+pub fn narrow_svgs(html: &str) -> Vec<&str> {
+    all_svgs(html).into_iter().filter(|s| s.contains("chart-narrow")).collect()
+}
+
+/// Every inline `<svg>…</svg>` of a page.
+pub fn all_svgs(html: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<svg") {
@@ -113,9 +123,12 @@ pub fn text_boxes(svg: &str) -> Vec<(String, f64, f64, f64, f64)> {
 
 /// Fails when any two texts of a chart overlap, or one leaves the chart.
 pub fn assert_legible(svg: &str) {
+    let doc = roxmltree::Document::parse(svg).expect("xml");
+    let view_box = doc.root_element().attribute("viewBox").expect("viewBox");
+    let width: f64 = view_box.split_whitespace().nth(2).unwrap().parse().unwrap();
     let boxes = text_boxes(svg);
     for (i, a) in boxes.iter().enumerate() {
-        assert!(a.1 >= -0.5 && a.2 <= 720.5, "`{}` spans {}..{}", a.0, a.1, a.2);
+        assert!(a.1 >= -0.5 && a.2 <= width + 0.5, "`{}` spans {}..{} of {width}", a.0, a.1, a.2);
         for b in &boxes[i + 1..] {
             let overlap_x = a.2.min(b.2) - a.1.max(b.1);
             let overlap_y = a.4.min(b.4) - a.3.max(b.3);

@@ -1,0 +1,97 @@
+// Browser checks for a built report: every page at a desktop and a phone
+// width in headless Chromium, served from 127.0.0.1 only.
+//
+// Fails on a console error, a failed request, a page wider than the
+// window (horizontal overflow), or any WCAG 2.1 A/AA violation found by
+// axe-core. Screenshots go to the folder given second, to be looked at.
+//
+//   node check.mjs SITE_DIR SCREENSHOT_DIR
+import { createServer } from 'node:http';
+import { readFile, readdir, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const [site, shots] = process.argv.slice(2);
+if (!site || !shots) {
+  console.error('usage: node check.mjs SITE_DIR SCREENSHOT_DIR');
+  process.exit(2);
+}
+const root = path.resolve(site);
+const widths = [1280, 375];
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.otf': 'font/otf', '.csv': 'text/csv; charset=utf-8', '.txt': 'text/plain' };
+
+/** Every index.html under the site, as URL paths. */
+async function pages(dir, prefix = '/') {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...await pages(path.join(dir, entry.name), `${prefix}${entry.name}/`));
+    else if (entry.name === 'index.html') out.push(prefix);
+  }
+  return out.sort();
+}
+
+const server = createServer(async (req, res) => {
+  const url = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+  let file = path.normalize(path.join(root, url.endsWith('/') ? `${url}index.html` : url));
+  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+await mkdir(shots, { recursive: true });
+
+let passed = 0;
+const failures = [];
+for (const page of await pages(root)) {
+  for (const width of widths) {
+    const name = `${page} at ${width}px`;
+    const tab = await browser.newPage({ viewport: { width, height: 900 } });
+    const problems = [];
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    tab.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+    tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    tab.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+    tab.on('request', (r) => { if (!r.url().startsWith(base)) problems.push(`request to another host: ${r.url()}`); });
+    await tab.goto(base + page, { waitUntil: 'networkidle' });
+    const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 0) problems.push(`horizontal overflow of ${overflow}px`);
+    await tab.addScriptTag({ content: axeSource });
+    const result = await tab.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    }));
+    for (const v of result.violations) {
+      const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
+      problems.push(`axe ${v.id}: ${v.help} (${where})`);
+    }
+    const file = `${page.replace(/\//g, '_') || '_'}${width}.png`.replace(/^_/, '');
+    await tab.screenshot({ path: path.join(shots, file || `home-${width}.png`), fullPage: true });
+    await tab.close();
+    if (problems.length) failures.push({ name, problems });
+    else passed += 1;
+  }
+}
+await browser.close();
+server.close();
+
+for (const f of failures) {
+  console.log(`FAIL ${f.name}`);
+  for (const p of f.problems) console.log(`  - ${p}`);
+}
+console.log(`browser: ${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
