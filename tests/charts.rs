@@ -313,3 +313,21 @@ fn the_legibility_check_catches_overlapping_labels() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 100\"><text x=\"10\" y=\"20\" font-size=\"13\">Quarante-huit</text><text x=\"40\" y=\"24\" font-size=\"13\">Cinquante</text></svg>",
     );
 }
+
+#[test]
+fn height_and_axis_bounds_are_the_authors() {
+    let svgs = charts(
+        "```chart\ntype: column\ndata: survey\nx: s\ny: share\n```\n\n```chart\ntype: column\ndata: survey\nx: s\ny: share\nheight: 460\nmin: 0\nmax: 100\n```\n",
+    );
+    let height = |svg: &str| -> f64 {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.root_element().attribute("viewBox").unwrap().split_whitespace().nth(3).unwrap().parse().unwrap()
+    };
+    assert!((height(&svgs[1]) - height(&svgs[0]) - 200.0).abs() < 1.0, "460 instead of 260 for the plot");
+    let bounded = texts(&svgs[1]);
+    assert!(bounded.contains(&"100\u{202F}%".to_string()), "{bounded:?}");
+    assert!(!texts(&svgs[0]).contains(&"100\u{202F}%".to_string()), "80 % is enough for 72 %");
+    // The 72 % bar spans 72 % of the 0–100 axis.
+    let bar = rects(&svgs[1]).into_iter().map(|r| r.h).fold(0.0, f64::max);
+    assert!((bar / 460.0 - 0.72).abs() < 0.01, "{bar}");
+}
