@@ -142,7 +142,11 @@ fn a_hundred_percent_stack_fills_the_width() {
     assert!((segments[2].w + segments[3].w - full).abs() <= 1.0, "both stacks reach 100 %");
     assert!((segments[0].w / full - 0.75).abs() < 0.01, "60 of 80 is 75 %");
     let t = texts(svg);
-    assert!(t.contains(&"75\u{202F}%".to_string()) && t.contains(&"50\u{202F}%".to_string()), "{t:?}");
+    // Segments with room name their series beside the value.
+    assert!(
+        t.contains(&"Oui 75\u{202F}%".to_string()) && t.contains(&"Non 50\u{202F}%".to_string()),
+        "{t:?}"
+    );
 }
 
 #[test]

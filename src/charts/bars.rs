@@ -32,8 +32,20 @@ fn value_scale(data: &Categorical, style: &Style, stacked: bool) -> Scale {
 
 /// The widest value label a bar may carry.
 fn value_label_width(data: &Categorical, style: &Style) -> f64 {
-    let vf = style.value_format(data.percent, data_decimals(data.values()));
-    data.values().map(|v| text_width(&vf.label(v), &VALUE)).fold(0.0, f64::max)
+    let vf = &style.value_format(data.percent, data_decimals(data.values()));
+    data.series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten().map(move |v| text_width(&bar_label(vf, *v, data, s), &VALUE)))
+        .fold(0.0, f64::max)
+}
+
+/// A bar's value, followed by its series' name when there are several, so
+/// colour is not the only key.
+fn bar_label(vf: &super::ValueFormat, v: f64, data: &Categorical, s: &super::Series) -> String {
+    match (&s.name, data.series.len() > 1) {
+        (Some(name), true) => format!("{} · {name}", vf.label(v)),
+        _ => vf.label(v),
+    }
 }
 
 /// Horizontal bars, grouped by series or stacked; returns the height used.
@@ -86,7 +98,9 @@ pub fn horizontal(
                 let (x0, x1) = (scale.map(acc), scale.map(acc + v));
                 let color = style.mark(s.name.as_deref().unwrap_or(category), si);
                 c.rect(x0, mid - bar / 2.0, x1, mid + bar / 2.0, color)?;
-                let text = vf.label(v);
+                // The series name too when the segment has room for it.
+                let named = format!("{} {}", s.name.as_deref().unwrap_or(""), vf.label(v));
+                let text = if text_width(&named, &VALUE) + 8.0 < x1 - x0 { named } else { vf.label(v) };
                 if style.labels && x1 - x0 > text_width(&text, &VALUE) + 8.0 {
                     c.text(
                         &text,
@@ -114,7 +128,7 @@ pub fn horizontal(
                     let (tx, align) =
                         if v >= 0.0 { (end + 6.0, Align::Start) } else { (x1 - 6.0, Align::End) };
                     let tx = if has_ci && v >= 0.0 { tx.min(right + 6.0) } else { tx };
-                    c.text(&vf.label(v), tx, y0 + bar / 2.0, &VALUE.align(align))?;
+                    c.text(&bar_label(&vf, v, data, s), tx, y0 + bar / 2.0, &VALUE.align(align))?;
                 }
             }
         }
@@ -159,7 +173,16 @@ pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: 
             let Some(v) = s.values[ci] else { continue };
             let x0 = first + bar * si as f64;
             let y1 = scale.map(v.clamp(scale.min, scale.max));
-            c.rect(x0 + gap, zero, x0 + bar - gap, y1, style.mark(category, si))?;
+            let color = style.mark(category, si);
+            c.rect(x0 + gap, zero, x0 + bar - gap, y1, color)?;
+            // Grouped columns name their series inside the bar when it fits,
+            // so colour is not the only key.
+            if let Some(name) = s.name.as_deref().filter(|_| data.series.len() > 1) {
+                let font = VALUE.sized(10.5).align(Align::Middle).with_color(on_color(color));
+                if text_width(name, &font) + 6.0 < bar && (zero - y1).abs() > 22.0 {
+                    c.text(name, x0 + bar / 2.0, zero.max(y1) - 10.0, &font)?;
+                }
+            }
             let mut end = y1;
             if let Some((lo, hi)) = s.intervals[ci] {
                 let (a, b) = (scale.map(lo), scale.map(hi));
