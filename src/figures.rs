@@ -178,12 +178,7 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> String {
         let label = k.label.map(|l| row[l].raw_text()).unwrap_or_else(|| value_field.title().to_string());
         html.push_str(&format!("<li><strong>{}</strong> {}", escape(&value), escape(&spaced(&label, lang))));
         if let Some(source) = &ds.meta.source {
-            html.push_str(&format!(
-                "<small>{}{} {}</small>",
-                t(lang, "source"),
-                colon(lang),
-                escape(&spaced(source, lang))
-            ));
+            html.push_str(&format!("<small>{}</small>", labelled(lang, "source", source)));
         }
         html.push_str("</li>\n");
     }
@@ -222,15 +217,15 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
         html.push_str(&format!("<span class=\"fig-meta\">{}</span>\n", meta.join(" · ")));
     }
     for note in &c.notes {
-        html.push_str(&format!(
-            "<span class=\"fig-note\">{}{} {}</span>\n",
-            t(lang, "note"),
-            colon(lang),
-            escape(&spaced(note, lang))
-        ));
+        html.push_str(&format!("<span class=\"fig-note\">{}</span>\n", labelled(lang, "note", note)));
     }
     html.push_str("</figcaption>\n");
     html
+}
+
+/// `Source : text`, escaped, in the language's typography.
+fn labelled(lang: Language, key: &str, text: &str) -> String {
+    format!("{}{} {}", t(lang, key), colon(lang), escape(&spaced(text, lang)))
 }
 
 fn colon(lang: Language) -> &'static str {

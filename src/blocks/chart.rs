@@ -1,15 +1,11 @@
 //! The `chart` block: settings, which types take which, and the checks a
 //! chart's data must pass before it is drawn.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use serde::Deserialize;
 
-use super::Checker;
-use crate::datasets::{Dataset, FieldType, Value};
+use super::{Checker, Source};
+use crate::datasets::{FieldType, Value};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::markdown::RawBlock;
 use crate::yaml::Spanned;
 
 /// The chart types.
@@ -159,14 +155,8 @@ fn kinds_taking(setting: &str) -> String {
     names.join(", ")
 }
 
-pub(super) fn resolve(
-    raw: &RawBlock,
-    file: &Path,
-    offset: usize,
-    fence: Pos,
-    datasets: &BTreeMap<String, Dataset>,
-) -> Result<Chart, Vec<Diagnostic>> {
-    let (s, mut check) = Checker::start(raw, file, offset, fence, datasets, |s: &ChartSettings| &s.data)?;
+pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
+    let (s, mut check) = Checker::start(src, |s: &ChartSettings| &s.data)?;
     let kind = s.kind.value;
     check_applicable(&s, &mut check);
     let what = format!("a {} chart", kind.name());

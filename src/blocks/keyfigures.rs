@@ -1,15 +1,11 @@
 //! The `keyfigures` block: big numbers with their label and source, as on
 //! the title page of a study.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use serde::Deserialize;
 
-use super::Checker;
-use crate::datasets::{Dataset, FieldType};
-use crate::diagnostics::{Diagnostic, Pos};
-use crate::markdown::RawBlock;
+use super::{Checker, Source};
+use crate::datasets::FieldType;
+use crate::diagnostics::Diagnostic;
 use crate::yaml::Spanned;
 
 #[derive(Deserialize)]
@@ -34,15 +30,8 @@ pub struct KeyFigures {
     pub rows: Vec<usize>,
 }
 
-pub(super) fn resolve(
-    raw: &RawBlock,
-    file: &Path,
-    offset: usize,
-    fence: Pos,
-    datasets: &BTreeMap<String, Dataset>,
-) -> Result<KeyFigures, Vec<Diagnostic>> {
-    let (s, mut check) =
-        Checker::start(raw, file, offset, fence, datasets, |s: &KeyFiguresSettings| &s.data)?;
+pub(super) fn resolve(src: &Source) -> Result<KeyFigures, Vec<Diagnostic>> {
+    let (s, mut check) = Checker::start(src, |s: &KeyFiguresSettings| &s.data)?;
     let value = check.field(&s.value);
     if let Some(v) = value {
         check.numeric(v, &s.value, "a key figure");

@@ -50,11 +50,24 @@ pub fn resolve(
             Diagnostic::error(file, Some(fence), message).with_hint("give it at least `data:`"),
         ]);
     }
+    let src = Source { raw, file, offset, fence, datasets };
     match raw.name.as_str() {
-        "chart" => chart::resolve(raw, file, offset, fence, datasets).map(|c| Block::Chart(Box::new(c))),
-        "keyfigures" => keyfigures::resolve(raw, file, offset, fence, datasets).map(Block::KeyFigures),
-        _ => table::resolve(raw, file, offset, fence, datasets).map(Block::Table),
+        "chart" => chart::resolve(&src).map(|c| Block::Chart(Box::new(c))),
+        "keyfigures" => keyfigures::resolve(&src).map(Block::KeyFigures),
+        _ => table::resolve(&src).map(Block::Table),
     }
+}
+
+/// One block as written, with what its settings are checked against.
+#[derive(Clone, Copy)]
+pub(crate) struct Source<'a> {
+    raw: &'a RawBlock,
+    file: &'a Path,
+    /// Lines of the page above the block's first YAML line.
+    offset: usize,
+    /// The opening fence, where errors about the whole block point.
+    fence: Pos,
+    datasets: &'a BTreeMap<String, Dataset>,
 }
 
 /// Checks names and values of one block against its dataset, collecting
@@ -70,13 +83,10 @@ pub(crate) struct Checker<'a> {
 impl<'a> Checker<'a> {
     /// Parses a block's settings and finds its dataset.
     pub fn start<T: serde::de::DeserializeOwned>(
-        raw: &RawBlock,
-        file: &'a Path,
-        offset: usize,
-        fence: Pos,
-        datasets: &'a BTreeMap<String, Dataset>,
+        src: &Source<'a>,
         data: impl Fn(&T) -> &Spanned<String>,
     ) -> Result<(T, Checker<'a>), Vec<Diagnostic>> {
+        let Source { raw, file, offset, fence, datasets } = *src;
         let settings: T = yaml::parse(file, &raw.yaml, offset).map_err(|d| vec![d])?;
         let name = data(&settings);
         let ds = datasets.get(&name.value).ok_or_else(|| {

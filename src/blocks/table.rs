@@ -1,14 +1,9 @@
 //! The `table` block: a dataset's rows as an HTML table.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use serde::Deserialize;
 
-use super::Checker;
-use crate::datasets::Dataset;
-use crate::diagnostics::{Diagnostic, Pos};
-use crate::markdown::RawBlock;
+use super::{Checker, Source};
+use crate::diagnostics::Diagnostic;
 use crate::yaml::Spanned;
 
 #[derive(Deserialize)]
@@ -29,14 +24,8 @@ pub struct Table {
     pub note: Option<String>,
 }
 
-pub(super) fn resolve(
-    raw: &RawBlock,
-    file: &Path,
-    offset: usize,
-    fence: Pos,
-    datasets: &BTreeMap<String, Dataset>,
-) -> Result<Table, Vec<Diagnostic>> {
-    let (s, mut check) = Checker::start(raw, file, offset, fence, datasets, |s: &TableSettings| &s.data)?;
+pub(super) fn resolve(src: &Source) -> Result<Table, Vec<Diagnostic>> {
+    let (s, mut check) = Checker::start(src, |s: &TableSettings| &s.data)?;
     let columns = match &s.columns {
         None => (0..check.ds.fields.len()).collect(),
         Some(cols) => cols.iter().filter_map(|c| check.field(c)).collect(),
