@@ -12,6 +12,7 @@ pub mod charts;
 pub mod config;
 pub mod datasets;
 pub mod diagnostics;
+pub mod expr;
 pub mod figures;
 pub mod format;
 pub mod html;
