@@ -160,7 +160,8 @@ impl Config {
     }
 }
 
-fn default_tiers() -> Vec<Tier> {
+/// The tiers a report has unless `report.yaml` sets its own.
+pub fn default_tiers() -> Vec<Tier> {
     [("nano", 1_000), ("micro", 10_000), ("macro", 100_000), ("mega", 1_000_000)]
         .into_iter()
         .map(|(n, m)| Tier { name: n.into(), min_followers: m })

@@ -97,7 +97,10 @@ pub fn run(opts: &Options) -> Outcome {
     out.sources = project.sources();
 
     // Validate: datasets and pages, all errors of both.
-    let (datasets, ds_diags) = datasets::build_all(&project.datasets);
+    // Tiers come from report.yaml; when it has errors, the defaults keep
+    // dataset checks going so every error shows in one run.
+    let tiers = config.as_ref().map(|c| c.tiers.clone()).unwrap_or_else(config::default_tiers);
+    let (datasets, ds_diags) = datasets::build_all(&project.datasets, &tiers);
     diags.extend(ds_diags);
     let (pages, left_out) = parse_pages(&project.pages, opts.drafts, &mut diags);
     let Some(config) = config.filter(|_| !diags.has_errors()) else {

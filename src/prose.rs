@@ -285,7 +285,7 @@ mod tests {
                 "title: R\nsample_size: 1252\nrows:\n  - { id: no_feedback, share: 72 }\n  - { id: half, share: 50.5 }\n".into(),
             )),
             csv: None,
-        }]);
+        }], &[]);
         assert!(diags.is_empty(), "{diags:?}");
         let mut ctx = Context::new();
         ctx.insert_value("data", data_value(&datasets));

@@ -173,11 +173,14 @@ mod tests {
     use crate::datasets::{DatasetSource, build_all};
 
     fn datasets() -> BTreeMap<String, Dataset> {
-        let (ds, diags) = build_all(&[DatasetSource {
-            id: "relations".into(),
-            yaml: Some(("data/relations.yaml".into(), "rows:\n  - { statement: a, share: 72 }\n".into())),
-            csv: None,
-        }]);
+        let (ds, diags) = build_all(
+            &[DatasetSource {
+                id: "relations".into(),
+                yaml: Some(("data/relations.yaml".into(), "rows:\n  - { statement: a, share: 72 }\n".into())),
+                csv: None,
+            }],
+            &[],
+        );
         assert!(diags.is_empty());
         ds
     }

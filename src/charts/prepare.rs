@@ -272,11 +272,10 @@ mod tests {
 
     fn dataset(rows: &str) -> BTreeMap<String, Dataset> {
         let yaml = format!("sample_size: 100\nfields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}");
-        let (ds, diags) = build_all(&[DatasetSource {
-            id: "d".into(),
-            yaml: Some(("data/d.yaml".into(), yaml)),
-            csv: None,
-        }]);
+        let (ds, diags) = build_all(
+            &[DatasetSource { id: "d".into(), yaml: Some(("data/d.yaml".into(), yaml)), csv: None }],
+            &[],
+        );
         assert!(diags.is_empty(), "{diags:?}");
         ds
     }

@@ -7,6 +7,7 @@
 //! ever sees [`Dataset`]: typed columns, no YAML or CSV left.
 
 mod csv_source;
+mod derive;
 mod typing;
 mod yaml_source;
 
@@ -15,9 +16,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::config::Tier;
 use crate::diagnostics::{Diagnostic, Pos};
 
 pub use csv_source::write_csv;
+pub use derive::tier_of;
 pub use typing::is_date;
 pub use yaml_source::Scalar;
 
@@ -186,34 +189,142 @@ pub struct DatasetSource {
     pub csv: Option<(PathBuf, String)>,
 }
 
-/// Parses and types every dataset; all errors of all datasets are returned.
-pub fn build_all(sources: &[DatasetSource]) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
+/// A dataset read from its files, not yet typed.
+struct Prepared {
+    id: String,
+    file: PathBuf,
+    meta: Meta,
+    table: RawTable,
+    recipe: Option<yaml_source::Recipe>,
+}
+
+/// Parses and types every dataset, then computes the derived ones in
+/// dependency order; all errors of all datasets are returned.
+pub fn build_all(sources: &[DatasetSource], tiers: &[Tier]) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let results: Vec<_> = sources.par_iter().map(build_one).collect();
+    let read: Vec<_> = sources.par_iter().map(read_one).collect();
     let mut out = BTreeMap::new();
     let mut diags = Vec::new();
-    for r in results {
+    let mut derived = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
+    for r in read {
         match r {
-            Ok((ds, warnings)) => {
-                diags.extend(warnings);
-                out.insert(ds.id.clone(), ds);
+            Ok(p) if p.recipe.is_some() => derived.push(p),
+            Ok(p) => match finish(p.id.clone(), p.file, p.meta, p.table) {
+                Ok((ds, warnings)) => {
+                    diags.extend(warnings);
+                    out.insert(ds.id.clone(), ds);
+                }
+                Err(errs) => {
+                    failed.push(p.id);
+                    diags.extend(errs);
+                }
+            },
+            Err((id, errs)) => {
+                failed.push(id);
+                diags.extend(errs);
             }
-            Err(errs) => diags.extend(errs),
         }
+    }
+    let all_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    // Each round derives what the previous rounds made possible.
+    while !derived.is_empty() {
+        let (ready, waiting): (Vec<Prepared>, Vec<Prepared>) =
+            derived.into_iter().partition(|p| out.contains_key(&recipe_of(p).from.0));
+        if ready.is_empty() {
+            diags.extend(unresolved(&waiting, &all_ids, &failed));
+            break;
+        }
+        for p in ready {
+            let recipe = recipe_of(&p).clone();
+            let source = &out[&recipe.from.0];
+            match derive::apply(&p.file, &recipe, source, tiers) {
+                Ok((mut table, warnings)) => {
+                    diags.extend(warnings);
+                    table.fields = p.table.fields;
+                    match finish(p.id.clone(), p.file, p.meta, table) {
+                        Ok((ds, warnings)) => {
+                            diags.extend(warnings);
+                            out.insert(ds.id.clone(), ds);
+                        }
+                        Err(errs) => diags.extend(errs),
+                    }
+                }
+                Err(errs) => {
+                    failed.push(p.id);
+                    diags.extend(errs);
+                }
+            }
+        }
+        derived = waiting;
     }
     (out, diags)
 }
 
-fn build_one(src: &DatasetSource) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (meta, mut table, yaml_rows) = match &src.yaml {
-        Some((path, text)) => yaml_source::parse(path, text).map_err(|e| vec![e])?,
-        None => (Meta::default(), RawTable::default(), false),
+fn recipe_of(p: &Prepared) -> &yaml_source::Recipe {
+    p.recipe.as_ref().expect("only derived datasets wait")
+}
+
+/// Why derived datasets could not be computed: an unknown `from`, a source
+/// that failed, or a cycle, named by its chain.
+fn unresolved(waiting: &[Prepared], all_ids: &[String], failed: &[String]) -> Vec<Diagnostic> {
+    let from_of = |id: &str| waiting.iter().find(|p| p.id == id).map(|p| recipe_of(p).from.0.clone());
+    waiting
+        .iter()
+        .filter_map(|p| {
+            let (from, pos) = &recipe_of(p).from;
+            if failed.contains(from) {
+                return None; // its own errors are reported already
+            }
+            if !all_ids.contains(from) {
+                return Some(
+                    Diagnostic::error(&p.file, Some(*pos), format!("`from` names no dataset: `{from}`"))
+                        .suggest(from, all_ids.iter().map(String::as_str)),
+                );
+            }
+            let mut chain = vec![p.id.clone()];
+            let mut next = from.clone();
+            while !chain.contains(&next) {
+                chain.push(next.clone());
+                match from_of(&next) {
+                    Some(n) => next = n,
+                    None => return None, // waits on a dataset that failed
+                }
+            }
+            chain.push(next);
+            Some(Diagnostic::error(
+                &p.file,
+                Some(*pos),
+                format!("derived datasets form a cycle: {}", chain.join(" → ")),
+            ))
+        })
+        .collect()
+}
+
+fn read_one(src: &DatasetSource) -> Result<Prepared, (String, Vec<Diagnostic>)> {
+    let fail = |d: Diagnostic| (src.id.clone(), vec![d]);
+    let parsed = match &src.yaml {
+        Some((path, text)) => Some(yaml_source::parse(path, text).map_err(fail)?),
+        None => None,
     };
+    let (meta, mut table, has_rows, recipe) = match parsed {
+        Some(p) => (p.meta, p.table, p.has_rows, p.recipe),
+        None => (Meta::default(), RawTable::default(), false, None),
+    };
+    if let (Some(_), Some((path, _))) = (&recipe, &src.yaml) {
+        if has_rows || src.csv.is_some() {
+            return Err(fail(
+                Diagnostic::error(path, None, "a derived dataset (`from:`) has rows of its own")
+                    .with_hint("remove its `rows` (or its CSV): they are computed"),
+            ));
+        }
+        return Ok(Prepared { id: src.id.clone(), file: path.clone(), meta, table, recipe });
+    }
     let file: PathBuf = match (&src.csv, &src.yaml) {
         (Some((csv_path, text)), yaml) => {
-            if yaml_rows {
+            if has_rows {
                 let (yaml_path, _) = yaml.as_ref().expect("yaml rows imply a yaml file");
-                return Err(vec![
+                return Err(fail(
                     Diagnostic::error(
                         yaml_path,
                         None,
@@ -222,17 +333,25 @@ fn build_one(src: &DatasetSource) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diag
                     .with_hint(
                         "keep the rows in the CSV and only settings (title, source, fields) in the YAML",
                     ),
-                ]);
+                ));
             }
-            table.rows = csv_source::parse(csv_path, text).map_err(|e| vec![e])?;
+            table.rows = csv_source::parse(csv_path, text).map_err(fail)?;
             csv_path.clone()
         }
         (None, Some((path, _))) => path.clone(),
-        (None, None) => return Err(Vec::new()),
+        (None, None) => return Err((src.id.clone(), Vec::new())),
     };
+    Ok(Prepared { id: src.id.clone(), file, meta, table, recipe: None })
+}
+
+fn finish(
+    id: String,
+    file: PathBuf,
+    meta: Meta,
+    table: RawTable,
+) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diagnostic>> {
     let typed = typing::type_table(&file, table)?;
-    let ds = Dataset { id: src.id.clone(), file, meta, fields: typed.fields, rows: typed.rows };
-    Ok((ds, typed.warnings))
+    Ok((Dataset { id, file, meta, fields: typed.fields, rows: typed.rows }, typed.warnings))
 }
 
 /// The dataset id of a file under `data/`: its path without extension.

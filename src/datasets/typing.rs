@@ -344,7 +344,7 @@ mod tests {
     use super::*;
 
     fn typed(text: &str) -> Result<Typed, Vec<Diagnostic>> {
-        let (_, table, _) = yaml_source::parse(Path::new("d.yaml"), text).unwrap();
+        let table = yaml_source::parse(Path::new("d.yaml"), text).unwrap().table;
         type_table(Path::new("d.yaml"), table)
     }
 

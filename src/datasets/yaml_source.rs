@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::{FieldType, Meta, RawCell, RawField, RawTable, Value};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Pos};
 use crate::yaml::{self, Spanned};
 
 /// A YAML scalar as written. Untagged so YAML's own typing decides:
@@ -67,10 +67,54 @@ struct DatasetFile {
     date: Option<Scalar>,
     fields: Option<IndexMap<String, Spanned<FieldSpec>>>,
     rows: Option<Vec<Spanned<YamlRow>>>,
+    from: Option<Spanned<String>>,
+    filter: Option<Spanned<String>>,
+    derive: Option<IndexMap<String, Spanned<String>>>,
+    group_by: Option<Spanned<Vec<Spanned<String>>>>,
+    aggregate: Option<IndexMap<String, Spanned<String>>>,
+    sort: Option<Spanned<String>>,
+    limit: Option<Spanned<usize>>,
 }
 
-/// Parses a dataset file. The flag says whether it held `rows`.
-pub fn parse(path: &Path, text: &str) -> Result<(Meta, RawTable, bool), Diagnostic> {
+/// How a derived dataset is computed from another (`from:` and the rest).
+#[derive(Clone, Debug, Default)]
+pub struct Recipe {
+    pub from: (String, Pos),
+    pub filter: Option<(String, Pos)>,
+    pub derive: Vec<(String, String, Pos)>,
+    pub group_by: Vec<(String, Pos)>,
+    pub aggregate: Vec<(String, String, Pos)>,
+    pub sort: Option<(String, Pos)>,
+    pub limit: Option<usize>,
+}
+
+/// A dataset file, read.
+#[derive(Debug)]
+pub struct Parsed {
+    pub meta: Meta,
+    pub table: RawTable,
+    /// Whether the file held `rows` (even an empty list).
+    pub has_rows: bool,
+    pub recipe: Option<Recipe>,
+}
+
+fn spanned_text(s: Spanned<String>) -> (String, Pos) {
+    let pos = yaml::pos_of(&s, 0);
+    (s.value, pos)
+}
+
+fn named(map: Option<IndexMap<String, Spanned<String>>>) -> Vec<(String, String, Pos)> {
+    map.unwrap_or_default()
+        .into_iter()
+        .map(|(name, expr)| {
+            let (text, pos) = spanned_text(expr);
+            (name, text, pos)
+        })
+        .collect()
+}
+
+/// Parses a dataset file.
+pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     let file: DatasetFile = if text.trim().is_empty() {
         return Err(Diagnostic::error(path, None, "the dataset file is empty")
             .with_hint("give it at least a `title` and `rows`"));
@@ -120,7 +164,36 @@ pub fn parse(path: &Path, text: &str) -> Result<(Meta, RawTable, bool), Diagnost
             (pos, cells)
         })
         .collect();
-    Ok((meta, RawTable { fields, rows }, has_rows))
+    let recipe_parts = file.filter.is_some()
+        || file.derive.is_some()
+        || file.group_by.is_some()
+        || file.aggregate.is_some()
+        || file.sort.is_some()
+        || file.limit.is_some();
+    let recipe = match file.from {
+        Some(from) => Some(Recipe {
+            from: spanned_text(from),
+            filter: file.filter.map(spanned_text),
+            derive: named(file.derive),
+            group_by: file
+                .group_by
+                .map(|g| g.value.into_iter().map(spanned_text).collect())
+                .unwrap_or_default(),
+            aggregate: named(file.aggregate),
+            sort: file.sort.map(spanned_text),
+            limit: file.limit.map(|l| l.value),
+        }),
+        None if recipe_parts => {
+            return Err(Diagnostic::error(
+                path,
+                None,
+                "`filter`, `derive`, `group_by`, `aggregate`, `sort` and `limit` need `from`",
+            )
+            .with_hint("name the dataset they start from: `from: accounts`"));
+        }
+        None => None,
+    };
+    Ok(Parsed { meta, table: RawTable { fields, rows }, has_rows, recipe })
 }
 
 #[cfg(test)]
@@ -131,7 +204,7 @@ mod tests {
     #[test]
     fn rows_keep_positions_and_yaml_types() {
         let text = "title: T\nrows:\n  - { id: a, share: 72, label: \"72\" }\n  - id: b\n    share: ~\n";
-        let (meta, table, has_rows) = parse(Path::new("data/t.yaml"), text).unwrap();
+        let Parsed { meta, table, has_rows, .. } = parse(Path::new("data/t.yaml"), text).unwrap();
         assert!(has_rows);
         assert_eq!(meta.title.as_deref(), Some("T"));
         let (pos, cells) = &table.rows[0];

@@ -1,0 +1,154 @@
+//! Derived datasets (SPEC 4.2): benchmark tables computed from raw rows.
+//! Expected values were computed independently with Python 3.11
+//! (`statistics.mean`, `numpy.quantile` / `numpy.median`, default linear
+//! method = R type 7) from the same CSV.
+
+mod common;
+
+use common::{Fixture, stderr};
+
+const ACCOUNTS: &str = "handle,platform,followers,likes,comments,cost,sponsored
+@a,Instagram,500,40,5,50,false
+@b,Instagram,2400,180,20,120,true
+@c,Instagram,5200,300,25,,false
+@d,Instagram,8000,410,30,300,true
+@e,Instagram,18000,700,60,900,true
+@f,Instagram,45000,1500,110,2000,false
+@g,Instagram,60000,1800,90,2500,true
+@h,Instagram,150000,3000,200,6000,true
+@i,Instagram,320000,5200,300,9000,false
+@j,Instagram,1400000,14000,900,30000,true
+@k,TikTok,30000,2400,300,800,true
+@l,Instagram,9000,500,40,350,
+";
+
+/// The YAML of issue 4, as written there.
+const BY_TIER: &str = r#"title: Engagement by tier
+source: Creator panel export, 2026
+from: accounts                  # another dataset, typically a CSV of raw rows
+filter: platform == "Instagram" and followers >= 1000     # optional
+derive:                         # new columns, per row, in order; later ones may use earlier ones
+  interactions: likes + comments
+  engagement_rate: interactions / followers * 100
+group_by: [tier]                # `tier` exists on every dataset with a `followers` column
+aggregate:
+  accounts: count()
+  median_er: median(engagement_rate)
+  p25_er: quantile(engagement_rate, 0.25)
+  p75_er: quantile(engagement_rate, 0.75)
+  mean_cost: mean(cost)
+  sponsored: share(sponsored == true)      # percent of rows where it holds
+sort: tier                      # tiers sort in threshold order; otherwise `-field` for descending
+limit: 10                       # optional
+fields:
+  median_er: { label: "Median engagement rate", type: percent }
+"#;
+
+fn project(extra: &[(&str, &str)]) -> Fixture {
+    let mut files = vec![
+        ("report.yaml", "title: Panel\nlanguage: en\n"),
+        ("data/accounts.csv", ACCOUNTS),
+        ("data/engagement-by-tier.yaml", BY_TIER),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nMicro median: {{ data[\"engagement-by-tier\"].rows[1].median_er | number(decimals=2) }}.\n\n```chart\ntype: range\ndata: engagement-by-tier\nx: tier\ny: median_er\nlow: p25_er\nhigh: p75_er\n```\n",
+        ),
+    ];
+    files.extend_from_slice(extra);
+    Fixture::new(&files)
+}
+
+fn csv_rows(f: &Fixture, id: &str) -> Vec<Vec<String>> {
+    let text = f.read(&format!("data/{id}.csv"));
+    text.lines().map(|l| l.split(',').map(str::to_string).collect()).collect()
+}
+
+fn close(cell: &str, expected: f64) -> bool {
+    cell.parse::<f64>().is_ok_and(|v| (v - expected).abs() < 1e-9)
+}
+
+#[test]
+fn the_issue_yaml_computes_tier_benchmarks() {
+    let f = project(&[]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = csv_rows(&f, "engagement-by-tier");
+    assert_eq!(rows[0], ["tier", "accounts", "median_er", "p25_er", "p75_er", "mean_cost", "sponsored"]);
+    // tier, n, median, p25, p75, mean cost, sponsored share (Python, see above).
+    let expected = [
+        ("nano", 4.0, 6.125, 5.875, 6.770833333333333, 256.6666666666667, 66.66666666666667),
+        ("micro", 3.0, 3.5777777777777775, 3.363888888888889, 3.9, 1800.0, 66.66666666666667),
+        ("macro", 2.0, 1.9260416666666669, 1.8223958333333334, 2.0296875, 7500.0, 50.0),
+        ("mega", 1.0, 1.0642857142857143, 1.0642857142857143, 1.0642857142857143, 30000.0, 100.0),
+    ];
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    for (row, e) in rows[1..].iter().zip(expected) {
+        assert_eq!(row[0], e.0);
+        for (cell, v) in row[1..].iter().zip([e.1, e.2, e.3, e.4, e.5, e.6]) {
+            assert!(close(cell, v), "{} {cell} != {v}", e.0);
+        }
+    }
+    let home = f.read("index.html");
+    assert!(home.contains("Micro median: 3.58."), "values in prose read derived datasets");
+    assert_eq!(common::svgs(&home).len(), 1, "charts draw derived datasets");
+}
+
+#[test]
+fn derived_datasets_chain_and_sort_descending() {
+    let f = project(&[(
+        "data/top.yaml",
+        "from: engagement-by-tier\nfilter: accounts >= 2\nsort: -median_er\nlimit: 2\n",
+    )]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = csv_rows(&f, "top");
+    let tiers: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(tiers, ["nano", "micro"]);
+}
+
+#[test]
+fn rows_without_a_tier_are_left_out_and_counted() {
+    let f = project(&[(
+        "data/all.yaml",
+        "from: accounts\ngroup_by: [tier]\naggregate:\n  n: count()\n  total: sum(followers)\n",
+    )]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("1 row with no `tier` left out of the groups"), "{err}");
+    let rows = csv_rows(&f, "all");
+    let total: f64 = rows[1..].iter().map(|r| r[2].parse::<f64>().unwrap()).sum();
+    // All followers (2,048,100) but those of @a (500), below the lowest tier.
+    assert_eq!(total, 2_048_100.0 - 500.0);
+}
+
+#[test]
+fn mistakes_name_the_file_the_line_and_the_row() {
+    let f = project(&[("data/bad.yaml", "from: accounts\nderive:\n  rate: likes / comment\n")]);
+    let err = stderr(&f.build());
+    assert!(err.contains("data/bad.yaml:3:17"), "{err}");
+    assert!(err.contains("unknown field `comment`") && err.contains("did you mean `comments`?"), "{err}");
+
+    let f = project(&[("data/bad.yaml", "from: accounts\nderive:\n  rate: likes / (comments - comments)\n")]);
+    let err = stderr(&f.build());
+    assert!(err.contains("division by zero in row 1 of `accounts` (@a)"), "{err}");
+
+    let f = project(&[("data/bad.yaml", "from: acounts\n")]);
+    let err = stderr(&f.build());
+    assert!(
+        err.contains("`from` names no dataset: `acounts`") && err.contains("did you mean `accounts`?"),
+        "{err}"
+    );
+
+    let f = project(&[("data/x.yaml", "from: y\n"), ("data/y.yaml", "from: x\n")]);
+    let err = stderr(&f.build());
+    assert!(err.contains("derived datasets form a cycle: x → y → x"), "{err}");
+
+    let f = project(&[("data/bad.yaml", "from: accounts\naggregate:\n  m: mediane(likes)\n")]);
+    let err = stderr(&f.build());
+    assert!(err.contains("unknown aggregate `mediane`") && err.contains("did you mean `median`?"), "{err}");
+
+    let f = project(&[("data/bad.yaml", "filter: likes > 3\n")]);
+    let err = stderr(&f.build());
+    assert!(err.contains("need `from`"), "{err}");
+}
