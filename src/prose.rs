@@ -23,8 +23,8 @@ use crate::stats::margin_of_error;
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
-/// Registers the report's filters: `number`, `percent`, `margin_of_error`,
-/// and `typo` (French no-break spaces in a text, for templates).
+/// Registers the report's filters (`number`, `percent`, `margin_of_error`,
+/// `typo`) and the `proportion_test` function.
 pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
     let french = fmt.language() == crate::config::Language::Fr;
     tera.register_filter("typo", move |x: String, _: Kwargs, _: &State| -> String {
@@ -42,6 +42,20 @@ pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
         let n: f64 = kwargs.must_get("n")?;
         margin_of_error(x, n)
             .ok_or_else(|| tera::Error::message("margin_of_error needs a share from 0 to 100 and n above 0"))
+    });
+    // proportion_test(a=72, na=1252, b=65, nb=1252): z, p and whether the
+    // difference between two shares is significant at the 5 % level.
+    tera.register_function("proportion_test", |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+        let get = |k: &str| kwargs.must_get::<f64>(k);
+        let (a, na, b, nb) = (get("a")?, get("na")?, get("b")?, get("nb")?);
+        let (z, p) = crate::stats::two_proportion_test(a, na, b, nb).ok_or_else(|| {
+            tera::Error::message("proportion_test needs shares from 0 to 100 and samples above 0")
+        })?;
+        let mut m: IndexMap<&str, tera::Value> = IndexMap::new();
+        m.insert("z", z.into());
+        m.insert("p", p.into());
+        m.insert("significant", (p < 0.05).into());
+        Ok(tera::Value::from(m))
     });
 }
 
@@ -234,7 +248,7 @@ const FILTERS: &[&str] = &[
     "str",
 ];
 
-const FUNCTIONS: &[&str] = &["range", "throw"];
+const FUNCTIONS: &[&str] = &["proportion_test", "range", "throw"];
 
 fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -317,6 +331,15 @@ mod tests {
     fn typo_sets_french_spaces_and_still_escapes() {
         assert_eq!(eval(Language::Fr, "{{ \"A : <b>\" | typo }}").unwrap(), "A\u{a0}: &lt;b&gt;");
         assert_eq!(eval(Language::En, "{{ \"A : b\" | typo }}").unwrap(), "A : b");
+    }
+
+    #[test]
+    fn proportion_tests_are_available_to_prose() {
+        // statsmodels proportions_ztest([901, 814], [1252, 1252]): p = 0.000182.
+        let body = "{% set t = proportion_test(a=72, na=1252, b=65, nb=1252) %}{{ t.significant }} {{ t.p | number(decimals=4) }}";
+        assert_eq!(eval(Language::En, body).unwrap(), "true 0.0002");
+        let body = "{% set t = proportion_test(a=51, na=100, b=49, nb=100) %}{{ t.significant }}";
+        assert_eq!(eval(Language::En, body).unwrap(), "false");
     }
 
     #[test]

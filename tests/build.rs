@@ -276,6 +276,13 @@ fn example_report_builds() {
             common::assert_legible(svg);
         }
     }
+    // The appendix's tier benchmarks are derived from the illustrative accounts;
+    // numpy.quantile / numpy.median on comptes.csv by tier give these values.
+    let paliers = fs::read_to_string(site.join("data/illustratif/paliers.csv")).unwrap();
+    assert_eq!(
+        paliers,
+        "tier,accounts,q1,median,q3\nnano,12,3.275,4.65,6.95\nmicro,21,3.2,3.9,5\nmacro,18,1.725,2.75,3.6\nmega,9,1.4,1.7,2.1\n"
+    );
     for ds in ["relations", "enquete", "benefices", "usages", "confiance", "tiers"] {
         assert!(site.join(format!("data/{ds}.csv")).exists(), "{ds}.csv");
     }

@@ -152,3 +152,14 @@ fn mistakes_name_the_file_the_line_and_the_row() {
     let err = stderr(&f.build());
     assert!(err.contains("need `from`"), "{err}");
 }
+
+#[test]
+fn shares_from_small_samples_are_flagged() {
+    let f = project(&[(
+        "data/small.yaml",
+        "sample_size: 12\nfields:\n  share: { type: percent }\nrows:\n  - { share: 50 }\n",
+    )]);
+    let out = f.build();
+    assert!(out.status.success(), "a warning, not an error");
+    assert!(stderr(&out).contains("these shares rest on 12 respondents, fewer than 30"), "{}", stderr(&out));
+}

@@ -351,8 +351,23 @@ fn finish(
     table: RawTable,
 ) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diagnostic>> {
     let typed = typing::type_table(&file, table)?;
-    Ok((Dataset { id, file, meta, fields: typed.fields, rows: typed.rows }, typed.warnings))
+    let mut warnings = typed.warnings;
+    let shares = typed.fields.iter().any(|f| f.ty == FieldType::Percent);
+    if let Some(n) = meta.sample_size.filter(|n| *n < SMALL_SAMPLE && shares) {
+        warnings.push(
+            Diagnostic::warning(
+                &file,
+                None,
+                format!("these shares rest on {n} respondents, fewer than {SMALL_SAMPLE}"),
+            )
+            .with_hint("say so beside the figures: a few answers move a share by many points"),
+        );
+    }
+    Ok((Dataset { id, file, meta, fields: typed.fields, rows: typed.rows }, warnings))
 }
+
+/// Below this many respondents a share is too fragile to show without a warning.
+const SMALL_SAMPLE: u64 = 30;
 
 /// The dataset id of a file under `data/`: its path without extension.
 pub fn id_for(data_dir: &Path, file: &Path) -> String {
