@@ -17,13 +17,6 @@ pub enum Language {
 }
 
 impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Fr => "fr",
-            Language::En => "en",
-        }
-    }
-
     /// Accepts a BCP 47 tag and keeps its language: `fr-CA` reads as French.
     fn from_tag(tag: &str) -> Option<Language> {
         let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();

@@ -81,15 +81,6 @@ impl NumberFormat {
             Language::En => format!("{n}%"),
         }
     }
-
-    /// "±2.5 points" style margin text, one decimal.
-    pub fn points(&self, value: f64, decimals: Option<usize>) -> String {
-        let n = self.number(value, decimals);
-        match self.language {
-            Language::Fr => format!("{n}{NNBSP}pt"),
-            Language::En => format!("{n} pt"),
-        }
-    }
 }
 
 /// The shortest decimal text of `value`, at most 6 decimals.

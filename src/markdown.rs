@@ -248,7 +248,7 @@ fn rewrite_link<'a>(
             } else {
                 format!("link to `{path}`, which is not a page")
             };
-            let candidates: Vec<String> = site.urls.keys().filter_map(|p| pathdiff(p, base)).collect();
+            let candidates: Vec<String> = site.urls.keys().map(|p| pathdiff(p, base)).collect();
             let d = Diagnostic::error(file, Some(pos), message);
             let d = if site.left_out.contains(&target) {
                 d.with_hint("build with `--drafts`, or set `draft: false` in that page")
@@ -262,13 +262,13 @@ fn rewrite_link<'a>(
 }
 
 /// `p` written relative to `base` (both under `content/`), with `/`.
-fn pathdiff(p: &Path, base: &Path) -> Option<String> {
+fn pathdiff(p: &Path, base: &Path) -> String {
     let p: Vec<_> = p.components().collect();
     let b: Vec<_> = base.components().collect();
     let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
     parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
-    Some(parts.join("/"))
+    parts.join("/")
 }
 
 fn percent_decode(s: &str) -> String {
@@ -324,22 +324,21 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Byte offsets in a body to file lines and columns.
-struct LineIndex {
+struct LineIndex<'a> {
     starts: Vec<usize>,
     offset: usize,
-    text_len: usize,
-    text: String,
+    text: &'a str,
 }
 
-impl LineIndex {
-    fn new(text: &str, offset: usize) -> Self {
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, offset: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts, offset, text_len: text.len(), text: text.to_string() }
+        LineIndex { starts, offset, text }
     }
 
     fn index(&self, byte: usize) -> usize {
-        match self.starts.binary_search(&byte.min(self.text_len)) {
+        match self.starts.binary_search(&byte.min(self.text.len())) {
             Ok(i) => i,
             Err(i) => i - 1,
         }

@@ -128,19 +128,23 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         return Err(errors);
     }
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
-
-    let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
-        .pages
-        .par_iter()
-        .zip(ok_bodies.par_iter())
-        .enumerate()
-        .map(|(i, (page, body))| render_page(i, page, body, input, &tera, &base))
-        .collect();
     let mut site = Site {
         pages: input.pages.len(),
         charts: ok_bodies.iter().map(|b| b.charts).sum(),
         ..Site::default()
     };
+    for body in &mut ok_bodies {
+        site.files.extend(std::mem::take(&mut body.files));
+    }
+
+    // Each body moves into its page: page HTML is not copied.
+    let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
+        .pages
+        .par_iter()
+        .zip(ok_bodies.into_par_iter())
+        .enumerate()
+        .map(|(i, (page, body))| render_page(i, page, body, input, &tera, &base))
+        .collect();
     for o in outputs {
         match o {
             Ok((path, bytes)) => {
@@ -157,9 +161,6 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     }
     if !errors.is_empty() {
         return Err(errors);
-    }
-    for body in &mut ok_bodies {
-        site.files.extend(std::mem::take(&mut body.files));
     }
     for ds in input.datasets.values() {
         site.files.insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
@@ -324,7 +325,7 @@ fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
 fn render_page(
     i: usize,
     page: &Page,
-    body: &Body,
+    body: Body,
     input: &Input,
     tera: &Tera,
     base: &Context,
@@ -353,7 +354,7 @@ fn render_page(
             description: page.front.description.as_deref(),
             date: page.date.as_deref(),
             url: &page.url,
-            content: body.html.clone(),
+            content: body.html,
             toc: if page.front.toc {
                 body.headings
                     .iter()

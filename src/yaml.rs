@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::{Diagnostic, Pos, closest};
+use crate::diagnostics::{Diagnostic, Pos};
 
 /// A location in YAML source, from a `serde_saphyr::Spanned` value.
 pub use serde_saphyr::Spanned;
@@ -84,11 +84,6 @@ fn unknown_field(message: &str) -> Option<(&str, Vec<String>)> {
         })
         .unwrap_or_default();
     Some((wrong, expected))
-}
-
-/// "did you mean" for a name the user wrote, against the names that exist.
-pub fn suggest_name<'a>(wrong: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    closest(wrong, names).map(|s| format!("did you mean `{s}`?"))
 }
 
 #[cfg(test)]

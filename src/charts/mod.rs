@@ -191,16 +191,23 @@ pub fn data_decimals(values: impl Iterator<Item = f64>) -> usize {
 /// scales; or why it cannot be drawn.
 pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Panel>, String> {
     let Some(facet) = chart.facet else {
-        return Ok(vec![render_one(chart, ds, cx, &Style::new(chart, cx), cx.id, cx.title)?]);
+        let (drawable, desc) = drawable(chart, ds, cx.fmt)?;
+        return Ok(vec![render_one(chart, &drawable, &desc, cx, &Style::new(chart, cx), cx.id, cx.title)?]);
     };
     let values = prepare::distinct(ds, facet);
-    let parts: Vec<Dataset> = values.iter().map(|v| prepare::facet(ds, facet, v)).collect();
+    let parts = values
+        .iter()
+        .map(|v| drawable(chart, &prepare::facet(ds, facet, v), cx.fmt))
+        .collect::<Result<Vec<_>, _>>()?;
     // Shared scales: every panel spans the values of all panels. Only
     // lines may leave out zero.
     let stacked = matches!(chart.kind, ChartKind::Stacked | ChartKind::Area);
     let (lo, hi) = parts
         .iter()
-        .map(|p| prepared(chart, p, cx.fmt).domain(stacked))
+        .filter_map(|(d, _)| match d {
+            Drawable::Categories(data) => Some(data.domain(stacked)),
+            Drawable::Points(..) => None,
+        })
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (lo, hi)| (a.min(lo), b.max(hi)));
     let lo = if chart.kind == ChartKind::Line { lo } else { lo.min(0.0) };
     let mut style = Style::new(chart, cx);
@@ -212,10 +219,10 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Pane
         .iter()
         .zip(&parts)
         .enumerate()
-        .map(|(i, (value, part))| {
+        .map(|(i, (value, (drawable, desc)))| {
             let id = format!("{}-{}", cx.id, i + 1);
             let title = format!("{} — {value}", cx.title);
-            let panel = render_one(chart, part, cx, &style, &id, &title)?;
+            let panel = render_one(chart, drawable, desc, cx, &style, &id, &title)?;
             Ok(Panel { facet: Some(value.clone()), ..panel })
         })
         .collect()
@@ -249,45 +256,49 @@ fn prepared(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
     data
 }
 
-/// What one panel is drawn from: the prepared data, and the sentence
-/// describing it. Prepared once, drawn as SVG and, when asked, as PNG.
+/// What one panel is drawn from, prepared once and drawn several times.
 enum Drawable {
     Points(Points, bool),
     Categories(Categorical),
 }
 
+/// The data of one panel, prepared, and the sentence that describes it.
+fn drawable(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Result<(Drawable, String), String> {
+    if chart.kind == ChartKind::Scatter {
+        let points = Points::from_dataset(chart, ds);
+        let desc = describe::scatter(&points, fmt);
+        return Ok((Drawable::Points(points, ds.fields[chart.x].name == "followers"), desc));
+    }
+    let data = prepared(chart, ds, fmt);
+    if data.categories.is_empty() {
+        return Err(format!("dataset `{}` has no rows to draw", ds.id));
+    }
+    let desc = describe::categorical(chart.kind, &data, fmt);
+    Ok((Drawable::Categories(data), desc))
+}
+
+/// Draws one panel: for the page, for phones and, when asked, as PNG.
 fn render_one(
     chart: &Chart,
-    ds: &Dataset,
+    drawable: &Drawable,
+    desc: &str,
     cx: &ChartContext,
     style: &Style,
     id: &str,
     title: &str,
 ) -> Result<Panel, String> {
-    let (drawable, desc) = if chart.kind == ChartKind::Scatter {
-        let points = Points::from_dataset(chart, ds);
-        let desc = describe::scatter(&points, cx.fmt);
-        (Drawable::Points(points, ds.fields[chart.x].name == "followers"), desc)
-    } else {
-        let data = prepared(chart, ds, cx.fmt);
-        if data.categories.is_empty() {
-            return Err(format!("dataset `{}` has no rows to draw", ds.id));
-        }
-        let desc = describe::categorical(chart.kind, &data, cx.fmt);
-        (Drawable::Categories(data), desc)
-    };
     let mut buf = String::new();
-    let height = draw(chart, &drawable, style, &mut Target::Svg(&mut buf))?;
-    let svg = accessible_svg(&buf, (WIDTH, height), id, title, &desc, "chart-wide");
+    let height = draw(chart, drawable, style, &mut Target::Svg(&mut buf))?;
+    let svg = accessible_svg(&buf, (WIDTH, height), id, title, desc, "chart-wide");
     let narrow_style = Style { width: NARROW as f64, ..style.clone() };
     let mut buf = String::new();
-    let narrow_height = draw(chart, &drawable, &narrow_style, &mut Target::Svg(&mut buf))?;
+    let narrow_height = draw(chart, drawable, &narrow_style, &mut Target::Svg(&mut buf))?;
     let narrow_id = format!("{id}-n");
-    let narrow = accessible_svg(&buf, (NARROW, narrow_height), &narrow_id, title, &desc, "chart-narrow");
+    let narrow = accessible_svg(&buf, (NARROW, narrow_height), &narrow_id, title, desc, "chart-narrow");
     let png = if cx.png {
         let (mut pixels, mut size) = (Vec::new(), (0, 0));
         let target = &mut Target::Bitmap { pixels: &mut pixels, scale: PNG_SCALE, size: &mut size };
-        draw(chart, &drawable, style, target)?;
+        draw(chart, drawable, style, target)?;
         Some(canvas::encode_png(&pixels, size)?)
     } else {
         None
@@ -311,6 +322,7 @@ fn draw(chart: &Chart, drawable: &Drawable, style: &Style, target: &mut Target) 
             ChartKind::Area => lines::line(target, data, style, true),
             ChartKind::Slope => lines::slope(target, data, style),
             ChartKind::Range => range::range(target, data, style),
+            // Scatter plots are drawn from points, above, never from categories.
             ChartKind::Donut | ChartKind::Scatter => donut::donut(target, data, style),
         },
     }

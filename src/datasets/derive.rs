@@ -38,11 +38,14 @@ pub fn apply(
     let fail = |pos: Pos, e: ExprError| vec![expr_diagnostic(file, pos, e)];
     if let Some((text, pos)) = &recipe.filter {
         let e = compile(text, &work.columns).map_err(|e| fail(*pos, e))?;
-        let mut keep = Vec::with_capacity(work.rows.len());
-        for (row, origin) in work.rows.iter().zip(&work.origins) {
-            match e.eval(row) {
-                Ok(Value::Bool(b)) => keep.push(b),
-                Ok(Value::Null) => keep.push(false),
+        let (mut rows, mut origins) = (Vec::new(), Vec::new());
+        for (row, origin) in work.rows.into_iter().zip(work.origins) {
+            match e.eval(&row) {
+                Ok(Value::Bool(true)) => {
+                    rows.push(row);
+                    origins.push(origin);
+                }
+                Ok(Value::Bool(false) | Value::Null) => {}
                 Ok(other) => {
                     let message = format!(
                         "`filter` must be true or false, but gives {} for {origin}",
@@ -50,20 +53,10 @@ pub fn apply(
                     );
                     return Err(vec![Diagnostic::error(file, Some(*pos), message)]);
                 }
-                Err(err) => return Err(fail(*pos, in_row(err, origin))),
+                Err(err) => return Err(fail(*pos, in_row(err, &origin))),
             }
         }
-        let mut flags = keep.into_iter();
-        let mut origins = work.origins.into_iter();
-        let kept: Vec<(Vec<Value>, String)> = work
-            .rows
-            .into_iter()
-            .filter_map(|r| {
-                let o = origins.next().unwrap_or_default();
-                flags.next().unwrap_or(false).then_some((r, o))
-            })
-            .collect();
-        (work.rows, work.origins) = kept.into_iter().unzip();
+        (work.rows, work.origins) = (rows, origins);
     }
     for (name, text, pos) in &recipe.derive {
         let e = compile(text, &work.columns).map_err(|e| fail(*pos, e))?;

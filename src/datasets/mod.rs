@@ -136,12 +136,6 @@ impl Dataset {
     pub fn title(&self) -> &str {
         self.meta.title.as_deref().unwrap_or(&self.id)
     }
-
-    /// The row whose `id` column equals `id`.
-    pub fn row_by_id(&self, id: &str) -> Option<&[Value]> {
-        let col = self.field_index("id")?;
-        self.rows.iter().find(|r| matches!(&r[col], Value::Text(t) if t == id)).map(Vec::as_slice)
-    }
 }
 
 /// Keys of a dataset in templates that rows may not use as ids.
