@@ -401,13 +401,13 @@ impl Expr {
     }
 
     /// Evaluates a bound expression on one row.
-    pub fn eval(&self, row: &[Value]) -> Result<Value, ExprError> {
+    pub fn eval<C: Cells + ?Sized>(&self, row: &C) -> Result<Value, ExprError> {
         match self {
             Expr::Number(n) => Ok(Value::Number(*n)),
             Expr::Text(s) => Ok(Value::Text(s.clone())),
             Expr::Bool(b) => Ok(Value::Bool(*b)),
             Expr::Field { index, at, name } => match index {
-                Some(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+                Some(i) => Ok(row.cell(*i)),
                 None => Err(error(*at, format!("field `{name}` is not bound"))),
             },
             Expr::Neg(e) => match e.eval(row)? {
@@ -426,6 +426,17 @@ impl Expr {
                 call(name, &values).map_err(|m| error(*at, m))
             }
         }
+    }
+}
+
+/// The fields of one row, as an expression reads them: by bound index.
+pub trait Cells {
+    fn cell(&self, index: usize) -> Value;
+}
+
+impl Cells for [Value] {
+    fn cell(&self, index: usize) -> Value {
+        self.get(index).cloned().unwrap_or(Value::Null)
     }
 }
 

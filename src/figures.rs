@@ -173,9 +173,10 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> String {
     let value_field = &ds.fields[k.value];
     let mut html = String::from("<ul class=\"key-figures\">\n");
     for &r in &k.rows {
-        let row = &ds.rows[r];
-        let value = cell_text(&row[k.value], value_field, fmt);
-        let label = k.label.map(|l| row[l].raw_text()).unwrap_or_else(|| value_field.title().to_string());
+        let row = ds.row(r);
+        let value = cell_text(&row.get(k.value), value_field, fmt);
+        let label =
+            k.label.map(|l| row.text(l).into_owned()).unwrap_or_else(|| value_field.title().to_string());
         html.push_str(&format!("<li><strong>{}</strong> {}", escape(&value), escape(&spaced(&label, lang))));
         if let Some(source) = &ds.meta.source {
             html.push_str(&format!("<small>{}</small>", labelled(lang, "source", source)));
@@ -252,14 +253,14 @@ pub fn data_table(ds: &Dataset, columns: &[usize], fmt: &NumberFormat, caption: 
         html.push_str(&format!("<th scope=\"col\"{}>{}</th>", num_class(f), escape(f.title())));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
-    for row in &ds.rows {
+    for row in ds.rows() {
         html.push_str("<tr>");
         for &i in columns {
             let f = &ds.fields[i];
             html.push_str(&format!(
                 "<td{}>{}</td>",
                 num_class(f),
-                escape(&spaced(&cell_text(&row[i], f, fmt), fmt.language()))
+                escape(&spaced(&cell_text(&row.get(i), f, fmt), fmt.language()))
             ));
         }
         html.push_str("</tr>\n");

@@ -73,17 +73,29 @@ impl Outcome {
 /// Builds (or, without an output, checks) the project.
 pub fn run(opts: &Options) -> Outcome {
     let start = Instant::now();
-    let mut out = Outcome::default();
-    let mut diags = diagnostics::Diagnostics::default();
-
-    // Load.
     let mut project = match load::load(&opts.root) {
         Ok(p) => p,
-        Err(errs) => {
-            out.diagnostics = errs;
-            return out;
-        }
+        Err(errs) => return Outcome { diagnostics: errs, ..Outcome::default() },
     };
+    let (diagnostics, summary) = build(opts, &mut project);
+    // Only the files a diagnostic names are kept to show it: a raw export
+    // of fifty megabytes is not copied for nothing.
+    let named: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
+    let sources = project.sources().filter(|(p, _)| named.contains(p));
+    let sources = sources.map(|(p, t)| (p.to_path_buf(), t.to_string())).collect();
+    let summary = summary.map(|(pages, charts, datasets)| Summary {
+        pages,
+        charts,
+        datasets,
+        millis: start.elapsed().as_millis(),
+    });
+    Outcome { diagnostics, sources, summary }
+}
+
+/// Validates, renders and writes a loaded project: its diagnostics, and
+/// on success how many pages, charts and datasets it has.
+fn build(opts: &Options, project: &mut load::Project) -> (Vec<Diagnostic>, Option<(usize, usize, usize)>) {
+    let mut diags = diagnostics::Diagnostics::default();
     let config = match Config::parse(&project.config) {
         Ok(c) => Some(c),
         Err(errs) => {
@@ -92,9 +104,8 @@ pub fn run(opts: &Options) -> Outcome {
         }
     };
     if let Some(c) = &config {
-        diags.extend(load::load_overrides(&mut project, &c.theme));
+        diags.extend(load::load_overrides(project, &c.theme));
     }
-    out.sources = project.sources();
 
     // Validate: datasets and pages, all errors of both.
     // Tiers come from report.yaml; when it has errors, the defaults keep
@@ -104,8 +115,7 @@ pub fn run(opts: &Options) -> Outcome {
     diags.extend(ds_diags);
     let (pages, left_out) = parse_pages(&project.pages, opts.drafts, &mut diags);
     let Some(config) = config.filter(|_| !diags.has_errors()) else {
-        out.diagnostics = diags.sorted();
-        return out;
+        return (diags.sorted(), None);
     };
 
     // Render.
@@ -124,8 +134,7 @@ pub fn run(opts: &Options) -> Outcome {
         }
         Err(errs) => {
             diags.extend(errs);
-            out.diagnostics = diags.sorted();
-            return out;
+            return (diags.sorted(), None);
         }
     };
 
@@ -134,17 +143,9 @@ pub fn run(opts: &Options) -> Outcome {
         && let Err(e) = site::write_site(output, &site.files)
     {
         diags.push(Diagnostic::error(output, None, format!("cannot write the site: {e}")));
-        out.diagnostics = diags.sorted();
-        return out;
+        return (diags.sorted(), None);
     }
-    out.diagnostics = diags.sorted();
-    out.summary = Some(Summary {
-        pages: site.pages,
-        charts: site.charts,
-        datasets: datasets.len(),
-        millis: start.elapsed().as_millis(),
-    });
-    out
+    (diags.sorted(), Some((site.pages, site.charts, datasets.len())))
 }
 
 /// Parses every page; drafts are left out unless asked for.

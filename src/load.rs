@@ -28,21 +28,12 @@ pub struct Project {
 
 impl Project {
     /// Every text file read, for showing source lines in diagnostics.
-    pub fn sources(&self) -> BTreeMap<PathBuf, String> {
-        let mut s = BTreeMap::new();
-        s.insert(PathBuf::from(CONFIG_FILE), self.config.clone());
-        for (p, t) in &self.pages {
-            s.insert(p.clone(), t.clone());
-        }
-        for d in &self.datasets {
-            for (p, t) in d.yaml.iter().chain(&d.csv) {
-                s.insert(p.clone(), t.clone());
-            }
-        }
-        for (p, t) in self.templates.values() {
-            s.insert(p.clone(), t.clone());
-        }
-        s
+    pub fn sources(&self) -> impl Iterator<Item = (&Path, &str)> {
+        let config = std::iter::once((Path::new(CONFIG_FILE), self.config.as_str()));
+        let pages = self.pages.iter().map(|(p, t)| (p.as_path(), t.as_str()));
+        let datasets = self.datasets.iter().flat_map(|d| d.yaml.iter().chain(&d.csv));
+        let templates = self.templates.values();
+        config.chain(pages).chain(datasets.chain(templates).map(|(p, t)| (p.as_path(), t.as_str())))
     }
 }
 

@@ -67,13 +67,22 @@ pub fn data_value(datasets: &BTreeMap<String, Dataset>) -> tera::Value {
     tera::Value::from(map)
 }
 
+/// Prose sees the rows of datasets up to this size. A raw export of a
+/// million rows would cost its size many times over as template values, and
+/// prose quotes aggregates of such data, which derived datasets compute.
+pub const PROSE_ROWS: usize = 10_000;
+
 fn dataset_value(ds: &Dataset) -> tera::Value {
     let mut m: IndexMap<String, tera::Value> = IndexMap::new();
-    let rows: Vec<tera::Value> = ds.rows.iter().map(|r| row_value(ds, r)).collect();
-    if let Some(col) = ds.field_index("id") {
-        for (row, value) in ds.rows.iter().zip(&rows) {
-            if let Value::Text(id) = &row[col] {
-                m.insert(id.clone(), value.clone());
+    let rows: Vec<tera::Value> = if ds.len <= PROSE_ROWS {
+        ds.rows().map(|r| row_value(ds, &r.values())).collect()
+    } else {
+        Vec::new()
+    };
+    if let (Some(col), false) = (ds.field_index("id"), rows.is_empty()) {
+        for (row, value) in ds.rows().zip(&rows) {
+            if let Value::Text(id) = row.get(col) {
+                m.insert(id, value.clone());
             }
         }
     }
@@ -84,7 +93,10 @@ fn dataset_value(ds: &Dataset) -> tera::Value {
     m.insert("source_url".into(), ds.meta.source_url.clone().into());
     m.insert("sample_size".into(), ds.meta.sample_size.into());
     m.insert("date".into(), ds.meta.date.clone().into());
-    m.insert("rows".into(), rows.into());
+    m.insert("row_count".into(), ds.len.into());
+    if ds.len <= PROSE_ROWS {
+        m.insert("rows".into(), rows.into());
+    }
     tera::Value::from(m)
 }
 
@@ -210,6 +222,10 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
     };
     let diag = Diagnostic::error(file, pos, format!("in a value in prose: {said}"));
     match first_quoted(&said) {
+        Some("rows") => diag.with_hint(format!(
+            "datasets of more than {PROSE_ROWS} rows give prose their `row_count`, not their rows; \
+             quote figures from a derived dataset that aggregates them"
+        )),
         Some(wrong) => diag.suggest(wrong, available.iter().map(String::as_str)),
         None => diag,
     }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{Checker, Source};
-use crate::datasets::{FieldType, Value};
+use crate::datasets::{FieldType, Row};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::yaml::Spanned;
 
@@ -304,29 +304,29 @@ fn check_ranges(s: &ChartSettings, check: &mut Checker) {
 fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
     let ds = check.ds;
     let kind_pos = Some(check.pos(&s.kind));
-    let num = |row: &[Value], i: Option<usize>| i.and_then(|i| row[i].as_f64());
-    let row_name = |r: usize| match ds.field_index("id").map(|c| ds.rows[r][c].raw_text()) {
+    let num = |row: &Row, i: Option<usize>| i.and_then(|i| row.number(i));
+    let row_name = |r: usize| match ds.field_index("id").map(|c| ds.row(r).text(c)) {
         Some(id) if !id.is_empty() => format!("row {} (`{id}`)", r + 1),
         _ => format!("row {}", r + 1),
     };
     match chart.kind {
         Donut => {
-            if let Some(r) = ds.rows.iter().position(|r| num(r, chart.y).is_some_and(|v| v < 0.0)) {
+            if let Some(r) = ds.rows().position(|r| num(&r, chart.y).is_some_and(|v| v < 0.0)) {
                 check.error(kind_pos, format!("a donut cannot show the negative value of {}", row_name(r)));
             }
             let percent = chart.y.is_some_and(|y| ds.fields[y].ty == FieldType::Percent);
             // Each ring (one per facet) must add up on its own.
             let groups: Vec<String> = match chart.facet {
                 Some(f) => {
-                    let mut g: Vec<String> = ds.rows.iter().map(|r| r[f].raw_text()).collect();
+                    let mut g: Vec<String> = ds.rows().map(|r| r.text(f).into_owned()).collect();
                     g.dedup();
                     g
                 }
                 None => vec![String::new()],
             };
             for group in groups {
-                let in_group = |r: &&Vec<Value>| chart.facet.is_none_or(|f| r[f].raw_text() == group);
-                let sum: f64 = ds.rows.iter().filter(in_group).filter_map(|r| num(r, chart.y)).sum();
+                let in_group = |r: &Row| chart.facet.is_none_or(|f| r.text(f) == group);
+                let sum: f64 = ds.rows().filter(in_group).filter_map(|r| num(&r, chart.y)).sum();
                 if percent && (sum - 100.0).abs() > 1.0 {
                     let of = if group.is_empty() { String::new() } else { format!(" for `{group}`") };
                     let message = format!(
@@ -341,8 +341,8 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
             }
         }
         Range => {
-            for (r, row) in ds.rows.iter().enumerate() {
-                if let (Some(lo), Some(hi)) = (num(row, chart.low), num(row, chart.high))
+            for (r, row) in ds.rows().enumerate() {
+                if let (Some(lo), Some(hi)) = (num(&row, chart.low), num(&row, chart.high))
                     && lo > hi
                 {
                     let message = format!("in {}, `low` ({lo}) is above `high` ({hi})", row_name(r));
@@ -351,7 +351,7 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
             }
         }
         Scatter if chart.log_x => {
-            if let Some(r) = ds.rows.iter().position(|r| num(r, Some(chart.x)).is_some_and(|v| v <= 0.0)) {
+            if let Some(r) = ds.rows().position(|r| num(&r, Some(chart.x)).is_some_and(|v| v <= 0.0)) {
                 let pos = s.log_x.as_ref().map(|l| check.pos(l));
                 let message = format!(
                     "a log scale cannot show the zero or negative `{}` of {}",
@@ -362,7 +362,7 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
             }
         }
         Slope => {
-            let mut points: Vec<String> = ds.rows.iter().map(|r| r[chart.x].raw_text()).collect();
+            let mut points: Vec<String> = ds.rows().map(|r| r.text(chart.x).into_owned()).collect();
             points.sort();
             points.dedup();
             if points.len() != 2 {
@@ -404,7 +404,7 @@ fn check_highlight(chart: &Chart, h: &Spanned<String>, check: &mut Checker) {
         check.error(Some(pos), "`highlight` names a series, and this chart has no `series`");
         return;
     };
-    let mut names: Vec<String> = ds.rows.iter().map(|r| r[field].raw_text()).collect();
+    let mut names: Vec<String> = ds.rows().map(|r| r.text(field).into_owned()).collect();
     names.dedup();
     if !names.contains(&h.value) {
         let pos = check.pos(h);

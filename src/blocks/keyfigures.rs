@@ -41,7 +41,7 @@ pub(super) fn resolve(src: &Source) -> Result<KeyFigures, Vec<Diagnostic>> {
         None => check.ds.fields.iter().position(|f| f.ty == FieldType::Text && f.name != "id"),
     };
     let rows = match &s.items {
-        None => (0..check.ds.rows.len()).collect(),
+        None => (0..check.ds.len).collect(),
         Some(items) => items.iter().filter_map(|item| row_of(&mut check, item)).collect(),
     };
     let dataset = check.ds.id.clone();
@@ -54,7 +54,7 @@ pub(super) fn resolve(src: &Source) -> Result<KeyFigures, Vec<Diagnostic>> {
 fn row_of(check: &mut Checker, item: &Spanned<String>) -> Option<usize> {
     let ds = check.ds;
     let ids: Vec<String> = match ds.field_index("id") {
-        Some(col) => ds.rows.iter().map(|r| r[col].raw_text()).collect(),
+        Some(col) => ds.rows().map(|r| r.text(col).into_owned()).collect(),
         None => Vec::new(),
     };
     let found = ids.iter().position(|id| *id == item.value);

@@ -35,12 +35,12 @@ impl Categorical {
         // (series, category, value, interval) for every row with a value.
         type Cell = (usize, usize, f64, Option<(f64, f64)>);
         let mut cells: Vec<Cell> = Vec::new();
-        for row in &ds.rows {
-            let ci = index_of(&mut categories, row[chart.x].raw_text());
-            let si = index_of(&mut names, chart.series.map(|s| row[s].raw_text()));
-            if let Some(v) = row[y].as_f64() {
+        for row in ds.rows() {
+            let ci = index_of(&mut categories, row.text(chart.x).into_owned());
+            let si = index_of(&mut names, chart.series.map(|s| row.text(s).into_owned()));
+            if let Some(v) = row.number(y) {
                 let interval = match (chart.low, chart.high) {
-                    (Some(lo), Some(hi)) => row[lo].as_f64().zip(row[hi].as_f64()),
+                    (Some(lo), Some(hi)) => row.number(lo).zip(row.number(hi)),
                     _ => None,
                 };
                 cells.push((si, ci, v, interval));
@@ -173,7 +173,7 @@ pub(super) fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
 /// Counts of `x` in equal-width bins, as categories labelled `a–b`.
 /// Sturges' rule picks the number of bins unless the chart sets `bins`.
 pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
-    let values: Vec<f64> = ds.rows.iter().filter_map(|r| r[chart.x].as_f64()).collect();
+    let values: Vec<f64> = ds.rows().filter_map(|r| r.number(chart.x)).collect();
     let n = values.len();
     let bins = chart.bins.unwrap_or_else(|| ((n.max(1) as f64).log2().ceil() as usize + 1).max(1));
     let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
@@ -228,11 +228,11 @@ impl Points {
         let y = chart.y.unwrap_or(chart.x);
         let mut groups: Vec<String> = Vec::new();
         let mut points = Vec::new();
-        for row in &ds.rows {
-            let (Some(x), Some(yv)) = (row[chart.x].as_f64(), row[y].as_f64()) else {
+        for row in ds.rows() {
+            let (Some(x), Some(yv)) = (row.number(chart.x), row.number(y)) else {
                 continue;
             };
-            let g = chart.series.map(|s| row[s].raw_text()).unwrap_or_default();
+            let g = chart.series.map(|s| row.text(s).into_owned()).unwrap_or_default();
             points.push((x, yv, index_of(&mut groups, g)));
         }
         Points {
@@ -248,14 +248,15 @@ impl Points {
 
 /// The rows of `ds` whose `field` equals `value`: one facet's data.
 pub fn facet(ds: &Dataset, field: usize, value: &str) -> Dataset {
-    Dataset { rows: ds.rows.iter().filter(|r| r[field].raw_text() == value).cloned().collect(), ..ds.clone() }
+    let rows: Vec<usize> = ds.rows().filter(|r| r.text(field) == value).map(|r| r.index).collect();
+    ds.select(&rows)
 }
 
 /// The distinct values of `field`, in data order.
 pub fn distinct(ds: &Dataset, field: usize) -> Vec<String> {
     let mut out = Vec::new();
-    for row in &ds.rows {
-        index_of(&mut out, row[field].raw_text());
+    for row in ds.rows() {
+        index_of(&mut out, row.text(field).into_owned());
     }
     out
 }

@@ -5,69 +5,71 @@
 //! derived dataset's file and the line of the step, and, for an error in a
 //! row, which row of the source it was.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
+use super::column::{Builder, Column};
 use super::yaml_source::Recipe;
-use super::{Dataset, RawCell, RawRow, RawTable, Value};
+use super::{Dataset, Value};
 use crate::config::Tier;
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::expr::{self, Expr, ExprError};
+use crate::expr::{self, Cells, Expr, ExprError};
 use crate::stats;
 
 /// Aggregate functions and what they take.
 const AGGREGATES: &[&str] = &["count", "sum", "mean", "median", "min", "max", "stddev", "quantile", "share"];
 
-/// A table being derived: column names and rows.
-struct Work {
-    columns: Vec<String>,
-    rows: Vec<Vec<Value>>,
-    /// For each row, where it came from in the source (row number, key).
-    origins: Vec<String>,
+/// A table being derived. The source's columns are borrowed, never
+/// copied; steps add columns and narrow or reorder `rows`.
+struct Work<'a> {
+    names: Vec<String>,
+    columns: Vec<Cow<'a, Column>>,
+    /// How many cells each column has.
+    len: usize,
+    /// The rows still in, as indexes into the columns, in output order.
+    rows: Vec<usize>,
+    /// Names a row in errors: a source row, or after grouping a group.
+    origin: Box<dyn Fn(usize) -> String + Sync + 'a>,
 }
 
-/// Computes the rows of a derived dataset; the caller types them.
+/// One row of a [`Work`] table, for expressions.
+struct At<'w, 'a>(&'w [Cow<'a, Column>], usize);
+
+impl Cells for At<'_, '_> {
+    fn cell(&self, index: usize) -> Value {
+        self.0.get(index).map_or(Value::Null, |c| c.get(self.1))
+    }
+}
+
+/// What a recipe computes: column names and columns, not yet typed.
+pub struct Derived {
+    pub names: Vec<String>,
+    pub columns: Vec<Column>,
+    pub len: usize,
+}
+
+/// Computes the columns of a derived dataset; the caller types them.
 pub fn apply(
     file: &Path,
     recipe: &Recipe,
     source: &Dataset,
     tiers: &[Tier],
-) -> Result<(RawTable, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Derived, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut warnings = Vec::new();
     let mut work = start(source, tiers);
     let fail = |pos: Pos, e: ExprError| vec![expr_diagnostic(file, pos, e)];
     if let Some((text, pos)) = &recipe.filter {
-        let e = compile(text, &work.columns).map_err(|e| fail(*pos, e))?;
-        let (mut rows, mut origins) = (Vec::new(), Vec::new());
-        for (row, origin) in work.rows.into_iter().zip(work.origins) {
-            match e.eval(&row) {
-                Ok(Value::Bool(true)) => {
-                    rows.push(row);
-                    origins.push(origin);
-                }
-                Ok(Value::Bool(false) | Value::Null) => {}
-                Ok(other) => {
-                    let message = format!(
-                        "`filter` must be true or false, but gives {} for {origin}",
-                        other.raw_text()
-                    );
-                    return Err(vec![Diagnostic::error(file, Some(*pos), message)]);
-                }
-                Err(err) => return Err(fail(*pos, in_row(err, &origin))),
-            }
-        }
-        (work.rows, work.origins) = (rows, origins);
+        let e = compile(text, &work.names).map_err(|e| fail(*pos, e))?;
+        filter(&mut work, &e).map_err(|e| fail(*pos, e))?;
     }
     for (name, text, pos) in &recipe.derive {
-        let e = compile(text, &work.columns).map_err(|e| fail(*pos, e))?;
-        let mut values = Vec::with_capacity(work.rows.len());
-        for (row, origin) in work.rows.iter().zip(&work.origins) {
-            values.push(e.eval(row).map_err(|err| fail(*pos, in_row(err, origin)))?);
-        }
-        for (row, v) in work.rows.iter_mut().zip(values) {
-            row.push(v);
-        }
-        work.columns.push(name.clone());
+        let e = compile(text, &work.names).map_err(|e| fail(*pos, e))?;
+        let column = derive_column(&work, &e).map_err(|e| fail(*pos, e))?;
+        work.names.push(name.clone());
+        work.columns.push(Cow::Owned(column));
     }
     if !recipe.aggregate.is_empty() || !recipe.group_by.is_empty() {
         work = group(file, recipe, work, &mut warnings)?;
@@ -78,48 +80,96 @@ pub fn apply(
     if let Some(limit) = recipe.limit {
         work.rows.truncate(limit);
     }
-    let pos = recipe.from.1;
-    let rows: Vec<RawRow> = work
-        .rows
-        .into_iter()
-        .map(|row| {
-            let cells = work
-                .columns
-                .iter()
-                .cloned()
-                .zip(row)
-                .map(|(name, value)| (name, RawCell { value, pos, quoted: false }))
-                .collect();
-            (pos, cells)
-        })
-        .collect();
-    Ok((RawTable { fields: Vec::new(), rows }, warnings))
+    let columns = work.columns.iter().map(|c| c.select(&work.rows)).collect();
+    Ok((Derived { names: work.names, columns, len: work.rows.len() }, warnings))
 }
 
 /// The source's columns and rows, plus `tier` from `followers`.
-fn start(source: &Dataset, tiers: &[Tier]) -> Work {
-    let mut columns: Vec<String> = source.fields.iter().map(|f| f.name.clone()).collect();
-    let mut rows = source.rows.clone();
+fn start<'a>(source: &'a Dataset, tiers: &[Tier]) -> Work<'a> {
+    let mut names: Vec<String> = source.fields.iter().map(|f| f.name.clone()).collect();
+    let mut columns: Vec<Cow<Column>> = source.columns.iter().map(Cow::Borrowed).collect();
+    if let (Some(f), None) = (source.field_index("followers"), source.field_index("tier")) {
+        let followers = &source.columns[f];
+        let tier = (0..source.len).map(|r| followers.number(r).and_then(|n| tier_of(tiers, n))).collect();
+        names.push("tier".into());
+        columns.push(Cow::Owned(Column::Texts(tier)));
+    }
     let key = source
         .field_index("id")
         .or_else(|| source.fields.iter().position(|f| f.ty == super::FieldType::Text));
-    let origins = source
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| match key.map(|k| r[k].raw_text()).filter(|k| !k.is_empty()) {
-            Some(k) => format!("row {} of `{}` ({k})", i + 1, source.id),
-            None => format!("row {} of `{}`", i + 1, source.id),
-        })
-        .collect();
-    if let (Some(f), None) = (source.field_index("followers"), source.field_index("tier")) {
-        columns.push("tier".into());
-        for row in &mut rows {
-            let tier = row[f].as_f64().and_then(|n| tier_of(tiers, n));
-            row.push(tier.map_or(Value::Null, |t| Value::Text(t.to_string())));
+    let origin = move |r: usize| match key.map(|k| source.columns[k].text(r)).filter(|k| !k.is_empty()) {
+        Some(k) => format!("row {} of `{}` ({k})", r + 1, source.id),
+        None => format!("row {} of `{}`", r + 1, source.id),
+    };
+    Work { names, columns, len: source.len, rows: (0..source.len).collect(), origin: Box::new(origin) }
+}
+
+/// Rows per piece when a step runs on all cores. Pieces come back in
+/// order, so results and the first error do not depend on scheduling.
+const PIECE: usize = 1 << 16;
+
+/// Keeps the rows where `e` holds; a missing value counts as false.
+fn filter(work: &mut Work, e: &Expr) -> Result<(), ExprError> {
+    let keep = |rows: &[usize]| -> Result<Vec<usize>, ExprError> {
+        let mut kept = Vec::with_capacity(rows.len());
+        for &r in rows {
+            match e.eval(&At(&work.columns, r)) {
+                Ok(Value::Bool(true)) => kept.push(r),
+                Ok(Value::Bool(false) | Value::Null) => {}
+                Ok(other) => {
+                    let message = format!(
+                        "`filter` must be true or false, but gives {} for {}",
+                        other.raw_text(),
+                        (work.origin)(r)
+                    );
+                    return Err(ExprError { at: 0, message, hint: None });
+                }
+                Err(err) => return Err(in_row(err, &(work.origin)(r))),
+            }
+        }
+        Ok(kept)
+    };
+    let pieces: Vec<_> = work.rows.par_chunks(PIECE).map(keep).collect();
+    let mut kept = Vec::with_capacity(work.rows.len());
+    for piece in pieces {
+        kept.extend(piece?);
+    }
+    work.rows = kept;
+    Ok(())
+}
+
+/// A new column holding `e` for the rows still in; rows left out by a
+/// filter hold nothing.
+fn derive_column(work: &Work, e: &Expr) -> Result<Column, ExprError> {
+    let piece = |start: usize| -> Result<Builder, ExprError> {
+        let end = (start + PIECE).min(work.len);
+        let mut b = Builder::default();
+        let from = work.rows.partition_point(|&r| r < start);
+        let mut next = work.rows[from..].iter().peekable();
+        for r in start..end {
+            if next.next_if_eq(&&r).is_some() {
+                b.push(e.eval(&At(&work.columns, r)).map_err(|err| in_row(err, &(work.origin)(r)))?);
+            } else {
+                b.push(Value::Null);
+            }
+        }
+        Ok(b)
+    };
+    let starts: Vec<usize> = (0..work.len).step_by(PIECE).collect();
+    let pieces: Vec<Result<Builder, ExprError>> = starts.into_par_iter().map(piece).collect();
+    let pieces: Vec<Builder> = pieces.into_iter().collect::<Result<_, _>>()?;
+    let mut all = Builder::default();
+    for b in pieces {
+        if !all.append(b) {
+            // Pieces of different kinds: one pass, which keeps every value as text.
+            let mut next = work.rows.iter().peekable();
+            return Ok(Column::from_values((0..work.len).map(|r| match next.next_if_eq(&&r) {
+                Some(_) => e.eval(&At(&work.columns, r)).unwrap_or(Value::Null),
+                None => Value::Null,
+            })));
         }
     }
-    Work { columns, rows, origins }
+    Ok(all.finish())
 }
 
 /// The tier of an account: the highest threshold at or below `followers`.
@@ -202,19 +252,19 @@ fn parse_aggregate(name: &str, text: &str, columns: &[String]) -> Result<Aggrega
     Ok(Aggregate { name: name.to_string(), func, arg, p })
 }
 
-fn group(
+fn group<'a>(
     file: &Path,
     recipe: &Recipe,
-    work: Work,
+    work: Work<'a>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Work, Vec<Diagnostic>> {
+) -> Result<Work<'a>, Vec<Diagnostic>> {
     let fail = |pos: Pos, e: ExprError| vec![expr_diagnostic(file, pos, e)];
     let mut keys = Vec::new();
     for (name, pos) in &recipe.group_by {
-        match work.columns.iter().position(|c| c == name) {
+        match work.names.iter().position(|c| c == name) {
             Some(i) => keys.push(i),
             None => {
-                let hint = crate::diagnostics::closest(name, work.columns.iter().map(String::as_str))
+                let hint = crate::diagnostics::closest(name, work.names.iter().map(String::as_str))
                     .map(|c| format!("did you mean `{c}`?"));
                 return Err(fail(
                     *pos,
@@ -226,115 +276,228 @@ fn group(
     let aggregates = recipe
         .aggregate
         .iter()
-        .map(|(name, text, pos)| parse_aggregate(name, text, &work.columns).map_err(|e| fail(*pos, e)))
+        .map(|(name, text, pos)| parse_aggregate(name, text, &work.names).map_err(|e| fail(*pos, e)))
         .collect::<Result<Vec<_>, _>>()?;
-    // Groups in order of first appearance; rows with a missing key are left out.
-    let mut order: Vec<Vec<Value>> = Vec::new();
-    let mut members: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
-    let mut left_out = 0;
-    for (r, row) in work.rows.iter().enumerate() {
-        let key: Vec<Value> = keys.iter().map(|&k| row[k].clone()).collect();
-        if key.iter().any(Value::is_null) {
-            left_out += 1;
-            continue;
-        }
-        let text: Vec<String> = key.iter().map(Value::raw_text).collect();
-        members
-            .entry(text)
-            .or_insert_with(|| {
-                order.push(key.clone());
-                Vec::new()
-            })
-            .push(r);
-    }
+    let (members, left_out) = partition(&work, &keys);
     if left_out > 0 {
-        let fields: Vec<&str> = recipe.group_by.iter().map(|(n, _)| n.as_str()).collect();
-        let pos = recipe.group_by.first().map(|(_, p)| *p);
-        let why = if fields.contains(&"tier") { " (accounts below the lowest tier have none)" } else { "" };
-        warnings.push(Diagnostic::warning(
-            file,
-            pos,
-            format!(
-                "{left_out} row{} with no `{}` left out of the groups{why}",
-                if left_out == 1 { "" } else { "s" },
-                fields.join("`, `")
-            ),
-        ));
+        warnings.push(left_out_warning(file, recipe, left_out));
     }
-    let mut columns: Vec<String> = recipe.group_by.iter().map(|(n, _)| n.clone()).collect();
-    columns.extend(aggregates.iter().map(|a| a.name.clone()));
-    let mut rows = Vec::with_capacity(order.len());
-    let mut origins = Vec::with_capacity(order.len());
-    for key in order {
-        let text: Vec<String> = key.iter().map(Value::raw_text).collect();
-        let idx = &members[&text];
-        let mut row = key;
-        for (a, (_, _, pos)) in aggregates.iter().zip(&recipe.aggregate) {
-            let origin = format!("the group {}", text.join(", "));
-            row.push(aggregate(a, idx, &work.rows).map_err(|e| fail(*pos, in_row(e, &origin)))?);
+    let mut names: Vec<String> = recipe.group_by.iter().map(|(n, _)| n.clone()).collect();
+    names.extend(aggregates.iter().map(|a| a.name.clone()));
+    let group_name = |g: &[usize]| {
+        let key: Vec<Cow<str>> = keys.iter().map(|&k| work.columns[k].text(g[0])).collect();
+        format!("the group {}", key.join(", "))
+    };
+    // Without `group_by`, the whole table is one group, even when empty.
+    let groups = if keys.is_empty() { vec![members.into_iter().flatten().collect()] } else { members };
+    let mut columns: Vec<Column> =
+        keys.iter().map(|&k| Column::from_values(groups.iter().map(|g| work.columns[k].get(g[0])))).collect();
+    // Groups are computed on all cores; each one's aggregates share the
+    // values of a common argument (median and quartiles sort them once).
+    let results: Vec<Result<Vec<Value>, Vec<Diagnostic>>> = groups
+        .par_iter()
+        .map(|g| {
+            let mut memo = Memo::default();
+            let mut row = Vec::with_capacity(aggregates.len());
+            for (a, (_, _, pos)) in aggregates.iter().zip(&recipe.aggregate) {
+                row.push(aggregate(a, g, &work.columns, &mut memo).map_err(|e| match keys.is_empty() {
+                    true => fail(*pos, e),
+                    false => fail(*pos, in_row(e, &group_name(g))),
+                })?);
+            }
+            Ok(row)
+        })
+        .collect();
+    let mut builders: Vec<Builder> = aggregates.iter().map(|_| Builder::default()).collect();
+    for row in results {
+        for (b, value) in builders.iter_mut().zip(row?) {
+            b.push(value);
         }
-        origins.push(text.join(", "));
-        rows.push(row);
     }
-    if keys.is_empty() && rows.is_empty() {
-        let mut row = Vec::new();
-        for (a, (_, _, pos)) in aggregates.iter().zip(&recipe.aggregate) {
-            row.push(aggregate(a, &[], &work.rows).map_err(|e| fail(*pos, e))?);
-        }
-        rows.push(row);
-        origins.push(String::new());
-    }
-    Ok(Work { columns, rows, origins })
+    columns.extend(builders.into_iter().map(Builder::finish));
+    let len = groups.len();
+    Ok(Work {
+        names,
+        columns: columns.into_iter().map(Cow::Owned).collect(),
+        len,
+        rows: (0..len).collect(),
+        // No step after grouping evaluates rows; this only keeps errors readable.
+        origin: Box::new(|g| format!("group {}", g + 1)),
+    })
 }
 
-/// One aggregate over the rows `idx`; missing values are skipped.
-fn aggregate(a: &Aggregate, idx: &[usize], rows: &[Vec<Value>]) -> Result<Value, ExprError> {
+/// The rows of each group, groups in order of first appearance; rows with
+/// a missing key are left out and counted.
+fn partition(work: &Work, keys: &[usize]) -> (Vec<Vec<usize>>, usize) {
+    let pieces: Vec<_> = work.rows.par_chunks(PIECE).map(|rows| partition_piece(work, keys, rows)).collect();
+    // A group new in a piece first appears after every group of the pieces
+    // before it, so joining pieces in order keeps first-appearance order.
+    let mut index: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut left_out = 0;
+    for (groups, left) in pieces {
+        left_out += left;
+        for (key, rows) in groups {
+            match index.get(&key) {
+                Some(&g) => members[g].extend(rows),
+                None => {
+                    index.insert(key, members.len());
+                    members.push(rows);
+                }
+            }
+        }
+    }
+    (members, left_out)
+}
+
+/// The groups of some rows, each with its key, and how many rows had none.
+/// A group's key values and its rows.
+type Group = (Vec<String>, Vec<usize>);
+
+fn partition_piece(work: &Work, keys: &[usize], rows: &[usize]) -> (Vec<Group>, usize) {
+    // Each key value gets a small code, so a row's key is a few integers
+    // and only a new group allocates.
+    let mut dictionaries: Vec<HashMap<Cow<str>, u32>> = vec![HashMap::new(); keys.len()];
+    let mut index: HashMap<Box<[u32]>, usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut code = vec![0u32; keys.len()];
+    let mut left_out = 0;
+    'rows: for &r in rows {
+        for (slot, (&k, dict)) in keys.iter().zip(&mut dictionaries).enumerate() {
+            let column = &work.columns[k];
+            if column.is_null(r) {
+                left_out += 1;
+                continue 'rows;
+            }
+            let next = dict.len() as u32;
+            code[slot] = *dict.entry(column.text(r)).or_insert(next);
+        }
+        let g = match index.get(code.as_slice()) {
+            Some(&g) => g,
+            None => {
+                index.insert(code.clone().into_boxed_slice(), groups.len());
+                let key = keys.iter().map(|&k| work.columns[k].text(r).into_owned()).collect();
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        groups[g].1.push(r);
+    }
+    (groups, left_out)
+}
+
+fn left_out_warning(file: &Path, recipe: &Recipe, left_out: usize) -> Diagnostic {
+    let fields: Vec<&str> = recipe.group_by.iter().map(|(n, _)| n.as_str()).collect();
+    let pos = recipe.group_by.first().map(|(_, p)| *p);
+    let why = if fields.contains(&"tier") { " (accounts below the lowest tier have none)" } else { "" };
+    Diagnostic::warning(
+        file,
+        pos,
+        format!(
+            "{left_out} row{} with no `{}` left out of the groups{why}",
+            if left_out == 1 { "" } else { "s" },
+            fields.join("`, `")
+        ),
+    )
+}
+
+/// The numbers of each aggregate argument over one group, in row order,
+/// and sorted once a quantile needs them.
+#[derive(Default)]
+struct Memo<'e> {
+    samples: Vec<Sample<'e>>,
+}
+
+/// An argument, its numbers in row order, and the same sorted.
+type Sample<'e> = (&'e Expr, Vec<f64>, Option<Vec<f64>>);
+
+/// One aggregate over the rows `rows`; missing values are skipped.
+fn aggregate<'e>(
+    a: &'e Aggregate,
+    rows: &[usize],
+    columns: &[Cow<Column>],
+    memo: &mut Memo<'e>,
+) -> Result<Value, ExprError> {
     if a.func == "count" {
-        return Ok(Value::Number(idx.len() as f64));
+        return Ok(Value::Number(rows.len() as f64));
     }
     let arg = a.arg.as_ref().expect("checked when parsed");
-    let values: Vec<Value> = idx.iter().map(|&r| arg.eval(&rows[r])).collect::<Result<_, _>>()?;
     if a.func == "share" {
-        let known: Vec<bool> = values
-            .iter()
-            .filter_map(|v| match v {
-                Value::Bool(b) => Some(Ok(*b)),
-                Value::Null => None,
-                other => Some(Err(ExprError {
+        return share(arg, rows, columns);
+    }
+    let i = match memo.samples.iter().position(|(e, ..)| *e == arg) {
+        Some(i) => i,
+        None => {
+            memo.samples.push((arg, numbers(a, arg, rows, columns)?, None));
+            memo.samples.len() - 1
+        }
+    };
+    let (_, numbers, sorted) = &mut memo.samples[i];
+    let mut quantile = |p: f64| {
+        let sorted = sorted.get_or_insert_with(|| {
+            let mut s = numbers.clone();
+            s.sort_unstable_by(f64::total_cmp);
+            s
+        });
+        stats::quantile_sorted(sorted, p)
+    };
+    let result = match a.func.as_str() {
+        "sum" => Some(numbers.iter().sum()),
+        "mean" => stats::mean(numbers),
+        "min" => numbers.iter().copied().reduce(f64::min),
+        "max" => numbers.iter().copied().reduce(f64::max),
+        "stddev" => stats::stddev(numbers),
+        "median" => quantile(0.5),
+        _ => quantile(a.p),
+    };
+    Ok(result.map_or(Value::Null, Value::Number))
+}
+
+/// The values of `arg` over `rows` that are not missing, all numbers.
+fn numbers(
+    a: &Aggregate,
+    arg: &Expr,
+    rows: &[usize],
+    columns: &[Cow<Column>],
+) -> Result<Vec<f64>, ExprError> {
+    let mut numbers = Vec::with_capacity(rows.len());
+    for &r in rows {
+        match arg.eval(&At(columns, r))? {
+            Value::Number(n) => numbers.push(n),
+            Value::Null => {}
+            other => {
+                return Err(ExprError {
+                    at: 0,
+                    message: format!("`{}` needs numbers, found `{}`", a.func, other.raw_text()),
+                    hint: None,
+                });
+            }
+        }
+    }
+    Ok(numbers)
+}
+
+/// The percent of `rows` where the condition `arg` holds, among those where
+/// it is known.
+fn share(arg: &Expr, rows: &[usize], columns: &[Cow<Column>]) -> Result<Value, ExprError> {
+    let (mut hits, mut known) = (0usize, 0usize);
+    for &r in rows {
+        match arg.eval(&At(columns, r))? {
+            Value::Bool(b) => {
+                known += 1;
+                hits += usize::from(b);
+            }
+            Value::Null => {}
+            other => {
+                return Err(ExprError {
                     at: 0,
                     message: format!("`share` needs a condition, found {}", other.raw_text()),
                     hint: None,
-                })),
-            })
-            .collect::<Result<_, _>>()?;
-        let hits = known.iter().filter(|b| **b).count();
-        return Ok(if known.is_empty() {
-            Value::Null
-        } else {
-            Value::Number(hits as f64 / known.len() as f64 * 100.0)
-        });
+                });
+            }
+        }
     }
-    let numbers: Vec<f64> = values
-        .iter()
-        .filter(|v| !v.is_null())
-        .map(|v| {
-            v.as_f64().ok_or_else(|| ExprError {
-                at: 0,
-                message: format!("`{}` needs numbers, found `{}`", a.func, v.raw_text()),
-                hint: None,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let result = match a.func.as_str() {
-        "sum" => Some(numbers.iter().sum()),
-        "mean" => stats::mean(&numbers),
-        "median" => stats::median(&numbers),
-        "min" => numbers.iter().copied().reduce(f64::min),
-        "max" => numbers.iter().copied().reduce(f64::max),
-        "stddev" => stats::stddev(&numbers),
-        _ => stats::quantile(&numbers, a.p),
-    };
-    Ok(result.map_or(Value::Null, Value::Number))
+    Ok(if known == 0 { Value::Null } else { Value::Number(hits as f64 / known as f64 * 100.0) })
 }
 
 /// `sort: field` ascending, `sort: -field` descending; `tier` sorts in
@@ -344,26 +507,25 @@ fn sort(work: &mut Work, key: &str, tiers: &[Tier]) -> Result<(), ExprError> {
         Some(n) => (n.trim(), true),
         None => (key.trim(), false),
     };
-    let Some(col) = work.columns.iter().position(|c| c == name) else {
-        let hint = crate::diagnostics::closest(name, work.columns.iter().map(String::as_str))
+    let Some(col) = work.names.iter().position(|c| c == name) else {
+        let hint = crate::diagnostics::closest(name, work.names.iter().map(String::as_str))
             .map(|c| format!("did you mean `{c}`?"));
         return Err(ExprError { at: 0, message: format!("cannot sort by `{name}`: no such field"), hint });
     };
-    let rank = |v: &Value| -> (usize, Option<f64>, String) {
-        let tier =
-            (name == "tier").then(|| tiers.iter().position(|t| Value::Text(t.name.clone()) == *v)).flatten();
-        (tier.unwrap_or(usize::MAX), v.as_f64(), v.raw_text())
+    let column = &work.columns[col];
+    let tier_rank = |r: usize| {
+        let text = column.text(r);
+        (name == "tier").then(|| tiers.iter().position(|t| t.name == text)).flatten().unwrap_or(usize::MAX)
     };
-    let mut paired: Vec<(Vec<Value>, String)> =
-        std::mem::take(&mut work.rows).into_iter().zip(std::mem::take(&mut work.origins)).collect();
-    paired.sort_by(|a, b| {
-        let (ra, rb) = (rank(&a.0[col]), rank(&b.0[col]));
-        let ord = ra.0.cmp(&rb.0).then_with(|| match (ra.1, rb.1) {
+    let mut keyed: Vec<_> =
+        work.rows.iter().map(|&r| (tier_rank(r), column.number(r), column.text(r), r)).collect();
+    keyed.sort_by(|a, b| {
+        let ord = a.0.cmp(&b.0).then_with(|| match (a.1, b.1) {
             (Some(x), Some(y)) => x.total_cmp(&y),
-            _ => ra.2.cmp(&rb.2),
+            _ => a.2.cmp(&b.2),
         });
         if descending { ord.reverse() } else { ord }
     });
-    (work.rows, work.origins) = paired.into_iter().unzip();
+    work.rows = keyed.into_iter().map(|k| k.3).collect();
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! every bad cell at its line and column. The rest of the pipeline only
 //! ever sees [`Dataset`]: typed columns, no YAML or CSV left.
 
+mod column;
 mod csv_source;
 mod derive;
 mod typing;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use crate::config::Tier;
 use crate::diagnostics::{Diagnostic, Pos};
 
+pub use column::{Column, Row};
 pub use csv_source::write_csv;
 pub use derive::tier_of;
 pub use typing::is_date;
@@ -77,7 +79,24 @@ impl Value {
 
 /// A number as plain text: `72`, `6.5`, never `72.0`.
 pub fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    let mut s = String::new();
+    write_number(&mut s, n);
+    s
+}
+
+/// Appends [`number_text`] to `out`.
+pub fn write_number(out: &mut String, n: f64) {
+    use std::fmt::Write;
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        out.push_str(itoa::Buffer::new().format(n as i64));
+    } else if (1e-4..1e15).contains(&n.abs()) {
+        // Ryū writes the shortest digits that read back as the same number,
+        // like `Display` but faster, and in this range without an exponent.
+        out.push_str(ryu::Buffer::new().format_finite(n));
+    } else {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{n}");
+    }
 }
 
 /// A column's declaration.
@@ -104,8 +123,9 @@ pub struct Dataset {
     pub file: PathBuf,
     pub meta: Meta,
     pub fields: Vec<Field>,
-    /// Rows of cells in field order.
-    pub rows: Vec<Vec<Value>>,
+    /// One column per field, each `len` cells long.
+    pub columns: Vec<Column>,
+    pub len: usize,
 }
 
 /// What a dataset says about itself.
@@ -135,6 +155,26 @@ impl Dataset {
     /// The title shown to readers: the dataset's own, else its id.
     pub fn title(&self) -> &str {
         self.meta.title.as_deref().unwrap_or(&self.id)
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        (0..self.len).map(|r| Row::new(self, r))
+    }
+
+    pub fn row(&self, r: usize) -> Row<'_> {
+        Row::new(self, r)
+    }
+
+    /// The same dataset with only the rows `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Dataset {
+        Dataset {
+            id: self.id.clone(),
+            file: self.file.clone(),
+            meta: self.meta.clone(),
+            fields: self.fields.clone(),
+            columns: self.columns.iter().map(|c| c.select(rows)).collect(),
+            len: rows.len(),
+        }
     }
 }
 
@@ -183,13 +223,21 @@ pub struct DatasetSource {
     pub csv: Option<(PathBuf, String)>,
 }
 
-/// A dataset read from its files, not yet typed.
-struct Prepared {
+/// A dataset read from its files: typed, or waiting for the dataset it
+/// derives from.
+enum Prepared {
+    Ready(Dataset, Vec<Diagnostic>),
+    Derived(Pending),
+}
+
+/// A derived dataset not computed yet.
+struct Pending {
     id: String,
     file: PathBuf,
     meta: Meta,
-    table: RawTable,
-    recipe: Option<yaml_source::Recipe>,
+    recipe: yaml_source::Recipe,
+    /// The fields its file declares (labels, types).
+    declared: Vec<RawField>,
 }
 
 /// Parses and types every dataset, then computes the derived ones in
@@ -203,17 +251,11 @@ pub fn build_all(sources: &[DatasetSource], tiers: &[Tier]) -> (BTreeMap<String,
     let mut failed: Vec<String> = Vec::new();
     for r in read {
         match r {
-            Ok(p) if p.recipe.is_some() => derived.push(p),
-            Ok(p) => match finish(p.id.clone(), p.file, p.meta, p.table) {
-                Ok((ds, warnings)) => {
-                    diags.extend(warnings);
-                    out.insert(ds.id.clone(), ds);
-                }
-                Err(errs) => {
-                    failed.push(p.id);
-                    diags.extend(errs);
-                }
-            },
+            Ok(Prepared::Ready(ds, warnings)) => {
+                diags.extend(warnings);
+                out.insert(ds.id.clone(), ds);
+            }
+            Ok(Prepared::Derived(p)) => derived.push(p),
             Err((id, errs)) => {
                 failed.push(id);
                 diags.extend(errs);
@@ -223,29 +265,20 @@ pub fn build_all(sources: &[DatasetSource], tiers: &[Tier]) -> (BTreeMap<String,
     let all_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
     // Each round derives what the previous rounds made possible.
     while !derived.is_empty() {
-        let (ready, waiting): (Vec<Prepared>, Vec<Prepared>) =
-            derived.into_iter().partition(|p| out.contains_key(&recipe_of(p).from.0));
+        let (ready, waiting): (Vec<Pending>, Vec<Pending>) =
+            derived.into_iter().partition(|p| out.contains_key(&p.recipe.from.0));
         if ready.is_empty() {
             diags.extend(unresolved(&waiting, &all_ids, &failed));
             break;
         }
         for p in ready {
-            let recipe = recipe_of(&p).clone();
-            let source = &out[&recipe.from.0];
-            match derive::apply(&p.file, &recipe, source, tiers) {
-                Ok((mut table, warnings)) => {
+            match compute(p, &out, tiers) {
+                Ok((ds, warnings)) => {
                     diags.extend(warnings);
-                    table.fields = p.table.fields;
-                    match finish(p.id.clone(), p.file, p.meta, table) {
-                        Ok((ds, warnings)) => {
-                            diags.extend(warnings);
-                            out.insert(ds.id.clone(), ds);
-                        }
-                        Err(errs) => diags.extend(errs),
-                    }
+                    out.insert(ds.id.clone(), ds);
                 }
-                Err(errs) => {
-                    failed.push(p.id);
+                Err((id, errs)) => {
+                    failed.push(id);
                     diags.extend(errs);
                 }
             }
@@ -255,18 +288,29 @@ pub fn build_all(sources: &[DatasetSource], tiers: &[Tier]) -> (BTreeMap<String,
     (out, diags)
 }
 
-fn recipe_of(p: &Prepared) -> &yaml_source::Recipe {
-    p.recipe.as_ref().expect("only derived datasets wait")
+/// Computes and types one derived dataset from its source, already built.
+fn compute(
+    p: Pending,
+    built: &BTreeMap<String, Dataset>,
+    tiers: &[Tier],
+) -> Result<(Dataset, Vec<Diagnostic>), (String, Vec<Diagnostic>)> {
+    let source = &built[&p.recipe.from.0];
+    let (columns, mut warnings) =
+        derive::apply(&p.file, &p.recipe, source, tiers).map_err(|e| (p.id.clone(), e))?;
+    let typed = typing::type_derived(&p.file, &p.declared, columns).map_err(|e| (p.id.clone(), e))?;
+    let (ds, more) = finish(p.id, p.file, p.meta, typed);
+    warnings.extend(more);
+    Ok((ds, warnings))
 }
 
 /// Why derived datasets could not be computed: an unknown `from`, a source
 /// that failed, or a cycle, named by its chain.
-fn unresolved(waiting: &[Prepared], all_ids: &[String], failed: &[String]) -> Vec<Diagnostic> {
-    let from_of = |id: &str| waiting.iter().find(|p| p.id == id).map(|p| recipe_of(p).from.0.clone());
+fn unresolved(waiting: &[Pending], all_ids: &[String], failed: &[String]) -> Vec<Diagnostic> {
+    let from_of = |id: &str| waiting.iter().find(|p| p.id == id).map(|p| p.recipe.from.0.clone());
     waiting
         .iter()
         .filter_map(|p| {
-            let (from, pos) = &recipe_of(p).from;
+            let (from, pos) = &p.recipe.from;
             if failed.contains(from) {
                 return None; // its own errors are reported already
             }
@@ -301,20 +345,22 @@ fn read_one(src: &DatasetSource) -> Result<Prepared, (String, Vec<Diagnostic>)> 
         Some((path, text)) => Some(yaml_source::parse(path, text).map_err(fail)?),
         None => None,
     };
-    let (meta, mut table, has_rows, recipe) = match parsed {
+    let (meta, table, has_rows, recipe) = match parsed {
         Some(p) => (p.meta, p.table, p.has_rows, p.recipe),
         None => (Meta::default(), RawTable::default(), false, None),
     };
-    if let (Some(_), Some((path, _))) = (&recipe, &src.yaml) {
+    if let (Some(recipe), Some((path, _))) = (recipe, &src.yaml) {
         if has_rows || src.csv.is_some() {
             return Err(fail(
                 Diagnostic::error(path, None, "a derived dataset (`from:`) has rows of its own")
                     .with_hint("remove its `rows` (or its CSV): they are computed"),
             ));
         }
-        return Ok(Prepared { id: src.id.clone(), file: path.clone(), meta, table, recipe });
+        let (id, file, declared) = (src.id.clone(), path.clone(), table.fields);
+        return Ok(Prepared::Derived(Pending { id, file, meta, recipe, declared }));
     }
-    let file: PathBuf = match (&src.csv, &src.yaml) {
+    let errs = |e| (src.id.clone(), e);
+    let (file, typed) = match (&src.csv, &src.yaml) {
         (Some((csv_path, text)), yaml) => {
             if has_rows {
                 let (yaml_path, _) = yaml.as_ref().expect("yaml rows imply a yaml file");
@@ -329,22 +375,17 @@ fn read_one(src: &DatasetSource) -> Result<Prepared, (String, Vec<Diagnostic>)> 
                     ),
                 ));
             }
-            table.rows = csv_source::parse(csv_path, text).map_err(fail)?;
-            csv_path.clone()
+            (csv_path.clone(), csv_source::read(csv_path, text, &table.fields).map_err(errs)?)
         }
-        (None, Some((path, _))) => path.clone(),
+        (None, Some((path, _))) => (path.clone(), typing::type_table(path, table).map_err(errs)?),
         (None, None) => return Err((src.id.clone(), Vec::new())),
     };
-    Ok(Prepared { id: src.id.clone(), file, meta, table, recipe: None })
+    let (ds, warnings) = finish(src.id.clone(), file, meta, typed);
+    Ok(Prepared::Ready(ds, warnings))
 }
 
-fn finish(
-    id: String,
-    file: PathBuf,
-    meta: Meta,
-    table: RawTable,
-) -> Result<(Dataset, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let typed = typing::type_table(&file, table)?;
+/// The dataset, and its warnings: the typing's, and a small sample.
+fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Dataset, Vec<Diagnostic>) {
     let mut warnings = typed.warnings;
     let shares = typed.fields.iter().any(|f| f.ty == FieldType::Percent);
     if let Some(n) = meta.sample_size.filter(|n| *n < SMALL_SAMPLE && shares) {
@@ -357,7 +398,7 @@ fn finish(
             .with_hint("say so beside the figures: a few answers move a share by many points"),
         );
     }
-    Ok((Dataset { id, file, meta, fields: typed.fields, rows: typed.rows }, warnings))
+    (Dataset { id, file, meta, fields: typed.fields, columns: typed.columns, len: typed.len }, warnings)
 }
 
 /// Below this many respondents a share is too fragile to show without a warning.
@@ -367,4 +408,39 @@ const SMALL_SAMPLE: u64 = 30;
 pub fn id_for(data_dir: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(data_dir).unwrap_or(file).with_extension("");
     rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `number_text` must read back as the same number, as briefly as Rust's
+    /// `Display` writes it, and without an exponent. (When two shortest
+    /// forms are equally close, Ryū and `Display` may pick different ones.)
+    fn check(n: f64) {
+        let ours = number_text(n);
+        let display =
+            if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") };
+        assert_eq!(ours.parse::<f64>().ok(), Some(n), "{ours} for {n:e}");
+        assert_eq!(ours.len(), display.len(), "{ours} vs {display}");
+        assert!(!ours.contains('e'), "{ours}");
+    }
+
+    #[test]
+    fn number_text_is_short_exact_and_plain() {
+        let edges =
+            [0.1, 0.1 + 0.2, 1e-4, 9.9e-5, 2.5e-7, 1e15 - 0.5, 1e15 + 0.5, -9_367_270_568_174.062, 123.456];
+        edges.into_iter().for_each(check);
+        assert_eq!(number_text(72.0), "72");
+        assert_eq!(number_text(-0.0), "0");
+        assert_eq!(number_text(6.5), "6.5");
+        // Values spread over every magnitude, from a fixed seed.
+        let mut state = 7u64;
+        for _ in 0..300_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = ((state >> 3) % 40) as i32 - 20;
+            check(mantissa * 10f64.powi(exponent) * if state & 1 == 0 { 1.0 } else { -1.0 });
+        }
+    }
 }

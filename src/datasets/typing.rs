@@ -3,17 +3,21 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Field, FieldType, RESERVED_KEYS, RawCell, RawTable, Value};
+use super::column::{Builder, Column};
+use super::derive::Derived;
+use super::{Field, FieldType, RESERVED_KEYS, RawCell, RawField, RawTable, Value};
 use crate::diagnostics::{Diagnostic, Pos, closest};
 
 #[derive(Debug)]
 pub struct Typed {
     pub fields: Vec<Field>,
-    pub rows: Vec<Vec<Value>>,
+    pub columns: Vec<Column>,
+    pub len: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
-struct Column {
+/// A column as the rows use it, with its declaration if any.
+struct Slot {
     name: String,
     label: Option<String>,
     declared: Option<FieldType>,
@@ -26,36 +30,36 @@ struct Column {
 /// Types `table`; every problem in it is reported, not just the first.
 pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let columns = collect_columns(&table);
+    let slots = collect_slots(&table);
     let mut rows: Vec<Vec<Option<RawCell>>> = Vec::with_capacity(table.rows.len());
-    let index: HashMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = slots.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
     for (row_pos, cells) in &table.rows {
-        let mut row: Vec<Option<RawCell>> = vec![None; columns.len()];
+        let mut row: Vec<Option<RawCell>> = vec![None; slots.len()];
         for (name, cell) in cells {
             if let Some(&i) = index.get(name.as_str()) {
                 row[i] = Some(cell.clone());
             }
         }
-        for (i, col) in columns.iter().enumerate() {
-            if row[i].is_none() && col.default.is_none() && col.present > 0 {
-                errors.push(missing_cell(file, *row_pos, col, cells, &columns));
+        for (i, slot) in slots.iter().enumerate() {
+            if row[i].is_none() && slot.default.is_none() && slot.present > 0 {
+                errors.push(missing_cell(file, *row_pos, slot, cells, &slots));
             }
         }
         rows.push(row);
     }
-    for col in &columns {
-        if col.present == 0 && col.default.is_none() && !table.rows.is_empty() {
+    for slot in &slots {
+        if slot.present == 0 && slot.default.is_none() && !table.rows.is_empty() {
             errors.push(
                 Diagnostic::error(
                     file,
-                    col.decl_pos,
-                    format!("field `{}` is declared but no row has it", col.name),
+                    slot.decl_pos,
+                    format!("field `{}` is declared but no row has it", slot.name),
                 )
                 .with_hint("give it a `default`, or remove the declaration"),
             );
         }
     }
-    let fields: Vec<Field> = columns
+    let fields: Vec<Field> = slots
         .iter()
         .enumerate()
         .map(|(i, c)| Field {
@@ -64,38 +68,146 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
             ty: c.declared.unwrap_or_else(|| infer(rows.iter().filter_map(|r| r[i].as_ref()))),
         })
         .collect();
-    let mut typed_rows = Vec::with_capacity(rows.len());
+    let mut builders: Vec<Builder> = fields.iter().map(|f| Builder::of(f.ty)).collect();
+    let len = rows.len();
     for row in rows {
-        let mut out = Vec::with_capacity(fields.len());
         for (i, cell) in row.into_iter().enumerate() {
             let value = match cell {
-                Some(cell) => match convert(&cell, &fields[i]) {
-                    Ok(v) => v,
-                    Err(msg) => {
-                        errors.push(msg.into_diagnostic(file, cell.pos, &fields[i]));
-                        Value::Null
-                    }
-                },
-                None => columns[i].default.clone().unwrap_or(Value::Null),
+                Some(cell) => convert(&cell.value, cell.quoted, &fields[i]).unwrap_or_else(|misfit| {
+                    errors.push(misfit.into_diagnostic(file, cell.pos, &fields[i]));
+                    Value::Null
+                }),
+                None => slots[i].default.clone().unwrap_or(Value::Null),
             };
-            out.push(value);
+            builders[i].push(value);
         }
-        typed_rows.push(out);
     }
-    check_ids(file, &fields, &typed_rows, &table, &mut errors);
-    let warnings = fraction_warnings(file, &fields, &typed_rows, &columns);
-    if errors.is_empty() { Ok(Typed { fields, rows: typed_rows, warnings }) } else { Err(errors) }
+    let columns: Vec<Column> = builders.into_iter().map(Builder::finish).collect();
+    check_ids(file, &fields, &columns, |r| table.rows[r].0, &mut errors);
+    let decl_pos: Vec<Option<Pos>> = slots.iter().map(|s| s.decl_pos).collect();
+    let warnings = fraction_warnings(file, &fields, &columns, &decl_pos);
+    if errors.is_empty() { Ok(Typed { fields, columns, len, warnings }) } else { Err(errors) }
+}
+
+/// Types the columns a derived dataset computed, applying the fields its
+/// file declares (labels, types).
+pub fn type_derived(file: &Path, declared: &[RawField], derived: Derived) -> Result<Typed, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for f in declared.iter().filter(|f| !derived.names.contains(&f.name)) {
+        errors.push(
+            Diagnostic::error(
+                file,
+                Some(f.pos),
+                format!("field `{}` is declared but this dataset computes no such column", f.name),
+            )
+            .suggest(&f.name, derived.names.iter().map(String::as_str)),
+        );
+    }
+    let mut fields = Vec::with_capacity(derived.names.len());
+    let mut columns = Vec::with_capacity(derived.names.len());
+    for (name, column) in derived.names.into_iter().zip(derived.columns) {
+        let decl = declared.iter().find(|f| f.name == name);
+        let ty = decl.and_then(|f| f.ty).unwrap_or_else(|| column_type(&column));
+        let field = Field { name, label: decl.and_then(|f| f.label.clone()), ty };
+        let mut misfits = Misfits::new(file, &field);
+        let mut b = Builder::of(ty);
+        for r in 0..column.len() {
+            let value = convert(&column.get(r), false, &field).unwrap_or_else(|m| {
+                // Computed cells have no place in a file: the declaration stands for them.
+                misfits.push(m, || decl.map_or(Pos::new(1, 1), |f| f.pos), Some(r));
+                Value::Null
+            });
+            b.push(value);
+        }
+        errors.extend(misfits.finish());
+        fields.push(field);
+        columns.push(b.finish());
+    }
+    let decl_pos: Vec<Option<Pos>> =
+        fields.iter().map(|f| declared.iter().find(|d| d.name == f.name).map(|d| d.pos)).collect();
+    let warnings = fraction_warnings(file, &fields, &columns, &decl_pos);
+    if errors.is_empty() { Ok(Typed { fields, columns, len: derived.len, warnings }) } else { Err(errors) }
+}
+
+/// The type a column of computed or CSV values has when nothing declares one.
+pub(super) fn column_type(column: &Column) -> FieldType {
+    match column {
+        Column::Numbers(v) if v.iter().flatten().all(|n| n.fract() == 0.0) => FieldType::Integer,
+        Column::Numbers(_) => FieldType::Number,
+        Column::Bools(_) => FieldType::Boolean,
+        Column::Texts(_) => FieldType::Text,
+    }
+}
+
+/// The cells of one column that do not fit its field. A million-row file
+/// with one wrong column would otherwise print a million errors: the first
+/// few are shown, then how many more there are.
+pub(super) struct Misfits<'a> {
+    file: &'a Path,
+    field: &'a Field,
+    shown: Vec<Diagnostic>,
+    more: usize,
+    first_pos: Option<Pos>,
+}
+
+impl<'a> Misfits<'a> {
+    const SHOWN: usize = 10;
+
+    pub(super) fn new(file: &'a Path, field: &'a Field) -> Misfits<'a> {
+        Misfits { file, field, shown: Vec::new(), more: 0, first_pos: None }
+    }
+
+    /// Records a misfit at `pos` (only computed for the misfits shown);
+    /// `row`, when given, is named in the message.
+    pub(super) fn push(&mut self, m: Misfit, pos: impl FnOnce() -> Pos, row: Option<usize>) {
+        if self.shown.len() >= Self::SHOWN {
+            self.more += 1;
+            return;
+        }
+        let pos = pos();
+        self.first_pos.get_or_insert(pos);
+        let mut d = m.into_diagnostic(self.file, pos, self.field);
+        if let Some(r) = row {
+            d.message = format!("{} (row {})", d.message, r + 1);
+        }
+        self.shown.push(d);
+    }
+
+    /// Takes in the misfits of the rows after these.
+    pub(super) fn absorb(&mut self, next: Misfits) {
+        for d in next.shown {
+            if self.shown.len() < Self::SHOWN {
+                self.first_pos = self.first_pos.or(d.pos);
+                self.shown.push(d);
+            } else {
+                self.more += 1;
+            }
+        }
+        self.more += next.more;
+    }
+
+    pub(super) fn finish(mut self) -> Vec<Diagnostic> {
+        if self.more > 0 {
+            let s = if self.more == 1 { "" } else { "s" };
+            self.shown.push(Diagnostic::error(
+                self.file,
+                self.first_pos,
+                format!("… and {} more cell{s} of `{}` that do not fit its type", self.more, self.field.name),
+            ));
+        }
+        self.shown
+    }
 }
 
 /// Columns in the order rows first use them (so `id` written first comes
 /// first), then declared fields no row has, with their declarations applied.
-fn collect_columns(table: &RawTable) -> Vec<Column> {
-    let mut columns: Vec<Column> = Vec::new();
+fn collect_slots(table: &RawTable) -> Vec<Slot> {
+    let mut columns: Vec<Slot> = Vec::new();
     for (_, cells) in &table.rows {
         for (name, _) in cells {
             match columns.iter_mut().find(|c| &c.name == name) {
                 Some(c) => c.present += 1,
-                None => columns.push(Column {
+                None => columns.push(Slot {
                     name: name.clone(),
                     label: None,
                     declared: None,
@@ -110,7 +222,7 @@ fn collect_columns(table: &RawTable) -> Vec<Column> {
         let col = match columns.iter().position(|c| c.name == f.name) {
             Some(i) => &mut columns[i],
             None => {
-                columns.push(Column {
+                columns.push(Slot {
                     name: f.name.clone(),
                     label: None,
                     declared: None,
@@ -132,9 +244,9 @@ fn collect_columns(table: &RawTable) -> Vec<Column> {
 fn missing_cell(
     file: &Path,
     pos: Pos,
-    col: &Column,
+    col: &Slot,
     cells: &[(String, RawCell)],
-    columns: &[Column],
+    columns: &[Slot],
 ) -> Diagnostic {
     let d =
         Diagnostic::error(file, Some(pos), format!("this row has no `{}`, which other rows have", col.name));
@@ -183,18 +295,21 @@ fn infer<'a>(cells: impl Iterator<Item = &'a RawCell>) -> FieldType {
 }
 
 /// Why a cell does not fit its field.
-enum Misfit {
-    Expected(&'static str),
+pub(super) enum Misfit {
+    /// What the field needs, and what the cell holds.
+    Expected(&'static str, String),
     Quoted,
     PercentRange(f64),
     BadDate,
 }
 
 impl Misfit {
-    fn into_diagnostic(self, file: &Path, pos: Pos, field: &Field) -> Diagnostic {
+    pub(super) fn into_diagnostic(self, file: &Path, pos: Pos, field: &Field) -> Diagnostic {
         let name = &field.name;
         match self {
-            Misfit::Expected(what) => Diagnostic::error(file, Some(pos), format!("`{name}` must be {what}")),
+            Misfit::Expected(what, found) => {
+                Diagnostic::error(file, Some(pos), format!("`{name}` must be {what}, found `{found}`"))
+            }
             Misfit::Quoted => {
                 Diagnostic::error(file, Some(pos), format!("`{name}` must be a number, found quoted text"))
                     .with_hint("remove the quotes around the number")
@@ -210,8 +325,9 @@ impl Misfit {
     }
 }
 
-fn convert(cell: &RawCell, field: &Field) -> Result<Value, Misfit> {
-    let v = &cell.value;
+/// The value `v` as a value of `field`'s type. `quoted` says the source
+/// wrote it as text, so `"72"` is not silently a number.
+pub(super) fn convert(v: &Value, quoted: bool, field: &Field) -> Result<Value, Misfit> {
     if v.is_null() {
         return Ok(Value::Null);
     }
@@ -219,24 +335,27 @@ fn convert(cell: &RawCell, field: &Field) -> Result<Value, Misfit> {
         FieldType::Text => Ok(Value::Text(v.raw_text())),
         FieldType::Boolean => match v {
             Value::Bool(_) => Ok(v.clone()),
-            _ => Err(Misfit::Expected("true or false")),
+            _ => Err(Misfit::Expected("true or false", v.raw_text())),
         },
         FieldType::Number | FieldType::Integer | FieldType::Percent => {
             let n = match v {
                 Value::Number(n) => *n,
-                Value::Text(t) if cell.quoted && t.trim().parse::<f64>().is_ok() => {
+                Value::Text(t) if quoted && t.trim().parse::<f64>().is_ok() => {
                     return Err(Misfit::Quoted);
                 }
                 _ => {
-                    return Err(Misfit::Expected(match field.ty {
+                    let what = match field.ty {
                         FieldType::Integer => "a whole number",
                         FieldType::Percent => "a percent (a number from 0 to 100)",
                         _ => "a number",
-                    }));
+                    };
+                    return Err(Misfit::Expected(what, v.raw_text()));
                 }
             };
             match field.ty {
-                FieldType::Integer if n.fract() != 0.0 => Err(Misfit::Expected("a whole number")),
+                FieldType::Integer if n.fract() != 0.0 => {
+                    Err(Misfit::Expected("a whole number", super::number_text(n)))
+                }
                 FieldType::Percent if !(0.0..=100.0).contains(&n) => Err(Misfit::PercentRange(n)),
                 _ => Ok(Value::Number(n)),
             }
@@ -273,26 +392,26 @@ fn days_in_month(year: &str, month: u32) -> u32 {
 
 /// A percent column whose values all lie between 0 and 1 was most likely
 /// written as fractions (0.72 for 72 %), which would show as 0.72 %.
-fn fraction_warnings(
+pub(super) fn fraction_warnings(
     file: &Path,
     fields: &[Field],
-    rows: &[Vec<Value>],
     columns: &[Column],
+    decl_pos: &[Option<Pos>],
 ) -> Vec<Diagnostic> {
     fields
         .iter()
+        .zip(columns)
         .enumerate()
-        .filter(|(_, f)| f.ty == FieldType::Percent)
-        .filter(|(i, _)| {
-            let mut values = rows.iter().filter_map(|r| r[*i].as_f64()).peekable();
-            values.peek().is_some()
-                && values.all(|v| v < 1.0)
-                && rows.iter().any(|r| r[*i].as_f64() != Some(0.0))
+        .filter(|(_, (f, _))| f.ty == FieldType::Percent)
+        .filter(|(_, (_, col))| {
+            let Column::Numbers(values) = col else { return false };
+            let mut known = values.iter().flatten().peekable();
+            known.peek().is_some() && known.clone().all(|v| *v < 1.0) && known.any(|v| *v != 0.0)
         })
-        .map(|(i, f)| {
+        .map(|(i, (f, _))| {
             Diagnostic::warning(
                 file,
-                columns[i].decl_pos,
+                decl_pos.get(i).copied().flatten(),
                 format!("every value of the percent field `{}` is below 1", f.name),
             )
             .with_hint("percent values are points: write 72 for 72 %, not 0.72")
@@ -300,33 +419,38 @@ fn fraction_warnings(
         .collect()
 }
 
-fn check_ids(
+/// Row ids must be unique and must not shadow a dataset key in templates.
+pub(super) fn check_ids(
     file: &Path,
     fields: &[Field],
-    rows: &[Vec<Value>],
-    table: &RawTable,
+    columns: &[Column],
+    row_pos: impl Fn(usize) -> Pos,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let Some(col) = fields.iter().position(|f| f.name == "id") else {
+    let Some(col) = fields.iter().position(|f| f.name == "id").map(|i| &columns[i]) else {
         return;
     };
-    let mut first_line: HashMap<String, usize> = HashMap::new();
-    for (row, (pos, _)) in rows.iter().zip(&table.rows) {
-        let id = row[col].raw_text();
+    let mut first_line: HashMap<&str, usize> = HashMap::new();
+    for r in 0..col.len() {
+        let id = match col {
+            Column::Texts(v) => v.get(r).unwrap_or(""),
+            _ => continue,
+        };
         if id.is_empty() {
             continue;
         }
-        if RESERVED_KEYS.contains(&id.as_str()) {
+        let pos = row_pos(r);
+        if RESERVED_KEYS.contains(&id) {
             errors.push(
-                Diagnostic::error(file, Some(*pos), format!("the row id `{id}` is a reserved name"))
+                Diagnostic::error(file, Some(pos), format!("the row id `{id}` is a reserved name"))
                     .with_hint(format!("`{id}` already means the dataset's {id}; pick another id")),
             );
         }
-        match first_line.get(&id) {
+        match first_line.get(id) {
             Some(line) => errors.push(
                 Diagnostic::error(
                     file,
-                    Some(*pos),
+                    Some(pos),
                     format!("duplicate id `{id}`, already used on line {line}"),
                 )
                 .with_hint("each row's `id` must be unique"),
@@ -354,7 +478,7 @@ mod tests {
             .unwrap();
         let tys: Vec<_> = t.fields.iter().map(|f| f.ty).collect();
         assert_eq!(tys, [FieldType::Integer, FieldType::Number, FieldType::Text, FieldType::Boolean]);
-        assert_eq!(t.rows[1][2], Value::Text("3".into()));
+        assert_eq!(t.columns[2].get(1), Value::Text("3".into()));
     }
 
     #[test]
@@ -395,8 +519,8 @@ mod tests {
         let t = typed("fields:\n  unit: { default: pts }\nrows:\n  - { v: 1 }\n  - { v: 2, unit: \"%\" }\n")
             .unwrap();
         assert_eq!(t.fields[1].name, "unit");
-        assert_eq!(t.rows[0][1], Value::Text("pts".into()));
-        assert_eq!(t.rows[1][1], Value::Text("%".into()));
+        assert_eq!(t.columns[1].get(0), Value::Text("pts".into()));
+        assert_eq!(t.columns[1].get(1), Value::Text("%".into()));
     }
 
     #[test]
