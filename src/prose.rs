@@ -131,8 +131,9 @@ pub fn evaluate(
         return Ok(body.to_string());
     }
     let (protected, saved) = protect_code(body);
-    let rendered =
-        tera.render_str(&protected, ctx, true).map_err(|e| tera_diagnostic(&e, file, line_offset, ctx))?;
+    let rendered = tera
+        .render_str(&protected, ctx, true)
+        .map_err(|e| tera_diagnostic(&e, &protected, file, line_offset, ctx))?;
     Ok(restore(&rendered, &saved))
 }
 
@@ -203,7 +204,13 @@ fn restore(text: &str, saved: &[String]) -> String {
 
 /// Turns a Tera error into a diagnostic at the page line, with a
 /// suggestion when a name was mistyped.
-fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Context) -> Diagnostic {
+fn tera_diagnostic(
+    e: &tera::Error,
+    body: &str,
+    file: &Path,
+    line_offset: usize,
+    ctx: &Context,
+) -> Diagnostic {
     let (message, pos) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let s = r.span();
@@ -212,6 +219,7 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
         // Unknown filters and functions come as a report already rendered.
         _ => prerendered(&e.to_string()),
     };
+    let line = pos.and_then(|p| body.lines().nth(p.line - 1)).unwrap_or("");
     let pos = pos.map(|p| p.shifted(line_offset));
     // Tera lists the names that exist; the list is noise once we suggest one.
     let (said, available) = match message.split_once(" Available fields: ") {
@@ -221,11 +229,14 @@ fn tera_diagnostic(e: &tera::Error, file: &Path, line_offset: usize, ctx: &Conte
         None => (message.clone(), top_level_names(ctx)),
     };
     let diag = Diagnostic::error(file, pos, format!("in a value in prose: {said}"));
-    match first_quoted(&said) {
-        Some("rows") => diag.with_hint(format!(
-            "datasets of more than {PROSE_ROWS} rows give prose their `row_count`, not their rows; \
+    let big = datasets_without_rows(ctx).into_iter().find(|id| line.contains(id.as_str()));
+    if let (Some(id), true) = (big, line.contains("rows")) {
+        return diag.with_hint(format!(
+            "`{id}` has more than {PROSE_ROWS} rows: prose gets its `row_count`, not its rows; \
              quote figures from a derived dataset that aggregates them"
-        )),
+        ));
+    }
+    match first_quoted(&said) {
         Some(wrong) => diag.suggest(wrong, available.iter().map(String::as_str)),
         None => diag,
     }
@@ -290,6 +301,19 @@ fn prerendered(text: &str) -> (String, Option<Pos>) {
 }
 
 /// The first name between backticks in a message.
+/// The ids of the datasets too big for prose to see their rows.
+fn datasets_without_rows(ctx: &Context) -> Vec<String> {
+    let Some(data) = ctx.get("data").and_then(tera::Value::as_map) else {
+        return Vec::new();
+    };
+    let has_rows =
+        |ds: &tera::Value| ds.as_map().is_some_and(|m| m.keys().any(|k| k.as_str() == Some("rows")));
+    data.iter()
+        .filter(|(_, ds)| !has_rows(ds))
+        .filter_map(|(id, _)| id.as_str().map(str::to_string))
+        .collect()
+}
+
 fn first_quoted(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
     let end = start + message[start..].find('`')?;

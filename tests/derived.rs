@@ -163,3 +163,20 @@ fn shares_from_small_samples_are_flagged() {
     assert!(out.status.success(), "a warning, not an error");
     assert!(stderr(&out).contains("these shares rest on 12 respondents, fewer than 30"), "{}", stderr(&out));
 }
+
+#[test]
+fn prose_counts_the_rows_of_a_big_dataset_and_says_how_to_quote_it() {
+    let rows: String = (0..10_001).map(|i| format!("@x{i},Instagram,{},10,1,5,false\n", 1000 + i)).collect();
+    let big = format!("handle,platform,followers,likes,comments,cost,sponsored\n{rows}");
+    let count = "---\ntitle: Home\n---\n{{ data.accounts.row_count }} accounts.\n";
+    let f = project(&[("data/accounts.csv", &big), ("content/_index.md", count)]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(f.read("index.html").contains("10001 accounts."));
+    assert_eq!(f.read("data/accounts.csv").lines().count(), 10_002, "the download still has every row");
+
+    let quote = "---\ntitle: Home\n---\n{{ data.accounts.rows[0].likes }}\n";
+    let f = project(&[("data/accounts.csv", &big), ("content/_index.md", quote)]);
+    let err = stderr(&f.build());
+    assert!(err.contains("`accounts` has more than 10000 rows: prose gets its `row_count`"), "{err}");
+}

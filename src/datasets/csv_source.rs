@@ -27,6 +27,16 @@ enum Plan {
 /// Reads CSV text (header row, comma or semicolon) into typed columns,
 /// applying the fields `declared` in the sidecar YAML.
 pub fn read(path: &Path, text: &str, declared: &[RawField]) -> Result<Typed, Vec<Diagnostic>> {
+    read_in_chunks(path, text, declared, CHUNK)
+}
+
+/// [`read`], in pieces of about `chunk` bytes.
+fn read_in_chunks(
+    path: &Path,
+    text: &str,
+    declared: &[RawField],
+    chunk: usize,
+) -> Result<Typed, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = sniff_delimiter(text);
     let (headers, body) = headers(path, text, delimiter).map_err(|d| vec![d])?;
@@ -62,7 +72,7 @@ pub fn read(path: &Path, text: &str, declared: &[RawField]) -> Result<Typed, Vec
     // A column whose kind changes halfway is re-read as text from the
     // start, so "75001" and "2A004" both stay as written. Each restart fixes
     // a column for good, so this loop runs at most once per column.
-    let chunks = split(text, body);
+    let chunks = split(text, body, chunk);
     let parsed = loop {
         match parse_chunks(path, &chunks, delimiter, &fields, &plans) {
             Ok(parsed) => break parsed,
@@ -132,10 +142,10 @@ type Chunk<'t> = (&'t str, usize, usize);
 
 /// The rows of the file in pieces that can be read apart. A quote may
 /// hide a line break inside a cell, so a file with quotes is one piece.
-fn split(text: &str, (byte, line): Start) -> Vec<Chunk<'_>> {
+fn split(text: &str, (byte, line): Start, chunk: usize) -> Vec<Chunk<'_>> {
     use rayon::prelude::*;
     let body = text.get(byte..).unwrap_or("");
-    let size = if body.len() < 2 * CHUNK || body.contains('"') { body.len() } else { CHUNK };
+    let size = if body.len() < 2 * chunk || body.contains('"') { body.len() } else { chunk };
     let mut pieces = Vec::new();
     let mut start = 0;
     while start < body.len() {
@@ -530,11 +540,81 @@ mod tests {
         assert_eq!(errs[0].pos.map(|p| p.line), Some(5));
     }
 
+    /// A file of `n` rows where a column turns to text late, another is
+    /// empty at first, and `bad` cells of a declared integer fail.
+    fn awkward_file(n: usize, bad: &[usize]) -> String {
+        let mut text = String::from("id,code,late,n\n");
+        for i in 0..n {
+            let code = if i == n - 3 { "2A004".to_string() } else { format!("{:05}", 75000 + i) };
+            let late = if i < n / 2 { String::new() } else { format!("{}.5", i) };
+            let count = if bad.contains(&i) { "x".to_string() } else { i.to_string() };
+            text.push_str(&format!("r{i},{code},{late},{count}\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn pieces_read_exactly_like_one_piece() {
+        let yaml = yaml_source::parse(Path::new("a.yaml"), "fields:\n  n: { type: integer }\n").unwrap();
+        let declared = yaml.table.fields;
+        let one = |text: &str| read_in_chunks(Path::new("a.csv"), text, &declared, 1 << 40);
+        let many = |text: &str| read_in_chunks(Path::new("a.csv"), text, &declared, 64);
+        let good = awkward_file(60, &[]);
+        assert!(split(&good, (15, 2), 64).len() > 10);
+        let (a, b) = (one(&good).unwrap(), many(&good).unwrap());
+        assert_eq!((&a.fields, &a.columns, a.len), (&b.fields, &b.columns, b.len));
+        assert_eq!(a.columns[1].text(0), "75000", "the late text keeps early codes as written");
+        assert_eq!(a.columns[2].get(0), Value::Null);
+        assert_eq!(a.columns[2].get(59), Value::Number(59.5));
+        // Errors: the first ten in file order, then how many more.
+        let bad: Vec<usize> = (3..60).step_by(4).collect();
+        let (a, b) = (one(&awkward_file(60, &bad)).unwrap_err(), many(&awkward_file(60, &bad)).unwrap_err());
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 11);
+        assert_eq!(a[0].pos, Some(Pos::new(5, 11)), "`x` in `r3,75003,,x`");
+        assert_eq!(a[9].pos.map(|p| p.line), Some(41), "row 39, in a later piece");
+        assert_eq!(a[10].message, "… and 5 more cells of `n` that do not fit its type");
+    }
+
     #[test]
     fn text_that_rust_would_parse_as_float_stays_text() {
         assert_eq!(csv_cell("NaN", false), Cell::Text("NaN"));
         assert_eq!(csv_cell("inf", false), Cell::Text("inf"));
         assert_eq!(csv_cell("1e3", false), Cell::Number(1000.0));
+    }
+
+    #[test]
+    fn written_csv_matches_the_csv_crate_over_many_pieces() {
+        let n = ROWS_PER_PIECE * 2 + 17;
+        let texts = ["plain", "a, b", "say \"hi\"", "two\nlines", " spaced ", ""];
+        let ds = Dataset {
+            id: "x".into(),
+            file: "x.csv".into(),
+            meta: Default::default(),
+            fields: ["t", "n", "b"]
+                .map(|name| Field { name: name.into(), label: None, ty: FieldType::Text })
+                .to_vec(),
+            columns: vec![
+                Column::Texts((0..n).map(|i| (i % 7 != 6).then(|| texts[i % 6])).collect()),
+                Column::Numbers((0..n).map(|i| (i % 5 != 0).then_some(i as f64 * 0.37)).collect()),
+                Column::Bools((0..n).map(|i| Some(i % 2 == 0)).collect()),
+            ],
+            len: n,
+        };
+        let mut reference = csv::Writer::from_writer(Vec::new());
+        reference.write_record(["t", "n", "b"]).unwrap();
+        for r in 0..n {
+            reference.write_record(ds.columns.iter().map(|c| c.text(r).into_owned())).unwrap();
+        }
+        assert!(write_csv(&ds) == reference.into_inner().unwrap(), "differs from the csv crate's output");
+        // One column: an empty cell is quoted, or the line would vanish.
+        let one = Dataset {
+            fields: ds.fields[..1].to_vec(),
+            columns: vec![Column::Texts([Some("a"), None, Some("")].into_iter().collect())],
+            len: 3,
+            ..ds
+        };
+        assert_eq!(String::from_utf8(write_csv(&one)).unwrap(), "t\na\n\"\"\n\"\"\n");
     }
 
     #[test]

@@ -29,6 +29,8 @@ struct Work<'a> {
     columns: Vec<Cow<'a, Column>>,
     /// How many cells each column has.
     len: usize,
+    /// Rows per piece when a step runs on all cores.
+    piece: usize,
     /// The rows still in, as indexes into the columns, in output order.
     rows: Vec<usize>,
     /// Names a row in errors: a source row, or after grouping a group.
@@ -51,15 +53,18 @@ pub struct Derived {
     pub len: usize,
 }
 
+/// A derived dataset's columns and warnings, or its errors.
+pub type Applied = Result<(Derived, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Computes the columns of a derived dataset; the caller types them.
-pub fn apply(
-    file: &Path,
-    recipe: &Recipe,
-    source: &Dataset,
-    tiers: &[Tier],
-) -> Result<(Derived, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn apply(file: &Path, recipe: &Recipe, source: &Dataset, tiers: &[Tier]) -> Applied {
+    apply_in_pieces(file, recipe, source, tiers, PIECE)
+}
+
+/// [`apply`], with `piece` rows per piece of parallel work.
+fn apply_in_pieces(file: &Path, recipe: &Recipe, source: &Dataset, tiers: &[Tier], piece: usize) -> Applied {
     let mut warnings = Vec::new();
-    let mut work = start(source, tiers);
+    let mut work = start(source, tiers, piece);
     let fail = |pos: Pos, e: ExprError| vec![expr_diagnostic(file, pos, e)];
     if let Some((text, pos)) = &recipe.filter {
         let e = compile(text, &work.names).map_err(|e| fail(*pos, e))?;
@@ -85,7 +90,7 @@ pub fn apply(
 }
 
 /// The source's columns and rows, plus `tier` from `followers`.
-fn start<'a>(source: &'a Dataset, tiers: &[Tier]) -> Work<'a> {
+fn start<'a>(source: &'a Dataset, tiers: &[Tier], piece: usize) -> Work<'a> {
     let mut names: Vec<String> = source.fields.iter().map(|f| f.name.clone()).collect();
     let mut columns: Vec<Cow<Column>> = source.columns.iter().map(Cow::Borrowed).collect();
     if let (Some(f), None) = (source.field_index("followers"), source.field_index("tier")) {
@@ -101,7 +106,7 @@ fn start<'a>(source: &'a Dataset, tiers: &[Tier]) -> Work<'a> {
         Some(k) => format!("row {} of `{}` ({k})", r + 1, source.id),
         None => format!("row {} of `{}`", r + 1, source.id),
     };
-    Work { names, columns, len: source.len, rows: (0..source.len).collect(), origin: Box::new(origin) }
+    Work { names, columns, len: source.len, piece, rows: (0..source.len).collect(), origin: Box::new(origin) }
 }
 
 /// Rows per piece when a step runs on all cores. Pieces come back in
@@ -129,7 +134,7 @@ fn filter(work: &mut Work, e: &Expr) -> Result<(), ExprError> {
         }
         Ok(kept)
     };
-    let pieces: Vec<_> = work.rows.par_chunks(PIECE).map(keep).collect();
+    let pieces: Vec<_> = work.rows.par_chunks(work.piece).map(keep).collect();
     let mut kept = Vec::with_capacity(work.rows.len());
     for piece in pieces {
         kept.extend(piece?);
@@ -142,7 +147,7 @@ fn filter(work: &mut Work, e: &Expr) -> Result<(), ExprError> {
 /// filter hold nothing.
 fn derive_column(work: &Work, e: &Expr) -> Result<Column, ExprError> {
     let piece = |start: usize| -> Result<Builder, ExprError> {
-        let end = (start + PIECE).min(work.len);
+        let end = (start + work.piece).min(work.len);
         let mut b = Builder::default();
         let from = work.rows.partition_point(|&r| r < start);
         let mut next = work.rows[from..].iter().peekable();
@@ -155,7 +160,7 @@ fn derive_column(work: &Work, e: &Expr) -> Result<Column, ExprError> {
         }
         Ok(b)
     };
-    let starts: Vec<usize> = (0..work.len).step_by(PIECE).collect();
+    let starts: Vec<usize> = (0..work.len).step_by(work.piece).collect();
     let pieces: Vec<Result<Builder, ExprError>> = starts.into_par_iter().map(piece).collect();
     let pieces: Vec<Builder> = pieces.into_iter().collect::<Result<_, _>>()?;
     let mut all = Builder::default();
@@ -320,6 +325,7 @@ fn group<'a>(
         names,
         columns: columns.into_iter().map(Cow::Owned).collect(),
         len,
+        piece: work.piece,
         rows: (0..len).collect(),
         // No step after grouping evaluates rows; this only keeps errors readable.
         origin: Box::new(|g| format!("group {}", g + 1)),
@@ -329,7 +335,8 @@ fn group<'a>(
 /// The rows of each group, groups in order of first appearance; rows with
 /// a missing key are left out and counted.
 fn partition(work: &Work, keys: &[usize]) -> (Vec<Vec<usize>>, usize) {
-    let pieces: Vec<_> = work.rows.par_chunks(PIECE).map(|rows| partition_piece(work, keys, rows)).collect();
+    let pieces: Vec<_> =
+        work.rows.par_chunks(work.piece).map(|rows| partition_piece(work, keys, rows)).collect();
     // A group new in a piece first appears after every group of the pieces
     // before it, so joining pieces in order keeps first-appearance order.
     let mut index: HashMap<Vec<String>, usize> = HashMap::new();
@@ -528,4 +535,88 @@ fn sort(work: &mut Work, key: &str, tiers: &[Tier]) -> Result<(), ExprError> {
     });
     work.rows = keyed.into_iter().map(|k| k.3).collect();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{csv_source, yaml_source};
+    use super::*;
+    use crate::config::default_tiers;
+
+    /// 90 made-up accounts: followers from 200 to about 2 million, a
+    /// missing cost now and then, two accounts with no followers.
+    fn accounts() -> Dataset {
+        let mut text = String::from("handle,platform,followers,likes,cost,sponsored\n");
+        for i in 0..90u64 {
+            let followers = if i % 45 == 44 { 0 } else { 200 + (i * i * i * 37) % 2_000_000 };
+            let cost = if i % 7 == 3 { String::new() } else { (i * 13 % 500).to_string() };
+            let platform = ["Instagram", "TikTok", "YouTube"][(i % 3) as usize];
+            text.push_str(&format!("@a{i},{platform},{followers},{},{cost},{}\n", i * 31 % 900, i % 4 == 0));
+        }
+        let typed = csv_source::read(Path::new("data/accounts.csv"), &text, &[]).unwrap();
+        Dataset {
+            id: "accounts".into(),
+            file: "data/accounts.csv".into(),
+            meta: Default::default(),
+            fields: typed.fields,
+            columns: typed.columns,
+            len: typed.len,
+        }
+    }
+
+    fn recipe(yaml: &str) -> Recipe {
+        yaml_source::parse(Path::new("data/d.yaml"), yaml).unwrap().recipe.unwrap()
+    }
+
+    /// The recipe computed in pieces of 4 rows and in one piece.
+    fn both(yaml: &str) -> [Applied; 2] {
+        let (source, recipe) = (accounts(), recipe(yaml));
+        let file = Path::new("data/d.yaml");
+        [4, usize::MAX].map(|piece| apply_in_pieces(file, &recipe, &source, &default_tiers(), piece))
+    }
+
+    #[test]
+    fn pieces_compute_exactly_what_one_piece_computes() {
+        let [small, whole] = both(
+            "from: accounts\nfilter: followers >= 500\nderive:\n  er: likes / followers * 100\n  big: followers > 100000\ngroup_by: [tier, platform]\naggregate:\n  n: count()\n  median: median(er)\n  q1: quantile(er, 0.25)\n  cost: mean(cost)\n  big: share(big)\nsort: tier\n",
+        );
+        let ((a, wa), (b, wb)) = (small.unwrap(), whole.unwrap());
+        assert_eq!((&a.names, &a.columns, a.len), (&b.names, &b.columns, b.len));
+        assert_eq!(wa, wb);
+        assert!(a.len > 6, "several groups: {}", a.len);
+        let counted: f64 = (0..a.len).filter_map(|g| a.columns[2].number(g)).sum();
+        let kept = (0..90u64).filter(|i| i % 45 != 44 && 200 + (i * i * i * 37) % 2_000_000 >= 1000).count();
+        assert_eq!(counted as usize, kept, "every row at or above the lowest tier is in one group");
+    }
+
+    #[test]
+    fn without_grouping_pieces_keep_row_order() {
+        let [small, whole] = both("from: accounts\nfilter: cost > 100\nderive:\n  per: cost / (likes + 1)\n");
+        let ((a, _), (b, _)) = (small.unwrap(), whole.unwrap());
+        assert_eq!((&a.names, &a.columns, a.len), (&b.names, &b.columns, b.len));
+        assert!(a.len > 20);
+    }
+
+    #[test]
+    fn empty_selections_give_counts_of_zero_and_missing_values_not_nan() {
+        let aggregate =
+            "aggregate:\n  n: count()\n  m: mean(cost)\n  q: quantile(cost, 0.5)\n  s: share(sponsored)\n";
+        let [small, whole] = both(&format!("from: accounts\nfilter: followers < 0\n{aggregate}"));
+        let ((a, _), (b, _)) = (small.unwrap(), whole.unwrap());
+        assert_eq!((&a.columns, a.len), (&b.columns, b.len));
+        assert_eq!(a.len, 1, "one summary row, even over no rows");
+        let row: Vec<Value> = a.columns.iter().map(|c| c.get(0)).collect();
+        assert_eq!(row, [Value::Number(0.0), Value::Null, Value::Null, Value::Null]);
+        let [grouped, _] =
+            both(&format!("from: accounts\nfilter: followers < 0\ngroup_by: [platform]\n{aggregate}"));
+        assert_eq!(grouped.unwrap().0.len, 0, "no rows, no groups");
+    }
+
+    #[test]
+    fn the_first_failing_row_is_named_whatever_the_pieces() {
+        let [small, whole] = both("from: accounts\nderive:\n  er: likes / followers\n");
+        let (a, b) = (small.err().unwrap(), whole.err().unwrap());
+        assert_eq!(a, b);
+        assert!(a[0].message.contains("row 45 of `accounts` (@a44)"), "{}", a[0].message);
+    }
 }
