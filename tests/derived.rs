@@ -148,6 +148,11 @@ fn mistakes_name_the_file_the_line_and_the_row() {
     let err = stderr(&f.build());
     assert!(err.contains("unknown aggregate `mediane`") && err.contains("did you mean `median`?"), "{err}");
 
+    let f = project(&[("data/bad.yaml", "from: accounts\nfields:\n  followers: { type: percent }\n")]);
+    let err = stderr(&f.build());
+    assert!(err.contains("data/bad.yaml:3:14"), "{err}");
+    assert!(err.contains("`followers` is a percent (points from 0 to 100), found 500 (row 1)"), "{err}");
+
     let f = project(&[("data/bad.yaml", "filter: likes > 3\n")]);
     let err = stderr(&f.build());
     assert!(err.contains("need `from`"), "{err}");

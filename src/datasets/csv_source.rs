@@ -102,9 +102,8 @@ fn read_in_chunks(
         }
     }
     typing::check_ids(path, &fields, &columns, |r| Pos::new(parsed.lines[r], 1), &mut errors);
-    let decl_pos: Vec<Option<Pos>> =
-        fields.iter().map(|f| declared.iter().find(|d| d.name == f.name).map(|d| d.pos)).collect();
-    let warnings = typing::fraction_warnings(path, &fields, &columns, &decl_pos);
+    let warnings =
+        typing::fraction_warnings(path, &fields, &columns, &typing::declared_at(&fields, declared));
     if errors.is_empty() { Ok(Typed { fields, columns, len: parsed.len, warnings }) } else { Err(errors) }
 }
 

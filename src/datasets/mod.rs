@@ -297,7 +297,8 @@ fn compute(
     let source = &built[&p.recipe.from.0];
     let (columns, mut warnings) =
         derive::apply(&p.file, &p.recipe, source, tiers).map_err(|e| (p.id.clone(), e))?;
-    let typed = typing::type_derived(&p.file, &p.declared, columns).map_err(|e| (p.id.clone(), e))?;
+    let typed = typing::type_derived(&p.file, p.recipe.from.1, &p.declared, columns)
+        .map_err(|e| (p.id.clone(), e))?;
     let (ds, more) = finish(p.id, p.file, p.meta, typed);
     warnings.extend(more);
     Ok((ds, warnings))

@@ -90,8 +90,14 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
 }
 
 /// Types the columns a derived dataset computed, applying the fields its
-/// file declares (labels, types).
-pub fn type_derived(file: &Path, declared: &[RawField], derived: Derived) -> Result<Typed, Vec<Diagnostic>> {
+/// file declares (labels, types). Computed cells have no place in a file:
+/// errors about them point at their field's declaration, else at `from`.
+pub fn type_derived(
+    file: &Path,
+    from: Pos,
+    declared: &[RawField],
+    derived: Derived,
+) -> Result<Typed, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for f in declared.iter().filter(|f| !derived.names.contains(&f.name)) {
         errors.push(
@@ -113,8 +119,7 @@ pub fn type_derived(file: &Path, declared: &[RawField], derived: Derived) -> Res
         let mut b = Builder::of(ty);
         for r in 0..column.len() {
             let value = convert(&column.get(r), false, &field).unwrap_or_else(|m| {
-                // Computed cells have no place in a file: the declaration stands for them.
-                misfits.push(m, || decl.map_or(Pos::new(1, 1), |f| f.pos), Some(r));
+                misfits.push(m, || decl.map_or(from, |f| f.pos), Some(r));
                 Value::Null
             });
             b.push(value);
@@ -123,10 +128,14 @@ pub fn type_derived(file: &Path, declared: &[RawField], derived: Derived) -> Res
         fields.push(field);
         columns.push(b.finish());
     }
-    let decl_pos: Vec<Option<Pos>> =
-        fields.iter().map(|f| declared.iter().find(|d| d.name == f.name).map(|d| d.pos)).collect();
-    let warnings = fraction_warnings(file, &fields, &columns, &decl_pos);
+    check_ids(file, &fields, &columns, |_| from, &mut errors);
+    let warnings = fraction_warnings(file, &fields, &columns, &declared_at(&fields, declared));
     if errors.is_empty() { Ok(Typed { fields, columns, len: derived.len, warnings }) } else { Err(errors) }
+}
+
+/// Where each field is declared, if it is.
+pub(super) fn declared_at(fields: &[Field], declared: &[RawField]) -> Vec<Option<Pos>> {
+    fields.iter().map(|f| declared.iter().find(|d| d.name == f.name).map(|d| d.pos)).collect()
 }
 
 /// The type a column of computed or CSV values has when nothing declares one.
