@@ -76,6 +76,11 @@ impl Diagnostic {
     /// Renders the diagnostic with the offending source line and a caret
     /// under the column, as compilers do, when the source is at hand.
     pub fn render(&self, source: Option<&str>) -> String {
+        self.render_with(source, false)
+    }
+
+    /// [`render`](Self::render), in colour for a terminal when `color`.
+    pub fn render_with(&self, source: Option<&str>, color: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -101,7 +106,46 @@ impl Diagnostic {
             group = group.element(Level::HELP.message(hint.as_str()));
         }
         let report: [Group; 1] = [group];
-        Renderer::plain().render(&report)
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.render(&report)
+    }
+
+    /// One line of JSON for editors and CI: severity, file, line, column,
+    /// message, hint and the source line when it is at hand.
+    pub fn to_json(&self, source: Option<&str>) -> String {
+        let source_line = self.pos.zip(source).and_then(|(p, src)| src.lines().nth(p.line.checked_sub(1)?));
+        serde_json::json!({
+            "type": "diagnostic",
+            "severity": self.severity_name(),
+            "file": self.file.to_string_lossy().replace('\\', "/"),
+            "line": self.pos.map(|p| p.line),
+            "column": self.pos.map(|p| p.column),
+            "message": self.message,
+            "hint": self.hint,
+            "source_line": source_line,
+        })
+        .to_string()
+    }
+
+    /// A GitHub Actions workflow command, which shows the diagnostic on the
+    /// line of the pull request it is about.
+    pub fn github_annotation(&self) -> String {
+        let mut props = format!("file={}", escape_property(&self.file.to_string_lossy().replace('\\', "/")));
+        if let Some(p) = self.pos {
+            props.push_str(&format!(",line={},col={}", p.line, p.column));
+        }
+        let text = match &self.hint {
+            Some(h) => format!("{} ({h})", self.message),
+            None => self.message.clone(),
+        };
+        format!("::{} {props},title=barometer::{}", self.severity_name(), escape_data(&text))
+    }
+
+    fn severity_name(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
     }
 
     /// `file:line:column`, or just the file when no position is known.
@@ -113,13 +157,19 @@ impl Diagnostic {
     }
 }
 
+/// Escapes the message of a workflow command, as GitHub's toolkit does.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property (`file=…`) of a workflow command.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{}: {sev}: {}", self.location(), self.message)?;
+        write!(f, "{}: {}: {}", self.location(), self.severity_name(), self.message)?;
         if let Some(h) = &self.hint {
             write!(f, " ({h})")?;
         }
@@ -196,6 +246,35 @@ mod tests {
         assert!(out.contains("share: abc"), "{out}");
         assert!(out.contains('^'), "{out}");
         assert!(out.contains("did you mean `x`?"), "{out}");
+    }
+
+    #[test]
+    fn json_is_one_parsable_line_with_file_and_line() {
+        let d = Diagnostic::error("data/a.yaml", Some(Pos::new(2, 8)), "bad \"value\"").with_hint("fix it");
+        let line = d.to_json(Some("title: x\nshare: abc\n"));
+        assert!(!line.contains('\n'));
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["file"], "data/a.yaml");
+        assert_eq!((v["line"].as_u64(), v["column"].as_u64()), (Some(2), Some(8)));
+        assert_eq!(v["message"], "bad \"value\"");
+        assert_eq!(v["hint"], "fix it");
+        assert_eq!(v["source_line"], "share: abc");
+        let none = Diagnostic::warning("report.yaml", None, "w").to_json(None);
+        let v: serde_json::Value = serde_json::from_str(&none).unwrap();
+        assert!(v["line"].is_null() && v["hint"].is_null());
+    }
+
+    #[test]
+    fn github_annotations_escape_what_would_break_them() {
+        let d = Diagnostic::error("data/a,b.yaml", Some(Pos::new(2, 8)), "100% wrong\nreally")
+            .with_hint("did you mean `x`?");
+        assert_eq!(
+            d.github_annotation(),
+            "::error file=data/a%2Cb.yaml,line=2,col=8,title=barometer::100%25 wrong%0Areally (did you mean `x`?)"
+        );
+        let w = Diagnostic::warning("content/a.md", None, "w");
+        assert_eq!(w.github_annotation(), "::warning file=content/a.md,title=barometer::w");
     }
 
     #[test]

@@ -178,13 +178,20 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> String {
         let label =
             k.label.map(|l| row.text(l).into_owned()).unwrap_or_else(|| value_field.title().to_string());
         html.push_str(&format!("<li><strong>{}</strong> {}", escape(&value), escape(&spaced(&label, lang))));
-        if let Some(source) = &ds.meta.source {
-            html.push_str(&format!("<small>{}</small>", labelled(lang, "source", source)));
+        let mut cited: Vec<String> = ds.meta.source.iter().map(|s| labelled(lang, "source", s)).collect();
+        cited.extend(ds.meta.sample_size.map(|n| sample_size(n, fmt)));
+        if !cited.is_empty() {
+            html.push_str(&format!("<small>{}</small>", cited.join(" · ")));
         }
         html.push_str("</li>\n");
     }
     html.push_str("</ul>\n");
     html
+}
+
+/// `n = 1 252 répondants`.
+fn sample_size(n: u64, fmt: &NumberFormat) -> String {
+    format!("n\u{a0}=\u{a0}{} {}", fmt.number(n as f64, None), t(fmt.language(), "respondents"))
 }
 
 /// Title, then source and sample size: a figure is never shown without them.
@@ -199,11 +206,7 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
         meta.push(format!("<span class=\"fig-source\">{}{} {source}</span>", t(lang, "source"), colon(lang)));
     }
     if let Some(n) = ds.meta.sample_size {
-        meta.push(format!(
-            "<span class=\"fig-n\">n\u{a0}=\u{a0}{} {}</span>",
-            fmt.number(n as f64, None),
-            t(lang, "respondents")
-        ));
+        meta.push(format!("<span class=\"fig-n\">{}</span>", sample_size(n, fmt)));
     }
     let mut html = format!(
         "<figcaption>\n<span class=\"fig-label\">{} {}</span>\n<span class=\"fig-title\">{}</span>\n",

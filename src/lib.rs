@@ -17,12 +17,14 @@ pub mod figures;
 pub mod format;
 pub mod html;
 pub mod i18n;
+pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod pages;
 pub mod prose;
 pub mod render;
 pub mod site;
+pub mod starter;
 pub mod stats;
 pub mod theme;
 pub mod typography;
@@ -44,6 +46,8 @@ pub struct Options {
     /// Where to write; `None` checks only.
     pub output: Option<PathBuf>,
     pub drafts: bool,
+    /// Warnings are errors: nothing is written while any remains.
+    pub strict: bool,
 }
 
 /// What a run produced.
@@ -138,6 +142,10 @@ fn build(opts: &Options, project: &mut load::Project) -> (Vec<Diagnostic>, Optio
         }
     };
 
+    if opts.strict && !diags.items.is_empty() {
+        return (strict(diags.sorted()), None);
+    }
+
     // Write.
     if let Some(output) = &opts.output
         && let Err(e) = site::write_site(output, &site.files)
@@ -146,6 +154,14 @@ fn build(opts: &Options, project: &mut load::Project) -> (Vec<Diagnostic>, Optio
         return (diags.sorted(), None);
     }
     (diags.sorted(), Some((site.pages, site.charts, datasets.len())))
+}
+
+/// Under `--strict`, every warning is an error.
+fn strict(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for d in &mut diags {
+        d.severity = Severity::Error;
+    }
+    diags
 }
 
 /// Parses every page; drafts are left out unless asked for.

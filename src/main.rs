@@ -1,16 +1,18 @@
 //! The `barometer` command line: parses arguments, runs the library, prints.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use barometer::{Options, Outcome, run};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
     name = "barometer",
     version,
-    about = "Turns YAML datasets and Markdown commentary into a static report site with charts"
+    about = "Turns YAML datasets and Markdown commentary into a static report site with charts",
+    after_help = "Examples:\n  barometer new my-report --language en\n  barometer build --root my-report\n  barometer check --strict"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -20,64 +22,145 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: public/).
-    ///
-    /// Example: barometer build --root my-report --output site
+    #[command(after_help = "Example:\n  barometer build --root my-report --output site --strict")]
     Build {
-        /// The project folder, holding report.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        common: Common,
         /// Where to write the site; relative paths are under the root.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
     },
     /// Check everything a build checks, writing nothing.
-    ///
-    /// Example: barometer check --root my-report
+    #[command(after_help = "Example:\n  barometer check --root my-report --strict --message-format json")]
     Check {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        common: Common,
     },
+    /// Write a starter project that builds as it is.
+    #[command(after_help = "Example:\n  barometer new my-report --language fr")]
+    New {
+        /// The folder to create; it must not exist or be empty.
+        dir: PathBuf,
+        /// The language of the report and of its starter text.
+        #[arg(long, value_enum, default_value_t = Lang::Fr)]
+        language: Lang,
+    },
+}
+
+/// What build and check share.
+#[derive(Args)]
+struct Common {
+    /// The project folder, holding report.yaml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings as errors (a missing source, an unused dataset, …).
+    #[arg(long)]
+    strict: bool,
+    /// How to print errors and warnings.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    /// The source line with a caret under the problem, in colour on a terminal.
+    Human,
+    /// One JSON object per line, for editors and CI.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Lang {
+    Fr,
+    En,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (opts, building) = match cli.command {
-        Command::Build { root, output, drafts } => {
+    let (common, output) = match cli.command {
+        Command::Build { common, output } => {
             let output = output.unwrap_or_else(|| PathBuf::from("public"));
-            let output = if output.is_absolute() { output } else { root.join(output) };
-            (Options { root, output: Some(output), drafts }, true)
+            let output = if output.is_absolute() { output } else { common.root.join(output) };
+            (common, Some(output))
         }
-        Command::Check { root, drafts } => (Options { root, output: None, drafts }, false),
+        Command::Check { common } => (common, None),
+        Command::New { dir, language } => return new(&dir, language),
     };
+    let opts = Options { root: common.root.clone(), output, drafts: common.drafts, strict: common.strict };
     let outcome = run(&opts);
-    print_diagnostics(&outcome);
-    match (&outcome.summary, outcome.has_errors()) {
-        (Some(s), false) => {
-            let verb = if building { "built" } else { "checked" };
+    print_diagnostics(&outcome, common.message_format);
+    let building = opts.output.is_some();
+    let summary = summary_line(&outcome, &opts);
+    match common.message_format {
+        MessageFormat::Human if outcome.summary.is_some() => println!("{summary}"),
+        MessageFormat::Human => eprintln!("{summary}"),
+        MessageFormat::Json => println!("{}", summary_json(&outcome, &summary, building)),
+    }
+    if outcome.summary.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn new(dir: &std::path::Path, language: Lang) -> ExitCode {
+    let language = match language {
+        Lang::Fr => barometer::config::Language::Fr,
+        Lang::En => barometer::config::Language::En,
+    };
+    match barometer::starter::write(dir, language) {
+        Ok(()) => {
+            println!("created {}; build it with: barometer build --root {}", dir.display(), dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `built 8 pages, …`, or why nothing was built.
+fn summary_line(outcome: &Outcome, opts: &Options) -> String {
+    match &outcome.summary {
+        Some(s) => {
+            let verb = if opts.output.is_some() { "built" } else { "checked" };
             let dest = opts.output.as_ref().map(|o| format!(" into {}", o.display())).unwrap_or_default();
-            println!(
+            format!(
                 "{verb} {}, {}, {} in {} ms{dest}",
                 count(s.pages, "page"),
                 count(s.charts, "chart"),
                 count(s.datasets, "dataset"),
                 s.millis
-            );
-            ExitCode::SUCCESS
+            )
         }
-        _ => {
+        None => {
             let n = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-            let what =
-                if building { "build failed; the previous output is untouched" } else { "check failed" };
-            eprintln!("{what}: {}", count(n, "error"));
-            ExitCode::from(1)
+            let what = if opts.output.is_some() {
+                "build failed; the previous output is untouched"
+            } else {
+                "check failed"
+            };
+            format!("{what}: {}", count(n, "error"))
         }
     }
+}
+
+fn summary_json(outcome: &Outcome, line: &str, building: bool) -> String {
+    let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+    let s = outcome.summary.as_ref();
+    serde_json::json!({
+        "type": "summary",
+        "success": s.is_some(),
+        "command": if building { "build" } else { "check" },
+        "errors": errors,
+        "warnings": outcome.diagnostics.len() - errors,
+        "pages": s.map(|s| s.pages),
+        "charts": s.map(|s| s.charts),
+        "datasets": s.map(|s| s.datasets),
+        "millis": s.map(|s| s.millis),
+        "text": line,
+    })
+    .to_string()
 }
 
 /// `1 page`, `3 pages`.
@@ -85,9 +168,19 @@ fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
-fn print_diagnostics(outcome: &Outcome) {
+fn print_diagnostics(outcome: &Outcome, format: MessageFormat) {
+    // Colour only for a person at a terminal who has not asked for none
+    // (https://no-color.org).
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     for d in &outcome.diagnostics {
         let source = outcome.sources.get(&d.file).map(String::as_str);
-        eprintln!("{}", d.render(source));
+        match format {
+            MessageFormat::Human => eprintln!("{}", d.render_with(source, color)),
+            MessageFormat::Json => println!("{}", d.to_json(source)),
+        }
+        if github {
+            println!("{}", d.github_annotation());
+        }
     }
 }

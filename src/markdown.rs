@@ -89,6 +89,8 @@ pub fn render(
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut heading: Option<(usize, Vec<Event>)> = None;
     let mut block: Option<RawBlock> = None;
+    // The page title is the `h1`; the body's headings start below it.
+    let mut last_level = 1;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Some(b) = block.as_mut() {
@@ -114,9 +116,27 @@ pub fn render(
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { .. }) => {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = level as usize;
+                if level > last_level + 1 {
+                    let pos = Pos::new(lines.line_of(range.start), 1);
+                    out.errors.push(skipped_heading(file, pos, last_level, level));
+                }
+                last_level = level;
                 events.push(event);
                 heading = Some((events.len() - 1, Vec::new()));
+            }
+            Event::Start(Tag::Image { .. }) => {
+                let written = &body[range.clone()];
+                let alt = written.strip_prefix("![").and_then(|r| r.split(']').next()).unwrap_or("x");
+                if alt.trim().is_empty() {
+                    let pos = Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+                    out.errors.push(
+                        Diagnostic::warning(file, Some(pos), "this image has no alternative text")
+                            .with_hint("say what it shows between the brackets: `![Engagement by tier](…)`"),
+                    );
+                }
+                events.push(event);
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
                 let name = info.split_whitespace().next().unwrap_or("");
@@ -168,6 +188,18 @@ pub fn render(
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// A heading two or more levels below the one before: screen reader users
+/// navigate by level, and a gap reads as a missing section.
+fn skipped_heading(file: &Path, pos: Pos, last: usize, level: usize) -> Diagnostic {
+    let hashes = |n: usize| "#".repeat(n);
+    let message = if last == 1 {
+        format!("the page's first heading is `{}`, but headings start at `##`", hashes(level))
+    } else {
+        format!("heading level skipped: `{}` after `{}`", hashes(level), hashes(last))
+    };
+    Diagnostic::warning(file, Some(pos), message).with_hint(format!("use `{}`", hashes(last + 1)))
 }
 
 fn french_event(e: Event<'_>) -> Event<'_> {

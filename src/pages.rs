@@ -23,6 +23,14 @@ pub struct FrontMatter {
     pub template: Option<Spanned<String>>,
     #[serde(default)]
     pub toc: bool,
+    /// Whether the page is in the navigation and the previous/next chain
+    /// (`nav: false` for a legal notice or an annex linked from a page).
+    #[serde(default = "yes")]
+    pub nav: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A page read from disk, before its body is rendered.

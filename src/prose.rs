@@ -336,7 +336,7 @@ mod tests {
             id: "relations".into(),
             yaml: Some((
                 "data/relations.yaml".into(),
-                "title: R\nsample_size: 1252\nrows:\n  - { id: no_feedback, share: 72 }\n  - { id: half, share: 50.5 }\n".into(),
+                "title: R\nsource: S\nsample_size: 1252\nrows:\n  - { id: no_feedback, share: 72 }\n  - { id: half, share: 50.5 }\n".into(),
             )),
             csv: None,
         }], &[]);

@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::figures::{self, Place};
 use crate::format::NumberFormat;
 use crate::i18n;
+use crate::lint;
 use crate::markdown::{self, Heading, PageLink};
 use crate::pages::{Page, relative_url, root_prefix};
 use crate::prose;
@@ -44,6 +45,8 @@ struct Body {
     headings: Vec<Heading>,
     links: Vec<PageLink>,
     charts: usize,
+    /// The datasets its blocks show.
+    shown: Vec<String>,
     /// Chart downloads: output path and bytes.
     files: Vec<(PathBuf, Vec<u8>)>,
 }
@@ -127,6 +130,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     if !errors.is_empty() {
         return Err(errors);
     }
+    warnings.extend(site_warnings(input, &ok_bodies));
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
     let mut site = Site {
         pages: input.pages.len(),
@@ -248,6 +252,8 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     let mut html = rendered.html;
     let (mut charts, mut tables) = (0, 0);
     let mut files = Vec::new();
+    let mut shown = Vec::new();
+    diags.extend(lint::shares_without_sample_size(page, datasets));
     let page_key = match page.url.trim_matches('/') {
         "" => "index".to_string(),
         path => path.replace('/', "-"),
@@ -260,6 +266,8 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        diags.extend(lint::chart_title(&block, &page.file, raw.fence_line));
+        shown.push(block.dataset().to_string());
         let ds = &datasets[block.dataset()];
         let is_chart = matches!(block, blocks::Block::Chart(_));
         let counter = if is_chart { &mut charts } else { &mut tables };
@@ -276,8 +284,20 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     if prose_failed {
         return (None, diags);
     }
-    let body = Body { html, headings: rendered.headings, links: rendered.links, charts, files };
+    let body = Body { html, headings: rendered.headings, links: rendered.links, charts, shown, files };
     (Some(body), diags)
+}
+
+/// Warnings about the site as a whole: datasets nothing uses, pages
+/// nothing reaches.
+fn site_warnings(input: &Input, bodies: &[Option<Body>]) -> Vec<Diagnostic> {
+    let shown: HashSet<&str> = bodies.iter().flatten().flat_map(|b| &b.shown).map(String::as_str).collect();
+    let texts =
+        input.pages.iter().map(|p| p.body.as_str()).chain(input.templates.values().map(|(_, t)| t.as_str()));
+    let links: Vec<&[PageLink]> = bodies.iter().flatten().map(|b| b.links.as_slice()).collect();
+    let mut out = lint::unused_datasets(input.datasets, &shown, texts);
+    out.extend(lint::unreachable_pages(input.pages, &links));
+    out
 }
 
 /// What prose sees as `page`: its title and settings, not its content.
@@ -333,6 +353,7 @@ fn render_page(
     let pages = input.pages;
     let nav: Vec<NavEntry> = pages
         .iter()
+        .filter(|p| p.front.nav)
         .map(|p| NavEntry {
             title: &p.front.title,
             url: relative_url(&page.url, &p.url),
@@ -344,8 +365,11 @@ fn render_page(
         |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
     let mut ctx = base.clone();
     ctx.insert("nav", &nav);
-    ctx.insert("prev", &i.checked_sub(1).map(neighbour));
-    ctx.insert("next", &(i + 1 < pages.len()).then(|| neighbour(i + 1)));
+    // Previous and next follow the navigation; a page outside it has neither.
+    let chain: Vec<usize> = (0..pages.len()).filter(|&j| pages[j].front.nav).collect();
+    let here = chain.iter().position(|&j| j == i);
+    ctx.insert("prev", &here.and_then(|k| k.checked_sub(1)).map(|k| neighbour(chain[k])));
+    ctx.insert("next", &here.and_then(|k| chain.get(k + 1)).map(|&j| neighbour(j)));
     ctx.insert("root", &root_prefix(&page.url));
     ctx.insert(
         "page",

@@ -176,7 +176,10 @@ mod tests {
         let (ds, diags) = build_all(
             &[DatasetSource {
                 id: "relations".into(),
-                yaml: Some(("data/relations.yaml".into(), "rows:\n  - { statement: a, share: 72 }\n".into())),
+                yaml: Some((
+                    "data/relations.yaml".into(),
+                    "source: S\nrows:\n  - { statement: a, share: 72 }\n".into(),
+                )),
                 csv: None,
             }],
             &[],

@@ -272,7 +272,9 @@ mod tests {
     use std::path::Path;
 
     fn dataset(rows: &str) -> BTreeMap<String, Dataset> {
-        let yaml = format!("sample_size: 100\nfields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}");
+        let yaml = format!(
+            "source: S\nsample_size: 100\nfields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}"
+        );
         let (ds, diags) = build_all(
             &[DatasetSource { id: "d".into(), yaml: Some(("data/d.yaml".into(), yaml)), csv: None }],
             &[],

@@ -599,6 +599,7 @@ mod tests {
                 Column::Bools((0..n).map(|i| Some(i % 2 == 0)).collect()),
             ],
             len: n,
+            from: None,
         };
         let mut reference = csv::Writer::from_writer(Vec::new());
         reference.write_record(["t", "n", "b"]).unwrap();
@@ -626,6 +627,7 @@ mod tests {
             fields: t.fields,
             columns: t.columns,
             len: t.len,
+            from: None,
         };
         assert_eq!(String::from_utf8(write_csv(&ds)).unwrap(), "h,n,b\n\"a, b\",1.5,true\nc,,false\n");
     }

@@ -561,6 +561,7 @@ mod tests {
             fields: typed.fields,
             columns: typed.columns,
             len: typed.len,
+            from: None,
         }
     }
 

@@ -126,6 +126,8 @@ pub struct Dataset {
     /// One column per field, each `len` cells long.
     pub columns: Vec<Column>,
     pub len: usize,
+    /// The dataset a derived dataset is computed from.
+    pub from: Option<String>,
 }
 
 /// What a dataset says about itself.
@@ -174,6 +176,7 @@ impl Dataset {
             fields: self.fields.clone(),
             columns: self.columns.iter().map(|c| c.select(rows)).collect(),
             len: rows.len(),
+            from: self.from.clone(),
         }
     }
 }
@@ -299,7 +302,14 @@ fn compute(
         derive::apply(&p.file, &p.recipe, source, tiers).map_err(|e| (p.id.clone(), e))?;
     let typed = typing::type_derived(&p.file, p.recipe.from.1, &p.declared, columns)
         .map_err(|e| (p.id.clone(), e))?;
-    let (ds, more) = finish(p.id, p.file, p.meta, typed);
+    // Figures computed from a source come from that source, unless told otherwise.
+    let mut meta = p.meta;
+    if meta.source.is_none() {
+        meta.source = source.meta.source.clone();
+        meta.source_url = meta.source_url.or_else(|| source.meta.source_url.clone());
+    }
+    let (mut ds, more) = finish(p.id, p.file, meta, typed);
+    ds.from = Some(p.recipe.from.0);
     warnings.extend(more);
     Ok((ds, warnings))
 }
@@ -388,6 +398,22 @@ fn read_one(src: &DatasetSource) -> Result<Prepared, (String, Vec<Diagnostic>)> 
 /// The dataset, and its warnings: the typing's, and a small sample.
 fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Dataset, Vec<Diagnostic>) {
     let mut warnings = typed.warnings;
+    if meta.source.is_none() {
+        let hint = match file.extension().is_some_and(|e| e == "csv") {
+            true => {
+                format!("add `{}` beside it with a `source:` line", file.with_extension("yaml").display())
+            }
+            false => "add `source:`, e.g. `source: \"Survey of 1,252 influencers, 2024\"`".to_string(),
+        };
+        warnings.push(
+            Diagnostic::warning(
+                &file,
+                None,
+                format!("the dataset `{id}` does not say where its figures come from"),
+            )
+            .with_hint(hint),
+        );
+    }
     let shares = typed.fields.iter().any(|f| f.ty == FieldType::Percent);
     if let Some(n) = meta.sample_size.filter(|n| *n < SMALL_SAMPLE && shares) {
         warnings.push(
@@ -399,7 +425,10 @@ fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Datas
             .with_hint("say so beside the figures: a few answers move a share by many points"),
         );
     }
-    (Dataset { id, file, meta, fields: typed.fields, columns: typed.columns, len: typed.len }, warnings)
+    (
+        Dataset { id, file, meta, fields: typed.fields, columns: typed.columns, len: typed.len, from: None },
+        warnings,
+    )
 }
 
 /// Below this many respondents a share is too fragile to show without a warning.

@@ -1,0 +1,140 @@
+//! Warnings about what a published study should not leave out: a chart
+//! without a title, a dataset nothing shows, a page no one can reach, a
+//! survey share quoted without how many answered. A build shows them;
+//! `--strict` makes them errors. (A dataset without `source`, a skipped
+//! heading level and an image without alternative text are found where
+//! those are read: `datasets`, `markdown`.)
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use crate::blocks::Block;
+use crate::datasets::{Dataset, FieldType};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::markdown::PageLink;
+use crate::pages::Page;
+
+/// A chart must say what it shows.
+pub fn chart_title(block: &Block, file: &Path, fence_line: usize) -> Option<Diagnostic> {
+    let Block::Chart(chart) = block else { return None };
+    chart.title.is_none().then(|| {
+        Diagnostic::warning(file, Some(Pos::new(fence_line, 1)), "this chart has no `title`")
+            .with_hint("say what it shows in a sentence, e.g. `title: Engagement falls as audiences grow`")
+    })
+}
+
+/// Datasets that no block shows, no page or template quotes, and no
+/// derived dataset starts from.
+pub fn unused_datasets<'a>(
+    datasets: &BTreeMap<String, Dataset>,
+    shown: &HashSet<&str>,
+    texts: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<Diagnostic> {
+    let sources: HashSet<&str> = datasets.values().filter_map(|d| d.from.as_deref()).collect();
+    datasets
+        .values()
+        .filter(|d| !shown.contains(d.id.as_str()) && !sources.contains(d.id.as_str()))
+        .filter(|d| !texts.clone().any(|t| quotes(t, &d.id)))
+        .map(|d| {
+            Diagnostic::warning(&d.file, None, format!("the dataset `{}` is not used by any page", d.id))
+                .with_hint("show it in a chart or table, quote it in prose, or delete it")
+        })
+        .collect()
+}
+
+/// Whether template or prose text refers to the dataset `id`.
+fn quotes(text: &str, id: &str) -> bool {
+    [format!("data.{id}"), format!("data[\"{id}\"]"), format!("data['{id}']")].iter().any(|q| {
+        text.match_indices(q.as_str()).any(|(at, _)| {
+            // `data.survey` must not count for a dataset `survey2`.
+            let next = text[at + q.len()..].chars().next();
+            !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    })
+}
+
+/// Pages kept out of the navigation (`nav: false`) that no page links to.
+pub fn unreachable_pages(pages: &[Page], links: &[&[PageLink]]) -> Vec<Diagnostic> {
+    let linked: HashSet<&str> = links.iter().flat_map(|l| l.iter()).map(|l| l.target_url.as_str()).collect();
+    pages
+        .iter()
+        .filter(|p| !p.front.nav && !linked.contains(p.url.as_str()))
+        .map(|p| {
+            Diagnostic::warning(&p.file, None, "no page links to this page, and `nav: false` hides it")
+                .with_hint("link to it from another page, or remove `nav: false`")
+        })
+        .collect()
+}
+
+/// Survey shares quoted in prose without the number of respondents in the
+/// same paragraph. Charts, tables and key figures always print it; prose
+/// must say it too (`{{ data.x.sample_size | number }}` or the number).
+pub fn shares_without_sample_size(page: &Page, datasets: &BTreeMap<String, Dataset>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut line = page.body_line_offset + 1;
+    for paragraph in page.body.split("\n\n") {
+        for ds in datasets.values().filter(|d| d.meta.sample_size.is_some()) {
+            let n = ds.meta.sample_size.unwrap_or_default().to_string();
+            let said = paragraph.contains("sample_size") || digits(paragraph).contains(&n);
+            if !said && expressions(paragraph).any(|e| quotes(e, &ds.id) && quotes_a_share(e, ds)) {
+                out.push(
+                    Diagnostic::warning(
+                        &page.file,
+                        Some(Pos::new(line, 1)),
+                        format!("a share from `{}` is quoted without its sample size", ds.id),
+                    )
+                    .with_hint(format!(
+                        "say how many answered in the same paragraph: \
+                         `{{{{ data.{}.sample_size | number }}}} respondents`",
+                        ds.id
+                    )),
+                );
+            }
+        }
+        line += paragraph.matches('\n').count() + 2;
+    }
+    out
+}
+
+/// The `{{ … }}` expressions of a text.
+fn expressions(text: &str) -> impl Iterator<Item = &str> + Clone {
+    text.split("{{").skip(1).filter_map(|rest| rest.split_once("}}").map(|(e, _)| e))
+}
+
+/// Whether an expression shows a percent: a percent field or the filter.
+fn quotes_a_share(expr: &str, ds: &Dataset) -> bool {
+    expr.contains("percent")
+        || ds.fields.iter().filter(|f| f.ty == FieldType::Percent).any(|f| {
+            expr.match_indices(f.name.as_str()).any(|(at, _)| {
+                let before = expr[..at].chars().next_back();
+                let after = expr[at + f.name.len()..].chars().next();
+                before.is_some_and(|c| c == '.' || c == '"' || c == '\'')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
+}
+
+/// The digits of a text with number separators removed, so `1 252`,
+/// `1,252` and `1252` all read `1252`.
+fn digits(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, ' ' | ',' | '.' | '\u{a0}' | '\u{202f}' | '\'')).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_a_dataset_is_a_whole_name() {
+        assert!(quotes("{{ data.survey.x }}", "survey"));
+        assert!(quotes("{{ data[\"survey-2\"].x }}", "survey-2"));
+        assert!(!quotes("{{ data.survey2.x }}", "survey"));
+    }
+
+    #[test]
+    fn sample_sizes_are_recognised_however_written() {
+        assert!(digits("sur 1 252 répondants").contains("1252"));
+        assert!(digits("of 1,252 respondents").contains("1252"));
+        assert!(!digits("72 % of them").contains("1252"));
+    }
+}

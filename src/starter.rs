@@ -1,0 +1,51 @@
+//! `barometer new`: a starter project that builds and checks clean as it
+//! is, with comments in its files that teach the format.
+
+use std::fs;
+use std::path::Path;
+
+use crate::config::Language;
+
+/// The starter's files, by path in the project.
+type Files = [(&'static str, &'static str); 7];
+
+const EN: Files = [
+    ("report.yaml", include_str!("starter/en/report.yaml")),
+    ("content/_index.md", include_str!("starter/en/content/_index.md")),
+    ("content/accounts.md", include_str!("starter/en/content/accounts.md")),
+    ("data/survey.yaml", include_str!("starter/en/data/survey.yaml")),
+    ("data/accounts.csv", include_str!("starter/en/data/accounts.csv")),
+    ("data/accounts.yaml", include_str!("starter/en/data/accounts.yaml")),
+    // Stored without its dot, so it does not apply to this repository.
+    (".gitignore", include_str!("starter/en/gitignore")),
+];
+
+const FR: Files = [
+    ("report.yaml", include_str!("starter/fr/report.yaml")),
+    ("content/_index.md", include_str!("starter/fr/content/_index.md")),
+    ("content/comptes.md", include_str!("starter/fr/content/comptes.md")),
+    ("data/enquete.yaml", include_str!("starter/fr/data/enquete.yaml")),
+    ("data/comptes.csv", include_str!("starter/fr/data/comptes.csv")),
+    ("data/comptes.yaml", include_str!("starter/fr/data/comptes.yaml")),
+    (".gitignore", include_str!("starter/fr/gitignore")),
+];
+
+/// Writes the starter project into `dir`, which must not exist or be empty.
+pub fn write(dir: &Path, language: Language) -> Result<(), String> {
+    let busy = fs::read_dir(dir).map(|mut entries| entries.next().is_some()).unwrap_or(false);
+    if busy {
+        return Err(format!("`{}` is not empty; give `new` a new folder", dir.display()));
+    }
+    let files = match language {
+        Language::Fr => &FR,
+        Language::En => &EN,
+    };
+    for (path, text) in files {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+        }
+        fs::write(&target, text).map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
+    }
+    Ok(())
+}
