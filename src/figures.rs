@@ -25,7 +25,7 @@ pub struct Place<'a> {
 }
 
 /// A block's HTML, and the files it offers for download.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Figure {
     pub html: String,
     /// Paths in the output, with their bytes.

@@ -23,6 +23,8 @@ pub mod markdown;
 pub mod pages;
 pub mod prose;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 pub mod starter;
 pub mod stats;
@@ -57,6 +59,8 @@ pub struct Summary {
     pub charts: usize,
     pub datasets: usize,
     pub millis: u128,
+    /// Charts and tables drawn by this build, and taken from the cache.
+    pub figures: render::FigureCount,
 }
 
 /// The result of a run: warnings and errors, the source texts to show them
@@ -74,31 +78,64 @@ impl Outcome {
     }
 }
 
+/// The files of a built site: path in the output folder, bytes.
+pub type Files = BTreeMap<PathBuf, Vec<u8>>;
+
+/// What is kept between builds of one project by a long-running process
+/// (`serve`), so a rebuild redoes only what changed.
+#[derive(Default)]
+pub struct Cache {
+    figures: render::FigureCache,
+}
+
 /// Builds (or, without an output, checks) the project.
 pub fn run(opts: &Options) -> Outcome {
+    run_with(opts, &Cache::default()).0
+}
+
+/// [`run`], reusing what `cache` kept from the runs before. On success it
+/// also gives the site's files, which `serve` keeps in memory.
+pub fn run_with(opts: &Options, cache: &Cache) -> (Outcome, Option<Files>) {
     let start = Instant::now();
     let mut project = match load::load(&opts.root) {
         Ok(p) => p,
-        Err(errs) => return Outcome { diagnostics: errs, ..Outcome::default() },
+        Err(errs) => return (Outcome { diagnostics: errs, ..Outcome::default() }, None),
     };
-    let (diagnostics, summary) = build(opts, &mut project);
+    let (diagnostics, built) = build(opts, &mut project, cache);
     // Only the files a diagnostic names are kept to show it: a raw export
     // of fifty megabytes is not copied for nothing.
     let named: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
     let sources = project.sources().filter(|(p, _)| named.contains(p));
     let sources = sources.map(|(p, t)| (p.to_path_buf(), t.to_string())).collect();
-    let summary = summary.map(|(pages, charts, datasets)| Summary {
-        pages,
-        charts,
-        datasets,
-        millis: start.elapsed().as_millis(),
-    });
-    Outcome { diagnostics, sources, summary }
+    let (summary, files) = match built {
+        Some(b) => {
+            let millis = start.elapsed().as_millis();
+            let summary = Summary {
+                pages: b.pages,
+                charts: b.charts,
+                datasets: b.datasets,
+                millis,
+                figures: b.figures,
+            };
+            (Some(summary), Some(b.files))
+        }
+        None => (None, None),
+    };
+    (Outcome { diagnostics, sources, summary }, files)
 }
 
-/// Validates, renders and writes a loaded project: its diagnostics, and
-/// on success how many pages, charts and datasets it has.
-fn build(opts: &Options, project: &mut load::Project) -> (Vec<Diagnostic>, Option<(usize, usize, usize)>) {
+/// A site built: its files, and what the summary line counts.
+struct Built {
+    files: Files,
+    pages: usize,
+    charts: usize,
+    datasets: usize,
+    figures: render::FigureCount,
+}
+
+/// Validates, renders and (with an output) writes a loaded project: its
+/// diagnostics, and the site when it built.
+fn build(opts: &Options, project: &mut load::Project, cache: &Cache) -> (Vec<Diagnostic>, Option<Built>) {
     let mut diags = diagnostics::Diagnostics::default();
     let config = match Config::parse(&project.config) {
         Ok(c) => Some(c),
@@ -130,6 +167,7 @@ fn build(opts: &Options, project: &mut load::Project) -> (Vec<Diagnostic>, Optio
         datasets: &datasets,
         templates: &project.templates,
         static_files: &project.static_files,
+        figures: cache.figures.generation(project.data_fingerprint()),
     };
     let site = match render::render(&input) {
         Ok((site, warnings)) => {
@@ -153,7 +191,14 @@ fn build(opts: &Options, project: &mut load::Project) -> (Vec<Diagnostic>, Optio
         diags.push(Diagnostic::error(output, None, format!("cannot write the site: {e}")));
         return (diags.sorted(), None);
     }
-    (diags.sorted(), Some((site.pages, site.charts, datasets.len())))
+    let built = Built {
+        pages: site.pages,
+        charts: site.charts,
+        datasets: datasets.len(),
+        figures: site.figures,
+        files: site.files,
+    };
+    (diags.sorted(), Some(built))
 }
 
 /// Under `--strict`, every warning is an error.

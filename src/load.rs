@@ -27,6 +27,19 @@ pub struct Project {
 }
 
 impl Project {
+    /// A fingerprint of what figures are drawn from: the settings and
+    /// every dataset file. Pages and templates are left out on purpose:
+    /// editing prose must not redraw charts.
+    pub fn data_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.config.hash(&mut h);
+        for d in &self.datasets {
+            (&d.id, &d.yaml, &d.csv).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// Every text file read, for showing source lines in diagnostics.
     pub fn sources(&self) -> impl Iterator<Item = (&Path, &str)> {
         let config = std::iter::once((Path::new(CONFIG_FILE), self.config.as_str()));

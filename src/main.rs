@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "barometer",
     version,
     about = "Turns YAML datasets and Markdown commentary into a static report site with charts",
-    after_help = "Examples:\n  barometer new my-report --language en\n  barometer build --root my-report\n  barometer check --strict"
+    after_help = "Examples:\n  barometer new my-report --language en\n  barometer serve --root my-report --open\n  barometer build --root my-report\n  barometer check --strict"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -35,6 +35,23 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+    },
+    /// Build, serve the site on 127.0.0.1, rebuild and reload on change.
+    #[cfg(feature = "serve")]
+    #[command(after_help = "Example:\n  barometer serve --root my-report --port 1111 --open")]
+    Serve {
+        /// The project folder, holding report.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; the next free one if it is taken.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Write a starter project that builds as it is.
     #[command(after_help = "Example:\n  barometer new my-report --language fr")]
@@ -88,6 +105,8 @@ fn main() -> ExitCode {
         }
         Command::Check { common } => (common, None),
         Command::New { dir, language } => return new(&dir, language),
+        #[cfg(feature = "serve")]
+        Command::Serve { root, port, open, drafts } => return serve(root, port, open, drafts),
     };
     let opts = Options { root: common.root.clone(), output, drafts: common.drafts, strict: common.strict };
     let outcome = run(&opts);
@@ -100,6 +119,52 @@ fn main() -> ExitCode {
         MessageFormat::Json => println!("{}", summary_json(&outcome, &summary, building)),
     }
     if outcome.summary.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+#[cfg(feature = "serve")]
+fn serve(root: PathBuf, port: u16, open: bool, drafts: bool) -> ExitCode {
+    let opts = barometer::serve::ServeOptions { root: root.clone(), port, drafts };
+    let report = move |outcome: &Outcome| {
+        print_diagnostics(outcome, MessageFormat::Human);
+        let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+        match &outcome.summary {
+            Some(s) => {
+                let build = Options { root: root.clone(), output: None, drafts, strict: false };
+                let line = summary_line(outcome, &build).replacen("checked", "built", 1);
+                eprintln!("{line} ({} figures drawn, {} reused)", s.figures.drawn, s.figures.reused);
+            }
+            None => eprintln!("build failed: {}; the last good site is still served", count(errors, "error")),
+        }
+    };
+    let listening = |url: &str, taken: Option<u16>| {
+        if let Some(p) = taken {
+            println!("port {p} is taken");
+        }
+        println!("serving on {url} (Ctrl-C stops)");
+        if open {
+            open_browser(url);
+        }
+    };
+    match barometer::serve::serve(&opts, report, listening) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Opens `url` with the system's handler; failing to is not an error.
+#[cfg(feature = "serve")]
+fn open_browser(url: &str) {
+    let (program, args): (&str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        ("cmd", &["/C", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    let _ = std::process::Command::new(program).args(args).arg(url).spawn();
 }
 
 fn new(dir: &std::path::Path, language: Lang) -> ExitCode {

@@ -1,9 +1,13 @@
 //! The render stage: pages through prose, Markdown, blocks and templates,
 //! in parallel, into the files of the site, in memory.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -13,11 +17,11 @@ use crate::blocks;
 use crate::config::Config;
 use crate::datasets::{Dataset, write_csv};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::figures::{self, Place};
+use crate::figures::{self, Figure, Place};
 use crate::format::NumberFormat;
 use crate::i18n;
 use crate::lint;
-use crate::markdown::{self, Heading, PageLink};
+use crate::markdown::{self, Heading, PageLink, RawBlock};
 use crate::pages::{Page, relative_url, root_prefix};
 use crate::prose;
 
@@ -27,6 +31,7 @@ pub struct Site {
     pub files: BTreeMap<PathBuf, Vec<u8>>,
     pub pages: usize,
     pub charts: usize,
+    pub figures: FigureCount,
 }
 
 /// Everything rendering needs, already loaded and validated.
@@ -37,6 +42,78 @@ pub struct Input<'a> {
     pub datasets: &'a BTreeMap<String, Dataset>,
     pub templates: &'a BTreeMap<String, (PathBuf, String)>,
     pub static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
+    /// Figures drawn by earlier builds that may be reused.
+    pub figures: Generation<'a>,
+}
+
+/// Figures drawn by earlier builds, for `serve`: a figure is drawn again
+/// only when its block, its place on the page or the project's data and
+/// settings changed. Keyed by a hash of all of those.
+#[derive(Default)]
+pub struct FigureCache {
+    drawn: Mutex<HashMap<u64, Figure>>,
+}
+
+/// How many figures a build drew, and how many it took from the cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FigureCount {
+    pub drawn: usize,
+    pub reused: usize,
+}
+
+impl FigureCache {
+    /// The cache for one build; `stamp` fingerprints the data and settings.
+    pub fn generation(&self, stamp: u64) -> Generation<'_> {
+        Generation { cache: self, stamp, fresh: Mutex::default(), drawn: AtomicUsize::new(0) }
+    }
+}
+
+/// One build's use of the cache: it reads what the last build drew and
+/// records what this one draws, which replaces it if the build succeeds.
+pub struct Generation<'c> {
+    cache: &'c FigureCache,
+    stamp: u64,
+    fresh: Mutex<HashMap<u64, Figure>>,
+    drawn: AtomicUsize,
+}
+
+impl Generation<'_> {
+    fn figure(
+        &self,
+        raw: &RawBlock,
+        place: &Place,
+        draw: impl FnOnce() -> Result<Figure, String>,
+    ) -> Result<Figure, String> {
+        let mut h = DefaultHasher::new();
+        (self.stamp, &raw.name, &raw.yaml, place.number, place.root, place.page_key, place.png).hash(&mut h);
+        let key = h.finish();
+        let old = self.cache.drawn.lock().ok().and_then(|d| d.get(&key).cloned());
+        let figure = match old {
+            Some(f) => f,
+            None => {
+                self.drawn.fetch_add(1, Ordering::Relaxed);
+                draw()?
+            }
+        };
+        if let Ok(mut fresh) = self.fresh.lock() {
+            fresh.insert(key, figure.clone());
+        }
+        Ok(figure)
+    }
+
+    /// Keeps this build's figures for the next one, and says how many
+    /// were drawn rather than reused.
+    fn keep(&self) -> FigureCount {
+        let drawn = self.drawn.load(Ordering::Relaxed);
+        match (self.cache.drawn.lock(), self.fresh.lock()) {
+            (Ok(mut kept), Ok(mut fresh)) => {
+                let reused = fresh.len().saturating_sub(drawn);
+                *kept = std::mem::take(&mut *fresh);
+                FigureCount { drawn, reused }
+            }
+            _ => FigureCount { drawn, reused: 0 },
+        }
+    }
 }
 
 /// A page body rendered to HTML, before the theme wraps it.
@@ -112,6 +189,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         fmt: &fmt,
         tiers: &input.config.tiers,
         png: input.config.charts.png,
+        figures: &input.figures,
     };
     let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> =
         input.pages.par_iter().map(|p| render_body(p, &env)).collect();
@@ -172,6 +250,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     for (path, bytes) in input.static_files {
         site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
+    site.figures = input.figures.keep();
     Ok((site, warnings))
 }
 
@@ -230,10 +309,11 @@ struct PageEnv<'a> {
     fmt: &'a NumberFormat,
     tiers: &'a [crate::config::Tier],
     png: bool,
+    figures: &'a Generation<'a>,
 }
 
 fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
-    let PageEnv { tera, base, site, datasets, fmt, tiers, png } = *env;
+    let PageEnv { tera, base, site, datasets, fmt, tiers, png, .. } = *env;
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
     // When prose fails, the raw body still goes through Markdown and blocks
@@ -272,7 +352,7 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         let is_chart = matches!(block, blocks::Block::Chart(_));
         let counter = if is_chart { &mut charts } else { &mut tables };
         let place = Place { number: *counter + 1, root: &root, page_key: &page_key, tiers, png };
-        match figures::render(&block, ds, fmt, &place) {
+        match env.figures.figure(raw, &place, || figures::render(&block, ds, fmt, &place)) {
             Ok(fig) => {
                 *counter += 1;
                 html = html.replacen(&markdown::placeholder(i), &fig.html, 1);

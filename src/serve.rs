@@ -1,0 +1,362 @@
+//! `barometer serve`: builds the site into memory, serves it on 127.0.0.1,
+//! rebuilds when a source changes and tells open pages to reload.
+//!
+//! The site is served from memory, never from disk, so no path can reach
+//! a file outside it: a request is a lookup in the built site's file map.
+//! A rebuild that fails keeps the last good site and lays the errors over
+//! every page until a rebuild succeeds. The reload script is added to
+//! pages as they are served; `build` output never contains it.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::{Cache, Files, Options, Outcome, html, run_with};
+
+/// What `serve` is asked for.
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    pub drafts: bool,
+}
+
+/// Where pages listen for the reload signal.
+pub const RELOAD_PATH: &str = "/__barometer/reload";
+
+/// The folders and files whose changes trigger a rebuild.
+const WATCHED: &[&str] = &["report.yaml", "content", "data", "templates", "static", "themes"];
+
+/// What is being served.
+#[derive(Default)]
+struct Served {
+    files: Arc<Files>,
+    /// The errors of the last build, when it failed, as an overlay.
+    failure: Option<String>,
+}
+
+struct Shared {
+    served: RwLock<Served>,
+    reload: broadcast::Sender<()>,
+}
+
+/// Builds, then serves until the process is stopped. `report` prints each
+/// build's diagnostics and summary; `listening` is told the address once
+/// the server accepts connections.
+pub fn serve(
+    opts: &ServeOptions,
+    report: impl Fn(&Outcome) + Send + 'static,
+    listening: impl FnOnce(&str, Option<u16>),
+) -> Result<(), String> {
+    let build_opts = Options { root: opts.root.clone(), output: None, drafts: opts.drafts, strict: false };
+    let cache = Cache::default();
+    let (reload, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared { served: RwLock::default(), reload });
+    rebuild(&build_opts, &cache, &shared, &report);
+
+    let (listener, port) = bind(opts.port)?;
+    let taken = (opts.port != 0 && port != opts.port).then_some(opts.port);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let app =
+        Router::new().route(RELOAD_PATH, get(reload_events)).fallback(get(page)).with_state(shared.clone());
+
+    let watcher_shared = shared.clone();
+    // Events name absolute paths; compare them with an absolute root.
+    let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(40), None, tx)
+        .map_err(|e| format!("cannot watch the project: {e}"))?;
+    watch(&mut debouncer, &root)?;
+    std::thread::spawn(move || {
+        let mut debouncer = debouncer;
+        for events in rx {
+            let Ok(events) = events else { continue };
+            // Building reads every file; reads (and metadata) must not trigger builds.
+            let changes = events.iter().filter(|e| changes_content(&e.kind));
+            let paths: Vec<&Path> = changes.flat_map(|e| e.paths.iter().map(PathBuf::as_path)).collect();
+            if !paths.iter().any(|p| is_source(&root, p)) {
+                continue;
+            }
+            // A folder created since the start (say `templates/`) is watched from now on.
+            let _ = watch(&mut debouncer, &root);
+            rebuild(&build_opts, &cache, &watcher_shared, &report);
+        }
+    });
+
+    let url = format!("http://127.0.0.1:{port}/");
+    runtime.block_on(async move {
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+        listening(&url, taken);
+        axum::serve(listener, app).await.map_err(|e| format!("the server stopped: {e}"))
+    })
+}
+
+/// Listens on 127.0.0.1 at `port`, or the next free one; 0 lets the
+/// system choose.
+fn bind(port: u16) -> Result<(TcpListener, u16), String> {
+    for p in port..=port.saturating_add(19) {
+        if let Ok(listener) = TcpListener::bind(("127.0.0.1", p)) {
+            let real = listener.local_addr().map(|a| a.port()).unwrap_or(p);
+            return Ok((listener, real));
+        }
+    }
+    Err(format!("no free port from {port} to {}", port.saturating_add(19)))
+}
+
+fn watch<W: notify_debouncer_full::notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+    debouncer: &mut notify_debouncer_full::Debouncer<W, C>,
+    root: &Path,
+) -> Result<(), String> {
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
+    for name in WATCHED.iter().map(|n| root.join(n)).filter(|p| p.is_dir()) {
+        debouncer
+            .watch(&name, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch `{}`: {e}", name.display()))?;
+    }
+    Ok(())
+}
+
+/// Whether an event may change what a build reads.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any => true,
+        EventKind::Modify(m) => !matches!(m, ModifyKind::Metadata(_)),
+        EventKind::Access(_) | EventKind::Other => false,
+    }
+}
+
+/// Whether a changed path is one of the project's sources.
+fn is_source(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    first.is_some_and(|f| WATCHED.contains(&f.as_str()))
+}
+
+/// Builds again; on success the new site is served, on failure the old one
+/// with the errors over it. Open pages are told to reload either way.
+fn rebuild(opts: &Options, cache: &Cache, shared: &Shared, report: &impl Fn(&Outcome)) {
+    let (outcome, files) = run_with(opts, cache);
+    report(&outcome);
+    if let Ok(mut served) = shared.served.write() {
+        match files {
+            Some(files) => *served = Served { files: Arc::new(files), failure: None },
+            None => served.failure = Some(overlay(&outcome)),
+        }
+    }
+    let _ = shared.reload.send(());
+}
+
+/// The errors of a failed build as an HTML overlay, each with its file,
+/// line, message and source line.
+fn overlay(outcome: &Outcome) -> String {
+    let text: String = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render(outcome.sources.get(&d.file).map(String::as_str)) + "\n")
+        .collect();
+    format!(
+        "<div id=\"barometer-error\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
+         max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#1a1a1a;\
+         border-top:4px solid #b00020;font:14px/1.45 ui-monospace,monospace;z-index:2147483647\">\
+         <strong style=\"font:600 15px/1.4 system-ui,sans-serif\">The last change does not build; \
+         this is the last version that did.</strong><pre style=\"white-space:pre-wrap;margin:.75rem 0 0\">{}</pre></div>",
+        html::escape(&text)
+    )
+}
+
+/// `text/event-stream`: one `reload` event per rebuild.
+async fn reload_events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let stream = BroadcastStream::new(shared.reload.subscribe())
+        .map(|_| Ok::<_, std::convert::Infallible>(Event::default().data("reload")));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn page(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let (files, failure) = match shared.served.read() {
+        Ok(s) => (s.files.clone(), s.failure.clone()),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match lookup(uri.path(), &files) {
+        Lookup::Found(path) => respond(StatusCode::OK, &path, &files[&path], failure.as_deref()),
+        Lookup::Redirect(to) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response(),
+        Lookup::NotFound => match files.get(Path::new("404.html")) {
+            Some(body) => respond(StatusCode::NOT_FOUND, Path::new("404.html"), body, failure.as_deref()),
+            None => respond(StatusCode::NOT_FOUND, Path::new("404.html"), &not_built(), failure.as_deref()),
+        },
+    }
+}
+
+/// A page for when no build has succeeded yet.
+fn not_built() -> Vec<u8> {
+    b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not built</title></head>\
+      <body><p>The site has not built yet.</p></body></html>"
+        .to_vec()
+}
+
+fn respond(status: StatusCode, path: &Path, body: &[u8], failure: Option<&str>) -> Response {
+    let kind = content_type(path);
+    let body = if kind.starts_with("text/html") {
+        inject(&String::from_utf8_lossy(body), failure).into_bytes()
+    } else {
+        body.to_vec()
+    };
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Adds the reload script, and the error overlay when the last build
+/// failed, before `</body>`.
+pub fn inject(html: &str, failure: Option<&str>) -> String {
+    let script = format!(
+        "<script>new EventSource(\"{RELOAD_PATH}\").onmessage = function () {{ location.reload(); }};</script>"
+    );
+    let extra = format!("{}{script}", failure.unwrap_or(""));
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
+        None => format!("{html}{extra}"),
+    }
+}
+
+/// How a request path maps onto the site's files.
+#[derive(Debug, PartialEq)]
+pub enum Lookup {
+    Found(PathBuf),
+    /// `/a` when `/a/` is a page.
+    Redirect(String),
+    NotFound,
+}
+
+/// Finds the file a request path names. Only names in `files` can be
+/// found; `..`, encoded or not, is never followed.
+pub fn lookup(path: &str, files: &Files) -> Lookup {
+    let Some(decoded) = percent_decode(path) else { return Lookup::NotFound };
+    let mut parts = Vec::new();
+    for part in decoded.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        if part == ".." || part.contains('\\') || part.contains(':') || part.contains('\0') {
+            return Lookup::NotFound;
+        }
+        parts.push(part);
+    }
+    let rel: PathBuf = parts.iter().collect();
+    if decoded.ends_with('/') || parts.is_empty() {
+        let index = rel.join("index.html");
+        return if files.contains_key(&index) { Lookup::Found(index) } else { Lookup::NotFound };
+    }
+    if files.contains_key(&rel) {
+        Lookup::Found(rel)
+    } else if files.contains_key(&rel.join("index.html")) {
+        Lookup::Redirect(format!("/{}/", parts.join("/")))
+    } else {
+        Lookup::NotFound
+    }
+}
+
+/// `%2e` to `.`; `None` for a malformed escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "csv" => "text/csv; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "otf" => "font/otf",
+        "ttf" => "font/ttf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Files {
+        ["index.html", "a/index.html", "data/x.csv", "style.css"]
+            .into_iter()
+            .map(|p| (PathBuf::from(p), b"x".to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn paths_map_to_files_pages_and_redirects() {
+        let files = site();
+        assert_eq!(lookup("/", &files), Lookup::Found("index.html".into()));
+        assert_eq!(lookup("/a/", &files), Lookup::Found("a/index.html".into()));
+        assert_eq!(lookup("/a", &files), Lookup::Redirect("/a/".into()));
+        assert_eq!(lookup("/data/x.csv", &files), Lookup::Found("data/x.csv".into()));
+        assert_eq!(lookup("/st%79le.css", &files), Lookup::Found("style.css".into()));
+        assert_eq!(lookup("/nope", &files), Lookup::NotFound);
+    }
+
+    #[test]
+    fn nothing_outside_the_site_is_reached() {
+        let files = site();
+        for path in [
+            "/../report.yaml",
+            "/%2e%2e/report.yaml",
+            "/a/%2E%2E/%2e%2e/etc/passwd",
+            "/..%2f..%2fetc%2fpasswd",
+            "//etc/passwd",
+            "/C:/Windows/win.ini",
+            "/a\\..\\x",
+            "/%zz",
+            "/%ff",
+        ] {
+            assert_eq!(lookup(path, &files), Lookup::NotFound, "{path}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let page = inject("<html><body><p>x</p></body></html>", Some("<div>boom</div>"));
+        assert!(page.ends_with(&format!("<div>boom</div><script>new EventSource(\"{RELOAD_PATH}\").onmessage = function () {{ location.reload(); }};</script></body></html>")), "{page}");
+    }
+}

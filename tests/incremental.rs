@@ -1,0 +1,54 @@
+//! Rebuilds in one process (as `serve` does) draw again only the figures
+//! whose block, place or data changed.
+
+mod common;
+
+use barometer::render::FigureCount;
+use barometer::{Cache, Options, run_with};
+use common::Fixture;
+
+const CHART: &str = "```chart\ntype: bar\ndata: s\nx: label\ny: share\ntitle: Shares\n```\n";
+
+fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
+    let opts = Options { root: f.root().to_path_buf(), output: None, drafts: false, strict: false };
+    let (outcome, files) = run_with(&opts, cache);
+    assert!(files.is_some(), "{:?}", outcome.diagnostics);
+    outcome.summary.expect("built").figures
+}
+
+#[test]
+fn only_what_changed_is_drawn_again() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: en\n"),
+        (
+            "data/s.yaml",
+            "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 40 }\n",
+        ),
+        ("content/_index.md", &format!("---\ntitle: Home\n---\nHello.\n\n{CHART}")),
+        ("content/b.md", &format!("---\ntitle: B\n---\nB.\n\n{CHART}\n{CHART}")),
+    ]);
+    let cache = Cache::default();
+    assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 });
+    assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 0, reused: 3 }, "nothing changed");
+
+    f.write("content/_index.md", &format!("---\ntitle: Home\n---\nHello again.\n\n{CHART}"));
+    assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 0, reused: 3 }, "prose only");
+
+    f.write(
+        "content/_index.md",
+        &format!("---\ntitle: Home\n---\nHello.\n\n{}", CHART.replace("Shares", "New")),
+    );
+    assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 1, reused: 2 }, "one chart's settings");
+
+    f.write(
+        "data/s.yaml",
+        "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 41 }\n",
+    );
+    assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 }, "the data");
+    let home =
+        run_with(&Options { root: f.root().into(), output: None, drafts: false, strict: false }, &cache)
+            .1
+            .unwrap();
+    let html = String::from_utf8(home[std::path::Path::new("index.html")].clone()).unwrap();
+    assert!(html.contains("41"), "the new value is drawn");
+}
