@@ -17,7 +17,7 @@ fi
 
 cargo build --release --quiet --bin barometer --example generate
 if [ ! -f "$dir/data/accounts.csv" ]; then
-  ./target/release/examples/generate "$dir" --rows "$rows"
+  ./target/release/examples/generate "$dir" --rows "$rows" --datasets 0
 fi
 
 runs=$(mktemp)

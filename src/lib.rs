@@ -34,6 +34,7 @@ pub mod yaml;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use diagnostics::{Diagnostic, Severity};
@@ -50,6 +51,30 @@ pub struct Options {
     pub drafts: bool,
     /// Warnings are errors: nothing is written while any remains.
     pub strict: bool,
+    /// Told as pages render, for a progress bar.
+    pub progress: Progress,
+}
+
+/// Told how many pages have rendered, of how many, as a build goes.
+#[derive(Clone, Default)]
+pub struct Progress(Option<Arc<dyn Fn(usize, usize) + Send + Sync>>);
+
+impl Progress {
+    pub fn new(tell: impl Fn(usize, usize) + Send + Sync + 'static) -> Progress {
+        Progress(Some(Arc::new(tell)))
+    }
+
+    pub fn tell(&self, done: usize, total: usize) {
+        if let Some(f) = &self.0 {
+            f(done, total);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(on)" } else { "Progress(off)" })
+    }
 }
 
 /// What a run produced.
@@ -82,10 +107,18 @@ impl Outcome {
 pub type Files = BTreeMap<PathBuf, Vec<u8>>;
 
 /// What is kept between builds of one project by a long-running process
-/// (`serve`), so a rebuild redoes only what changed.
+/// (`serve`), so a rebuild redoes only what changed. The default keeps
+/// nothing, for one-off builds.
 #[derive(Default)]
 pub struct Cache {
     figures: render::FigureCache,
+}
+
+impl Cache {
+    /// A cache that keeps figures from one build to the next.
+    pub fn reusing() -> Cache {
+        Cache { figures: render::FigureCache::reusing() }
+    }
 }
 
 /// Builds (or, without an output, checks) the project.
@@ -167,7 +200,8 @@ fn build(opts: &Options, project: &mut load::Project, cache: &Cache) -> (Vec<Dia
         datasets: &datasets,
         templates: &project.templates,
         static_files: &project.static_files,
-        figures: cache.figures.generation(project.data_fingerprint()),
+        figures: cache.figures.generation(|| project.data_fingerprint()),
+        progress: &opts.progress,
     };
     let site = match render::render(&input) {
         Ok((site, warnings)) => {

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use barometer::{Options, Outcome, run};
+use barometer::{Options, Outcome, Progress, run};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -108,7 +108,12 @@ fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Command::Serve { root, port, open, drafts } => return serve(root, port, open, drafts),
     };
-    let opts = Options { root: common.root.clone(), output, drafts: common.drafts, strict: common.strict };
+    let progress = match common.message_format {
+        MessageFormat::Human if std::io::stderr().is_terminal() => progress_bar(),
+        _ => Progress::default(),
+    };
+    let opts =
+        Options { root: common.root.clone(), output, drafts: common.drafts, strict: common.strict, progress };
     let outcome = run(&opts);
     print_diagnostics(&outcome, common.message_format);
     let building = opts.output.is_some();
@@ -129,7 +134,13 @@ fn serve(root: PathBuf, port: u16, open: bool, drafts: bool) -> ExitCode {
         let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
         match &outcome.summary {
             Some(s) => {
-                let build = Options { root: root.clone(), output: None, drafts, strict: false };
+                let build = Options {
+                    root: root.clone(),
+                    output: None,
+                    drafts,
+                    strict: false,
+                    progress: Default::default(),
+                };
                 let line = summary_line(outcome, &build).replacen("checked", "built", 1);
                 eprintln!("{line} ({} figures drawn, {} reused)", s.figures.drawn, s.figures.reused);
             }
@@ -182,6 +193,28 @@ fn new(dir: &std::path::Path, language: Lang) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A bar of pages rendered, shown only when a build has taken half a
+/// second already, and cleared when it ends: the summary line follows.
+fn progress_bar() -> Progress {
+    let started = std::time::Instant::now();
+    let bar: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::default();
+    Progress::new(move |done, total| {
+        if started.elapsed() < std::time::Duration::from_millis(500) {
+            return;
+        }
+        let Ok(mut bar) = bar.lock() else { return };
+        let bar = bar.get_or_insert_with(|| {
+            let style = indicatif::ProgressStyle::with_template("{bar:32} {pos}/{len} pages")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            indicatif::ProgressBar::new(total as u64).with_style(style)
+        });
+        bar.set_position(done as u64);
+        if done == total {
+            bar.finish_and_clear();
+        }
+    })
 }
 
 /// `built 8 pages, …`, or why nothing was built.

@@ -44,6 +44,7 @@ pub struct Input<'a> {
     pub static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
     /// Figures drawn by earlier builds that may be reused.
     pub figures: Generation<'a>,
+    pub progress: &'a crate::Progress,
 }
 
 /// Figures drawn by earlier builds, for `serve`: a figure is drawn again
@@ -51,6 +52,8 @@ pub struct Input<'a> {
 /// settings changed. Keyed by a hash of all of those.
 #[derive(Default)]
 pub struct FigureCache {
+    /// Off for a one-off build, which would only pay for keeping figures.
+    on: bool,
     drawn: Mutex<HashMap<u64, Figure>>,
 }
 
@@ -62,8 +65,15 @@ pub struct FigureCount {
 }
 
 impl FigureCache {
-    /// The cache for one build; `stamp` fingerprints the data and settings.
-    pub fn generation(&self, stamp: u64) -> Generation<'_> {
+    /// A cache that keeps figures from one build to the next.
+    pub fn reusing() -> FigureCache {
+        FigureCache { on: true, drawn: Mutex::default() }
+    }
+
+    /// The cache for one build; `stamp` fingerprints the data and settings
+    /// (computed only when the cache is on).
+    pub fn generation(&self, stamp: impl FnOnce() -> u64) -> Generation<'_> {
+        let stamp = if self.on { stamp() } else { 0 };
         Generation { cache: self, stamp, fresh: Mutex::default(), drawn: AtomicUsize::new(0) }
     }
 }
@@ -84,6 +94,10 @@ impl Generation<'_> {
         place: &Place,
         draw: impl FnOnce() -> Result<Figure, String>,
     ) -> Result<Figure, String> {
+        if !self.cache.on {
+            self.drawn.fetch_add(1, Ordering::Relaxed);
+            return draw();
+        }
         let mut h = DefaultHasher::new();
         (self.stamp, &raw.name, &raw.yaml, place.number, place.root, place.page_key, place.png).hash(&mut h);
         let key = h.finish();
@@ -191,8 +205,17 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         png: input.config.charts.png,
         figures: &input.figures,
     };
-    let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> =
-        input.pages.par_iter().map(|p| render_body(p, &env)).collect();
+    let done = AtomicUsize::new(0);
+    let total = input.pages.len();
+    let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> = input
+        .pages
+        .par_iter()
+        .map(|p| {
+            let body = render_body(p, &env);
+            input.progress.tell(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            body
+        })
+        .collect();
 
     // Every page's problems are reported, and anchors are checked on the
     // pages that rendered, before giving up on any of them.

@@ -60,8 +60,14 @@ pub fn serve(
     report: impl Fn(&Outcome) + Send + 'static,
     listening: impl FnOnce(&str, Option<u16>),
 ) -> Result<(), String> {
-    let build_opts = Options { root: opts.root.clone(), output: None, drafts: opts.drafts, strict: false };
-    let cache = Cache::default();
+    let build_opts = Options {
+        root: opts.root.clone(),
+        output: None,
+        drafts: opts.drafts,
+        strict: false,
+        progress: Default::default(),
+    };
+    let cache = Cache::reusing();
     let (reload, _) = broadcast::channel(16);
     let shared = Arc::new(Shared { served: RwLock::default(), reload });
     rebuild(&build_opts, &cache, &shared, &report);

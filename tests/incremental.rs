@@ -10,7 +10,13 @@ use common::Fixture;
 const CHART: &str = "```chart\ntype: bar\ndata: s\nx: label\ny: share\ntitle: Shares\n```\n";
 
 fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
-    let opts = Options { root: f.root().to_path_buf(), output: None, drafts: false, strict: false };
+    let opts = Options {
+        root: f.root().to_path_buf(),
+        output: None,
+        drafts: false,
+        strict: false,
+        progress: Default::default(),
+    };
     let (outcome, files) = run_with(&opts, cache);
     assert!(files.is_some(), "{:?}", outcome.diagnostics);
     outcome.summary.expect("built").figures
@@ -27,7 +33,11 @@ fn only_what_changed_is_drawn_again() {
         ("content/_index.md", &format!("---\ntitle: Home\n---\nHello.\n\n{CHART}")),
         ("content/b.md", &format!("---\ntitle: B\n---\nB.\n\n{CHART}\n{CHART}")),
     ]);
-    let cache = Cache::default();
+    let once = Cache::default();
+    assert_eq!(rebuild(&f, &once), FigureCount { drawn: 3, reused: 0 });
+    assert_eq!(rebuild(&f, &once), FigureCount { drawn: 3, reused: 0 }, "a one-off build keeps nothing");
+
+    let cache = Cache::reusing();
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 });
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 0, reused: 3 }, "nothing changed");
 
@@ -45,10 +55,18 @@ fn only_what_changed_is_drawn_again() {
         "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 41 }\n",
     );
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 }, "the data");
-    let home =
-        run_with(&Options { root: f.root().into(), output: None, drafts: false, strict: false }, &cache)
-            .1
-            .unwrap();
+    let home = run_with(
+        &Options {
+            root: f.root().into(),
+            output: None,
+            drafts: false,
+            strict: false,
+            progress: Default::default(),
+        },
+        &cache,
+    )
+    .1
+    .unwrap();
     let html = String::from_utf8(home[std::path::Path::new("index.html")].clone()).unwrap();
     assert!(html.contains("41"), "the new value is drawn");
 }
