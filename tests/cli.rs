@@ -141,7 +141,7 @@ fn github_actions_get_annotations_and_pipes_get_no_colour() {
 
 #[test]
 fn every_command_has_help_with_an_example_and_there_is_a_version() {
-    for cmd in ["build", "check", "new"] {
+    for cmd in ["build", "check", "new", "serve"] {
         let out = barometer(&[cmd, "--help"]);
         assert!(out.status.success());
         assert!(stdout(&out).contains("Example:\n  barometer"), "{cmd}: {}", stdout(&out));
