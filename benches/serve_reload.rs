@@ -36,7 +36,7 @@ fn main() -> std::io::Result<()> {
     let mut seen = String::new();
     read_until(&mut events, &mut seen, "text/event-stream")?;
 
-    let page = dir.join("content/chapter-00100.md");
+    let page = dir.join(format!("content/{}/chapter-00100.md", synthetic::part_of(100)));
     let original = std::fs::read_to_string(&page)?;
     let mut times = Vec::new();
     for i in 0..15 {
@@ -47,7 +47,7 @@ fn main() -> std::io::Result<()> {
         while seen.matches("data: reload").count() == reloads {
             read_until(&mut events, &mut seen, "data: reload")?;
         }
-        let body = get(port, "/chapter-00100/")?;
+        let body = get(port, &format!("/{}/chapter-00100/", synthetic::part_of(100)))?;
         assert!(body.contains(&marker), "the edit is served");
         times.push(started.elapsed());
         std::thread::sleep(Duration::from_millis(150));

@@ -219,11 +219,21 @@ fn build(opts: &Options, project: &mut load::Project, cache: &Cache) -> (Vec<Dia
     }
 
     // Write.
-    if let Some(output) = &opts.output
-        && let Err(e) = site::write_site(output, &site.files)
-    {
-        diags.push(Diagnostic::error(output, None, format!("cannot write the site: {e}")));
-        return (diags.sorted(), None);
+    if let Some(output) = &opts.output {
+        if site::holds_project(output, &opts.root) {
+            let message =
+                "the output folder holds the project itself, and writing the site there would delete it";
+            diags.push(
+                Diagnostic::error(output, None, message)
+                    .with_hint("choose another folder (the default is public/)"),
+            );
+            return (diags.sorted(), None);
+        }
+        if let Err(e) = site::write_site(output, &site.files) {
+            let message = format!("cannot write the site: {e}; the output may be partly updated");
+            diags.push(Diagnostic::error(output, None, message).with_hint("fix the cause and build again"));
+            return (diags.sorted(), None);
+        }
     }
     let built = Built {
         pages: site.pages,

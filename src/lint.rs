@@ -73,27 +73,48 @@ pub fn shares_without_sample_size(page: &Page, datasets: &BTreeMap<String, Datas
     let mut out = Vec::new();
     let mut line = page.body_line_offset + 1;
     for paragraph in page.body.split("\n\n") {
-        for ds in datasets.values().filter(|d| d.meta.sample_size.is_some()) {
-            let n = ds.meta.sample_size.unwrap_or_default().to_string();
-            let said = paragraph.contains("sample_size") || digits(paragraph).contains(&n);
-            if !said && expressions(paragraph).any(|e| quotes(e, &ds.id) && quotes_a_share(e, ds)) {
+        let here = line;
+        line += paragraph.matches('\n').count() + 2;
+        if !paragraph.contains("{{") || paragraph.contains("sample_size") {
+            continue;
+        }
+        let digits = digits(paragraph);
+        let quoted = expressions(paragraph).flat_map(|e| quoted_ids(e).map(move |id| (id, e)));
+        let mut warned = HashSet::new();
+        for (id, expr) in quoted {
+            let Some(ds) = datasets.get(id) else { continue };
+            let Some(n) = ds.meta.sample_size else { continue };
+            if quotes_a_share(expr, ds) && !digits.contains(&n.to_string()) && warned.insert(id) {
                 out.push(
                     Diagnostic::warning(
                         &page.file,
-                        Some(Pos::new(line, 1)),
-                        format!("a share from `{}` is quoted without its sample size", ds.id),
+                        Some(Pos::new(here, 1)),
+                        format!("a share from `{id}` is quoted without its sample size"),
                     )
                     .with_hint(format!(
                         "say how many answered in the same paragraph: \
-                         `{{{{ data.{}.sample_size | number }}}} respondents`",
-                        ds.id
+                         `{{{{ data.{id}.sample_size | number }}}} respondents`"
                     )),
                 );
             }
         }
-        line += paragraph.matches('\n').count() + 2;
     }
     out
+}
+
+/// The dataset ids an expression names: `data.x` or `data["x"]`.
+fn quoted_ids(expr: &str) -> impl Iterator<Item = &str> {
+    expr.match_indices("data").filter_map(move |(at, _)| {
+        let rest = &expr[at + 4..];
+        let end = |s: &str, stop: &dyn Fn(char) -> bool| s.find(stop).unwrap_or(s.len());
+        if let Some(r) = rest.strip_prefix('.') {
+            Some(&r[..end(r, &|c: char| !(c.is_alphanumeric() || c == '_'))])
+        } else if let Some(r) = rest.strip_prefix("[\"").or_else(|| rest.strip_prefix("['")) {
+            Some(&r[..end(r, &|c: char| c == '"' || c == '\'')])
+        } else {
+            None
+        }
+    })
 }
 
 /// The `{{ … }}` expressions of a text.
@@ -129,6 +150,15 @@ mod tests {
         assert!(quotes("{{ data.survey.x }}", "survey"));
         assert!(quotes("{{ data[\"survey-2\"].x }}", "survey-2"));
         assert!(!quotes("{{ data.survey2.x }}", "survey"));
+    }
+
+    #[test]
+    fn expressions_name_their_datasets() {
+        let ids: Vec<&str> = quoted_ids(" data.survey.a.share | percent ").collect();
+        assert_eq!(ids, ["survey"]);
+        let ids: Vec<&str> = quoted_ids(" data[\"survey-2\"].a.share + data['b'].x ").collect();
+        assert_eq!(ids, ["survey-2", "b"]);
+        assert_eq!(quoted_ids(" metadata ").count(), 0);
     }
 
     #[test]

@@ -391,6 +391,19 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     (Some(body), diags)
 }
 
+/// Whether `entry` shows in the navigation of `page`: the home page, the
+/// top level, and the pages of every section on the way to `page` (and its
+/// own subpages). A thousand-page study lists its parts, and the chapters
+/// of the part being read, not a thousand links on every page.
+fn in_branch(entry: &Page, page: &Page) -> bool {
+    let trimmed = entry.url.trim_end_matches('/');
+    let parent = match trimmed.rfind('/') {
+        Some(i) => &entry.url[..=i],
+        None => return true, // the home page
+    };
+    page.url.starts_with(parent)
+}
+
 /// Warnings about the site as a whole: datasets nothing uses, pages
 /// nothing reaches.
 fn site_warnings(input: &Input, bodies: &[Option<Body>]) -> Vec<Diagnostic> {
@@ -456,7 +469,7 @@ fn render_page(
     let pages = input.pages;
     let nav: Vec<NavEntry> = pages
         .iter()
-        .filter(|p| p.front.nav)
+        .filter(|p| p.front.nav && in_branch(p, page))
         .map(|p| NavEntry {
             title: &p.front.title,
             url: relative_url(&page.url, &p.url),

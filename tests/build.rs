@@ -393,3 +393,35 @@ fn awkward_data_stays_inside_the_chart() {
     }
     assert!(home.contains("1\u{202F}234\u{202F}567"), "big values keep every digit");
 }
+
+#[test]
+fn navigation_opens_the_sections_on_the_way_to_the_page_only() {
+    let page = |title: &str| format!("---\ntitle: {title}\n---\nText of {title}.\n");
+    let f = Fixture::new(&[
+        ("report.yaml", "title: Nav\nlanguage: en\n"),
+        ("content/_index.md", &page("Home")),
+        ("content/intro.md", &page("Intro")),
+        ("content/s/_index.md", &page("Part S")),
+        ("content/s/b.md", &page("Chapter B")),
+        ("content/s/c.md", &page("Chapter C")),
+        ("content/t/_index.md", &page("Part T")),
+        ("content/t/d.md", &page("Chapter D")),
+    ]);
+    assert!(f.build().status.success());
+    let nav_titles = |path: &str| -> Vec<String> {
+        let html = f.read(path);
+        let start = html.find("<nav class=\"chapters\"").expect("a chapter navigation");
+        let nav = &html[start..start + html[start..].find("</nav>").unwrap()];
+        nav.split("</a>")
+            .filter_map(|a| a.rsplit('>').next())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(nav_titles("index.html"), ["Home", "Intro", "Part S", "Part T"]);
+    assert_eq!(nav_titles("s/b/index.html"), ["Home", "Intro", "Part S", "Chapter B", "Chapter C", "Part T"]);
+    assert_eq!(nav_titles("t/index.html"), ["Home", "Intro", "Part S", "Part T", "Chapter D"]);
+    // Previous and next still walk every page in reading order.
+    assert!(f.read("s/c/index.html").contains("Part T"));
+}

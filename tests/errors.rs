@@ -128,7 +128,23 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(!names.iter().any(|n| n.contains("barometer-new")), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("barometer")), "{names:?}");
+}
+
+#[test]
+fn an_output_folder_that_holds_the_project_is_refused() {
+    let f = french_survey();
+    for output in [".", "content", "content/site", ".."] {
+        let out = f.run(&["build", "--output", output]);
+        assert_eq!(out.status.code(), Some(1), "{output}");
+        assert!(
+            stderr(&out).contains("the output folder holds the project itself"),
+            "{output}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!f.root().join("content/site").exists());
+    assert!(f.root().join("report.yaml").exists() && f.root().join("content/_index.md").exists());
 }
 
 #[test]

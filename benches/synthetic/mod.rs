@@ -1,6 +1,7 @@
 //! A synthetic barometer project for benchmarks, seeded so every run
 //! writes the same bytes: `pages` chapters of about 800 words (headings, a
-//! table, values in prose, two charts) over `datasets` small survey
+//! table, values in prose, two charts) in parts of fifty (each part an
+//! index page of its own), over `datasets` small survey
 //! datasets, and optionally a raw accounts CSV of `rows` rows aggregated by
 //! tier and platform. Shared by `examples/generate.rs` and the benches.
 #![allow(dead_code)]
@@ -56,8 +57,20 @@ pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
         index.push_str(RAW_BLOCKS);
     }
     fs::write(dir.join("content/_index.md"), index)?;
+    // Chapters come in parts of fifty, as a long study would be organised.
     for p in 0..spec.pages {
-        fs::write(dir.join(format!("content/chapter-{p:05}.md")), chapter(p, p % datasets, &mut rng))?;
+        let part = dir.join(format!("content/{}", part_of(p)));
+        if p % PART == 0 {
+            fs::create_dir_all(&part)?;
+            let index = format!(
+                "---\ntitle: Part {}\nweight: {}\n---\n\nChapters {} onwards.\n",
+                p / PART + 1,
+                p + 1,
+                p
+            );
+            fs::write(part.join("_index.md"), index)?;
+        }
+        fs::write(part.join(format!("chapter-{p:05}.md")), chapter(p, p % datasets, &mut rng))?;
     }
     // Every survey dataset is shown somewhere, even with fewer pages than datasets.
     let shown = spec.pages.min(datasets);
@@ -69,6 +82,14 @@ pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
         fs::write(dir.join("content/annex.md"), annex)?;
     }
     Ok(())
+}
+
+/// Chapters per part.
+const PART: usize = 50;
+
+/// The folder of chapter `p` under `content/`.
+pub fn part_of(p: usize) -> String {
+    format!("part-{:03}", p / PART + 1)
 }
 
 const PLATFORMS: [&str; 4] = ["Instagram", "TikTok", "YouTube", "LinkedIn"];
