@@ -63,17 +63,30 @@ impl NumberFormat {
         } else {
             text
         };
-        match Decimal::from_str(&text) {
+        // Below a thousand no digit is grouped, so the only difference CLDR
+        // makes is the decimal separator (a test holds this to ICU's output);
+        // axis ticks and labels are mostly such numbers.
+        let whole_digits = text.trim_start_matches('-').split('.').next().map_or(0, str::len);
+        if whole_digits < 4 {
+            return match self.language {
+                Language::Fr => text.replace('.', ","),
+                Language::En => text,
+            };
+        }
+        self.icu(&text)
+    }
+
+    /// The number written by ICU with the language's CLDR data.
+    fn icu(&self, text: &str) -> String {
+        match Decimal::from_str(text) {
             Ok(dec) => {
                 let out = self.formatter.format(&dec).to_string();
-                // CLDR uses U+2212 MINUS SIGN in some locales; keep one minus everywhere.
                 out.replace('\u{2212}', "-")
             }
-            Err(_) => text,
+            Err(_) => text.to_string(),
         }
     }
 
-    /// A share in points (72 means 72 %).
     pub fn percent(&self, points: f64, decimals: Option<usize>) -> String {
         let n = self.number(points, decimals);
         match self.language {
@@ -93,6 +106,28 @@ fn shortest(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_numbers_skip_icu_and_still_match_it() {
+        for lang in [Language::Fr, Language::En] {
+            let f = NumberFormat::new(lang);
+            for i in -4000..4000 {
+                let v = i as f64 * 0.2499 + if i % 7 == 0 { 0.4999 } else { 0.0 };
+                for d in [None, Some(0), Some(1), Some(2)] {
+                    let text = match d {
+                        Some(d) => format!("{v:.d$}"),
+                        None => shortest(v),
+                    };
+                    let text = if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+                        text.trim_start_matches('-').to_string()
+                    } else {
+                        text
+                    };
+                    assert_eq!(f.number(v, d), f.icu(&text), "{v} {d:?} {lang:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn french_numbers_follow_cldr() {

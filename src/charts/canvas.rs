@@ -77,16 +77,87 @@ impl Font {
 }
 
 /// Width of `text` in pixels, measured with the embedded font.
+///
+/// The same sum of advances and kerning as plotters' own measure, whole
+/// pixels included, but over fonts parsed once: going through plotters
+/// looks the font up and copies it for every label, which was a tenth of
+/// a thousand-page build.
 pub fn text_width(text: &str, font: &Font) -> f64 {
-    if !register_fonts() {
-        return text.chars().count() as f64 * font.size * 0.55;
+    let mut m = Measure::new(font);
+    m.push(text);
+    m.width()
+}
+
+/// A width measured as text is added, so trying one more word costs that
+/// word only. It adds the same advances in the same order as measuring the
+/// whole text, so both give the same width.
+#[derive(Clone)]
+struct Measure {
+    face: Option<&'static Face>,
+    size: f64,
+    sum: f32,
+    chars: usize,
+    prev: Option<ab_glyph::GlyphId>,
+}
+
+impl Measure {
+    fn new(font: &Font) -> Measure {
+        let face = parsed_fonts().map(|(regular, semibold)| if font.bold { semibold } else { regular });
+        Measure { face, size: font.size, sum: 0.0, chars: 0, prev: None }
     }
-    match font.desc().box_size(text) {
+
+    fn push(&mut self, text: &str) {
+        use ab_glyph::{Font as _, ScaleFont as _};
+        self.chars += text.chars().count();
+        let Some(face) = self.face else { return };
         // The requested size was scaled up by the same ratio plotters scales
-        // `font-size` down by, so the box is already in CSS pixels.
-        Ok((w, _)) => w as f64,
-        Err(_) => text.chars().count() as f64 * font.size * 0.55,
+        // `font-size` down by, so the width is already in CSS pixels.
+        let scaled = face.font.as_scaled((self.size * PLOTTERS_FONT_RATIO) as f32);
+        for c in text.chars() {
+            let glyph = face.glyph(c);
+            self.sum += scaled.h_advance(glyph);
+            if let Some(p) = self.prev {
+                self.sum += scaled.kern(p, glyph);
+            }
+            self.prev = Some(glyph);
+        }
     }
+
+    fn width(&self) -> f64 {
+        match self.face {
+            Some(_) => f64::from(self.sum as i32),
+            None => self.chars as f64 * self.size * 0.55,
+        }
+    }
+}
+
+/// A parsed font, with the glyphs of ASCII looked up once.
+pub struct Face {
+    font: ab_glyph::FontRef<'static>,
+    ascii: [ab_glyph::GlyphId; 128],
+}
+
+impl Face {
+    fn parse(bytes: &'static [u8]) -> Option<Face> {
+        use ab_glyph::Font as _;
+        let font = ab_glyph::FontRef::try_from_slice(bytes).ok()?;
+        let ascii = std::array::from_fn(|i| font.glyph_id(char::from(i as u8)));
+        Some(Face { font, ascii })
+    }
+
+    fn glyph(&self, c: char) -> ab_glyph::GlyphId {
+        use ab_glyph::Font as _;
+        match self.ascii.get(c as usize) {
+            Some(g) => *g,
+            None => self.font.glyph_id(c),
+        }
+    }
+}
+
+/// The embedded fonts, parsed once for measuring.
+fn parsed_fonts() -> Option<&'static (Face, Face)> {
+    static FONTS: OnceLock<Option<(Face, Face)>> = OnceLock::new();
+    FONTS.get_or_init(|| Some((Face::parse(INTER_REGULAR)?, Face::parse(INTER_SEMIBOLD)?))).as_ref()
 }
 
 /// Splits `text` into lines no wider than `width`, breaking only at
@@ -94,12 +165,23 @@ pub fn text_width(text: &str, font: &Font) -> f64 {
 pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
+    let mut measured = Measure::new(font);
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
-        if !current.is_empty() && text_width(&candidate, font) > width {
+        let mut candidate = measured.clone();
+        if !current.is_empty() {
+            candidate.push(" ");
+        }
+        candidate.push(word);
+        if !current.is_empty() && candidate.width() > width {
             lines.push(std::mem::replace(&mut current, word.to_string()));
+            measured = Measure::new(font);
+            measured.push(word);
         } else {
-            current = candidate;
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            measured = candidate;
         }
     }
     if !current.is_empty() || lines.is_empty() {

@@ -354,18 +354,41 @@ fn accessible_svg(
 /// (`--chart-1` … `--chart-7`, `--chart-muted`). The colour attribute stays,
 /// so the SVG looks the same outside the page.
 fn palette_classes(body: &str) -> String {
-    let named =
-        PALETTE.iter().enumerate().map(|(i, c)| (*c, (i + 1).to_string())).chain([(MUTED_MARK, "m".into())]);
-    let mut out = body.to_string();
-    for (c, name) in named {
-        let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
-        for (attr, kind) in [("fill", "f"), ("stroke", "s")] {
-            let plain = format!("{attr}=\"{hex}\"");
-            if out.contains(&plain) {
-                out = out.replace(&plain, &format!("{plain} class=\"c{kind}{name}\""));
+    let names: Vec<(String, String)> = PALETTE
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (*c, (i + 1).to_string()))
+        .chain([(MUTED_MARK, "m".into())])
+        .map(|(c, name)| (format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2), name))
+        .collect();
+    // One pass over `fill="#RRGGBB"` and `stroke="#RRGGBB"`.
+    let mut out = String::with_capacity(body.len() + body.len() / 8);
+    let mut rest = body;
+    while let Some(i) = rest.find("=\"#") {
+        let (before, after) = rest.split_at(i);
+        let kind = if before.ends_with("fill") {
+            "f"
+        } else if before.ends_with("stroke") {
+            "s"
+        } else {
+            ""
+        };
+        let value = after.get(2..9).filter(|_| after.get(9..10) == Some("\""));
+        let name = value.and_then(|hex| names.iter().find(|(h, _)| h == hex)).map(|(_, n)| n);
+        out.push_str(before);
+        match name.filter(|_| !kind.is_empty()) {
+            Some(name) => {
+                out.push_str(&after[..10]);
+                out.push_str(&format!(" class=\"c{kind}{name}\""));
+                rest = &after[10..];
+            }
+            None => {
+                out.push_str(&after[..3]);
+                rest = &after[3..];
             }
         }
     }
+    out.push_str(rest);
     out
 }
 
