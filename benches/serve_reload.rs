@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 fn main() -> std::io::Result<()> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/serve-200");
     let _ = std::fs::remove_dir_all(&dir);
-    synthetic::write_project(&dir, synthetic::Spec { pages: 200, datasets: 20, rows: 0, seed: 2026 })?;
+    synthetic::write_project(&dir, synthetic::Spec { pages: 200, datasets: 20, rows: 0, seed: 2026, charts: true, png: true })?;
     let mut server = Command::new(env!("CARGO_BIN_EXE_barometer"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&dir)

@@ -26,6 +26,12 @@ struct Args {
     /// Rows of a raw accounts CSV aggregated by tier and platform (0: none).
     #[arg(long, default_value_t = 0)]
     rows: usize,
+    /// Chapters without charts (prose, values and a table only).
+    #[arg(long)]
+    no_charts: bool,
+    /// Offer a PNG of each chart too (slower: PNGs are rasterised).
+    #[arg(long)]
+    png: bool,
     /// Seed of the generator.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -33,6 +39,13 @@ struct Args {
 
 fn main() -> std::io::Result<()> {
     let a = Args::parse();
-    let spec = synthetic::Spec { pages: a.pages, datasets: a.datasets, rows: a.rows, seed: a.seed };
+    let spec = synthetic::Spec {
+        pages: a.pages,
+        datasets: a.datasets,
+        rows: a.rows,
+        seed: a.seed,
+        charts: !a.no_charts,
+        png: a.png,
+    };
     synthetic::write_project(&a.dir, spec)
 }

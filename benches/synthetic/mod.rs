@@ -18,6 +18,10 @@ pub struct Spec {
     pub datasets: usize,
     pub rows: usize,
     pub seed: u64,
+    /// Two charts per chapter, or none (prose and a table only).
+    pub charts: bool,
+    /// Offer a PNG of each chart too (`charts: { png: … }`).
+    pub png: bool,
 }
 
 /// A small deterministic generator (SplitMix64), enough for made-up data.
@@ -41,7 +45,8 @@ impl Rng {
 pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
     fs::create_dir_all(dir.join("data"))?;
     fs::create_dir_all(dir.join("content"))?;
-    fs::write(dir.join("report.yaml"), "title: Synthetic benchmark report\nlanguage: en\n")?;
+    let report = format!("title: Synthetic benchmark report\nlanguage: en\ncharts:\n  png: {}\n", spec.png);
+    fs::write(dir.join("report.yaml"), report)?;
     let mut rng = Rng(spec.seed);
     // Chapters need a dataset to draw from.
     let datasets = if spec.pages > 0 { spec.datasets.max(1) } else { spec.datasets };
@@ -70,7 +75,7 @@ pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
             );
             fs::write(part.join("_index.md"), index)?;
         }
-        fs::write(part.join(format!("chapter-{p:05}.md")), chapter(p, p % datasets, &mut rng))?;
+        fs::write(part.join(format!("chapter-{p:05}.md")), chapter(p, p % datasets, spec.charts, &mut rng))?;
     }
     // Every survey dataset is shown somewhere, even with fewer pages than datasets.
     let shown = spec.pages.min(datasets);
@@ -117,7 +122,7 @@ fn survey(d: usize, rng: &mut Rng) -> String {
 
 /// A chapter: about 800 words in three sections, values in prose, a
 /// Markdown table and two charts.
-fn chapter(p: usize, d: usize, rng: &mut Rng) -> String {
+fn chapter(p: usize, d: usize, charts: bool, rng: &mut Rng) -> String {
     let mut md = format!("---\ntitle: Chapter {p}\nweight: {}\n---\n\n", p + 1);
     let sections = ["What respondents said", "How it changed", "What it means"];
     for (s, heading) in sections.iter().enumerate() {
@@ -133,10 +138,14 @@ fn chapter(p: usize, d: usize, rng: &mut Rng) -> String {
                  {{{{ data[\"survey-{d}\"].a0.share | percent }}}} chose the first answer.\n"
             )
             .ok();
+        }
+        if s == 0 && charts {
             writeln!(md, "```chart\ntype: bar\ndata: survey-{d}\nx: answer\ny: share\nsort: desc\ntitle: Answers, chapter {p}\n```\n").ok();
         }
         if s == 1 {
             md.push_str("| Measure | Value |\n|---|---:|\n| Pages | 800 words |\n| Charts | 2 |\n\n");
+        }
+        if s == 1 && charts {
             writeln!(md, "```chart\ntype: column\ndata: survey-{d}\nx: answer\ny: previous\ntitle: The year before, chapter {p}\n```\n")
                 .ok();
         }

@@ -405,7 +405,8 @@ pub fn write_csv(ds: &Dataset) -> Vec<u8> {
         })
         .collect();
     out.reserve(pieces.iter().map(Vec::len).sum());
-    pieces.iter().for_each(|p| out.extend_from_slice(p));
+    // Each piece is freed once copied, so the pieces and the whole never all coexist.
+    pieces.into_iter().for_each(|p| out.extend_from_slice(&p));
     out
 }
 
