@@ -16,7 +16,10 @@ use std::time::{Duration, Instant};
 fn main() -> std::io::Result<()> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/serve-200");
     let _ = std::fs::remove_dir_all(&dir);
-    synthetic::write_project(&dir, synthetic::Spec { pages: 200, datasets: 20, rows: 0, seed: 2026, charts: true, png: true })?;
+    synthetic::write_project(
+        &dir,
+        synthetic::Spec { pages: 200, datasets: 20, rows: 0, seed: 2026, charts: true, png: true },
+    )?;
     let mut server = Command::new(env!("CARGO_BIN_EXE_barometer"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&dir)
@@ -36,7 +39,7 @@ fn main() -> std::io::Result<()> {
     let mut seen = String::new();
     read_until(&mut events, &mut seen, "text/event-stream")?;
 
-    let page = dir.join(format!("content/{}/chapter-00100.md", synthetic::part_of(100)));
+    let page = dir.join(format!("content/{}/chapter-00100.md", synthetic::part_of(100, 200)));
     let original = std::fs::read_to_string(&page)?;
     let mut times = Vec::new();
     for i in 0..15 {
@@ -47,7 +50,7 @@ fn main() -> std::io::Result<()> {
         while seen.matches("data: reload").count() == reloads {
             read_until(&mut events, &mut seen, "data: reload")?;
         }
-        let body = get(port, &format!("/{}/chapter-00100/", synthetic::part_of(100)))?;
+        let body = get(port, &format!("/{}/chapter-00100/", synthetic::part_of(100, 200)))?;
         assert!(body.contains(&marker), "the edit is served");
         times.push(started.elapsed());
         std::thread::sleep(Duration::from_millis(150));

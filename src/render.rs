@@ -243,12 +243,13 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     }
 
     // Each body moves into its page: page HTML is not copied.
+    let navigation = Navigation::new(input.pages);
     let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
         .pages
         .par_iter()
         .zip(ok_bodies.into_par_iter())
         .enumerate()
-        .map(|(i, (page, body))| render_page(i, page, body, input, &tera, &base))
+        .map(|(i, (page, body))| render_page(i, page, body, input, (&tera, &base, &navigation)))
         .collect();
     for o in outputs {
         match o {
@@ -391,17 +392,61 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     (Some(body), diags)
 }
 
-/// Whether `entry` shows in the navigation of `page`: the home page, the
-/// top level, and the pages of every section on the way to `page` (and its
-/// own subpages). A thousand-page study lists its parts, and the chapters
-/// of the part being read, not a thousand links on every page.
-fn in_branch(entry: &Page, page: &Page) -> bool {
-    let trimmed = entry.url.trim_end_matches('/');
-    let parent = match trimmed.rfind('/') {
-        Some(i) => &entry.url[..=i],
-        None => return true, // the home page
-    };
-    page.url.starts_with(parent)
+/// The site's navigation, worked out once for all pages: which pages list
+/// under which section, and the chain of previous and next.
+struct Navigation {
+    /// Pages in the navigation by the URL of their section (`/` for the top
+    /// level), in reading order; the home page under `""`.
+    children: HashMap<String, Vec<usize>>,
+    /// Pages in the navigation, in reading order.
+    chain: Vec<usize>,
+    /// Each page's place in `chain`, if it is in the navigation.
+    place: Vec<Option<usize>>,
+}
+
+impl Navigation {
+    fn new(pages: &[Page]) -> Navigation {
+        let mut children: HashMap<String, Vec<usize>> = HashMap::new();
+        let chain: Vec<usize> = (0..pages.len()).filter(|&j| pages[j].front.nav).collect();
+        let mut place = vec![None; pages.len()];
+        for (k, &j) in chain.iter().enumerate() {
+            place[j] = Some(k);
+            children.entry(section_of(&pages[j].url).to_string()).or_default().push(j);
+        }
+        Navigation { children, chain, place }
+    }
+
+    /// What the navigation of the page at `url` lists: the home page, the
+    /// top level, and the pages of every section on the way to it (and its
+    /// own subpages). A thousand-page study lists its parts and the
+    /// chapters of the part being read, not a thousand links on every page.
+    fn entries_for(&self, url: &str) -> Vec<usize> {
+        let ancestors = url.match_indices('/').map(|(i, _)| &url[..=i]);
+        let mut entries: Vec<usize> = std::iter::once("")
+            .chain(ancestors)
+            .filter_map(|section| self.children.get(section))
+            .flatten()
+            .copied()
+            .collect();
+        entries.sort_unstable();
+        entries
+    }
+
+    fn previous(&self, page: usize) -> Option<usize> {
+        let k = self.place[page]?;
+        k.checked_sub(1).map(|k| self.chain[k])
+    }
+
+    fn next(&self, page: usize) -> Option<usize> {
+        self.chain.get(self.place[page]? + 1).copied()
+    }
+}
+
+/// The URL of the section a page is in: `/s/` for `/s/b/`, `/` for `/a/`
+/// and `/s/`; `""` for the home page.
+fn section_of(url: &str) -> &str {
+    let trimmed = url.trim_end_matches('/');
+    trimmed.rfind('/').map_or("", |i| &url[..=i])
 }
 
 /// Warnings about the site as a whole: datasets nothing uses, pages
@@ -463,13 +508,13 @@ fn render_page(
     page: &Page,
     body: Body,
     input: &Input,
-    tera: &Tera,
-    base: &Context,
+    (tera, base, navigation): (&Tera, &Context, &Navigation),
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let pages = input.pages;
-    let nav: Vec<NavEntry> = pages
-        .iter()
-        .filter(|p| p.front.nav && in_branch(p, page))
+    let nav: Vec<NavEntry> = navigation
+        .entries_for(&page.url)
+        .into_iter()
+        .map(|j| &pages[j])
         .map(|p| NavEntry {
             title: &p.front.title,
             url: relative_url(&page.url, &p.url),
@@ -481,11 +526,8 @@ fn render_page(
         |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
     let mut ctx = base.clone();
     ctx.insert("nav", &nav);
-    // Previous and next follow the navigation; a page outside it has neither.
-    let chain: Vec<usize> = (0..pages.len()).filter(|&j| pages[j].front.nav).collect();
-    let here = chain.iter().position(|&j| j == i);
-    ctx.insert("prev", &here.and_then(|k| k.checked_sub(1)).map(|k| neighbour(chain[k])));
-    ctx.insert("next", &here.and_then(|k| chain.get(k + 1)).map(|&j| neighbour(j)));
+    ctx.insert("prev", &navigation.previous(i).map(neighbour));
+    ctx.insert("next", &navigation.next(i).map(neighbour));
     ctx.insert("root", &root_prefix(&page.url));
     ctx.insert(
         "page",

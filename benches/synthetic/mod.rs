@@ -41,6 +41,16 @@ impl Rng {
     }
 }
 
+/// The text of one chapter page, and of one survey dataset, as the
+/// generator writes them (for benchmarks of one stage).
+pub fn sample_chapter(charts: bool) -> String {
+    chapter(0, 0, charts, &mut Rng(2026))
+}
+
+pub fn sample_survey(d: usize) -> String {
+    survey(d, &mut Rng(2026 + d as u64))
+}
+
 /// Writes the project into `dir` (its files are overwritten).
 pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
     fs::create_dir_all(dir.join("data"))?;
@@ -62,17 +72,21 @@ pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
         index.push_str(RAW_BLOCKS);
     }
     fs::write(dir.join("content/_index.md"), index)?;
-    // Chapters come in parts of fifty, as a long study would be organised.
+    // Chapters come in parts of fifty, and beyond a thousand chapters parts
+    // come in volumes of twenty, as a long study would be organised.
     for p in 0..spec.pages {
-        let part = dir.join(format!("content/{}", part_of(p)));
+        let part = dir.join(format!("content/{}", part_of(p, spec.pages)));
+        if spec.pages > VOLUME && p % VOLUME == 0 {
+            let volume = part.parent().expect("a volume holds the part");
+            fs::create_dir_all(volume)?;
+            let title = format!("Volume {}", p / VOLUME + 1);
+            let index = format!("---\ntitle: {title}\nweight: {}\n---\n\nParts from chapter {p}.\n", p + 1);
+            fs::write(volume.join("_index.md"), index)?;
+        }
         if p % PART == 0 {
             fs::create_dir_all(&part)?;
-            let index = format!(
-                "---\ntitle: Part {}\nweight: {}\n---\n\nChapters {} onwards.\n",
-                p / PART + 1,
-                p + 1,
-                p
-            );
+            let title = format!("Part {}", p / PART + 1);
+            let index = format!("---\ntitle: {title}\nweight: {}\n---\n\nChapters {p} onwards.\n", p + 1);
             fs::write(part.join("_index.md"), index)?;
         }
         fs::write(part.join(format!("chapter-{p:05}.md")), chapter(p, p % datasets, spec.charts, &mut rng))?;
@@ -89,12 +103,14 @@ pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Chapters per part.
+/// Chapters per part, and per volume.
 const PART: usize = 50;
+const VOLUME: usize = 1000;
 
-/// The folder of chapter `p` under `content/`.
-pub fn part_of(p: usize) -> String {
-    format!("part-{:03}", p / PART + 1)
+/// The folder of chapter `p` of `pages` under `content/`.
+pub fn part_of(p: usize, pages: usize) -> String {
+    let part = format!("part-{:03}", p / PART + 1);
+    if pages > VOLUME { format!("volume-{:02}/{part}", p / VOLUME + 1) } else { part }
 }
 
 const PLATFORMS: [&str; 4] = ["Instagram", "TikTok", "YouTube", "LinkedIn"];

@@ -1,0 +1,90 @@
+//! The build stage by stage, on the synthetic project's pages and datasets
+//! (benches/synthetic/): Markdown to HTML for one 800-word chapter, one
+//! chapter through prose and the page template, loading and validating 50
+//! survey datasets, and a whole 100-page build in memory. (One chart to
+//! SVG is `cargo bench --bench charts`.)
+//!
+//!     cargo bench --bench stages
+
+mod synthetic;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use barometer::config::{Config, Language};
+use barometer::datasets::{DatasetSource, build_all};
+use barometer::render::{FigureCache, Input, render};
+use barometer::{Cache, Options, Progress, load, markdown, pages, run_with};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stages");
+
+    let body = synthetic::sample_chapter(false);
+    let urls: HashMap<PathBuf, String> = HashMap::new();
+    let left_out = HashSet::new();
+    let site = markdown::Site { urls: &urls, left_out: &left_out };
+    group.bench_function("markdown, one 800-word chapter", |b| {
+        b.iter(|| markdown::render(Path::new("content/a.md"), "/a/", &body, 4, &site, Language::En))
+    });
+
+    let sources: Vec<DatasetSource> = (0..50)
+        .map(|d| DatasetSource {
+            id: format!("survey-{d}"),
+            yaml: Some((PathBuf::from(format!("data/survey-{d}.yaml")), synthetic::sample_survey(d))),
+            csv: None,
+        })
+        .collect();
+    let tiers = barometer::config::default_tiers();
+    group
+        .bench_function("datasets, load and validate 50 surveys", |b| b.iter(|| build_all(&sources, &tiers)));
+
+    // One chapter (prose with values, a table, no chart) through the theme.
+    let dir = tempfile::tempdir().expect("temp dir");
+    synthetic::write_project(dir.path(), spec(1, false)).expect("project");
+    let project = load::load(dir.path()).expect("loads");
+    let config = Config::parse(&project.config).expect("config");
+    let (datasets, _) = build_all(&project.datasets, &config.tiers);
+    let page_text = &project.pages.iter().find(|(p, _)| p.ends_with("chapter-00000.md")).expect("page").1;
+    let page =
+        vec![pages::parse_page(Path::new("content/part-001/chapter-00000.md"), page_text).expect("page")];
+    let cache = FigureCache::default();
+    let progress = Progress::default();
+    group.bench_function("page, one chapter through prose and the template", |b| {
+        b.iter(|| {
+            let input = Input {
+                config: &config,
+                pages: &page,
+                left_out: &left_out,
+                datasets: &datasets,
+                templates: &project.templates,
+                static_files: &BTreeMap::new(),
+                figures: cache.generation(|| 0),
+                progress: &progress,
+            };
+            render(&input).expect("renders")
+        })
+    });
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    synthetic::write_project(dir.path(), spec(100, true)).expect("project");
+    let opts = Options {
+        root: dir.path().into(),
+        output: None,
+        drafts: false,
+        strict: false,
+        progress: Progress::default(),
+    };
+    group.sample_size(20);
+    group.bench_function("whole build in memory, 100 pages and 200 charts", |b| {
+        b.iter(|| run_with(&opts, &Cache::default()).1.expect("builds"))
+    });
+    group.finish();
+}
+
+fn spec(pages: usize, charts: bool) -> synthetic::Spec {
+    synthetic::Spec { pages, datasets: 5, rows: 0, seed: 2026, charts, png: false }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
