@@ -9,18 +9,10 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
 
-/// A small deterministic generator (SplitMix64), enough for made-up data.
-struct Rng(u64);
+#[path = "../benches/synthetic/mod.rs"]
+mod synthetic;
 
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use synthetic::Rng;
 
 const PLATFORMS: [&str; 3] = ["Instagram", "TikTok", "YouTube"];
 

@@ -53,16 +53,7 @@ impl NumberFormat {
         if !value.is_finite() {
             return "–".to_string();
         }
-        let text = match decimals {
-            Some(d) => format!("{value:.d$}"),
-            None => shortest(value),
-        };
-        // "-0" after rounding reads as a sign error to people.
-        let text = if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
-            text.trim_start_matches('-').to_string()
-        } else {
-            text
-        };
+        let text = plain(value, decimals);
         // Below a thousand no digit is grouped, so the only difference CLDR
         // makes is the decimal separator (a test holds this to ICU's output);
         // axis ticks and labels are mostly such numbers.
@@ -97,6 +88,20 @@ impl NumberFormat {
 }
 
 /// The shortest decimal text of `value`, at most 6 decimals.
+/// The number with a dot and no grouping, before the language's rules.
+fn plain(value: f64, decimals: Option<usize>) -> String {
+    let text = match decimals {
+        Some(d) => format!("{value:.d$}"),
+        None => shortest(value),
+    };
+    // "-0" after rounding reads as a sign error to people.
+    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        text.trim_start_matches('-').to_string()
+    } else {
+        text
+    }
+}
+
 fn shortest(value: f64) -> String {
     let s = format!("{value:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -114,16 +119,7 @@ mod tests {
             for i in -4000..4000 {
                 let v = i as f64 * 0.2499 + if i % 7 == 0 { 0.4999 } else { 0.0 };
                 for d in [None, Some(0), Some(1), Some(2)] {
-                    let text = match d {
-                        Some(d) => format!("{v:.d$}"),
-                        None => shortest(v),
-                    };
-                    let text = if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
-                        text.trim_start_matches('-').to_string()
-                    } else {
-                        text
-                    };
-                    assert_eq!(f.number(v, d), f.icu(&text), "{v} {d:?} {lang:?}");
+                    assert_eq!(f.number(v, d), f.icu(&plain(v, d)), "{v} {d:?} {lang:?}");
                 }
             }
         }
