@@ -425,3 +425,30 @@ fn navigation_opens_the_sections_on_the_way_to_the_page_only() {
     // Previous and next still walk every page in reading order.
     assert!(f.read("s/c/index.html").contains("Part T"));
 }
+
+#[test]
+fn a_rebuild_touches_only_what_changed_and_removes_what_went() {
+    let page = |title: &str| format!("---\ntitle: {title}\n---\nText of {title}.\n");
+    let f = Fixture::new(&[
+        ("report.yaml", "title: Writes\nlanguage: en\n"),
+        ("content/_index.md", &page("Home")),
+        ("content/a.md", &page("A")),
+        ("content/b.md", &page("B")),
+    ]);
+    assert!(f.build().status.success());
+    let modified = |path: &str| std::fs::metadata(f.public(path)).unwrap().modified().unwrap();
+    let style_before = modified("style.css");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    f.write("content/a.md", &page("A, revised"));
+    std::fs::remove_file(f.root().join("content/b.md")).unwrap();
+    assert!(f.build().status.success());
+    assert!(f.read("a/index.html").contains("A, revised"));
+    assert!(!f.public("b").exists(), "the page that went is gone, folder and all");
+    assert_eq!(modified("style.css"), style_before, "an unchanged file is not written again");
+    let leftovers: Vec<_> = walkdir::WalkDir::new(f.public(""))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("barometer"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file: {leftovers:?}");
+}
