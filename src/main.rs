@@ -128,23 +128,15 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "serve")]
 fn serve(root: PathBuf, port: u16, open: bool, drafts: bool) -> ExitCode {
-    let opts = barometer::serve::ServeOptions { root: root.clone(), port, drafts };
-    let report = move |outcome: &Outcome| {
+    let opts = barometer::serve::ServeOptions { root, port, drafts };
+    let report = |outcome: &Outcome| {
         print_diagnostics(outcome, MessageFormat::Human);
-        let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
         match &outcome.summary {
             Some(s) => {
-                let build = Options {
-                    root: root.clone(),
-                    output: None,
-                    drafts,
-                    strict: false,
-                    progress: Default::default(),
-                };
-                let line = summary_line(outcome, &build).replacen("checked", "built", 1);
+                let line = done_line(s, "built", None);
                 eprintln!("{line} ({} figures drawn, {} reused)", s.figures.drawn, s.figures.reused);
             }
-            None => eprintln!("build failed: {}; the last good site is still served", count(errors, "error")),
+            None => eprintln!("{}; the last good site is still served", failed_line(outcome, "build failed")),
         }
     };
     let listening = |url: &str, taken: Option<u16>| {
@@ -219,28 +211,30 @@ fn progress_bar() -> Progress {
 
 /// `built 8 pages, …`, or why nothing was built.
 fn summary_line(outcome: &Outcome, opts: &Options) -> String {
+    let building = opts.output.is_some();
     match &outcome.summary {
-        Some(s) => {
-            let verb = if opts.output.is_some() { "built" } else { "checked" };
-            let dest = opts.output.as_ref().map(|o| format!(" into {}", o.display())).unwrap_or_default();
-            format!(
-                "{verb} {}, {}, {} in {} ms{dest}",
-                count(s.pages, "page"),
-                count(s.charts, "chart"),
-                count(s.datasets, "dataset"),
-                s.millis
-            )
-        }
-        None => {
-            let n = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-            let what = if opts.output.is_some() {
-                "build failed; the previous output is untouched"
-            } else {
-                "check failed"
-            };
-            format!("{what}: {}", count(n, "error"))
-        }
+        Some(s) => done_line(s, if building { "built" } else { "checked" }, opts.output.as_deref()),
+        None if building => failed_line(outcome, "build failed; the previous output is untouched"),
+        None => failed_line(outcome, "check failed"),
     }
+}
+
+/// `built 8 pages, 16 charts, 14 datasets in 52 ms into public`.
+fn done_line(s: &barometer::Summary, verb: &str, dest: Option<&std::path::Path>) -> String {
+    let dest = dest.map(|o| format!(" into {}", o.display())).unwrap_or_default();
+    format!(
+        "{verb} {}, {}, {} in {} ms{dest}",
+        count(s.pages, "page"),
+        count(s.charts, "chart"),
+        count(s.datasets, "dataset"),
+        s.millis
+    )
+}
+
+/// `check failed: 2 errors`.
+fn failed_line(outcome: &Outcome, what: &str) -> String {
+    let n = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+    format!("{what}: {}", count(n, "error"))
 }
 
 fn summary_json(outcome: &Outcome, line: &str, building: bool) -> String {
