@@ -7,6 +7,7 @@
 //! every page until a rebuild succeeds. The reload script is added to
 //! pages as they are served; `build` output never contains it.
 
+use std::collections::HashSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -88,7 +89,8 @@ pub fn serve(
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(40), None, tx)
         .map_err(|e| format!("cannot watch the project: {e}"))?;
-    watch(&mut debouncer, &root)?;
+    let mut watched = HashSet::new();
+    watch(&mut debouncer, &root, &mut watched)?;
     std::thread::spawn(move || {
         let mut debouncer = debouncer;
         for events in rx {
@@ -100,7 +102,7 @@ pub fn serve(
                 continue;
             }
             // A folder created since the start (say `templates/`) is watched from now on.
-            let _ = watch(&mut debouncer, &root);
+            let _ = watch(&mut debouncer, &root, &mut watched);
             rebuild(&build_opts, &cache, &watcher_shared, &report);
         }
     });
@@ -126,14 +128,23 @@ fn bind(port: u16) -> Result<(TcpListener, u16), String> {
     Err(format!("no free port from {port} to {}", port.saturating_add(19)))
 }
 
+/// Watches the project root and each source folder not watched yet.
 fn watch<W: notify_debouncer_full::notify::Watcher, C: notify_debouncer_full::FileIdCache>(
     debouncer: &mut notify_debouncer_full::Debouncer<W, C>,
     root: &Path,
+    watched: &mut HashSet<PathBuf>,
 ) -> Result<(), String> {
-    debouncer
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
-    for name in WATCHED.iter().map(|n| root.join(n)).filter(|p| p.is_dir()) {
+    // A folder deleted and made again needs a new watch.
+    watched.retain(|p| p.exists());
+    if watched.insert(root.to_path_buf()) {
+        debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
+    }
+    let new: Vec<PathBuf> =
+        WATCHED.iter().map(|n| root.join(n)).filter(|p| p.is_dir() && !watched.contains(p)).collect();
+    for name in new {
+        watched.insert(name.clone());
         debouncer
             .watch(&name, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch `{}`: {e}", name.display()))?;
