@@ -150,3 +150,26 @@ fn every_command_has_help_with_an_example_and_there_is_a_version() {
     assert_eq!(stdout(&out).trim(), format!("barometer {}", env!("CARGO_PKG_VERSION")));
     assert_eq!(barometer(&["build", "--bogus"]).status.code(), Some(2), "a bad command line exits 2");
 }
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to provide a terminal");
+        return;
+    }
+    let f = with("content/_index.md", "---\ntitle: Home\n---\n{{ nope }}\n");
+    let cmd = format!("{} check --root {}", env!("CARGO_BIN_EXE_barometer"), f.root().display());
+    let on_terminal = |no_color: bool| {
+        let mut c = Command::new("script");
+        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        stdout(&c.output().expect("script runs"))
+    };
+    let coloured = on_terminal(false);
+    assert!(coloured.contains("\u{1b}[") && coloured.contains("nope"), "{coloured:?}");
+    let plain = on_terminal(true);
+    assert!(!plain.contains("\u{1b}[") && plain.contains("nope"), "{plain:?}");
+}
