@@ -28,29 +28,19 @@ pub fn chart_title(block: &Block, file: &Path, fence_line: usize) -> Option<Diag
 pub fn unused_datasets<'a>(
     datasets: &BTreeMap<String, Dataset>,
     shown: &HashSet<&str>,
-    texts: impl Iterator<Item = &'a str> + Clone,
+    texts: impl Iterator<Item = &'a str>,
 ) -> Vec<Diagnostic> {
     let sources: HashSet<&str> = datasets.values().filter_map(|d| d.from.as_deref()).collect();
+    // Each text is read once, whatever the number of datasets.
+    let quoted: HashSet<&str> = texts.flat_map(quoted_ids).collect();
     datasets
         .values()
-        .filter(|d| !shown.contains(d.id.as_str()) && !sources.contains(d.id.as_str()))
-        .filter(|d| !texts.clone().any(|t| quotes(t, &d.id)))
+        .filter(|d| ![shown, &sources, &quoted].iter().any(|used| used.contains(d.id.as_str())))
         .map(|d| {
             Diagnostic::warning(&d.file, None, format!("the dataset `{}` is not used by any page", d.id))
                 .with_hint("show it in a chart or table, quote it in prose, or delete it")
         })
         .collect()
-}
-
-/// Whether template or prose text refers to the dataset `id`.
-fn quotes(text: &str, id: &str) -> bool {
-    [format!("data.{id}"), format!("data[\"{id}\"]"), format!("data['{id}']")].iter().any(|q| {
-        text.match_indices(q.as_str()).any(|(at, _)| {
-            // `data.survey` must not count for a dataset `survey2`.
-            let next = text[at + q.len()..].chars().next();
-            !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
-        })
-    })
 }
 
 /// Pages kept out of the navigation (`nav: false`) that no page links to.
@@ -102,7 +92,8 @@ pub fn shares_without_sample_size(page: &Page, datasets: &BTreeMap<String, Datas
     out
 }
 
-/// The dataset ids an expression names: `data.x` or `data["x"]`.
+/// The dataset ids a text names: `data.x`, `data["x"]` or `data['x']`;
+/// `data.survey2` names `survey2`, never `survey`.
 fn quoted_ids(expr: &str) -> impl Iterator<Item = &str> {
     expr.match_indices("data").filter_map(move |(at, _)| {
         let rest = &expr[at + 4..];
@@ -147,6 +138,7 @@ mod tests {
 
     #[test]
     fn quoting_a_dataset_is_a_whole_name() {
+        let quotes = |text: &str, id: &str| quoted_ids(text).any(|q| q == id);
         assert!(quotes("{{ data.survey.x }}", "survey"));
         assert!(quotes("{{ data[\"survey-2\"].x }}", "survey-2"));
         assert!(!quotes("{{ data.survey2.x }}", "survey"));

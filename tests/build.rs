@@ -394,9 +394,13 @@ fn awkward_data_stays_inside_the_chart() {
     assert!(home.contains("1\u{202F}234\u{202F}567"), "big values keep every digit");
 }
 
+/// A page with a title and one line of text.
+fn page(title: &str) -> String {
+    format!("---\ntitle: {title}\n---\nText of {title}.\n")
+}
+
 #[test]
 fn navigation_opens_the_sections_on_the_way_to_the_page_only() {
-    let page = |title: &str| format!("---\ntitle: {title}\n---\nText of {title}.\n");
     let f = Fixture::new(&[
         ("report.yaml", "title: Nav\nlanguage: en\n"),
         ("content/_index.md", &page("Home")),
@@ -428,7 +432,6 @@ fn navigation_opens_the_sections_on_the_way_to_the_page_only() {
 
 #[test]
 fn a_rebuild_touches_only_what_changed_and_removes_what_went() {
-    let page = |title: &str| format!("---\ntitle: {title}\n---\nText of {title}.\n");
     let f = Fixture::new(&[
         ("report.yaml", "title: Writes\nlanguage: en\n"),
         ("content/_index.md", &page("Home")),
