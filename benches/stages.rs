@@ -73,6 +73,7 @@ fn bench(c: &mut Criterion) {
         output: None,
         drafts: false,
         strict: false,
+        force: false,
         progress: Progress::default(),
     };
     group.sample_size(20);

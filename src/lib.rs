@@ -51,6 +51,9 @@ pub struct Options {
     pub drafts: bool,
     /// Warnings are errors: nothing is written while any remains.
     pub strict: bool,
+    /// Write into an output folder barometer did not write before (one
+    /// with files but no manifest), overwriting files at the site's paths.
+    pub force: bool,
     /// Told as pages render, for a progress bar.
     pub progress: Progress,
 }
@@ -95,6 +98,9 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: BTreeMap<PathBuf, String>,
     pub summary: Option<Summary>,
+    /// What the output folder holds after a failed build: untouched unless
+    /// writing itself failed halfway.
+    pub output_state: site::OutputState,
 }
 
 impl Outcome {
@@ -134,7 +140,7 @@ pub fn run_with(opts: &Options, cache: &Cache) -> (Outcome, Option<Files>) {
         Ok(p) => p,
         Err(errs) => return (Outcome { diagnostics: errs, ..Outcome::default() }, None),
     };
-    let (diagnostics, built) = build(opts, &mut project, cache);
+    let (diagnostics, built, output_state) = build(opts, &mut project, cache);
     // Only the files a diagnostic names are kept to show it: a raw export
     // of fifty megabytes is not copied for nothing.
     let named: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
@@ -154,7 +160,7 @@ pub fn run_with(opts: &Options, cache: &Cache) -> (Outcome, Option<Files>) {
         }
         None => (None, None),
     };
-    (Outcome { diagnostics, sources, summary }, files)
+    (Outcome { diagnostics, sources, summary, output_state }, files)
 }
 
 /// A site built: its files, and what the summary line counts.
@@ -167,8 +173,57 @@ struct Built {
 }
 
 /// Validates, renders and (with an output) writes a loaded project: its
-/// diagnostics, and the site when it built.
-fn build(opts: &Options, project: &mut load::Project, cache: &Cache) -> (Vec<Diagnostic>, Option<Built>) {
+/// diagnostics, the site when it built, and the state of the output.
+fn build(
+    opts: &Options,
+    project: &mut load::Project,
+    cache: &Cache,
+) -> (Vec<Diagnostic>, Option<Built>, site::OutputState) {
+    let (diags, built) = build_site(opts, project, cache);
+    let Some(built) = built else { return (diags, None, site::OutputState::Untouched) };
+    let Some(output) = &opts.output else {
+        return (diags, Some(built), site::OutputState::Untouched);
+    };
+    match write(output, opts, &built.files) {
+        None => (diags, Some(built), site::OutputState::Untouched),
+        Some((d, state)) => {
+            let mut diags = diags;
+            diags.push(d);
+            (diags, None, state)
+        }
+    }
+}
+
+/// Writes the site into `output`; on failure, why, and in what state the
+/// output is.
+fn write(output: &Path, opts: &Options, files: &Files) -> Option<(Diagnostic, site::OutputState)> {
+    if site::holds_project(output, &opts.root) {
+        let message =
+            "the output folder holds the project itself, and writing the site there would delete it";
+        let d = Diagnostic::error(output, None, message)
+            .with_hint("choose another folder (the default is public/)");
+        return Some((d, site::OutputState::Untouched));
+    }
+    site::write_site(output, files, opts.force).err().map(|e| {
+        let message = match e.state {
+            site::OutputState::Untouched => format!("{}; nothing was written", e.message),
+            site::OutputState::PartlyUpdated { replaced, changed } => format!(
+                "{}; the output is partly updated: {replaced} of {changed} changed files were replaced, \
+                 the others are from the previous build",
+                e.message
+            ),
+        };
+        (Diagnostic::error(&e.path, None, message).with_hint(e.hint), e.state)
+    })
+}
+
+/// Validates and renders a loaded project: its diagnostics, and the site
+/// when it built.
+fn build_site(
+    opts: &Options,
+    project: &mut load::Project,
+    cache: &Cache,
+) -> (Vec<Diagnostic>, Option<Built>) {
     let mut diags = diagnostics::Diagnostics::default();
     let config = match Config::parse(&project.config) {
         Ok(c) => Some(c),
@@ -216,24 +271,6 @@ fn build(opts: &Options, project: &mut load::Project, cache: &Cache) -> (Vec<Dia
 
     if opts.strict && !diags.items.is_empty() {
         return (strict(diags.sorted()), None);
-    }
-
-    // Write.
-    if let Some(output) = &opts.output {
-        if site::holds_project(output, &opts.root) {
-            let message =
-                "the output folder holds the project itself, and writing the site there would delete it";
-            diags.push(
-                Diagnostic::error(output, None, message)
-                    .with_hint("choose another folder (the default is public/)"),
-            );
-            return (diags.sorted(), None);
-        }
-        if let Err(e) = site::write_site(output, &site.files) {
-            let message = format!("cannot write the site: {e}; the output may be partly updated");
-            diags.push(Diagnostic::error(output, None, message).with_hint("fix the cause and build again"));
-            return (diags.sorted(), None);
-        }
     }
     let built = Built {
         pages: site.pages,

@@ -162,13 +162,15 @@ fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<Path
         return Vec::new();
     }
     let mut out = Vec::new();
-    for entry in WalkDir::new(&base).sort_by_file_name() {
+    // Hidden files and folders (`.git`, `.DS_Store`) and editor backups are
+    // not part of a report, and never published.
+    let hidden = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() > 0 && (name.starts_with('.') || name.ends_with('~'))
+    };
+    for entry in WalkDir::new(&base).sort_by_file_name().into_iter().filter_entry(|e| !hidden(e)) {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let name = e.file_name().to_string_lossy();
-                if name.starts_with('.') || name.ends_with('~') {
-                    continue;
-                }
                 out.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
             }
             Ok(_) => {}

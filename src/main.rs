@@ -29,6 +29,10 @@ enum Command {
         /// Where to write the site; relative paths are under the root.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Write into a non-empty output folder that barometer did not write
+        /// (one without .barometer-manifest); files it did not write stay.
+        #[arg(long)]
+        force: bool,
     },
     /// Check everything a build checks, writing nothing.
     #[command(after_help = "Example:\n  barometer check --root my-report --strict --message-format json")]
@@ -97,13 +101,13 @@ enum Lang {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (common, output) = match cli.command {
-        Command::Build { common, output } => {
+    let (common, output, force) = match cli.command {
+        Command::Build { common, output, force } => {
             let output = output.unwrap_or_else(|| PathBuf::from("public"));
             let output = if output.is_absolute() { output } else { common.root.join(output) };
-            (common, Some(output))
+            (common, Some(output), force)
         }
-        Command::Check { common } => (common, None),
+        Command::Check { common } => (common, None, false),
         Command::New { dir, language } => return new(&dir, language),
         #[cfg(feature = "serve")]
         Command::Serve { root, port, open, drafts } => return serve(root, port, open, drafts),
@@ -112,8 +116,14 @@ fn main() -> ExitCode {
         MessageFormat::Human if std::io::stderr().is_terminal() => progress_bar(),
         _ => Progress::default(),
     };
-    let opts =
-        Options { root: common.root.clone(), output, drafts: common.drafts, strict: common.strict, progress };
+    let opts = Options {
+        root: common.root.clone(),
+        output,
+        drafts: common.drafts,
+        strict: common.strict,
+        force,
+        progress,
+    };
     let outcome = run(&opts);
     print_diagnostics(&outcome, common.message_format);
     let building = opts.output.is_some();
@@ -214,7 +224,17 @@ fn summary_line(outcome: &Outcome, opts: &Options) -> String {
     let building = opts.output.is_some();
     match &outcome.summary {
         Some(s) => done_line(s, if building { "built" } else { "checked" }, opts.output.as_deref()),
-        None if building => failed_line(outcome, "build failed; the previous output is untouched"),
+        None if building => match outcome.output_state {
+            barometer::site::OutputState::Untouched => {
+                failed_line(outcome, "build failed; the previous output is untouched")
+            }
+            barometer::site::OutputState::PartlyUpdated { replaced, changed } => failed_line(
+                outcome,
+                &format!(
+                    "build failed while writing; the output is partly updated ({replaced} of {changed} changed files replaced)"
+                ),
+            ),
+        },
         None => failed_line(outcome, "check failed"),
     }
 }

@@ -66,6 +66,7 @@ pub fn serve(
         output: None,
         drafts: opts.drafts,
         strict: false,
+        force: false,
         progress: Default::default(),
     };
     let cache = Cache::reusing();

@@ -1,20 +1,44 @@
 //! The write stage: the site built in memory goes to disk, touching only
-//! what changed.
+//! what barometer wrote before, and only what changed.
 //!
-//! The writer runs only after a build succeeded, so a build with errors
-//! never touches the output. Writing then costs what the file system
-//! charges per file and folder, which dominates a thousand-page build, so
-//! the output is updated in place: a file whose bytes are already there is
-//! left alone, a changed file is written beside its old self and renamed
-//! over it (readers never see half a file), and files the site no longer
-//! has are removed. Folders are kept from one build to the next.
+//! The output folder is often not ours alone: a gh-pages worktree holds a
+//! `.git`, a user may point `--output` at a folder of documents by mistake.
+//! So a build records every file it wrote in a manifest inside the output
+//! ([`MANIFEST`]) and later removes or overwrites only files listed there.
+//! A non-empty folder without a manifest is refused unless the user passes
+//! `--force`, which lets the build write its files there but still removes
+//! nothing it did not write. `.git` is never touched.
+//!
+//! Writing is in two phases, so that the common failures (a full disk, a
+//! read-only folder) leave the previous site whole:
+//!
+//! 1. *Stage*: every changed file is written into a staging folder inside
+//!    the output, and new folders are made. Nothing existing is changed; a
+//!    failure removes what was staged and made, and the output is as it was.
+//! 2. *Commit*: stale files are removed and staged files renamed into
+//!    place. Renames and removals need no room on the disk, so this seldom
+//!    fails; if it does, the error says how many files were replaced, and the
+//!    manifest already lists every file the site may have written.
+//!
+//! Unchanged files are left alone, so a rebuild costs what changed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
+
+/// The list of files barometer wrote, one relative path a line, inside
+/// the output folder. It is what makes a file ours to replace or remove.
+pub const MANIFEST: &str = ".barometer-manifest";
+
+/// Where changed files wait, inside the output, until they are renamed
+/// into place.
+const STAGING: &str = ".barometer-staging";
+
+const MANIFEST_HEADER: &str = "# Files written by barometer: it replaces or removes only these.\n";
 
 /// What writing the site did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,39 +48,398 @@ pub struct Written {
     pub removed: usize,
 }
 
-/// Makes the folder `output` hold exactly `files` (relative path to bytes).
-pub fn write_site(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> io::Result<Written> {
-    fs::create_dir_all(output)?;
-    let folders: HashSet<PathBuf> = files
-        .keys()
-        .filter_map(|p| p.parent())
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .collect();
-    // Parents before children; each folder at most once.
-    let mut folders: Vec<PathBuf> = folders.into_iter().collect();
-    folders.sort();
-    for folder in &folders {
-        let path = output.join(folder);
-        if !path.is_dir() {
-            if path.exists() {
-                fs::remove_file(&path)?; // a file where a folder now goes
+/// The output folder after a failed write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputState {
+    /// Exactly as before the build.
+    #[default]
+    Untouched,
+    /// `replaced` of `changed` files are the new ones; the rest are old.
+    PartlyUpdated { replaced: usize, changed: usize },
+}
+
+/// Why the site was not written, and what the output holds now.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The file or folder the problem is at.
+    pub path: PathBuf,
+    pub message: String,
+    pub hint: String,
+    pub state: OutputState,
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl WriteError {
+    fn refused(path: &Path, message: impl Into<String>, hint: impl Into<String>) -> WriteError {
+        WriteError {
+            path: path.to_path_buf(),
+            message: message.into(),
+            hint: hint.into(),
+            state: OutputState::Untouched,
+        }
+    }
+
+    fn io(path: &Path, e: &io::Error, state: OutputState) -> WriteError {
+        let hint = match e.kind() {
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => "free some space and build again",
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                "make the output folder writable, or choose another with --output"
             }
-            fs::create_dir_all(&path)?;
+            _ => "fix the cause and build again",
+        };
+        WriteError {
+            path: path.to_path_buf(),
+            message: format!("cannot write: {e}"),
+            hint: hint.into(),
+            state,
         }
     }
-    let outcomes: Vec<io::Result<bool>> =
-        files.par_iter().map(|(rel, bytes)| write_if_changed(&output.join(rel), bytes)).collect();
-    let mut done = Written::default();
-    for o in outcomes {
+}
+
+/// Makes the folder `output` hold `files` (relative path to bytes), and no
+/// longer hold the files an earlier build wrote that the site no longer has.
+/// With `force`, a folder barometer did not write may be written into.
+pub fn write_site(
+    output: &Path,
+    files: &BTreeMap<PathBuf, Vec<u8>>,
+    force: bool,
+) -> Result<Written, WriteError> {
+    let plan = preflight(output, files, force)?;
+    let staged = stage(output, files, &plan)?;
+    commit(output, &plan, &staged, None)
+}
+
+/// What a write will do, worked out before anything is written.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Files the manifest of the last build lists (ours to replace or remove).
+    old: BTreeSet<PathBuf>,
+    /// Indexes into the site's files that differ from what is on disk.
+    changed: Vec<PathBuf>,
+    unchanged: usize,
+    /// Files of the last build the site no longer has.
+    stale: Vec<PathBuf>,
+    /// Folders the site needs: made in the staging phase when nothing is in
+    /// the way, else (a stale file of ours is there) in the commit phase.
+    folders_now: Vec<PathBuf>,
+    folders_later: Vec<PathBuf>,
+    /// Every path the site writes, for the manifest.
+    new: BTreeSet<PathBuf>,
+}
+
+/// Reads the manifest and the output, and refuses what would touch a file
+/// that is not ours. Writes nothing.
+fn preflight(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> Result<Plan, WriteError> {
+    for rel in files.keys() {
+        if !is_ours_to_write(rel) {
+            return Err(WriteError::refused(
+                rel,
+                "the site would write a file with a reserved name (`.git`, or one barometer keeps for itself)",
+                "rename the file in static/",
+            ));
+        }
+    }
+    if output.components().any(|c| c.as_os_str() == ".git") {
+        return Err(WriteError::refused(
+            output,
+            "the output folder is inside a `.git` folder, which barometer never writes into",
+            "choose another folder with --output (the default is public/)",
+        ));
+    }
+    let mut plan = Plan { new: files.keys().cloned().collect(), ..Plan::default() };
+    match fs::symlink_metadata(output) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(WriteError::io(output, &e, OutputState::Untouched)),
+        Ok(m) if m.is_dir() => plan.old = read_manifest(output, force)?,
+        Ok(_) => {
+            return Err(WriteError::refused(
+                output,
+                "the output is not a folder",
+                "choose a folder with --output (the default is public/)",
+            ));
+        }
+    }
+    plan_folders(output, files, &mut plan, force)?;
+    let outcomes: Vec<Result<bool, WriteError>> =
+        files.par_iter().map(|(rel, bytes)| needs_writing(output, rel, bytes, &plan.old, force)).collect();
+    for ((rel, _), o) in files.iter().zip(outcomes) {
         if o? {
-            done.written += 1;
+            plan.changed.push(rel.clone());
         } else {
-            done.unchanged += 1;
+            plan.unchanged += 1;
         }
     }
-    done.removed = remove_stale(output, files)?;
-    Ok(done)
+    plan.stale = plan.old.iter().filter(|p| !files.contains_key(*p)).cloned().collect();
+    Ok(plan)
+}
+
+/// The files a manifest lists. A folder with files but no manifest was not
+/// written by barometer: refused unless forced.
+fn read_manifest(output: &Path, force: bool) -> Result<BTreeSet<PathBuf>, WriteError> {
+    let path = output.join(MANIFEST);
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(PathBuf::from)
+            .filter(|p| is_ours_to_write(p))
+            .collect()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let entries =
+                fs::read_dir(output).map_err(|e| WriteError::io(output, &e, OutputState::Untouched))?;
+            let mine = |name: &std::ffi::OsStr| name == STAGING;
+            let foreign = entries.filter_map(Result::ok).any(|e| !mine(&e.file_name()));
+            if foreign && !force {
+                return Err(WriteError::refused(
+                    output,
+                    "the output folder is not empty and was not written by barometer (it has no .barometer-manifest)",
+                    "choose an empty or new folder with --output, or pass --force to write into it \
+                     (files barometer did not write are left as they are)",
+                ));
+            }
+            Ok(BTreeSet::new())
+        }
+        Err(e) => Err(WriteError::io(&path, &e, OutputState::Untouched)),
+    }
+}
+
+/// Whether a relative path is one a site may write (and a manifest may
+/// name): plain names only, nothing under `.git`, not our own bookkeeping.
+fn is_ours_to_write(rel: &Path) -> bool {
+    let mut parts = rel.components().peekable();
+    if parts.peek().is_none() {
+        return false;
+    }
+    let first = rel.components().next().map(|c| c.as_os_str());
+    if first == Some(MANIFEST.as_ref()) || first == Some(STAGING.as_ref()) {
+        return false;
+    }
+    parts.all(|c| matches!(c, Component::Normal(name) if name != ".git"))
+}
+
+/// Sorts the folders the site needs into those to make now and those where
+/// a stale file of ours stands (made once it is gone); anything else in the
+/// way, or a link a write would follow, is refused.
+fn plan_folders(
+    output: &Path,
+    files: &BTreeMap<PathBuf, Vec<u8>>,
+    plan: &mut Plan,
+    force: bool,
+) -> Result<(), WriteError> {
+    let folders: BTreeSet<&Path> =
+        files.keys().flat_map(|p| p.ancestors().skip(1)).filter(|p| !p.as_os_str().is_empty()).collect();
+    for rel in folders {
+        let path = output.join(rel);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) if m.file_type().is_symlink() => return Err(link_in_the_way(&path)),
+            Ok(_) if plan.old.contains(rel) && !files.contains_key(rel) => {
+                plan.folders_later.push(rel.into())
+            }
+            Ok(_) => return Err(not_ours(&path, force, "a file stands where the site needs a folder")),
+            Err(_) if plan.folders_later.iter().any(|l| rel.starts_with(l)) => {
+                plan.folders_later.push(rel.into())
+            }
+            Err(_) => plan.folders_now.push(rel.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Whether the file at `rel` must be (re)written: false when its bytes are
+/// there already. Refuses to replace a file that is not ours.
+fn needs_writing(
+    output: &Path,
+    rel: &Path,
+    bytes: &[u8],
+    old: &BTreeSet<PathBuf>,
+    force: bool,
+) -> Result<bool, WriteError> {
+    let path = output.join(rel);
+    let Ok(meta) = fs::symlink_metadata(&path) else { return Ok(true) };
+    if meta.file_type().is_symlink() {
+        return Err(link_in_the_way(&path));
+    }
+    if meta.is_dir() {
+        // Our old folder where a file now goes: fine once its files, all
+        // stale and ours, are removed.
+        let all_ours = walkdir::WalkDir::new(&path)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+            .all(|e| e.path().strip_prefix(output).is_ok_and(|r| old.contains(r)));
+        return if all_ours {
+            Ok(true)
+        } else {
+            Err(not_ours(&path, false, "a folder stands where the site writes a file"))
+        };
+    }
+    if !old.contains(rel) && !force {
+        return Err(not_ours(&path, false, "the site would overwrite a file barometer did not write"));
+    }
+    let same = meta.len() == bytes.len() as u64 && fs::read(&path).is_ok_and(|b| b == bytes);
+    Ok(!same)
+}
+
+fn not_ours(path: &Path, force: bool, what: &str) -> WriteError {
+    let hint = if force {
+        "move it out of the output folder"
+    } else {
+        "move it out of the output folder, or pass --force to let the build overwrite it"
+    };
+    WriteError::refused(path, format!("{what}: `{}`", path.display()), hint)
+}
+
+fn link_in_the_way(path: &Path) -> WriteError {
+    WriteError::refused(
+        path,
+        "a symbolic link stands where the site writes; barometer does not write through links",
+        "remove the link, or choose another output folder",
+    )
+}
+
+/// The staged files (by the index of `plan.changed`) and manifests.
+struct Staged {
+    dir: PathBuf,
+    made: Vec<PathBuf>,
+}
+
+/// Phase 1: writes every changed file and both manifests into the staging
+/// folder and makes the new folders. On failure, undoes all of it.
+fn stage(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, plan: &Plan) -> Result<Staged, WriteError> {
+    let dir = output.join(STAGING);
+    let mut staged = Staged { dir, made: Vec::new() };
+    let result = stage_into(output, files, plan, &mut staged);
+    if let Err(e) = result {
+        undo(&staged);
+        return Err(e);
+    }
+    Ok(staged)
+}
+
+fn stage_into(
+    output: &Path,
+    files: &BTreeMap<PathBuf, Vec<u8>>,
+    plan: &Plan,
+    staged: &mut Staged,
+) -> Result<(), WriteError> {
+    let untouched = |p: &Path, e: io::Error| WriteError::io(p, &e, OutputState::Untouched);
+    // The output and any missing folders above it, outermost first.
+    let missing: Vec<&Path> =
+        output.ancestors().take_while(|p| !p.as_os_str().is_empty() && !p.exists()).collect();
+    for folder in missing.into_iter().rev() {
+        make_folder(folder, staged).map_err(|e| untouched(folder, e))?;
+    }
+    // A staging folder left by a build that was killed holds only copies.
+    let _ = fs::remove_dir_all(&staged.dir);
+    fs::create_dir(&staged.dir).map_err(|e| untouched(&staged.dir, e))?;
+    for rel in &plan.folders_now {
+        make_folder(&output.join(rel), staged).map_err(|e| untouched(&output.join(rel), e))?;
+    }
+    plan.changed.par_iter().enumerate().try_for_each(|(i, rel)| {
+        fs::write(staged.dir.join(i.to_string()), &files[rel]).map_err(|e| untouched(&output.join(rel), e))
+    })?;
+    let both: BTreeSet<PathBuf> = plan.old.union(&plan.new).cloned().collect();
+    fs::write(staged.dir.join("manifest-both"), manifest_text(&both))
+        .map_err(|e| untouched(&staged.dir, e))?;
+    fs::write(staged.dir.join("manifest-new"), manifest_text(&plan.new))
+        .map_err(|e| untouched(&staged.dir, e))
+}
+
+fn make_folder(path: &Path, staged: &mut Staged) -> io::Result<()> {
+    fs::create_dir(path)?;
+    staged.made.push(path.to_path_buf());
+    Ok(())
+}
+
+/// Removes what staging wrote and made: the output is as it was.
+fn undo(staged: &Staged) {
+    let _ = fs::remove_dir_all(&staged.dir);
+    for folder in staged.made.iter().rev() {
+        let _ = fs::remove_dir(folder);
+    }
+}
+
+fn manifest_text(paths: &BTreeSet<PathBuf>) -> String {
+    let mut text = MANIFEST_HEADER.to_string();
+    for p in paths {
+        text.push_str(&p.to_string_lossy().replace('\\', "/"));
+        text.push('\n');
+    }
+    text
+}
+
+/// Phase 2: stale files out, staged files in, the new manifest last.
+/// `fail_at` makes the rename of that staged file fail, for tests.
+fn commit(
+    output: &Path,
+    plan: &Plan,
+    staged: &Staged,
+    fail_at: Option<usize>,
+) -> Result<Written, WriteError> {
+    let changed = plan.changed.len();
+    let mut replaced = 0;
+    let partly = |replaced: usize| OutputState::PartlyUpdated { replaced, changed };
+    let result = (|| -> Result<usize, (PathBuf, io::Error)> {
+        let manifest = output.join(MANIFEST);
+        fs::rename(staged.dir.join("manifest-both"), &manifest).map_err(|e| (manifest.clone(), e))?;
+        let removed = remove_stale(output, &plan.stale)?;
+        for rel in &plan.folders_later {
+            fs::create_dir_all(output.join(rel)).map_err(|e| (output.join(rel), e))?;
+        }
+        for (i, rel) in plan.changed.iter().enumerate() {
+            let to = output.join(rel);
+            if fail_at == Some(i) {
+                return Err((to, io::Error::other("injected failure")));
+            }
+            if to.is_dir() {
+                fs::remove_dir_all(&to).map_err(|e| (to.clone(), e))?; // emptied of our stale files above
+            }
+            fs::rename(staged.dir.join(i.to_string()), &to).map_err(|e| (to.clone(), e))?;
+            replaced += 1;
+        }
+        fs::rename(staged.dir.join("manifest-new"), &manifest).map_err(|e| (manifest.clone(), e))?;
+        Ok(removed)
+    })();
+    let _ = fs::remove_dir_all(&staged.dir);
+    match result {
+        Ok(removed) => Ok(Written { written: changed, unchanged: plan.unchanged, removed }),
+        Err((path, e)) => Err(WriteError::io(&path, &e, partly(replaced))),
+    }
+}
+
+/// Removes the stale files of the last build, and the folders they leave
+/// empty (never the output itself, never a folder holding anything else).
+fn remove_stale(output: &Path, stale: &[PathBuf]) -> Result<usize, (PathBuf, io::Error)> {
+    let mut removed = 0;
+    let mut parents = HashSet::new();
+    for rel in stale {
+        let path = output.join(rel);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => {
+                fs::remove_file(&path).map_err(|e| (path.clone(), e))?;
+                removed += 1;
+            }
+            // Gone already, or replaced by the user with something else: left alone.
+            _ => continue,
+        }
+        parents.extend(rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf));
+    }
+    let mut parents: Vec<PathBuf> = parents.into_iter().collect();
+    // Deepest first, so a folder is empty once its subfolders are gone.
+    parents.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    for rel in parents {
+        let path = output.join(&rel);
+        if fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) {
+            let _ = fs::remove_dir(&path);
+        }
+    }
+    Ok(removed)
 }
 
 /// Whether `output` is, or holds, the project at `root` or one of its
@@ -81,51 +464,6 @@ fn absolute(path: &Path) -> Option<PathBuf> {
     Some(abs)
 }
 
-/// Writes `bytes` at `path` unless they are there already; true if written.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_file() => {
-            if meta.len() == bytes.len() as u64 && fs::read(path)? == bytes {
-                return Ok(false);
-            }
-            // Beside the old file, then over it: never half a file.
-            let mut tmp = path.as_os_str().to_owned();
-            tmp.push(".barometer-tmp");
-            fs::write(&tmp, bytes)?;
-            fs::rename(&tmp, path)?;
-        }
-        Ok(meta) if meta.is_dir() => {
-            fs::remove_dir_all(path)?; // a folder where a file now goes
-            fs::write(path, bytes)?;
-        }
-        _ => fs::write(path, bytes)?,
-    }
-    Ok(true)
-}
-
-/// Removes what the output holds beyond `files`, and folders left empty.
-fn remove_stale(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> io::Result<usize> {
-    let mut removed = 0;
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(output).min_depth(1).into_iter() {
-        let entry = entry.map_err(io::Error::other)?;
-        let rel = entry.path().strip_prefix(output).unwrap_or(entry.path());
-        if entry.file_type().is_dir() {
-            dirs.push(entry.path().to_path_buf());
-        } else if !files.contains_key(rel) {
-            fs::remove_file(entry.path())?;
-            removed += 1;
-        }
-    }
-    // Deepest first, so a folder is empty once its subfolders are gone.
-    for dir in dirs.iter().rev() {
-        if fs::read_dir(dir)?.next().is_none() {
-            fs::remove_dir(dir)?;
-        }
-    }
-    Ok(removed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,37 +472,138 @@ mod tests {
         files.iter().map(|(p, t)| (PathBuf::from(p), t.as_bytes().to_vec())).collect()
     }
 
-    #[test]
-    fn the_output_ends_up_holding_exactly_the_site() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        fs::create_dir_all(out.join("old/deep")).unwrap();
-        fs::write(out.join("old/deep/stale.html"), "x").unwrap();
-        let first = site(&[("a/index.html", "<p>a</p>"), ("index.html", "home")]);
-        let done = write_site(&out, &first).unwrap();
-        assert_eq!(done, Written { written: 2, unchanged: 0, removed: 1 });
-        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"<p>a</p>");
-        assert!(!out.join("old").exists(), "stale files and their empty folders go");
-
-        let second = site(&[("a/index.html", "<p>a, again</p>"), ("index.html", "home"), ("b.csv", "v")]);
-        let done = write_site(&out, &second).unwrap();
-        assert_eq!(done, Written { written: 2, unchanged: 1, removed: 0 });
-        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"<p>a, again</p>");
-        let mut names: Vec<_> = walkdir::WalkDir::new(&out)
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
             .into_iter()
-            .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().display().to_string())
+            .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().display().to_string())
             .collect();
         names.sort();
-        assert_eq!(names, ["", "a", "a/index.html", "b.csv", "index.html"], "no temporary file left");
+        names
+    }
+
+    #[test]
+    fn the_output_ends_up_holding_the_site_and_what_others_put_there() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = site(&[("a/index.html", "<p>a</p>"), ("index.html", "home"), ("old/deep/x.html", "x")]);
+        let done = write_site(&out, &first, false).unwrap();
+        assert_eq!(done, Written { written: 3, unchanged: 0, removed: 0 });
+        fs::write(out.join("CNAME"), "example.org").unwrap();
+        fs::write(out.join("old/notes.txt"), "mine").unwrap();
+
+        let second = site(&[("a/index.html", "<p>a, again</p>"), ("index.html", "home"), ("b.csv", "v")]);
+        let done = write_site(&out, &second, false).unwrap();
+        assert_eq!(done, Written { written: 2, unchanged: 1, removed: 1 });
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"<p>a, again</p>");
+        assert_eq!(
+            names(&out),
+            [
+                ".barometer-manifest",
+                "CNAME",
+                "a",
+                "a/index.html",
+                "b.csv",
+                "index.html",
+                "old",
+                "old/notes.txt"
+            ],
+            "stale files of ours go, files of others stay, no temporary file is left"
+        );
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(manifest.ends_with("a/index.html\nb.csv\nindex.html\n"), "{manifest}");
     }
 
     #[test]
     fn a_file_and_a_folder_may_trade_places() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &site(&[("a", "file"), ("b/index.html", "page")])).unwrap();
-        write_site(&out, &site(&[("a/index.html", "page"), ("b", "file")])).unwrap();
+        write_site(&out, &site(&[("a", "file"), ("b/index.html", "page")]), false).unwrap();
+        write_site(&out, &site(&[("a/index.html", "page"), ("b", "file")]), false).unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"page");
         assert_eq!(fs::read(out.join("b")).unwrap(), b"file");
+    }
+
+    #[test]
+    fn a_folder_barometer_did_not_write_is_refused_unless_forced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let docs = tmp.path().join("mydocs");
+        fs::create_dir_all(docs.join(".git")).unwrap();
+        fs::write(docs.join(".git/HEAD"), "ref").unwrap();
+        fs::write(docs.join("thesis.docx"), "years of work").unwrap();
+        fs::write(docs.join("index.html"), "my own page").unwrap();
+        let err = write_site(&docs, &site(&[("index.html", "site"), ("a.css", "x")]), false).unwrap_err();
+        assert!(err.message.contains("not written by barometer"), "{err}");
+        assert!(err.hint.contains("--force"), "{}", err.hint);
+        assert_eq!(err.state, OutputState::Untouched);
+        assert_eq!(names(&docs), [".git", ".git/HEAD", "index.html", "thesis.docx"]);
+
+        write_site(&docs, &site(&[("index.html", "site"), ("a.css", "x")]), true).unwrap();
+        assert_eq!(fs::read(docs.join("index.html")).unwrap(), b"site");
+        // Now the manifest owns index.html and a.css; a later build removes
+        // only those.
+        write_site(&docs, &site(&[("b.css", "y")]), false).unwrap();
+        assert_eq!(names(&docs), [".barometer-manifest", ".git", ".git/HEAD", "b.css", "thesis.docx"]);
+    }
+
+    #[test]
+    fn a_file_of_someone_else_in_the_way_is_refused_even_with_a_manifest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        fs::write(out.join("notes.html"), "mine").unwrap();
+        let err =
+            write_site(&out, &site(&[("index.html", "home 2"), ("notes.html", "site")]), false).unwrap_err();
+        assert!(err.message.contains("did not write"), "{err}");
+        assert_eq!(fs::read(out.join("notes.html")).unwrap(), b"mine");
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"home", "nothing written");
+    }
+
+    #[test]
+    fn a_planted_manifest_cannot_reach_outside_or_into_git() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git/config"), "c").unwrap();
+        fs::write(tmp.path().join("victim.txt"), "v").unwrap();
+        fs::write(out.join(MANIFEST), "../victim.txt\n/etc/hostname\n.git/config\n").unwrap();
+        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        assert!(tmp.path().join("victim.txt").exists());
+        assert!(out.join(".git/config").exists());
+        let err = write_site(&out, &site(&[(".git/config", "x")]), true).unwrap_err();
+        assert!(err.message.contains("reserved"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_never_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("data")).unwrap();
+        let err = write_site(&out, &site(&[("index.html", "home"), ("data/a.csv", "x")]), true).unwrap_err();
+        assert!(err.message.contains("symbolic link"), "{err}");
+        assert!(names(&elsewhere).is_empty());
+    }
+
+    #[test]
+    fn a_failure_while_committing_says_how_far_it_got_and_leaves_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let files = site(&[("a.html", "1"), ("b.html", "1"), ("c.html", "1")]);
+        write_site(&out, &files, false).unwrap();
+        let files = site(&[("a.html", "2"), ("b.html", "2"), ("c.html", "2"), ("d.html", "2")]);
+        let plan = preflight(&out, &files, false).unwrap();
+        let staged = stage(&out, &files, &plan).unwrap();
+        let err = commit(&out, &plan, &staged, Some(2)).unwrap_err();
+        assert_eq!(err.state, OutputState::PartlyUpdated { replaced: 2, changed: 4 });
+        assert!(!out.join(STAGING).exists());
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(manifest.contains("d.html"), "every file the site may write is owned: {manifest}");
+        // The next build finishes the job.
+        write_site(&out, &files, false).unwrap();
+        assert_eq!(fs::read(out.join("d.html")).unwrap(), b"2");
     }
 }

@@ -15,6 +15,7 @@ fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
         output: None,
         drafts: false,
         strict: false,
+        force: false,
         progress: Default::default(),
     };
     let (outcome, files) = run_with(&opts, cache);
@@ -61,6 +62,7 @@ fn only_what_changed_is_drawn_again() {
             output: None,
             drafts: false,
             strict: false,
+            force: false,
             progress: Default::default(),
         },
         &cache,
