@@ -96,9 +96,10 @@ fn chart_files(panels: &[Panel], place: &Place, lang: Language) -> (String, Vec<
     let mut links = String::new();
     let mut files = Vec::new();
     for (k, p) in panels.iter().enumerate() {
+        let folder = if place.page_key.is_empty() { String::new() } else { format!("{}/", place.page_key) };
         let stem = match panels.len() {
-            1 => format!("figures/{}-{}", place.page_key, place.number),
-            _ => format!("figures/{}-{}-{}", place.page_key, place.number, k + 1),
+            1 => format!("figures/{folder}{}", place.number),
+            _ => format!("figures/{folder}{}-{}", place.number, k + 1),
         };
         let which =
             p.facet.as_deref().map(|f| format!(" ({})", escape(&spaced(f, lang)))).unwrap_or_default();

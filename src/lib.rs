@@ -21,6 +21,7 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod pages;
+pub mod paths;
 pub mod prose;
 pub mod render;
 #[cfg(feature = "serve")]
@@ -242,7 +243,7 @@ fn build_site(
     let tiers = config.as_ref().map(|c| c.tiers.clone()).unwrap_or_else(config::default_tiers);
     let (datasets, ds_diags) = datasets::build_all(&project.datasets, &tiers);
     diags.extend(ds_diags);
-    let (pages, left_out) = parse_pages(&project.pages, opts.drafts, &mut diags);
+    let (pages, left_out) = parse_pages(&project.pages, &project.static_files, opts.drafts, &mut diags);
     let Some(config) = config.filter(|_| !diags.has_errors()) else {
         return (diags.sorted(), None);
     };
@@ -269,6 +270,18 @@ fn build_site(
         }
     };
 
+    for (a, b) in site::path_conflicts(&site.files) {
+        let message = format!(
+            "the site would write both `{}` and `{}`, which cannot both exist",
+            a.display(),
+            b.display()
+        );
+        let hint = "rename the page, dataset or static file behind one of them";
+        diags.push(Diagnostic::error(origin(&b, &pages, project), None, message).with_hint(hint));
+    }
+    if diags.has_errors() {
+        return (diags.sorted(), None);
+    }
     if opts.strict && !diags.items.is_empty() {
         return (strict(diags.sorted()), None);
     }
@@ -282,6 +295,23 @@ fn build_site(
     (diags.sorted(), Some(built))
 }
 
+/// The project file behind a file of the site, as far as can be told.
+fn origin(output: &Path, pages: &[Page], project: &load::Project) -> PathBuf {
+    if let Some(p) = pages.iter().find(|p| output.starts_with(p.url.trim_matches('/')) && p.url != "/") {
+        return p.file.clone();
+    }
+    let id = output
+        .strip_prefix("data")
+        .ok()
+        .map(|rel| rel.with_extension("").to_string_lossy().replace('\\', "/"));
+    let dataset = project.datasets.iter().find(|d| Some(&d.id) == id.as_ref());
+    match dataset.and_then(|d| d.yaml.as_ref().or(d.csv.as_ref())) {
+        Some((file, _)) => file.clone(),
+        None if project.static_files.contains_key(output) => Path::new("static").join(output),
+        None => PathBuf::from("content"),
+    }
+}
+
 /// Under `--strict`, every warning is an error.
 fn strict(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for d in &mut diags {
@@ -293,6 +323,7 @@ fn strict(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Parses every page; drafts are left out unless asked for.
 fn parse_pages(
     sources: &[(PathBuf, String)],
+    static_files: &BTreeMap<PathBuf, Vec<u8>>,
     drafts: bool,
     diags: &mut diagnostics::Diagnostics,
 ) -> (Vec<Page>, HashSet<PathBuf>) {
@@ -308,19 +339,10 @@ fn parse_pages(
         }
     }
     pages::reading_order(&mut pages);
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    for p in &pages {
-        if let Some(first) = seen.insert(&p.url, &p.file) {
-            diags.push(
-                Diagnostic::error(
-                    &p.file,
-                    None,
-                    format!("this page has the same URL `{}` as `{}`", p.url, first.display()),
-                )
-                .with_hint("change the `slug` of one of them"),
-            );
-        }
-    }
+    diags.extend(pages::check_urls(
+        &pages,
+        &pages::generated_names(static_files.keys().map(PathBuf::as_path)),
+    ));
     if pages.is_empty() && !diags.has_errors() {
         diags.push(
             Diagnostic::error("content", None, "the report has no pages")

@@ -140,6 +140,25 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
             continue;
         };
         let id = id_for(data_dir, &path);
+        if let Some(d) = id_problem(&id, &path) {
+            errors.push(d);
+            continue;
+        }
+        if let Some(other) = by_id.values().find(|d| d.id != id && d.id.to_lowercase() == id.to_lowercase()) {
+            let first = other.yaml.as_ref().or(other.csv.as_ref()).map(|(p, _)| p.display().to_string());
+            errors.push(
+                Diagnostic::error(
+                    &path,
+                    None,
+                    format!("dataset `{id}` differs from `{}` only in case", other.id),
+                )
+                .with_hint(format!(
+                    "rename one of this file and `{}`: on macOS and Windows their downloads would be one file",
+                    first.unwrap_or_default()
+                )),
+            );
+            continue;
+        }
         let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
         if ext == "csv" {
             entry.csv = Some((path, text));
@@ -153,6 +172,19 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
         }
     }
     by_id.into_values().collect()
+}
+
+/// A dataset id is its path under `data/`, and names its CSV download:
+/// each part must be one safe URL part.
+fn id_problem(id: &str, path: &Path) -> Option<Diagnostic> {
+    id.split('/').find_map(|part| {
+        let why = crate::paths::segment_problem(part)?;
+        let fix = crate::paths::suggest_segment(part);
+        Some(
+            Diagnostic::error(path, None, format!("`{part}` cannot name a dataset: {why}"))
+                .with_hint(format!("rename the file or folder, for example to `{fix}`")),
+        )
+    })
 }
 
 /// Files under `root/dir`, as paths relative to `root`, sorted.
@@ -250,6 +282,24 @@ mod tests {
         assert!(errs.iter().any(|e| e.message.contains("two files define dataset `a`")));
         let missing = load(&dir.path().join("nowhere")).unwrap_err();
         assert!(missing[0].message.contains("cannot read report.yaml"));
+    }
+
+    #[test]
+    fn dataset_names_are_safe_url_parts_unique_in_any_case() {
+        let dir = project(&[
+            ("report.yaml", b"title: T\n"),
+            ("data/a.csv", b"x\n1\n"),
+            ("data/A.csv", b"x\n1\n"),
+            ("data/what#why?.yaml", b"rows: []\n"),
+            ("data/100%.csv", b"x\n1\n"),
+            ("data/données.yaml", b"rows: []\n"),
+        ]);
+        let errs = load(dir.path()).unwrap_err();
+        let said: Vec<_> = errs.iter().map(|e| (e.file.display().to_string(), e.message.clone())).collect();
+        assert_eq!(errs.len(), 3, "{said:?}");
+        assert!(said.iter().any(|(f, m)| f == "data/a.csv" && m.contains("only in case")), "{said:?}");
+        assert!(said.iter().any(|(f, m)| f == "data/what#why?.yaml" && m.contains("`#`")), "{said:?}");
+        assert!(said.iter().any(|(f, _)| f == "data/100%.csv"), "{said:?}");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Pages: Markdown files under `content/`, their front matter, URLs and
 //! reading order.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::datasets::Scalar;
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::paths;
 use crate::yaml::{self, Spanned};
 
 /// Front matter as the author writes it.
@@ -93,8 +95,50 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Diagnostic> {
         }
         None => None,
     };
+    check_path_parts(file, &front)?;
     let url = url_for(file, front.slug.as_ref().map(|s| s.value.as_str()));
     Ok(Page { file: file.to_path_buf(), front, date, body: body.to_string(), body_line_offset, url })
+}
+
+/// The slug, and the folder and file names a page's URL is made of, must
+/// each be one safe path part.
+fn check_path_parts(file: &Path, front: &FrontMatter) -> Result<(), Diagnostic> {
+    if let Some(slug) = &front.slug
+        && let Some(why) = paths::segment_problem(&slug.value)
+    {
+        let suggestion = paths::suggest_segment(&slug.value);
+        return Err(Diagnostic::error(
+            file,
+            Some(yaml::pos_of(slug, 1)),
+            format!("`slug: {}` cannot be a page URL: {why}", slug.value),
+        )
+        .with_hint(format!("a slug is one part of the URL, such as `slug: {suggestion}`")));
+    }
+    let rel = file.strip_prefix("content").unwrap_or(file);
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let folders = rel.parent().into_iter().flat_map(|p| p.components());
+    let mut parts: Vec<(String, bool)> =
+        folders.map(|c| (c.as_os_str().to_string_lossy().into_owned(), true)).collect();
+    if stem != "_index" && front.slug.is_none() {
+        parts.push((stem, false));
+    }
+    for (part, is_folder) in parts {
+        if let Some(why) = paths::segment_problem(&part) {
+            let fix = paths::suggest_segment(&part);
+            let hint = if is_folder {
+                format!("rename the folder `{part}`, for example to `{fix}`")
+            } else {
+                format!("rename the file, or give the page `slug: {fix}` in its front matter")
+            };
+            return Err(Diagnostic::error(
+                file,
+                None,
+                format!("`{part}` cannot be part of a page URL: {why}"),
+            )
+            .with_hint(hint));
+        }
+    }
+    Ok(())
 }
 
 /// (front matter, body, lines before the body), or None without front matter.
@@ -125,6 +169,60 @@ fn url_for(file: &Path, slug: Option<&str>) -> String {
         parts.push(slug.map(str::to_string).unwrap_or(stem));
     }
     if parts.is_empty() { "/".to_string() } else { format!("/{}/", parts.join("/")) }
+}
+
+/// Names at the top of the output that the site writes besides pages, with
+/// what writes them; a page URL may not take one of them.
+pub fn generated_names<'a>(static_files: impl Iterator<Item = &'a Path>) -> BTreeMap<String, String> {
+    let mut taken = BTreeMap::new();
+    for (name, what) in [
+        ("index.html", "the home page"),
+        ("404.html", "the page for unknown addresses"),
+        ("data", "the dataset downloads (`data/`)"),
+        ("figures", "the chart downloads (`figures/`)"),
+    ] {
+        taken.insert(name.to_string(), what.to_string());
+    }
+    for path in static_files {
+        if let Some(first) = path.components().next() {
+            let name = first.as_os_str().to_string_lossy().into_owned();
+            let what = format!("the static file `{}`", path.display());
+            taken.entry(name).or_insert(what);
+        }
+    }
+    taken
+}
+
+/// Two pages on one URL (or on URLs that differ only in case, which are one
+/// folder on macOS and Windows), and pages whose URL starts with a name the
+/// site writes besides pages, are errors at the page.
+pub fn check_urls(pages: &[Page], taken: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let taken: BTreeMap<String, &String> = taken.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+    let mut seen: BTreeMap<String, &Page> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for p in pages {
+        let at = p.front.slug.as_ref().map(|s| yaml::pos_of(s, 1));
+        let first = p.url.trim_matches('/').split('/').next().unwrap_or("").to_lowercase();
+        if let Some(what) = taken.get(&first) {
+            let at = at.filter(|_| p.depth() == 1);
+            errors.push(
+                Diagnostic::error(&p.file, at, format!("the page URL `{}` is taken by {what}", p.url))
+                    .with_hint("give the page another `slug`, or rename its file"),
+            );
+        }
+        if let Some(first) = seen.insert(p.url.to_lowercase(), p) {
+            let same = if first.url == p.url { "the same URL" } else { "a URL differing only in case from" };
+            errors.push(
+                Diagnostic::error(
+                    &p.file,
+                    at,
+                    format!("this page has {same} `{}` as `{}`", first.url, first.file.display()),
+                )
+                .with_hint("change the `slug` of one of them"),
+            );
+        }
+    }
+    errors
 }
 
 /// Normalises `a/../b/./c.md` to `b/c.md` without touching the disk.
@@ -205,6 +303,25 @@ mod tests {
         assert_eq!(page("content/s/b.md", "---\ntitle: B\n---\n").url, "/s/b/");
         assert_eq!(page("content/s/b.md", "---\ntitle: B\nslug: autre\n---\n").url, "/s/autre/");
         assert_eq!(page("content/s/b.md", "---\ntitle: B\n---\n").output_path(), Path::new("s/b/index.html"));
+    }
+
+    #[test]
+    fn slugs_and_file_names_are_one_safe_url_part() {
+        for slug in ["../../victim", "\"\"", "/", ".", "a/b", "x#y", "\"a b\""] {
+            let text = format!("---\ntitle: A\nweight: 1\nslug: {slug}\n---\n");
+            let err = parse_page(Path::new("content/a.md"), &text).unwrap_err();
+            assert_eq!(err.pos.map(|p| p.line), Some(4), "{slug}: {err:?}");
+            assert!(err.message.contains("cannot be a page URL"), "{err:?}");
+        }
+        let err = parse_page(Path::new("content/Qui sommes-nous ?.md"), "---\ntitle: A\n---\n").unwrap_err();
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("rename the file, or give the page `slug: qui-sommes-nous` in its front matter")
+        );
+        assert_eq!(page("content/Qui sommes-nous ?.md", "---\ntitle: A\nslug: qui\n---\n").url, "/qui/");
+        let err = parse_page(Path::new("content/a b/c.md"), "---\ntitle: A\nslug: c\n---\n").unwrap_err();
+        assert!(err.hint.unwrap().contains("rename the folder `a b`"));
+        assert_eq!(page("content/méthode.md", "---\ntitle: M\n---\n").url, "/méthode/");
     }
 
     #[test]

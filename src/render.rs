@@ -358,10 +358,9 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut shown = Vec::new();
     diags.extend(lint::shares_without_sample_size(page, datasets));
-    let page_key = match page.url.trim_matches('/') {
-        "" => "index".to_string(),
-        path => path.replace('/', "-"),
-    };
+    // Figures go in a folder per page (`figures/s/b/1.svg`): page URLs are
+    // unique, so their figures' names are too.
+    let page_key = page.url.trim_matches('/').to_string();
     for (i, raw) in rendered.blocks.iter().enumerate() {
         let block = match blocks::resolve(raw, &page.file, datasets) {
             Ok(b) => b,

@@ -442,6 +442,23 @@ fn remove_stale(output: &Path, stale: &[PathBuf]) -> Result<usize, (PathBuf, io:
     Ok(removed)
 }
 
+/// Pairs of site paths that cannot both be written: equal but for case
+/// (one file on macOS and Windows), or a file where the other needs a
+/// folder. Checked before anything is written.
+pub fn path_conflicts(files: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<(PathBuf, PathBuf)> {
+    let mut conflicts = Vec::new();
+    let mut folded: BTreeMap<String, &PathBuf> = BTreeMap::new();
+    for path in files.keys() {
+        if let Some(other) = folded.insert(path.to_string_lossy().to_lowercase(), path) {
+            conflicts.push((other.clone(), path.clone()));
+        }
+        if let Some(file) = path.ancestors().skip(1).find(|a| files.contains_key(*a)) {
+            conflicts.push((file.to_path_buf(), path.clone()));
+        }
+    }
+    conflicts
+}
+
 /// Whether `output` is, or holds, the project at `root` or one of its
 /// source folders: writing the site there would delete sources.
 pub fn holds_project(output: &Path, root: &Path) -> bool {
@@ -512,6 +529,15 @@ mod tests {
         );
         let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
         assert!(manifest.ends_with("a/index.html\nb.csv\nindex.html\n"), "{manifest}");
+    }
+
+    #[test]
+    fn paths_equal_but_for_case_or_nested_in_a_file_conflict() {
+        let files =
+            site(&[("data/a.csv", ""), ("data/A.csv", ""), ("x", ""), ("x/index.html", ""), ("y/z", "")]);
+        let found = path_conflicts(&files);
+        let as_text: Vec<_> = found.iter().map(|(a, b)| format!("{} {}", a.display(), b.display())).collect();
+        assert_eq!(as_text, ["data/A.csv data/a.csv", "x x/index.html"]);
     }
 
     #[test]

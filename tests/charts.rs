@@ -284,21 +284,15 @@ fn every_chart_downloads_as_svg_png_and_csv() {
     );
     assert!(f.build().status.success());
     let home = f.read("index.html");
-    for link in [
-        "figures/index-1.svg",
-        "figures/index-1.png",
-        "figures/index-2-1.svg",
-        "figures/index-2-2.png",
-        "data/survey.csv",
-    ] {
+    for link in ["figures/1.svg", "figures/1.png", "figures/2-1.svg", "figures/2-2.png", "data/survey.csv"] {
         assert!(home.contains(&format!("href=\"./{link}\" download")), "{link}");
     }
-    let svg = std::fs::read_to_string(f.public("figures/index-1.svg")).unwrap();
+    let svg = std::fs::read_to_string(f.public("figures/1.svg")).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("standalone SVG parses");
     let root = doc.root_element();
     assert_eq!(root.attribute("width"), Some("720"));
     let height: u32 = root.attribute("height").unwrap().parse().unwrap();
-    let png = std::fs::read(f.public("figures/index-1.png")).unwrap();
+    let png = std::fs::read(f.public("figures/1.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     // IHDR: width and height, big-endian, at bytes 16..24; twice the SVG's size.
     let dim = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
@@ -306,7 +300,7 @@ fn every_chart_downloads_as_svg_png_and_csv() {
 
     f.write("report.yaml", "title: Catalogue\nlanguage: fr\ncharts: { png: false }\n");
     assert!(f.build().status.success());
-    assert!(!f.public("figures/index-1.png").exists() && f.public("figures/index-1.svg").exists());
+    assert!(!f.public("figures/1.png").exists() && f.public("figures/1.svg").exists());
     assert!(!f.read("index.html").contains(".png"));
 }
 

@@ -183,3 +183,61 @@ fn a_full_disk_or_a_read_only_folder_leaves_the_previous_site_whole() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(fs::read_to_string(output.join("a/index.html")).unwrap().contains("revised"));
 }
+
+fn page_with_slug(slug: &str) -> String {
+    format!("---\ntitle: Victim\nslug: {slug}\n---\nText.\n")
+}
+
+#[test]
+fn a_slug_never_writes_outside_the_output_nor_over_the_home_page() {
+    for slug in ["../../victim", "\"\"", "/", ".", "\"..\"", "a/b", "\"x#y\""] {
+        let f = project();
+        f.write("content/b.md", &page_with_slug(slug));
+        let out = f.build();
+        assert_eq!(out.status.code(), Some(1), "slug {slug}");
+        let err = stderr(&out);
+        assert!(err.contains("content/b.md:3:"), "the slug's line, for {slug}: {err}");
+        assert!(err.contains("cannot be a page URL"), "{err}");
+        assert!(!f.root().join("public").exists(), "nothing written for {slug}");
+        assert!(!f.root().parent().unwrap().join("victim").exists());
+    }
+}
+
+#[test]
+fn a_page_url_may_not_take_a_generated_name() {
+    for (slug, taken) in [
+        ("style.css", "static file `style.css`"),
+        ("data", "dataset downloads"),
+        ("figures", "chart downloads"),
+        ("Fonts", "static file `fonts/"),
+    ] {
+        let f = project();
+        f.write("content/b.md", &page_with_slug(slug));
+        let out = f.build();
+        assert_eq!(out.status.code(), Some(1), "slug {slug}");
+        let err = stderr(&out);
+        assert!(err.contains("content/b.md:3:") && err.contains(taken), "{slug}: {err}");
+        assert!(!f.root().join("public").exists());
+    }
+}
+
+#[test]
+fn pages_or_datasets_equal_but_for_case_are_errors_before_writing() {
+    let f = project();
+    f.write("content/b.md", &page_with_slug("Chapter"));
+    f.write("content/c.md", &page_with_slug("chapter"));
+    f.write("data/a.csv", "x\n1\n");
+    f.write("data/A.csv", "x\n2\n");
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("differs from `A` only in case") || err.contains("differs from `a` only in case"),
+        "{err}"
+    );
+    assert!(!f.root().join("public").exists());
+    std::fs::remove_file(f.root().join("data/A.csv")).unwrap();
+    let out = f.build();
+    let err = stderr(&out);
+    assert!(err.contains("a URL differing only in case from `/Chapter/`"), "{err}");
+}
