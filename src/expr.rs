@@ -119,7 +119,10 @@ fn lex(src: &str) -> Result<Vec<(Token, usize)>, ExprError> {
                 i += 1;
             }
             let text: String = chars[start..i].iter().collect();
-            let n = text.parse().map_err(|_| error(start, format!("`{text}` is not a number")))?;
+            let n: f64 = text.parse().map_err(|_| error(start, format!("`{text}` is not a number")))?;
+            if !n.is_finite() {
+                return Err(error(start, format!("`{text}` is too large a number")));
+            }
             out.push((Token::Number(n), start));
             continue;
         }
@@ -185,12 +188,28 @@ struct Parser {
     tokens: Vec<(Token, usize)>,
     pos: usize,
     end: usize,
+    /// How many nested `or`, `not` and `-` are open.
+    depth: usize,
 }
+
+/// How deeply an expression may nest (parentheses, calls, `not`, `-`),
+/// and how many words, numbers and signs it may have: the evaluator walks
+/// the tree recursively, and a filter of a few thousand parentheses must be
+/// an error, not a stack overflow.
+pub const MAX_DEPTH: usize = 32;
+pub const MAX_TOKENS: usize = 1_000;
 
 /// Parses `src` into an expression.
 pub fn parse(src: &str) -> Result<Expr, ExprError> {
     let tokens = lex(src)?;
-    let mut p = Parser { tokens, pos: 0, end: src.chars().count() };
+    if let Some((_, at)) = tokens.get(MAX_TOKENS) {
+        return Err(ExprError {
+            at: *at,
+            message: format!("the expression is longer than {MAX_TOKENS} words, numbers and signs"),
+            hint: Some("split it into several `derive` lines".into()),
+        });
+    }
+    let mut p = Parser { tokens, pos: 0, end: src.chars().count(), depth: 0 };
     if p.tokens.is_empty() {
         return Err(error(0, "the expression is empty"));
     }
@@ -226,7 +245,26 @@ impl Parser {
         matches!(self.peek(), Some(Token::Ident(w)) if w == word)
     }
 
+    /// Runs `f` one level deeper, or fails past [`MAX_DEPTH`].
+    fn nested(&mut self, f: impl FnOnce(&mut Self) -> Result<Expr, ExprError>) -> Result<Expr, ExprError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ExprError {
+                at: self.at(),
+                message: format!("the expression nests more than {MAX_DEPTH} levels deep"),
+                hint: Some("remove parentheses, or split it into several `derive` lines".into()),
+            });
+        }
+        self.depth += 1;
+        let e = f(self);
+        self.depth -= 1;
+        e
+    }
+
     fn or(&mut self) -> Result<Expr, ExprError> {
+        self.nested(Self::or_chain)
+    }
+
+    fn or_chain(&mut self) -> Result<Expr, ExprError> {
         let mut left = self.and()?;
         while self.keyword("or") {
             self.pos += 1;
@@ -247,7 +285,7 @@ impl Parser {
     fn not(&mut self) -> Result<Expr, ExprError> {
         if self.keyword("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            return Ok(Expr::Not(Box::new(self.nested(Self::not)?)));
         }
         self.comparison()
     }
@@ -296,7 +334,7 @@ impl Parser {
     fn unary(&mut self) -> Result<Expr, ExprError> {
         if self.peek() == Some(&Token::Op("-")) {
             self.pos += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.nested(Self::unary)?)));
         }
         self.atom()
     }
@@ -482,13 +520,14 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, ExprError> {
         }
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => match (&a, &b) {
             (Null, _) | (_, Null) => Ok(Null),
-            (Number(x), Number(y)) => match op {
-                BinOp::Add => Ok(Number(x + y)),
-                BinOp::Sub => Ok(Number(x - y)),
-                BinOp::Mul => Ok(Number(x * y)),
-                _ if *y == 0.0 => Err(error(0, "division by zero")),
-                _ => Ok(Number(x / y)),
-            },
+            (Number(x), Number(y)) => finite(match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                _ if *y == 0.0 => return Err(error(0, "division by zero")),
+                _ => x / y,
+            })
+            .map_err(|m| error(0, m)),
             _ => Err(mismatch(&a, &b)),
         },
     }
@@ -513,12 +552,43 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         "max" => n(0)?.max(n(1)?),
         other => return Err(format!("unknown function `{other}`")),
     };
-    Ok(Value::Number(v))
+    finite(v)
+}
+
+/// A result that is infinite or not a number (an overflow, `round(x, 400)`)
+/// is an error, like a division by zero: never a figure to publish.
+fn finite(v: f64) -> Result<Value, String> {
+    if v.is_finite() {
+        Ok(Value::Number(v))
+    } else {
+        Err("the result is not a finite number (too large to hold)".into())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_or_long_expressions_are_errors_not_crashes() {
+        let deep = format!("{}1{}", "(".repeat(400), ")".repeat(400));
+        assert!(parse(&deep).unwrap_err().message.contains("nests more than 32"));
+        let negs = format!("{}1", "-".repeat(400));
+        assert!(parse(&negs).unwrap_err().message.contains("nests more than 32"));
+        let nots = format!("{}true", "not ".repeat(400));
+        assert!(parse(&nots).unwrap_err().message.contains("nests more than 32"));
+        let long = vec!["a"; 5000].join(" + ");
+        assert!(parse(&long).unwrap_err().message.contains("longer than 1000"));
+        assert!(parse(&format!("{}1{}", "(".repeat(30), ")".repeat(30))).is_ok());
+    }
+
+    #[test]
+    fn results_that_are_not_finite_are_errors() {
+        assert!(eval("round(2.5, 400)", &[], &[]).unwrap_err().message.contains("not a finite number"));
+        assert!(eval("a * a", &["a"], &[num(1e200)]).unwrap_err().message.contains("not a finite number"));
+        let huge = format!("1{}", "0".repeat(400));
+        assert!(parse(&huge).unwrap_err().message.contains("too large a number"));
+    }
 
     fn eval(src: &str, columns: &[&str], row: &[Value]) -> Result<Value, ExprError> {
         let mut e = parse(src)?;

@@ -71,7 +71,8 @@ pub fn placeholder(index: usize) -> String {
     format!("<!--barometer:block:{index}-->")
 }
 
-/// Renders a page body (after values in prose were evaluated).
+/// Renders a page body (after values in prose were evaluated: `values`
+/// go where their markers are, as text).
 ///
 /// In French, spaces that French typography keeps unbreakable (`95 %`,
 /// `« oui »`, `5 000`) become no-break spaces in text and HTML.
@@ -79,6 +80,7 @@ pub fn render(
     file: &Path,
     page_url: &str,
     body: &str,
+    values: &[String],
     line_offset: usize,
     site: &Site,
     lang: Language,
@@ -86,13 +88,25 @@ pub fn render(
     let lines = LineIndex::new(body, line_offset);
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut heading_ids: Vec<(usize, String)> = Vec::new();
+    let mut footnote_ids: HashSet<String> = HashSet::new();
     let mut heading: Option<(usize, Vec<Event>)> = None;
     let mut block: Option<RawBlock> = None;
     // The page title is the `h1`; the body's headings start below it.
     let mut last_level = 1;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let pos = || Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+        let event = match fill_event(event, values) {
+            Ok(e) => e,
+            Err((e, why)) => {
+                out.errors.push(Diagnostic::error(file, Some(pos()), why).with_hint(
+                    "a link from data must start with http://, https:// or mailto:, or be a relative path",
+                ));
+                e
+            }
+        };
+        let event = footnote_event(event, &mut footnote_ids);
         if let Some(b) = block.as_mut() {
             match event {
                 Event::Text(t) => b.yaml.push_str(&t),
@@ -108,7 +122,7 @@ pub fn render(
         if let Some((_, inner)) = heading.as_mut() {
             if let Event::End(TagEnd::Heading(_)) = event {
                 let (start, inner) = heading.take().expect("inside a heading");
-                push_heading(&mut events, &mut out.headings, &mut used_ids, start, inner);
+                push_heading(&mut events, &mut out.headings, &mut heading_ids, start, inner);
                 events.push(event);
             } else {
                 inner.push(event);
@@ -183,11 +197,75 @@ pub fn render(
             other => events.push(other),
         }
     }
+    assign_heading_ids(&mut events, &mut out.headings, heading_ids, &footnote_ids);
     if lang == Language::Fr {
         events = events.into_iter().map(french_event).collect();
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Puts the values of prose back where their markers are, as text: in text
+/// and code as they are (the HTML writer escapes them), in raw HTML escaped,
+/// in link targets only with a safe scheme (the event is returned with the
+/// reason otherwise).
+fn fill_event<'a>(event: Event<'a>, values: &[String]) -> Result<Event<'a>, (Event<'a>, String)> {
+    use crate::prose::{fill, has_values};
+    let raw = |t: CowStr<'a>| -> CowStr<'a> {
+        if has_values(&t) { CowStr::from(fill(&t, values, |v| v.into()).into_owned()) } else { t }
+    };
+    let escaped = |t: CowStr<'a>| -> CowStr<'a> {
+        if has_values(&t) {
+            CowStr::from(fill(&t, values, |v| crate::html::escape(v).into()).into_owned())
+        } else {
+            t
+        }
+    };
+    let mut unsafe_url = None;
+    let mut url = |t: CowStr<'a>| -> CowStr<'a> {
+        let from_data = has_values(&t);
+        let t = raw(t);
+        if from_data && !crate::html::is_safe_url(&t) {
+            unsafe_url = Some(format!("a link built from a value in prose has an unsafe address `{t}`"));
+            return CowStr::from("#");
+        }
+        t
+    };
+    let event = match event {
+        Event::Text(t) => Event::Text(raw(t)),
+        Event::Code(t) => Event::Code(raw(t)),
+        Event::Html(t) => Event::Html(escaped(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(escaped(t)),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: url(dest_url), title: raw(title), id: raw(id) })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: url(dest_url), title: raw(title), id: raw(id) })
+        }
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level, id: id.map(raw), classes, attrs })
+        }
+        other => other,
+    };
+    match unsafe_url {
+        Some(why) => Err((event, why)),
+        None => Ok(event),
+    }
+}
+
+/// Footnotes get ids of their own (`fn-reach`), apart from the headings'
+/// (`## Reach` is `reach`).
+fn footnote_event<'a>(event: Event<'a>, ids: &mut HashSet<String>) -> Event<'a> {
+    let rename = |name: &str| CowStr::from(format!("fn-{}", slugify(name)));
+    match event {
+        Event::FootnoteReference(name) => Event::FootnoteReference(rename(&name)),
+        Event::Start(Tag::FootnoteDefinition(name)) => {
+            let id = rename(&name);
+            ids.insert(id.to_string());
+            Event::Start(Tag::FootnoteDefinition(id))
+        }
+        other => other,
+    }
 }
 
 /// A heading two or more levels below the one before: screen reader users
@@ -212,12 +290,13 @@ fn french_event(e: Event<'_>) -> Event<'_> {
     }
 }
 
-/// Gives the heading at `events[start]` an id (its own `{#id}` or a slug of
-/// its text, made unique on the page) and records it for the table of contents.
+/// Records the heading at `events[start]` for the table of contents, with
+/// the id it asks for (its own `{#id}` or a slug of its text); ids are made
+/// unique once the whole page is read ([`assign_heading_ids`]).
 fn push_heading<'a>(
     events: &mut Vec<Event<'a>>,
     headings: &mut Vec<Heading>,
-    used: &mut HashMap<String, usize>,
+    ids: &mut Vec<(usize, String)>,
     start: usize,
     inner: Vec<Event<'a>>,
 ) {
@@ -228,15 +307,38 @@ fn push_heading<'a>(
             _ => None,
         })
         .collect();
-    if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] {
+    if let Event::Start(Tag::Heading { level, id, .. }) = &events[start] {
         let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&text));
-        let n = used.entry(base.clone()).or_insert(0);
-        let unique = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
-        *n += 1;
-        *id = Some(CowStr::from(unique.clone()));
-        headings.push(Heading { level: *level as u8, id: unique, text });
+        ids.push((start, base));
+        headings.push(Heading { level: *level as u8, id: String::new(), text });
     }
     events.extend(inner);
+}
+
+/// Gives each heading its id, unique on the page and apart from the
+/// footnotes' ids.
+fn assign_heading_ids(
+    events: &mut [Event],
+    headings: &mut [Heading],
+    ids: Vec<(usize, String)>,
+    footnotes: &HashSet<String>,
+) {
+    let mut used: HashMap<String, usize> = footnotes.iter().map(|f| (f.clone(), 1)).collect();
+    for ((start, base), heading) in ids.into_iter().zip(headings) {
+        let mut unique = base.clone();
+        loop {
+            let n = used.entry(unique.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                break;
+            }
+            unique = format!("{base}-{}", *n - 1);
+        }
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+            *id = Some(CowStr::from(unique.clone()));
+        }
+        heading.id = unique;
+    }
 }
 
 fn rewrite_link<'a>(
@@ -395,7 +497,15 @@ mod tests {
         let urls: HashMap<PathBuf, String> =
             pages.iter().map(|(f, u)| (PathBuf::from(f), u.to_string())).collect();
         let left_out = HashSet::from([PathBuf::from("content/draft.md")]);
-        render(Path::new(file), url, body, offset, &Site { urls: &urls, left_out: &left_out }, Language::En)
+        render(
+            Path::new(file),
+            url,
+            body,
+            &[],
+            offset,
+            &Site { urls: &urls, left_out: &left_out },
+            Language::En,
+        )
     }
 
     #[test]
@@ -405,6 +515,56 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["methode-d-enquete", "resultats", "resultats-1", "custom"]);
         assert!(r.html.contains("<h2 id=\"resultats-1\">Résultats</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn footnote_ids_stay_apart_from_heading_ids() {
+        let body = "## Reach\n\nText[^reach].\n\n## Fn reach\n\n[^reach]: A note.\n";
+        let r = render_among(&[], "content/a.md", "/a/", body, 0);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["reach", "fn-reach-1"]);
+        assert!(r.html.contains("href=\"#fn-reach\"") && r.html.contains("id=\"fn-reach\""), "{}", r.html);
+        assert_eq!(r.html.matches("id=\"reach\"").count(), 1, "{}", r.html);
+    }
+
+    #[test]
+    fn values_land_as_text_wherever_they_go() {
+        let urls = HashMap::new();
+        let left_out = HashSet::new();
+        let site = Site { urls: &urls, left_out: &left_out };
+        let values: Vec<String> = [
+            "[x](javascript:alert(1))",
+            "![t](https://host/p.png)",
+            "# of posts",
+            "<b>\"",
+            "javascript:alert(1)",
+            "https://ok.org/a",
+        ]
+        .map(String::from)
+        .to_vec();
+        let m = |i: usize| format!("\u{E002}{i}\u{E003}");
+        let body = format!(
+            "{}\n\n{} and {}\n\n<p title=\"{}\">{}</p>\n\n[click]({}) [fine]({})\n",
+            m(2),
+            m(0),
+            m(1),
+            m(3),
+            m(3),
+            m(4),
+            m(5)
+        );
+        let r = render(Path::new("content/a.md"), "/a/", &body, &values, 0, &site, Language::En);
+        assert!(r.html.starts_with("<p># of posts</p>"), "{}", r.html);
+        assert!(
+            r.html.contains("<p>[x](javascript:alert(1)) and ![t](https://host/p.png)</p>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<img") && !r.html.contains("href=\"javascript"), "{}", r.html);
+        assert!(r.html.contains("<p title=\"&lt;b&gt;&quot;\">&lt;b&gt;&quot;</p>"), "{}", r.html);
+        assert!(r.html.contains("href=\"https://ok.org/a\""), "{}", r.html);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert!(r.errors[0].message.contains("unsafe address `javascript:alert(1)`"));
     }
 
     #[test]
@@ -453,7 +613,7 @@ mod tests {
         let left_out = HashSet::new();
         let site = Site { urls: &urls, left_out: &left_out };
         let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
-        let r = render(Path::new("a.md"), "/", body, 0, &site, Language::Fr);
+        let r = render(Path::new("a.md"), "/", body, &[], 0, &site, Language::Fr);
         assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);
         assert!(r.html.contains("<p class=\"a b\">5\u{202f}000 abonnés</p>"), "{}", r.html);
         assert!(r.html.contains("<code>1 000 :</code>"), "{}", r.html);

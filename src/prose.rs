@@ -5,8 +5,21 @@
 //! examples of the syntax in a report stay literal. Each set-aside piece
 //! keeps its line breaks, which keeps Tera's line numbers equal to the
 //! file's.
+//!
+//! A value is text, whatever it holds: `[x](javascript:…)` or `# of posts`
+//! in a dataset must not become a link or a heading. So the prose engine
+//! writes a marker where each value goes and keeps the values aside; the
+//! Markdown renderer puts them back as text once the page's structure is
+//! parsed ([`fill`]).
+//!
+//! Prose runs on a budget: a page may output [`MAX_VALUES`] values and
+//! draw [`MAX_RANGE`] numbers from `range()` in all, so nested loops end
+//! with an error instead of hanging the build.
 
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::io;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -22,6 +35,133 @@ use crate::stats::margin_of_error;
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
+const VALUE_OPEN: char = '\u{E002}';
+const VALUE_CLOSE: char = '\u{E003}';
+
+/// Values one page's prose may output.
+pub const MAX_VALUES: usize = 100_000;
+/// Bytes those values may add up to.
+pub const MAX_VALUE_BYTES: usize = 16 << 20;
+/// Numbers `range()` may produce on one page, over all its calls.
+pub const MAX_RANGE: usize = 100_000;
+
+thread_local! {
+    /// The values of the page being evaluated on this thread.
+    static VALUES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static VALUE_BYTES: Cell<usize> = const { Cell::new(0) };
+    static RANGE_LEFT: Cell<usize> = const { Cell::new(MAX_RANGE) };
+    /// Why the budget ran out, which Tera does not pass on.
+    static OVER_BUDGET: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Stops evaluation: the page went over its budget.
+fn over_budget(why: String) -> io::Error {
+    OVER_BUDGET.set(Some(why.clone()));
+    io::Error::other(why)
+}
+
+/// The Tera that evaluates prose: the report's filters; `{#` left literal
+/// (SPEC 3.1 reserves only `{{ }}` and `{% %}`, and `## Notes {#notes}` is
+/// Markdown's heading id); every value collected, never written into the
+/// Markdown; `safe` without effect; `range` on the page's budget.
+pub fn engine(fmt: Arc<NumberFormat>) -> Tera {
+    let mut tera = Tera::new();
+    // Comments would open with two control characters, which evaluation
+    // turns into U+FFFD first: no page can open one.
+    let delimiters = tera::Delimiters {
+        comment_start: "\u{1}\u{2}".into(),
+        comment_end: "\u{2}\u{1}".into(),
+        ..Default::default()
+    };
+    if tera.set_delimiters(delimiters).is_err() {
+        debug_assert!(false, "valid delimiters on a Tera without templates");
+    }
+    tera.set_escape_fn(collect_value);
+    register_filters(&mut tera, fmt);
+    tera.register_filter("safe", |x: String, _: Kwargs, _: &State| x);
+    tera.register_function("range", budgeted_range);
+    tera
+}
+
+/// A page body with its values evaluated: Markdown with a marker where
+/// each value goes, and the values.
+#[derive(Debug, Default)]
+pub struct Evaluated {
+    pub text: String,
+    pub values: Vec<String>,
+}
+
+/// Tera's escape function for prose: keeps the value, writes its marker.
+fn collect_value(input: &str, out: &mut dyn io::Write) -> io::Result<()> {
+    VALUES.with_borrow_mut(|values| {
+        if values.len() >= MAX_VALUES {
+            return Err(over_budget(format!(
+                "the page's prose outputs more than {MAX_VALUES} values (the limit that stops a runaway loop)"
+            )));
+        }
+        // A value captured with `{% set %}` and output again holds markers.
+        let text = crate::html::printable(&fill(input, values, |v| Cow::Borrowed(v))).into_owned();
+        let bytes = VALUE_BYTES.get() + text.len();
+        if bytes > MAX_VALUE_BYTES {
+            return Err(over_budget(format!(
+                "the page's prose outputs more than {} MB of values",
+                MAX_VALUE_BYTES >> 20
+            )));
+        }
+        VALUE_BYTES.set(bytes);
+        write!(out, "{VALUE_OPEN}{}{VALUE_CLOSE}", values.len())?;
+        values.push(text);
+        Ok(())
+    })
+}
+
+/// `text` with each value marker replaced by `put(value)`.
+pub fn fill<'a>(text: &'a str, values: &[String], put: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    if !text.contains(VALUE_OPEN) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(VALUE_OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + VALUE_OPEN.len_utf8()..];
+        let value = after.find(VALUE_CLOSE).and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)));
+        match value.and_then(|(i, end)| Some((values.get(i)?, end))) {
+            Some((v, end)) => {
+                out.push_str(&put(v));
+                rest = &after[end + VALUE_CLOSE.len_utf8()..];
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Whether `text` holds a value marker.
+pub fn has_values(text: &str) -> bool {
+    text.contains(VALUE_OPEN)
+}
+
+/// Tera's `range(end=, start=, step_by=)`, drawing on the page's budget.
+fn budgeted_range(kwargs: Kwargs, _: &State) -> tera::TeraResult<Vec<i64>> {
+    let start = kwargs.get::<i64>("start")?.unwrap_or(0);
+    let end = kwargs.must_get::<i64>("end")?;
+    let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message("`range` was called with `step_by=0`"));
+    }
+    let span = if step > 0 { end.saturating_sub(start) } else { start.saturating_sub(end) };
+    let len = if span <= 0 { 0 } else { (span.unsigned_abs() - 1) / step.unsigned_abs() + 1 };
+    let left = RANGE_LEFT.get();
+    if len > left as u64 {
+        return Err(tera::Error::message(format!(
+            "`range` would take this page past {MAX_RANGE} numbers in all (the limit that stops runaway loops)"
+        )));
+    }
+    RANGE_LEFT.set(left - len as usize);
+    Ok((0..len as i64).map(|k| start + k * step).collect())
+}
 
 /// Registers the report's filters (`number`, `percent`, `margin_of_error`,
 /// `typo`) and the `proportion_test` function.
@@ -119,22 +259,43 @@ fn cell_value(v: &Value, ty: FieldType) -> tera::Value {
     }
 }
 
-/// Evaluates the Tera expressions of a page body.
+/// Evaluates the Tera expressions of a page body with the prose
+/// [`engine`].
 pub fn evaluate(
     tera: &Tera,
     ctx: &Context,
     file: &Path,
     body: &str,
     line_offset: usize,
-) -> Result<String, Diagnostic> {
-    if !body.contains("{{") && !body.contains("{%") && !body.contains("{#") {
-        return Ok(body.to_string());
+) -> Result<Evaluated, Diagnostic> {
+    // Our markers and control characters are not the author's to write.
+    let reserved = |c: char| ('\u{E000}'..='\u{E003}').contains(&c);
+    let body: Cow<str> =
+        if body.chars().any(reserved) { body.replace(reserved, "\u{FFFD}").into() } else { body.into() };
+    let body = crate::html::printable(&body).into_owned();
+    if !body.contains("{{") && !body.contains("{%") {
+        return Ok(Evaluated { text: body, values: Vec::new() });
     }
-    let (protected, saved) = protect_code(body);
-    let rendered = tera
-        .render_str(&protected, ctx, true)
-        .map_err(|e| tera_diagnostic(&e, &protected, file, line_offset, ctx))?;
-    Ok(restore(&rendered, &saved))
+    let (protected, saved) = protect_code(&body);
+    VALUES.with_borrow_mut(Vec::clear);
+    VALUE_BYTES.set(0);
+    RANGE_LEFT.set(MAX_RANGE);
+    OVER_BUDGET.set(None);
+    let rendered = tera.render_str(&protected, ctx, true);
+    let values = VALUES.with_borrow_mut(std::mem::take);
+    let rendered = rendered.map_err(|e| match OVER_BUDGET.take() {
+        Some(why) => budget_diagnostic(why, &protected, file, line_offset),
+        None => tera_diagnostic(&e, &protected, file, line_offset, ctx),
+    })?;
+    Ok(Evaluated { text: restore(&rendered, &saved), values })
+}
+
+/// The budget ran out: said at the page's first loop, the likely cause.
+fn budget_diagnostic(why: String, body: &str, file: &Path, line_offset: usize) -> Diagnostic {
+    let line = body.lines().position(|l| l.contains("{% for") || l.contains("{%- for"));
+    let pos = line.map(|i| Pos::new(i + 1 + line_offset, 1));
+    Diagnostic::error(file, pos, format!("in a value in prose: {why}"))
+        .with_hint("loop over fewer rows, or show many rows with a `table` block")
 }
 
 /// Byte ranges of code spans and code blocks in Markdown.
@@ -330,8 +491,7 @@ mod tests {
     use crate::config::Language;
 
     fn env(lang: Language) -> (Tera, Context) {
-        let mut tera = Tera::new();
-        register_filters(&mut tera, Arc::new(NumberFormat::new(lang)));
+        let tera = engine(Arc::new(NumberFormat::new(lang)));
         let (datasets, diags) = crate::datasets::build_all(&[crate::datasets::DatasetSource {
             id: "relations".into(),
             yaml: Some((
@@ -346,9 +506,46 @@ mod tests {
         (tera, ctx)
     }
 
+    /// The body with its values put back as they are.
     fn eval(lang: Language, body: &str) -> Result<String, Diagnostic> {
         let (tera, ctx) = env(lang);
-        evaluate(&tera, &ctx, Path::new("content/a.md"), body, 3)
+        let e = evaluate(&tera, &ctx, Path::new("content/a.md"), body, 3)?;
+        Ok(fill(&e.text, &e.values, |v| v.into()).into_owned())
+    }
+
+    #[test]
+    fn values_are_kept_aside_from_the_markdown() {
+        let (tera, ctx) = env(Language::En);
+        let e = evaluate(&tera, &ctx, Path::new("content/a.md"), "# {{ \"[x](javascript:y)\" }} {{ 2 }}", 3)
+            .unwrap();
+        assert!(!e.text.contains("javascript") && e.text.ends_with(" 2"), "{}", e.text);
+        assert_eq!(e.values, ["[x](javascript:y)"], "numbers are printed as they are");
+        let e = evaluate(&tera, &ctx, Path::new("content/a.md"), "{{ \"<b>\" | safe }}", 3).unwrap();
+        assert_eq!(e.values, ["<b>"], "`safe` does not make a value markup");
+        let captured = "{% set x %}[{{ 1 }}]{% endset %}{{ x }}";
+        assert_eq!(eval(Language::En, captured).unwrap(), "[1]", "values captured and output again");
+    }
+
+    #[test]
+    fn comment_syntax_is_literal_text() {
+        assert_eq!(eval(Language::En, "## Notes {#notes}\n\n{{ 1 }}").unwrap(), "## Notes {#notes}\n\n1");
+    }
+
+    #[test]
+    fn runaway_loops_end_with_an_error_at_the_page() {
+        let nested =
+            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}";
+        let Err(err) = eval(Language::En, nested) else { panic!("nested ranges must fail") };
+        assert!(err.message.contains("100000 numbers"), "{err:?}");
+        let loud = "{% for a in range(end=50000) %}{{ \"a\" }}{{ \"b\" }}{{ \"c\" }}{% endfor %}";
+        let Err(err) = eval(Language::En, loud) else { panic!("too many values must fail") };
+        assert!(err.message.contains("more than 100000 values"), "{err:?}");
+        assert_eq!(eval(Language::En, "{% for a in range(end=3) %}{{ a }}{% endfor %}").unwrap(), "012");
+        assert_eq!(
+            eval(Language::En, "{% for a in range(start=6, end=0, step_by=-2) %}{{ a }}{% endfor %}")
+                .unwrap(),
+            "642"
+        );
     }
 
     #[test]
@@ -368,8 +565,8 @@ mod tests {
     }
 
     #[test]
-    fn typo_sets_french_spaces_and_still_escapes() {
-        assert_eq!(eval(Language::Fr, "{{ \"A : <b>\" | typo }}").unwrap(), "A\u{a0}: &lt;b&gt;");
+    fn typo_sets_french_spaces() {
+        assert_eq!(eval(Language::Fr, "{{ \"A : <b>\" | typo }}").unwrap(), "A\u{a0}: <b>");
         assert_eq!(eval(Language::En, "{{ \"A : b\" | typo }}").unwrap(), "A : b");
     }
 

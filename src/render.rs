@@ -195,8 +195,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     let urls: HashMap<PathBuf, String> =
         input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
     let site_links = markdown::Site { urls: &urls, left_out: input.left_out };
+    let prose_engine = prose::engine(fmt.clone());
     let env = PageEnv {
-        tera: &tera,
+        prose: &prose_engine,
         base: &base,
         site: &site_links,
         datasets: input.datasets,
@@ -294,6 +295,7 @@ fn build_tera(
 ) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(crate::html::escape_to);
     prose::register_filters(&mut tera, fmt);
     let list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())).collect();
     tera.add_raw_templates(list).map_err(|e| {
@@ -326,7 +328,8 @@ fn template_error(
 /// What every page body is rendered with.
 #[derive(Clone, Copy)]
 struct PageEnv<'a> {
-    tera: &'a Tera,
+    /// Evaluates prose ([`prose::engine`]).
+    prose: &'a Tera,
     base: &'a Context,
     site: &'a markdown::Site<'a>,
     datasets: &'a BTreeMap<String, Dataset>,
@@ -337,18 +340,19 @@ struct PageEnv<'a> {
 }
 
 fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
-    let PageEnv { tera, base, site, datasets, fmt, tiers, png, .. } = *env;
+    let PageEnv { base, site, datasets, fmt, tiers, png, .. } = *env;
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
     // When prose fails, the raw body still goes through Markdown and blocks
     // so their errors are reported in the same run.
-    let (text, prose_error) = match prose::evaluate(tera, &ctx, &page.file, &page.body, page.body_line_offset)
-    {
+    let evaluated = prose::evaluate(env.prose, &ctx, &page.file, &page.body, page.body_line_offset);
+    let (text, prose_error) = match evaluated {
         Ok(t) => (t, None),
-        Err(e) => (page.body.clone(), Some(e)),
+        Err(e) => (prose::Evaluated { text: page.body.clone(), values: Vec::new() }, Some(e)),
     };
+    let (body, values) = (&text.text, &text.values);
     let rendered =
-        markdown::render(&page.file, &page.url, &text, page.body_line_offset, site, fmt.language());
+        markdown::render(&page.file, &page.url, body, values, page.body_line_offset, site, fmt.language());
     let mut diags = rendered.errors;
     let prose_failed = prose_error.is_some();
     diags.extend(prose_error);

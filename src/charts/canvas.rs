@@ -320,7 +320,7 @@ impl<'a> Canvas<'a> {
         };
         let scaled = Font { size: font.size * self.scale, ..*font };
         let style = scaled.desc().color(&font.color).pos(Anchor::new(h, VPos::Center));
-        let t = Text::new(text.to_string(), (self.px(x), self.px(y)), style);
+        let t = Text::new(crate::html::printable(text).into_owned(), (self.px(x), self.px(y)), style);
         on_area!(self, a => a.draw(&t))
     }
 

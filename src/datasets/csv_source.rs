@@ -383,7 +383,11 @@ fn csv_error(path: &Path, e: &csv::Error, first_line: usize) -> Diagnostic {
     }
 }
 
-/// The dataset as CSV: header of field names, values in plain form.
+/// The dataset as CSV: header of field names, values in plain form. A text
+/// cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`,
+/// tab or carriage return) gets a leading `'`, as OWASP advises, so
+/// opening a download never runs what a dataset smuggled in; numbers,
+/// negative ones included, are written as numbers.
 /// Big datasets are written in pieces on all cores, joined in order.
 pub fn write_csv(ds: &Dataset) -> Vec<u8> {
     use rayon::prelude::*;
@@ -422,6 +426,14 @@ fn write_record<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item = Cell
         if i > 0 {
             out.push(b',');
         }
+        let defused;
+        let cell = match cell {
+            Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+                defused = format!("'{t}");
+                Cell::Text(&defused)
+            }
+            other => other,
+        };
         match cell {
             Cell::Text(t)
                 if t.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
@@ -447,6 +459,27 @@ fn write_record<'a>(out: &mut Vec<u8>, cells: impl ExactSizeIterator<Item = Cell
 mod tests {
     use super::super::yaml_source;
     use super::*;
+
+    #[test]
+    fn formula_cells_are_defused_and_numbers_kept() {
+        let t =
+            read_csv("name,value\n=HYPERLINK(\"http://x\"),-3\n@SUM(A1),2\n+1,5\nplain,-0.5\n", "title: T")
+                .unwrap();
+        let ds = Dataset {
+            id: "x".into(),
+            file: "x.csv".into(),
+            meta: Default::default(),
+            fields: t.fields,
+            columns: t.columns,
+            len: t.len,
+            from: None,
+        };
+        let text = String::from_utf8(write_csv(&ds)).unwrap();
+        assert_eq!(
+            text,
+            "name,value\n\"'=HYPERLINK(\"\"http://x\"\")\",-3\n'@SUM(A1),2\n'+1,5\nplain,-0.5\n"
+        );
+    }
 
     /// Reads `csv` with the fields declared in the sidecar YAML `yaml`.
     fn read_csv(csv: &str, yaml: &str) -> Result<Typed, Vec<Diagnostic>> {

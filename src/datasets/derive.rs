@@ -457,7 +457,14 @@ fn aggregate<'e>(
         "median" => quantile(0.5),
         _ => quantile(a.p),
     };
-    Ok(result.map_or(Value::Null, Value::Number))
+    match result {
+        Some(n) if !n.is_finite() => Err(ExprError {
+            at: 0,
+            message: format!("`{}` gives a number too large to hold", a.func),
+            hint: Some("scale the values down first (thousands, millions) in a `derive` line".into()),
+        }),
+        _ => Ok(result.map_or(Value::Null, Value::Number)),
+    }
 }
 
 /// The values of `arg` over `rows` that are not missing, all numbers.

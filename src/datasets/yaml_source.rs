@@ -62,7 +62,7 @@ struct DatasetFile {
     title: Option<String>,
     description: Option<String>,
     source: Option<String>,
-    source_url: Option<String>,
+    source_url: Option<Spanned<String>>,
     sample_size: Option<u64>,
     date: Option<Scalar>,
     fields: Option<IndexMap<String, Spanned<FieldSpec>>>,
@@ -113,19 +113,53 @@ fn named(map: Option<IndexMap<String, Spanned<String>>>) -> Vec<(String, String,
         .collect()
 }
 
+/// The largest YAML dataset file, and the most rows it may hold. YAML is
+/// for the tables a study quotes; a parser keeps every node of it in
+/// memory, many times the file's size, while a CSV is streamed into
+/// columns. Raw exports belong in CSV.
+pub const MAX_YAML_BYTES: usize = 8 << 20;
+pub const MAX_YAML_ROWS: usize = 50_000;
+
+fn too_big(path: &Path, what: String) -> Diagnostic {
+    Diagnostic::error(path, None, what).with_hint(
+        "put raw rows in a CSV file beside it (same name, .csv), with this file keeping only the settings",
+    )
+}
+
 /// Parses a dataset file.
 pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
+    if text.len() > MAX_YAML_BYTES {
+        let size = format!("{} MB", MAX_YAML_BYTES >> 20);
+        return Err(too_big(path, format!("a YAML dataset may be at most {size}; this one is larger")));
+    }
     let file: DatasetFile = if text.trim().is_empty() {
         return Err(Diagnostic::error(path, None, "the dataset file is empty")
             .with_hint("give it at least a `title` and `rows`"));
     } else {
         yaml::parse(path, text, 0)?
     };
+    if let Some(rows) = file.rows.as_ref().filter(|r| r.len() > MAX_YAML_ROWS) {
+        return Err(too_big(
+            path,
+            format!("a YAML dataset may hold at most {MAX_YAML_ROWS} rows; this one has {}", rows.len()),
+        ));
+    }
+    if let Some(url) = &file.source_url
+        && !crate::html::is_web_address(&url.value)
+    {
+        return Err(Diagnostic::error(
+            path,
+            Some(yaml::pos_of(url, 0)),
+            format!("`source_url` must be a web or mail address, not `{}`", url.value),
+        )
+        .with_hint("write an address starting with https://, http:// or mailto:"));
+    }
+    check_finite(path, &file)?;
     let meta = Meta {
         title: file.title,
         description: file.description,
         source: file.source,
-        source_url: file.source_url,
+        source_url: file.source_url.map(|u| u.value),
         sample_size: file.sample_size,
         date: file.date.map(|d| d.into_cell_value().0.raw_text()),
     };
@@ -196,10 +230,46 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     Ok(Parsed { meta, table: RawTable { fields, rows }, has_rows, recipe })
 }
 
+/// `.nan`, `.inf` and numbers beyond `f64` (`1e400`) are not figures a
+/// study can publish: an error at the cell.
+fn check_finite(path: &Path, file: &DatasetFile) -> Result<(), Diagnostic> {
+    let cells = file.rows.iter().flatten().flat_map(|r| r.value.values());
+    for cell in cells {
+        if let Scalar::Float(f) = cell.value
+            && !f.is_finite()
+        {
+            return Err(Diagnostic::error(
+                path,
+                Some(yaml::pos_of(cell, 0)),
+                "this number is not finite (not a number, or too large to hold)",
+            )
+            .with_hint("write the figure itself, or leave the cell empty (`~`) if it is missing"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostics::Pos;
+
+    #[test]
+    fn unpublishable_values_are_errors_at_their_line() {
+        let err =
+            parse(Path::new("data/t.yaml"), "source_url: \"javascript:alert(1)\"\nrows: []\n").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(1), "{err:?}");
+        assert!(parse(Path::new("data/t.yaml"), "source_url: https://e.org/x\nrows: []\n").is_ok());
+        assert!(parse(Path::new("data/t.yaml"), "source_url: mailto:a@b.org\nrows: []\n").is_ok());
+        assert!(parse(Path::new("data/t.yaml"), "source_url: relative/page.html\nrows: []\n").is_err());
+        for bad in [".nan", ".inf", "-.inf", "1e400"] {
+            let text = format!("rows:\n  - {{ a: 1 }}\n  - {{ a: {bad} }}\n");
+            let err = parse(Path::new("data/t.yaml"), &text).unwrap_err();
+            assert_eq!(err.pos.map(|p| p.line), Some(3), "{bad}: {err:?}");
+        }
+        let many = format!("rows:\n{}", "  - { a: 1 }\n".repeat(MAX_YAML_ROWS + 1));
+        assert!(parse(Path::new("data/t.yaml"), &many).unwrap_err().message.contains("at most 50000 rows"));
+    }
 
     #[test]
     fn rows_keep_positions_and_yaml_types() {
