@@ -91,7 +91,10 @@ impl NumberFormat {
 /// The number with a dot and no grouping, before the language's rules.
 fn plain(value: f64, decimals: Option<usize>) -> String {
     let text = match decimals {
-        Some(d) => format!("{value:.d$}"),
+        Some(d) => {
+            let d = d.min(20);
+            format!("{value:.d$}")
+        }
         None => shortest(value),
     };
     // "-0" after rounding reads as a sign error to people.

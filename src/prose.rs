@@ -172,11 +172,11 @@ pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
     });
     let f = fmt.clone();
     tera.register_filter("number", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        Ok(f.number(x, kwargs.get::<usize>("decimals")?))
+        Ok(f.number(finite(x)?, decimals(&kwargs)?))
     });
     let f = fmt;
     tera.register_filter("percent", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        Ok(f.percent(x, kwargs.get::<usize>("decimals")?))
+        Ok(f.percent(finite(x)?, decimals(&kwargs)?))
     });
     tera.register_filter("margin_of_error", |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<f64> {
         let n: f64 = kwargs.must_get("n")?;
@@ -197,6 +197,25 @@ pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
         m.insert("significant", (p < 0.05).into());
         Ok(tera::Value::from(m))
     });
+}
+
+/// The most decimals `number` and `percent` print: beyond that a figure
+/// only shows float noise.
+pub const MAX_DECIMALS: usize = 10;
+
+fn decimals(kwargs: &Kwargs) -> tera::TeraResult<Option<usize>> {
+    match kwargs.get::<i64>("decimals")? {
+        Some(d) if !(0..=MAX_DECIMALS as i64).contains(&d) => {
+            Err(tera::Error::message(format!("`decimals` must be from 0 to {MAX_DECIMALS}, not {d}")))
+        }
+        d => Ok(d.map(|d| d as usize)),
+    }
+}
+
+/// A figure computed in prose that is infinite or not a number is an error,
+/// never printed.
+fn finite(x: f64) -> tera::TeraResult<f64> {
+    if x.is_finite() { Ok(x) } else { Err(tera::Error::message("this value is not a finite number")) }
 }
 
 /// The `data` variable: every dataset by id, each with its metadata,
@@ -524,6 +543,21 @@ mod tests {
         assert_eq!(e.values, ["<b>"], "`safe` does not make a value markup");
         let captured = "{% set x %}[{{ 1 }}]{% endset %}{{ x }}";
         assert_eq!(eval(Language::En, captured).unwrap(), "[1]", "values captured and output again");
+    }
+
+    #[test]
+    fn decimals_and_non_finite_values_are_bounded() {
+        assert!(
+            eval(Language::En, "{{ 5 | percent(decimals=65536) }}")
+                .unwrap_err()
+                .message
+                .contains("from 0 to 10")
+        );
+        assert!(eval(Language::En, "{{ 5 | number(decimals=-1) }}").is_err());
+        assert_eq!(eval(Language::En, "{{ 0.5 | number(decimals=10) }}").unwrap(), "0.5000000000");
+        let huge = format!("{{% set x = 10000000000.0 %}}{{{{ ({}) | number }}}}", vec!["x"; 40].join(" * "));
+        let err = eval(Language::En, &huge).unwrap_err();
+        assert!(err.message.contains("not a finite number"), "{err:?}");
     }
 
     #[test]

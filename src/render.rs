@@ -101,7 +101,7 @@ impl Generation<'_> {
         let mut h = DefaultHasher::new();
         (self.stamp, &raw.name, &raw.yaml, place.number, place.root, place.page_key, place.png).hash(&mut h);
         let key = h.finish();
-        let old = self.cache.drawn.lock().ok().and_then(|d| d.get(&key).cloned());
+        let old = relock(&self.cache.drawn).get(&key).cloned();
         let figure = match old {
             Some(f) => f,
             None => {
@@ -109,9 +109,7 @@ impl Generation<'_> {
                 draw()?
             }
         };
-        if let Ok(mut fresh) = self.fresh.lock() {
-            fresh.insert(key, figure.clone());
-        }
+        relock(&self.fresh).insert(key, figure.clone());
         Ok(figure)
     }
 
@@ -119,15 +117,17 @@ impl Generation<'_> {
     /// were drawn rather than reused.
     fn keep(&self) -> FigureCount {
         let drawn = self.drawn.load(Ordering::Relaxed);
-        match (self.cache.drawn.lock(), self.fresh.lock()) {
-            (Ok(mut kept), Ok(mut fresh)) => {
-                let reused = fresh.len().saturating_sub(drawn);
-                *kept = std::mem::take(&mut *fresh);
-                FigureCount { drawn, reused }
-            }
-            _ => FigureCount { drawn, reused: 0 },
-        }
+        let (mut kept, mut fresh) = (relock(&self.cache.drawn), relock(&self.fresh));
+        let reused = fresh.len().saturating_sub(drawn);
+        *kept = std::mem::take(&mut *fresh);
+        FigureCount { drawn, reused }
     }
+}
+
+/// The figures behind a lock, even if a build panicked while holding it:
+/// each figure is inserted whole, so what is there is sound.
+fn relock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A page body rendered to HTML, before the theme wraps it.

@@ -172,7 +172,16 @@ fn is_source(root: &Path, path: &Path) -> bool {
 /// Builds again; on success the new site is served, on failure the old one
 /// with the errors over it. Open pages are told to reload either way.
 fn rebuild(opts: &Options, cache: &Cache, shared: &Shared, report: &impl Fn(&Outcome)) {
-    let (outcome, files) = run_with(opts, cache);
+    publish(shared, report, || run_with(opts, cache));
+}
+
+/// Runs `build` and serves what it gives. A panic (a bug of ours) is
+/// caught and shown like an error, and the next change is built as usual.
+fn publish(shared: &Shared, report: &impl Fn(&Outcome), build: impl FnOnce() -> (Outcome, Option<Files>)) {
+    let (outcome, files) = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
+        Ok(built) => built,
+        Err(panic) => (panicked(panic.as_ref()), None),
+    };
     report(&outcome);
     if let Ok(mut served) = shared.served.write() {
         match files {
@@ -181,6 +190,19 @@ fn rebuild(opts: &Options, cache: &Cache, shared: &Shared, report: &impl Fn(&Out
         }
     }
     let _ = shared.reload.send(());
+}
+
+/// A build that panicked, as an outcome with one error that says so.
+fn panicked(panic: &(dyn std::any::Any + Send)) -> Outcome {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".into());
+    let message = format!("barometer failed while building (a bug, not your project's fault): {what}");
+    let hint = "save again to rebuild; please report this with the project that caused it";
+    let d = crate::Diagnostic::error(crate::config::CONFIG_FILE, None, message).with_hint(hint);
+    Outcome { diagnostics: vec![d], ..Outcome::default() }
 }
 
 /// The errors of a failed build as an HTML overlay, each with its file,
@@ -352,6 +374,32 @@ mod tests {
         assert_eq!(lookup("/data/x.csv", &files), Lookup::Found("data/x.csv".into()));
         assert_eq!(lookup("/st%79le.css", &files), Lookup::Found("style.css".into()));
         assert_eq!(lookup("/nope", &files), Lookup::NotFound);
+    }
+
+    #[test]
+    fn a_panic_while_rebuilding_is_shown_and_the_next_build_is_served() {
+        let (reload, _) = broadcast::channel(4);
+        let shared = Shared { served: RwLock::default(), reload };
+        let site: Files = [(PathBuf::from("index.html"), b"first".to_vec())].into_iter().collect();
+        let good = |site: Files| {
+            move || (Outcome { summary: Some(Default::default()), ..Outcome::default() }, Some(site))
+        };
+        publish(&shared, &|_| {}, good(site.clone()));
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        publish(&shared, &|_| {}, || -> (Outcome, Option<Files>) { panic!("capacity overflow") });
+        std::panic::set_hook(previous);
+        {
+            let served = shared.served.read().unwrap();
+            assert_eq!(served.files[Path::new("index.html")], b"first", "the last good site stays");
+            let overlay = served.failure.as_deref().unwrap();
+            assert!(overlay.contains("capacity overflow") && overlay.contains("a bug"), "{overlay}");
+        }
+        let next: Files = [(PathBuf::from("index.html"), b"second".to_vec())].into_iter().collect();
+        publish(&shared, &|_| {}, good(next));
+        let served = shared.served.read().unwrap();
+        assert_eq!(served.files[Path::new("index.html")], b"second");
+        assert!(served.failure.is_none());
     }
 
     #[test]

@@ -125,3 +125,104 @@ fn heading_ids_can_be_written_and_footnotes_keep_their_own() {
     assert_eq!(ids.len(), unique.len(), "every id once: {ids:?}");
     assert!(html.contains("href=\"#fn-reach\""));
 }
+
+/// Builds `page` over `dataset` (data/d.yaml or .csv); the output and stderr.
+fn build_with(dataset: (&str, &str), page: &str) -> (std::process::Output, Fixture) {
+    let f = project(&[dataset, ("content/a.md", page)]);
+    let out = f.build();
+    assert_ne!(out.status.code(), Some(101), "a panic: {}", stderr(&out));
+    (out, f)
+}
+
+fn bar_page(extra: &str) -> String {
+    format!("---\ntitle: A\n---\nIntro.\n\n```chart\ntype: bar\ndata: d\nx: label\ny: v\n{extra}```\n")
+}
+
+#[test]
+fn extreme_values_are_errors_at_the_block() {
+    let data =
+        ("data/d.yaml", "title: D\nsource: S\nrows:\n  - { label: a, v: 1.7e308 }\n  - { label: b, v: 1 }\n");
+    let (out, _) = build_with(data, &bar_page(""));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md:7:") && err.contains("beyond what a chart draws"), "{err}");
+
+    let data =
+        ("data/d.yaml", "title: D\nsource: S\nrows:\n  - { label: a, v: 5 }\n  - { label: b, v: 1 }\n");
+    let (out, _) = build_with(data, &bar_page("min: -1e308\nmax: 1e308\n"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md:11:") && err.contains("content/a.md:12:"), "{err}");
+}
+
+#[test]
+fn a_chart_of_ten_thousand_categories_is_refused_with_a_fix() {
+    let mut csv = String::from("label,v\n");
+    for i in 0..10_000 {
+        csv.push_str(&format!("brand {i},{i}\n"));
+    }
+    let (out, f) = build_with(("data/d.csv", &csv), &bar_page(""));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md:7:") && err.contains("more than 200 categories"), "{err}");
+    assert!(err.contains("`table` block"), "{err}");
+    assert!(!f.root().join("public").exists());
+
+    csv.push_str("one more,1\n");
+    let (out, _) = build_with(("data/d.csv", &csv), "---\ntitle: A\n---\n```table\ndata: d\n```\n");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md:5:") && err.contains("at most 10000 rows"), "{err}");
+}
+
+#[test]
+fn a_label_of_forty_thousand_characters_draws_a_bounded_chart() {
+    let long = "très long libellé ".repeat(2_300);
+    let data =
+        format!("title: D\nsource: S\nrows:\n  - {{ label: \"{long}\", v: 5 }}\n  - {{ label: b, v: 1 }}\n");
+    let started = std::time::Instant::now();
+    let (out, f) = build_with(("data/d.yaml", &data), &bar_page(""));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    let svg = std::fs::read_to_string(f.public("figures/a/1.svg")).unwrap();
+    assert!(svg.len() < 50_000, "the chart stays small: {} bytes", svg.len());
+    assert!(svg.contains('…'));
+    assert!(f.read("a/index.html").contains(long.trim()), "the data table keeps the whole label");
+}
+
+#[test]
+fn deeply_nested_filters_and_prose_are_errors_not_crashes() {
+    let raw = ("data/raw.yaml", "title: R\nsource: S\nrows:\n  - { x: 1 }\n");
+    let derived = format!("title: D\nfrom: raw\nfilter: {}x > 0{}\n", "(".repeat(3000), ")".repeat(3000));
+    let f = project(&[raw, ("data/d.yaml", &derived)]);
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("data/d.yaml:3:"), "{}", stderr(&out));
+
+    let page = format!("---\ntitle: A\n---\n{{{{ {}1{} }}}}\n", "(".repeat(3000), ")".repeat(3000));
+    let f = project(&[("content/a.md", &page)]);
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("content/a.md:4:"), "{}", stderr(&out));
+}
+
+#[test]
+fn runaway_prose_and_huge_decimals_are_errors_at_the_page() {
+    let page = "---\ntitle: A\n---\nIntro.\n\n{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}\n";
+    let f = project(&[("content/a.md", page)]);
+    let started = std::time::Instant::now();
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(started.elapsed().as_secs() < 20);
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md:6:") && err.contains("100000 numbers"), "{err}");
+
+    let f = project(&[("content/a.md", "---\ntitle: A\n---\n{{ 72 | percent(decimals=65536) }}\n")]);
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/a.md:4:") && stderr(&out).contains("from 0 to 10"),
+        "{}",
+        stderr(&out)
+    );
+}

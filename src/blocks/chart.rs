@@ -292,6 +292,13 @@ fn check_ranges(s: &ChartSettings, check: &mut Checker) {
         let pos = check.pos(b);
         check.error(Some(pos), format!("{} bins is outside 1 to 200", b.value));
     }
+    let bounds = [&s.min, &s.max].into_iter().flatten().map(|b| (b.value, check.pos(b)));
+    let reference = s.reference.as_ref().map(|r| (r.value.value, check.pos(r)));
+    let beyond: Vec<(f64, Pos)> =
+        bounds.chain(reference).filter(|(v, _)| v.is_nan() || v.abs() > MAX_MAGNITUDE).collect();
+    for (v, pos) in beyond {
+        check.error(Some(pos), format!("{v:e} is beyond what a chart draws (±10¹⁵)"));
+    }
     if let (Some(min), Some(max)) = (&s.min, &s.max)
         && min.value >= max.value
     {
@@ -300,8 +307,84 @@ fn check_ranges(s: &ChartSettings, check: &mut Checker) {
     }
 }
 
+/// The largest value a chart draws, either side of zero. Beyond a
+/// quadrillion a figure is a data error, and spans of values near `f64`'s
+/// limit overflow any scale.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+/// Categories (bars, dots, slices) one chart draws; a longer list reads as
+/// a table, and 10,000 bars would make a chart gigabytes large.
+pub const MAX_CATEGORIES: usize = 200;
+/// Points along `x` of a line or area chart, and points of a scatter.
+pub const MAX_POINTS: usize = 10_000;
+/// Series, and facet panels, of one chart.
+pub const MAX_SERIES: usize = 50;
+
+/// Limits that keep a chart drawable in bounded time and size.
+fn check_size(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
+    let ds = check.ds;
+    let kind_pos = Some(check.pos(&s.kind));
+    for field in [chart.y, chart.low, chart.high, Some(chart.x)].into_iter().flatten() {
+        if !ds.fields[field].ty.is_numeric() {
+            continue;
+        }
+        if let Some(r) = ds.rows().position(|r| r.number(field).is_some_and(|v| v.abs() > MAX_MAGNITUDE)) {
+            let v = ds.row(r).number(field).unwrap_or_default();
+            let message = format!(
+                "row {} has `{}` = {v:e}, beyond what a chart draws (±10¹⁵)",
+                r + 1,
+                ds.fields[field].name
+            );
+            check.error(kind_pos, message).hint =
+                Some("check the data, or scale it (thousands, millions) with a derived dataset".into());
+            return;
+        }
+    }
+    let (limit, what) = match chart.kind {
+        Line | Area => (MAX_POINTS, "points along `x`"),
+        Scatter | Histogram => (usize::MAX, ""),
+        _ => (MAX_CATEGORIES, "categories"),
+    };
+    let too_many = |field: usize, limit: usize| distinct_over(ds, field, limit);
+    if let Some(n) = too_many(chart.x, limit) {
+        let message = format!("this {} chart has more than {limit} {what} ({n} at least)", chart.kind.name());
+        check.error(kind_pos, message).hint = Some(
+            "show the top ones with a derived dataset (`sort: -value`, `limit: 20`), or the whole list with a `table` block"
+                .into(),
+        );
+    }
+    if chart.kind == Scatter && ds.len > MAX_POINTS {
+        let message =
+            format!("a scatter chart draws at most {MAX_POINTS} points; `{}` has {} rows", ds.id, ds.len);
+        check.error(kind_pos, message).hint =
+            Some("filter the rows in a derived dataset, or show their distribution with a histogram".into());
+    }
+    for (field, what) in [(chart.series, "series"), (chart.facet, "facet panels")] {
+        if let Some(n) = field.and_then(|f| too_many(f, MAX_SERIES)) {
+            let message = format!("this chart would draw more than {MAX_SERIES} {what} ({n} at least)");
+            check.error(kind_pos, message).hint = Some("group the smaller ones in a derived dataset".into());
+        }
+    }
+}
+
+/// How many distinct values `field` has, if more than `limit` (counting
+/// stops a little past it).
+fn distinct_over(ds: &crate::datasets::Dataset, field: usize, limit: usize) -> Option<usize> {
+    if limit == usize::MAX || ds.len <= limit {
+        return None;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for row in ds.rows() {
+        seen.insert(row.text(field).into_owned());
+        if seen.len() > limit {
+            return Some(seen.len());
+        }
+    }
+    None
+}
+
 /// Checks that need the rows: what would otherwise be a wrong picture.
 fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
+    check_size(chart, s, check);
     let ds = check.ds;
     let kind_pos = Some(check.pos(&s.kind));
     let num = |row: &Row, i: Option<usize>| i.and_then(|i| row.number(i));

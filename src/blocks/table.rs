@@ -24,8 +24,19 @@ pub struct Table {
     pub note: Option<String>,
 }
 
+/// Rows a table block shows: a page of a million rows is no reading, and
+/// the whole dataset is a CSV download away.
+pub const MAX_TABLE_ROWS: usize = 10_000;
+
 pub(super) fn resolve(src: &Source) -> Result<Table, Vec<Diagnostic>> {
     let (s, mut check) = Checker::start(src, |s: &TableSettings| &s.data)?;
+    if check.ds.len > MAX_TABLE_ROWS {
+        let pos = check.pos(&s.data);
+        let message =
+            format!("a table shows at most {MAX_TABLE_ROWS} rows; `{}` has {}", check.ds.id, check.ds.len);
+        check.error(Some(pos), message).hint =
+            Some("show a derived dataset that aggregates or limits the rows (`limit: 50`)".into());
+    }
     let columns = match &s.columns {
         None => (0..check.ds.fields.len()).collect(),
         Some(cols) => cols.iter().filter_map(|c| check.field(c)).collect(),

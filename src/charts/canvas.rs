@@ -160,6 +160,11 @@ fn parsed_fonts() -> Option<&'static (Face, Face)> {
     FONTS.get_or_init(|| Some((Face::parse(INTER_REGULAR)?, Face::parse(INTER_SEMIBOLD)?))).as_ref()
 }
 
+/// The most lines a label wraps to; a longer one ends with `…` (the data
+/// table under the chart has it whole). A label of 40,000 characters must
+/// not make a chart as tall as a book.
+pub const MAX_LABEL_LINES: usize = 5;
+
 /// Splits `text` into lines no wider than `width`, breaking only at
 /// ordinary spaces: no-break spaces (`5 000`, `72 %`) hold.
 pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
@@ -173,6 +178,10 @@ pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
         }
         candidate.push(word);
         if !current.is_empty() && candidate.width() > width {
+            if lines.len() + 1 == MAX_LABEL_LINES {
+                current.push_str(" …");
+                break;
+            }
             lines.push(std::mem::replace(&mut current, word.to_string()));
             measured = Measure::new(font);
             measured.push(word);
@@ -191,19 +200,27 @@ pub fn wrap(text: &str, font: &Font, width: f64) -> Vec<String> {
 }
 
 /// A word longer than the whole width (a URL, a code) ends with `…` where
-/// it would overflow, rather than run out of the chart.
+/// it would overflow, rather than run out of the chart. Measured once,
+/// character by character.
 fn fit(line: String, font: &Font, width: f64) -> String {
     if text_width(&line, font) <= width {
         return line;
     }
-    let mut cut: String = line.clone();
-    while cut.pop().is_some() {
-        let candidate = format!("{cut}…");
-        if text_width(&candidate, font) <= width || cut.is_empty() {
-            return candidate;
+    let mut measured = Measure::new(font);
+    let mut cut = String::new();
+    let mut buf = [0u8; 4];
+    for c in line.trim_end_matches(" …").chars() {
+        measured.push(c.encode_utf8(&mut buf));
+        let mut with_ellipsis = measured.clone();
+        with_ellipsis.push("…");
+        if with_ellipsis.width() > width {
+            break;
         }
+        cut.push(c);
     }
-    line
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
 }
 
 pub type DrawResult = Result<(), String>;
@@ -379,6 +396,16 @@ mod tests {
         let long = wrap("https://example.org/a/very/long/address/that/never/breaks", &f, 120.0);
         assert_eq!(long.len(), 1);
         assert!(long[0].ends_with('…') && text_width(&long[0], &f) <= 120.0, "{long:?}");
+        let long = "mot ".repeat(10_000);
+        let started = std::time::Instant::now();
+        let cut = wrap(&long, &f, 150.0);
+        assert_eq!(cut.len(), MAX_LABEL_LINES);
+        assert!(cut[MAX_LABEL_LINES - 1].ends_with('…'), "{cut:?}");
+        assert!(cut.iter().all(|l| text_width(l, &f) <= 150.0), "{cut:?}");
+        let word = "x".repeat(40_000);
+        let one = wrap(&word, &f, 150.0);
+        assert!(one.len() == 1 && one[0].ends_with('…') && text_width(&one[0], &f) <= 150.0);
+        assert!(started.elapsed().as_secs() < 5, "linear, not quadratic: {:?}", started.elapsed());
         let text = "entre 5\u{202f}000 et 30\u{202f}000 abonnés";
         let held = wrap(text, &f, 60.0);
         assert!(held.len() > 2, "{held:?}");

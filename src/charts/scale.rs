@@ -1,5 +1,10 @@
 //! Axis scales with round ticks.
 
+/// The most ticks a scale makes. Chart values are limited well below where
+/// spans overflow (see `blocks::chart::MAX_MAGNITUDE`); this keeps the
+/// scale bounded even so.
+const MAX_TICKS: usize = 100;
+
 /// A linear scale from a data domain onto a pixel range.
 #[derive(Clone, Debug)]
 pub struct Scale {
@@ -17,7 +22,7 @@ impl Scale {
         let step = nice_step((hi - lo) / count.max(1) as f64);
         let min = (lo / step).floor() * step;
         let max = (hi / step).ceil() * step;
-        let n = ((max - min) / step).round() as usize;
+        let n = (((max - min) / step).round() as usize).min(MAX_TICKS);
         let ticks = (0..=n).map(|i| clean(min + i as f64 * step)).collect();
         Scale { min, max, ticks, range }
     }
@@ -27,7 +32,7 @@ impl Scale {
     pub fn fixed(lo: f64, hi: f64, count: usize, range: (f64, f64)) -> Scale {
         let step = nice_step((hi - lo) / count.max(1) as f64);
         let first = (lo / step).ceil() * step;
-        let n = ((hi - first) / step + 1e-9).floor().max(0.0) as usize;
+        let n = (((hi - first) / step + 1e-9).floor().max(0.0) as usize).min(MAX_TICKS);
         let ticks = (0..=n).map(|i| clean(first + i as f64 * step)).collect();
         Scale { min: lo, max: hi, ticks, range }
     }
@@ -130,7 +135,7 @@ fn nice_step(raw: f64) -> f64 {
 
 /// Removes float noise such as 0.30000000000000004.
 fn clean(v: f64) -> f64 {
-    (v * 1e9).round() / 1e9
+    if v.abs() < 1e12 { (v * 1e9).round() / 1e9 } else { v }
 }
 
 #[cfg(test)]
@@ -157,5 +162,13 @@ mod tests {
         assert_eq!(l.map(1e5), 200.0);
         let s = Scale::nice(5.0, 5.0, 5, (0.0, 1.0));
         assert!(s.min <= 0.0 && s.max >= 5.0);
+    }
+
+    #[test]
+    fn extreme_domains_stay_bounded() {
+        for (lo, hi) in [(0.0, 1.7e308), (-1e308, 1e308), (-f64::MAX, f64::MAX), (0.0, 5e-324)] {
+            assert!(Scale::nice(lo, hi, 5, (0.0, 1.0)).ticks.len() <= MAX_TICKS + 1);
+            assert!(Scale::fixed(lo, hi, 5, (0.0, 1.0)).ticks.len() <= MAX_TICKS + 1);
+        }
     }
 }
