@@ -160,15 +160,14 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
             continue;
         }
         let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
-        if ext == "csv" {
-            entry.csv = Some((path, text));
-        } else if let Some((first, _)) = &entry.yaml {
+        let slot = if ext == "csv" { &mut entry.csv } else { &mut entry.yaml };
+        if let Some((first, _)) = slot {
             errors.push(
                 Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))
                     .with_hint(format!("keep one of `{}` and `{}`", first.display(), path.display())),
             );
         } else {
-            entry.yaml = Some((path, text));
+            *slot = Some((path, text));
         }
     }
     by_id.into_values().collect()
@@ -293,10 +292,16 @@ mod tests {
             ("data/what#why?.yaml", b"rows: []\n"),
             ("data/100%.csv", b"x\n1\n"),
             ("data/données.yaml", b"rows: []\n"),
+            ("data/b.csv", b"x\n1\n"),
+            ("data/b.CSV", b"x\n2\n"),
         ]);
         let errs = load(dir.path()).unwrap_err();
         let said: Vec<_> = errs.iter().map(|e| (e.file.display().to_string(), e.message.clone())).collect();
-        assert_eq!(errs.len(), 3, "{said:?}");
+        assert_eq!(errs.len(), 4, "{said:?}");
+        assert!(
+            said.iter().any(|(f, m)| f == "data/b.csv" && m.contains("two files define dataset `b`")),
+            "{said:?}"
+        );
         assert!(said.iter().any(|(f, m)| f == "data/a.csv" && m.contains("only in case")), "{said:?}");
         assert!(said.iter().any(|(f, m)| f == "data/what#why?.yaml" && m.contains("`#`")), "{said:?}");
         assert!(said.iter().any(|(f, _)| f == "data/100%.csv"), "{said:?}");
