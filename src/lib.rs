@@ -3,7 +3,8 @@
 //!
 //! The pipeline reads top to bottom in [`run`]: load the files, validate
 //! the settings and datasets, render pages and charts in memory, then
-//! write the site, touching only what changed. Every stage reports all the problems it
+//! write the site, touching only files an earlier build wrote, and only
+//! what changed. Every stage reports all the problems it
 //! finds as [`Diagnostic`]s; the first stage with errors stops the run, and
 //! nothing is written unless everything succeeded.
 
