@@ -16,14 +16,16 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 cargo build --release --quiet --bin barometer --example generate
+# Where cargo put them: CI caches may move the target folder elsewhere.
+bin=${CARGO_TARGET_DIR:-target}/release
 if [ ! -f "$dir/data/accounts.csv" ]; then
-  ./target/release/examples/generate "$dir" --rows "$rows" --datasets 0
+  "$bin/examples/generate" "$dir" --rows "$rows" --datasets 0
 fi
 
 runs=$(mktemp)
 trap 'rm -f "$runs"' EXIT
 for _ in 1 2 3 4 5; do
-  /usr/bin/time -a -o "$runs" -f "%e %M" ./target/release/barometer build --root "$dir" >/dev/null 2>&1
+  /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$dir" >/dev/null 2>&1
 done
 
 size=$(du -m "$dir/data/accounts.csv" | cut -f1)

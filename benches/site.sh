@@ -13,20 +13,22 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 cargo build --release --quiet --bin barometer --example generate
+# Where cargo put them: CI caches may move the target folder elsewhere.
+bin=${CARGO_TARGET_DIR:-target}/release
 
 # name, then the generator's arguments
 run() {
   local name=$1; shift
   local dir=target/bench/site-$name
   if [ ! -f "$dir/report.yaml" ]; then
-    ./target/release/examples/generate "$dir" "$@"
+    "$bin/examples/generate" "$dir" "$@"
   fi
-  ./target/release/barometer build --root "$dir" >/dev/null 2>&1 # the first build creates the output
+  "$bin/barometer" build --root "$dir" >/dev/null 2>&1 # the first build creates the output
   local runs; runs=$(mktemp)
   for _ in 1 2 3 4 5; do
-    /usr/bin/time -a -o "$runs" -f "%e %M" ./target/release/barometer build --root "$dir" >/dev/null 2>&1
+    /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$dir" >/dev/null 2>&1
   done
-  local summary; summary=$(./target/release/barometer build --root "$dir" 2>/dev/null | tail -1)
+  local summary; summary=$("$bin/barometer" build --root "$dir" 2>/dev/null | tail -1)
   sort -n "$runs" | awk -v name="$name" -v summary="$summary" '
     { t[NR] = $1; if ($2 > mem) mem = $2 }
     END { printf "%-24s %6.2f s median (%.2f to %.2f)  %4d MB   %s\n", name, t[3], t[1], t[5], mem / 1024, summary }'
