@@ -131,6 +131,8 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
 fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource> {
     let data_dir = Path::new("data");
     let mut by_id: BTreeMap<String, DatasetSource> = BTreeMap::new();
+    // Lower-cased id to the first id and file spelled so.
+    let mut by_folded: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for path in files_under(root, "data", errors) {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if !matches!(ext.as_str(), "yaml" | "yml" | "csv") {
@@ -144,18 +146,14 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
             errors.push(d);
             continue;
         }
-        if let Some(other) = by_id.values().find(|d| d.id != id && d.id.to_lowercase() == id.to_lowercase()) {
-            let first = other.yaml.as_ref().or(other.csv.as_ref()).map(|(p, _)| p.display().to_string());
+        let (other, first) = by_folded.entry(id.to_lowercase()).or_insert_with(|| (id.clone(), path.clone()));
+        if *other != id {
             errors.push(
-                Diagnostic::error(
-                    &path,
-                    None,
-                    format!("dataset `{id}` differs from `{}` only in case", other.id),
-                )
-                .with_hint(format!(
-                    "rename one of this file and `{}`: on macOS and Windows their downloads would be one file",
-                    first.unwrap_or_default()
-                )),
+                Diagnostic::error(&path, None, format!("dataset `{id}` differs from `{other}` only in case"))
+                    .with_hint(format!(
+                        "rename one of this file and `{}`: on macOS and Windows their downloads would be one file",
+                        first.display()
+                    )),
             );
             continue;
         }

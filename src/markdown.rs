@@ -211,16 +211,14 @@ pub fn render(
 /// reason otherwise).
 fn fill_event<'a>(event: Event<'a>, values: &[String]) -> Result<Event<'a>, (Event<'a>, String)> {
     use crate::prose::{fill, has_values};
-    let raw = |t: CowStr<'a>| -> CowStr<'a> {
-        if has_values(&t) { CowStr::from(fill(&t, values, |v| v.into()).into_owned()) } else { t }
+    if values.is_empty() {
+        return Ok(event);
+    }
+    let with = |t: CowStr<'a>, put: fn(&str) -> std::borrow::Cow<'_, str>| -> CowStr<'a> {
+        if has_values(&t) { CowStr::from(fill(&t, values, put).into_owned()) } else { t }
     };
-    let escaped = |t: CowStr<'a>| -> CowStr<'a> {
-        if has_values(&t) {
-            CowStr::from(fill(&t, values, |v| crate::html::escape(v).into()).into_owned())
-        } else {
-            t
-        }
-    };
+    let raw = |t: CowStr<'a>| with(t, |v| v.into());
+    let escaped = |t: CowStr<'a>| with(t, |v| crate::html::escape(v).into());
     let mut unsafe_url = None;
     let mut url = |t: CowStr<'a>| -> CowStr<'a> {
         let from_data = has_values(&t);

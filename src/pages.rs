@@ -95,14 +95,14 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Diagnostic> {
         }
         None => None,
     };
-    check_path_parts(file, &front)?;
     let url = url_for(file, front.slug.as_ref().map(|s| s.value.as_str()));
+    check_path_parts(file, &front, &url)?;
     Ok(Page { file: file.to_path_buf(), front, date, body: body.to_string(), body_line_offset, url })
 }
 
 /// The slug, and the folder and file names a page's URL is made of, must
 /// each be one safe path part.
-fn check_path_parts(file: &Path, front: &FrontMatter) -> Result<(), Diagnostic> {
+fn check_path_parts(file: &Path, front: &FrontMatter, url: &str) -> Result<(), Diagnostic> {
     if let Some(slug) = &front.slug
         && let Some(why) = paths::segment_problem(&slug.value)
     {
@@ -114,29 +114,19 @@ fn check_path_parts(file: &Path, front: &FrontMatter) -> Result<(), Diagnostic> 
         )
         .with_hint(format!("a slug is one part of the URL, such as `slug: {suggestion}`")));
     }
-    let rel = file.strip_prefix("content").unwrap_or(file);
-    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let folders = rel.parent().into_iter().flat_map(|p| p.components());
-    let mut parts: Vec<(String, bool)> =
-        folders.map(|c| (c.as_os_str().to_string_lossy().into_owned(), true)).collect();
-    if stem != "_index" && front.slug.is_none() {
-        parts.push((stem, false));
-    }
-    for (part, is_folder) in parts {
-        if let Some(why) = paths::segment_problem(&part) {
-            let fix = paths::suggest_segment(&part);
-            let hint = if is_folder {
-                format!("rename the folder `{part}`, for example to `{fix}`")
-            } else {
-                format!("rename the file, or give the page `slug: {fix}` in its front matter")
-            };
-            return Err(Diagnostic::error(
-                file,
-                None,
-                format!("`{part}` cannot be part of a page URL: {why}"),
-            )
+    let parts: Vec<&str> = url.split('/').filter(|p| !p.is_empty()).collect();
+    // The last part is the file's own name, unless the page opens a section.
+    let own = usize::from(file.file_stem().is_none_or(|s| s != "_index"));
+    for (i, part) in parts.iter().enumerate() {
+        let Some(why) = paths::segment_problem(part) else { continue };
+        let fix = paths::suggest_segment(part);
+        let hint = if i + own < parts.len() {
+            format!("rename the folder `{part}`, for example to `{fix}`")
+        } else {
+            format!("rename the file, or give the page `slug: {fix}` in its front matter")
+        };
+        return Err(Diagnostic::error(file, None, format!("`{part}` cannot be part of a page URL: {why}"))
             .with_hint(hint));
-        }
     }
     Ok(())
 }

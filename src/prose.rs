@@ -117,19 +117,32 @@ fn collect_value(input: &str, out: &mut dyn io::Write) -> io::Result<()> {
 
 /// `text` with each value marker replaced by `put(value)`.
 pub fn fill<'a>(text: &'a str, values: &[String], put: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
-    if !text.contains(VALUE_OPEN) {
+    replace_markers(text, (VALUE_OPEN, VALUE_CLOSE), values, put)
+}
+
+/// `text` with each `open` index `close` marker replaced by `put` of the
+/// piece at that index. The index may be followed by line breaks (code set
+/// aside keeps its lines); a marker that names no piece loses its `open`.
+fn replace_markers<'a>(
+    text: &'a str,
+    (open, close): (char, char),
+    pieces: &[String],
+    put: impl Fn(&str) -> Cow<'_, str>,
+) -> Cow<'a, str> {
+    if !text.contains(open) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find(VALUE_OPEN) {
+    while let Some(start) = rest.find(open) {
         out.push_str(&rest[..start]);
-        let after = &rest[start + VALUE_OPEN.len_utf8()..];
-        let value = after.find(VALUE_CLOSE).and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)));
-        match value.and_then(|(i, end)| Some((values.get(i)?, end))) {
-            Some((v, end)) => {
-                out.push_str(&put(v));
-                rest = &after[end + VALUE_CLOSE.len_utf8()..];
+        let after = &rest[start + open.len_utf8()..];
+        let index = |end: usize| after[..end].trim_end_matches('\n').parse::<usize>().ok();
+        let piece = after.find(close).and_then(|end| Some((pieces.get(index(end)?)?, end)));
+        match piece {
+            Some((p, end)) => {
+                out.push_str(&put(p));
+                rest = &after[end + close.len_utf8()..];
             }
             None => rest = after,
         }
@@ -362,24 +375,7 @@ fn protect_code(body: &str) -> (String, Vec<String>) {
 }
 
 fn restore(text: &str, saved: &[String]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(OPEN) {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + OPEN.len_utf8()..];
-        let Some(end) = after.find(CLOSE) else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let digits: String = after[..end].chars().take_while(char::is_ascii_digit).collect();
-        match digits.parse::<usize>().ok().and_then(|i| saved.get(i)) {
-            Some(piece) => out.push_str(piece),
-            None => out.push_str(&after[..end]),
-        }
-        rest = &after[end + CLOSE.len_utf8()..];
-    }
-    out.push_str(rest);
-    out
+    replace_markers(text, (OPEN, CLOSE), saved, |p| Cow::Borrowed(p)).into_owned()
 }
 
 /// Turns a Tera error into a diagnostic at the page line, with a

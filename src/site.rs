@@ -119,7 +119,8 @@ pub fn write_site(
 struct Plan {
     /// Files the manifest of the last build lists (ours to replace or remove).
     old: BTreeSet<PathBuf>,
-    /// Indexes into the site's files that differ from what is on disk.
+    /// The site's files that differ from what is on disk; each is staged
+    /// under its index in this list.
     changed: Vec<PathBuf>,
     unchanged: usize,
     /// Files of the last build the site no longer has.
@@ -128,8 +129,6 @@ struct Plan {
     /// the way, else (a stale file of ours is there) in the commit phase.
     folders_now: Vec<PathBuf>,
     folders_later: Vec<PathBuf>,
-    /// Every path the site writes, for the manifest.
-    new: BTreeSet<PathBuf>,
 }
 
 /// Reads the manifest and the output, and refuses what would touch a file
@@ -151,7 +150,7 @@ fn preflight(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> 
             "choose another folder with --output (the default is public/)",
         ));
     }
-    let mut plan = Plan { new: files.keys().cloned().collect(), ..Plan::default() };
+    let mut plan = Plan::default();
     match fs::symlink_metadata(output) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(WriteError::io(output, &e, OutputState::Untouched)),
@@ -211,15 +210,12 @@ fn read_manifest(output: &Path, force: bool) -> Result<BTreeSet<PathBuf>, WriteE
 /// Whether a relative path is one a site may write (and a manifest may
 /// name): plain names only, nothing under `.git`, not our own bookkeeping.
 fn is_ours_to_write(rel: &Path) -> bool {
-    let mut parts = rel.components().peekable();
-    if parts.peek().is_none() {
-        return false;
+    let bookkeeping = |c: Component| c.as_os_str() == MANIFEST || c.as_os_str() == STAGING;
+    match rel.components().next() {
+        None => false,
+        Some(first) if bookkeeping(first) => false,
+        Some(_) => rel.components().all(|c| matches!(c, Component::Normal(name) if name != ".git")),
     }
-    let first = rel.components().next().map(|c| c.as_os_str());
-    if first == Some(MANIFEST.as_ref()) || first == Some(STAGING.as_ref()) {
-        return false;
-    }
-    parts.all(|c| matches!(c, Component::Normal(name) if name != ".git"))
 }
 
 /// Sorts the folders the site needs into those to make now and those where
@@ -344,10 +340,10 @@ fn stage_into(
     plan.changed.par_iter().enumerate().try_for_each(|(i, rel)| {
         fs::write(staged.dir.join(i.to_string()), &files[rel]).map_err(|e| untouched(&output.join(rel), e))
     })?;
-    let both: BTreeSet<PathBuf> = plan.old.union(&plan.new).cloned().collect();
-    fs::write(staged.dir.join("manifest-both"), manifest_text(&both))
+    let both: BTreeSet<&PathBuf> = plan.old.iter().chain(files.keys()).collect();
+    fs::write(staged.dir.join("manifest-both"), manifest_text(both))
         .map_err(|e| untouched(&staged.dir, e))?;
-    fs::write(staged.dir.join("manifest-new"), manifest_text(&plan.new))
+    fs::write(staged.dir.join("manifest-new"), manifest_text(files.keys()))
         .map_err(|e| untouched(&staged.dir, e))
 }
 
@@ -365,7 +361,8 @@ fn undo(staged: &Staged) {
     }
 }
 
-fn manifest_text(paths: &BTreeSet<PathBuf>) -> String {
+/// The manifest listing `paths`, which come sorted.
+fn manifest_text<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> String {
     let mut text = MANIFEST_HEADER.to_string();
     for p in paths {
         text.push_str(&p.to_string_lossy().replace('\\', "/"));

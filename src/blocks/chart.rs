@@ -327,8 +327,8 @@ fn check_size(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
         if !ds.fields[field].ty.is_numeric() {
             continue;
         }
-        if let Some(r) = ds.rows().position(|r| r.number(field).is_some_and(|v| v.abs() > MAX_MAGNITUDE)) {
-            let v = ds.row(r).number(field).unwrap_or_default();
+        let beyond = |r: Row| r.number(field).filter(|v| v.abs() > MAX_MAGNITUDE);
+        if let Some((r, v)) = ds.rows().enumerate().find_map(|(r, row)| Some((r, beyond(row)?))) {
             let message = format!(
                 "row {} has `{}` = {v:e}, beyond what a chart draws (±10¹⁵)",
                 r + 1,
@@ -339,13 +339,14 @@ fn check_size(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
             return;
         }
     }
-    let (limit, what) = match chart.kind {
-        Line | Area => (MAX_POINTS, "points along `x`"),
-        Scatter | Histogram => (usize::MAX, ""),
-        _ => (MAX_CATEGORIES, "categories"),
+    let x_limit = match chart.kind {
+        Line | Area => Some((MAX_POINTS, "points along `x`")),
+        Scatter | Histogram => None,
+        _ => Some((MAX_CATEGORIES, "categories")),
     };
-    let too_many = |field: usize, limit: usize| distinct_over(ds, field, limit);
-    if let Some(n) = too_many(chart.x, limit) {
+    if let Some((limit, what)) = x_limit
+        && let Some(n) = distinct_over(ds, chart.x, limit)
+    {
         let message = format!("this {} chart has more than {limit} {what} ({n} at least)", chart.kind.name());
         check.error(kind_pos, message).hint = Some(
             "show the top ones with a derived dataset (`sort: -value`, `limit: 20`), or the whole list with a `table` block"
@@ -359,7 +360,7 @@ fn check_size(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
             Some("filter the rows in a derived dataset, or show their distribution with a histogram".into());
     }
     for (field, what) in [(chart.series, "series"), (chart.facet, "facet panels")] {
-        if let Some(n) = field.and_then(|f| too_many(f, MAX_SERIES)) {
+        if let Some(n) = field.and_then(|f| distinct_over(ds, f, MAX_SERIES)) {
             let message = format!("this chart would draw more than {MAX_SERIES} {what} ({n} at least)");
             check.error(kind_pos, message).hint = Some("group the smaller ones in a derived dataset".into());
         }
@@ -369,7 +370,7 @@ fn check_size(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
 /// How many distinct values `field` has, if more than `limit` (counting
 /// stops a little past it).
 fn distinct_over(ds: &crate::datasets::Dataset, field: usize, limit: usize) -> Option<usize> {
-    if limit == usize::MAX || ds.len <= limit {
+    if ds.len <= limit {
         return None;
     }
     let mut seen = std::collections::HashSet::new();
