@@ -163,7 +163,7 @@ fn parsed_fonts() -> Option<&'static (Face, Face)> {
 /// The most lines a label wraps to; a longer one ends with `…` (the data
 /// table under the chart has it whole). A label of 40,000 characters must
 /// not make a chart as tall as a book.
-pub const MAX_LABEL_LINES: usize = 5;
+pub const MAX_LABEL_LINES: usize = 10;
 
 /// Splits `text` into lines no wider than `width`, breaking only at
 /// ordinary spaces: no-break spaces (`5 000`, `72 %`) hold.
