@@ -59,14 +59,27 @@ pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> S
     };
     if let (Some(max), Some(min)) = (max, min) {
         let (hi, lo) = (vf.label(max.1), vf.label(min.1));
+        let (top, bottom) = (brief(&max.0), brief(&min.0));
         s.push_str(&match lang {
             Language::Fr => {
-                format!(" Valeur la plus haute : {} ({hi}) ; la plus basse : {} ({lo}).", max.0, min.0)
+                format!(" Valeur la plus haute : {top} ({hi}) ; la plus basse : {bottom} ({lo}).")
             }
-            Language::En => format!(" Highest: {} ({hi}); lowest: {} ({lo}).", max.0, min.0),
+            Language::En => format!(" Highest: {top} ({hi}); lowest: {bottom} ({lo})."),
         });
     }
     s
+}
+
+/// The most characters of a category the description quotes: it is read
+/// out as the chart's summary, and the data table has every label whole.
+const MAX_DESC_LABEL: usize = 200;
+
+/// `label`, or its first [`MAX_DESC_LABEL`] characters and `…`.
+fn brief(label: &str) -> std::borrow::Cow<'_, str> {
+    match label.char_indices().nth(MAX_DESC_LABEL) {
+        Some((cut, _)) => format!("{}…", label[..cut].trim_end()).into(),
+        None => label.into(),
+    }
 }
 
 pub fn scatter(p: &Points, fmt: &NumberFormat) -> String {
@@ -94,6 +107,19 @@ mod tests {
             value_label: "Part".into(),
             category_label: "Bénéfice".into(),
         }
+    }
+
+    #[test]
+    fn long_labels_are_quoted_briefly() {
+        let mut d = data();
+        let long = "très long libellé ".repeat(2_300);
+        d.categories[0] = long.clone();
+        let desc = categorical(ChartKind::Bar, &d, &NumberFormat::new(Language::En));
+        let first: String = long.chars().take(200).collect();
+        let quoted = format!("Highest: {}… (93%)", first.trim_end());
+        assert!(desc.contains(&quoted), "{desc}");
+        assert!(desc.len() < 600, "{} bytes", desc.len());
+        assert_eq!(brief("short"), "short");
     }
 
     #[test]
