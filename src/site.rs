@@ -184,7 +184,7 @@ fn read_manifest(output: &Path, force: bool) -> Result<BTreeSet<PathBuf>, WriteE
     match fs::read_to_string(&path) {
         Ok(text) => Ok(text
             .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter(|l| !l.is_empty() && *l != MANIFEST_HEADER.trim_end())
             .map(PathBuf::from)
             .filter(|p| is_ours_to_write(p))
             .collect()),
@@ -535,6 +535,17 @@ mod tests {
         let found = path_conflicts(&files);
         let as_text: Vec<_> = found.iter().map(|(a, b)| format!("{} {}", a.display(), b.display())).collect();
         assert_eq!(as_text, ["data/A.csv data/a.csv", "x x/index.html"]);
+    }
+
+    #[test]
+    fn a_file_whose_name_starts_with_a_hash_is_ours_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&out, &site(&[("#notes.txt", "1"), ("index.html", "home")]), false).unwrap();
+        write_site(&out, &site(&[("#notes.txt", "2"), ("index.html", "home")]), false).unwrap();
+        assert_eq!(fs::read(out.join("#notes.txt")).unwrap(), b"2");
+        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        assert!(!out.join("#notes.txt").exists(), "removed once the site no longer has it");
     }
 
     #[test]
