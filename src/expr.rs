@@ -542,10 +542,15 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
     };
     let v = match name {
         "abs" => n(0)?.abs(),
-        "round" => {
-            let scale = 10f64.powi(n(1)?.round() as i32);
-            (n(0)? * scale).round() / scale
-        }
+        "round" => match n(1)?.round() {
+            d if (0.0..=crate::format::MAX_DECIMALS as f64).contains(&d) => {
+                crate::format::round(n(0)?, d as usize)
+            }
+            d => {
+                let scale = 10f64.powi(d as i32);
+                (n(0)? * scale).round() / scale
+            }
+        },
         "log10" if n(0)? <= 0.0 => return Err(format!("`log10` of {} is undefined", n(0)?)),
         "log10" => n(0)?.log10(),
         "min" => n(0)?.min(n(1)?),

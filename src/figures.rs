@@ -6,8 +6,8 @@ use crate::charts::{self, ChartContext, Panel};
 use std::path::PathBuf;
 
 use crate::config::{Language, Tier};
-use crate::datasets::{Dataset, Field, FieldType, Value};
-use crate::format::NumberFormat;
+use crate::datasets::{Dataset, Field, Value};
+use crate::format::{NumberFormat, NumberStyle};
 use crate::html::escape;
 use crate::i18n::t;
 
@@ -175,7 +175,10 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> String {
     let mut html = String::from("<ul class=\"key-figures\">\n");
     for &r in &k.rows {
         let row = ds.row(r);
-        let value = cell_text(&row.get(k.value), value_field, fmt);
+        let value = match row.number(k.value) {
+            Some(v) => fmt.key_figure(v, &value_field.number_style()),
+            None => cell_text(&row.get(k.value), value_field, fmt),
+        };
         let label =
             k.label.map(|l| row.text(l).into_owned()).unwrap_or_else(|| value_field.title().to_string());
         html.push_str(&format!("<li><strong>{}</strong> {}", escape(&value), escape(&spaced(&label, lang))));
@@ -257,15 +260,16 @@ pub fn data_table(ds: &Dataset, columns: &[usize], fmt: &NumberFormat, caption: 
         html.push_str(&format!("<th scope=\"col\"{}>{}</th>", num_class(f), escape(f.title())));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
+    let styles: Vec<NumberStyle> = columns.iter().map(|&i| ds.fields[i].number_style()).collect();
     for row in ds.rows() {
         html.push_str("<tr>");
-        for &i in columns {
+        for (&i, style) in columns.iter().zip(&styles) {
             let f = &ds.fields[i];
-            html.push_str(&format!(
-                "<td{}>{}</td>",
-                num_class(f),
-                escape(&spaced(&cell_text(&row.get(i), f, fmt), fmt.language()))
-            ));
+            let text = match row.number(i) {
+                Some(v) if f.ty.is_numeric() => fmt.value(v, style),
+                _ => cell_text(&row.get(i), f, fmt),
+            };
+            html.push_str(&format!("<td{}>{}</td>", num_class(f), escape(&spaced(&text, fmt.language()))));
         }
         html.push_str("</tr>\n");
     }
@@ -283,12 +287,11 @@ fn num_class(f: &Field) -> &'static str {
     if f.ty.is_numeric() { " class=\"num\"" } else { "" }
 }
 
-/// A cell as a reader sees it. Numbers keep every digit the data has.
+/// A cell as a reader sees it: numbers in their field's format.
 pub fn cell_text(v: &Value, field: &Field, fmt: &NumberFormat) -> String {
     match (v, field.ty) {
         (Value::Null, _) => "–".to_string(),
-        (Value::Number(n), FieldType::Percent) => fmt.percent(*n, None),
-        (Value::Number(n), FieldType::Number | FieldType::Integer) => fmt.number(*n, None),
+        (Value::Number(n), ty) if ty.is_numeric() => fmt.value(*n, &field.number_style()),
         (Value::Bool(b), _) => t(fmt.language(), if *b { "yes" } else { "no" }).to_string(),
         (other, _) => other.raw_text(),
     }
@@ -298,9 +301,10 @@ pub fn cell_text(v: &Value, field: &Field, fmt: &NumberFormat) -> String {
 mod tests {
     use super::*;
     use crate::config::Language;
+    use crate::datasets::FieldType;
 
     fn field(ty: FieldType) -> Field {
-        Field { name: "f".into(), label: None, ty }
+        Field::new("f", None, ty)
     }
 
     #[test]
@@ -312,6 +316,8 @@ mod tests {
         assert_eq!(cell_text(&Value::Bool(true), &field(FieldType::Boolean), &fr), "oui");
         assert_eq!(cell_text(&Value::Null, &field(FieldType::Number), &fr), "–");
         let en = NumberFormat::new(Language::En);
-        assert_eq!(cell_text(&Value::Number(0.125), &field(FieldType::Number), &en), "0.125");
+        assert_eq!(cell_text(&Value::Number(0.125), &field(FieldType::Number), &en), "0.13");
+        assert_eq!(cell_text(&Value::Number(4.809253), &field(FieldType::Percent), &en), "4.81%");
+        assert_eq!(cell_text(&Value::Number(-1.9), &field(FieldType::Number), &en), "\u{2212}1.9");
     }
 }

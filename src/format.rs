@@ -4,6 +4,13 @@
 //! French gets `1 252,5` (narrow no-break space, comma) and English
 //! `1,252.5`. Rounding happens here, on the decimal string, never by
 //! printing floats with `{}`, so a figure reads the same everywhere.
+//!
+//! One model serves every place a value shows (tables, key figures, chart
+//! labels and axes, descriptions, prose): a field's [`NumberStyle`]
+//! (decimals, unit, prefix, suffix, currency) applied by [`NumberFormat`].
+//! Without declared decimals a value gets the precision it needs, at most
+//! two decimals (one from a thousand up), so a median of 4.809253 reads
+//! 4.81 wherever it appears.
 
 use std::str::FromStr;
 
@@ -16,6 +23,104 @@ use crate::config::Language;
 /// Narrow no-break space (U+202F): CLDR's French group separator, and what
 /// French typography puts before `%`.
 pub const NNBSP: char = '\u{202F}';
+
+/// No-break space (U+00A0): CLDR's French space before a currency sign or
+/// a compact unit (`12 k`, `3,50 €`).
+pub const NBSP: char = '\u{A0}';
+
+/// The minus sign (U+2212), not the hyphen: it has the width of a plus and
+/// of a digit, and reads as a sign in both languages.
+pub const MINUS: char = '\u{2212}';
+
+/// The most decimals a field may declare: beyond that a figure only shows
+/// float noise.
+pub const MAX_DECIMALS: usize = 10;
+
+/// Currencies a field may be declared in (`currency: EUR`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Currency {
+    Eur,
+    Usd,
+    Gbp,
+    Chf,
+}
+
+impl Currency {
+    pub const CODES: &'static [&'static str] = &["EUR", "USD", "GBP", "CHF"];
+
+    /// `EUR` (any case) or its sign `€`.
+    pub fn parse(code: &str) -> Option<Currency> {
+        match code.trim().to_ascii_uppercase().as_str() {
+            "EUR" | "€" => Some(Currency::Eur),
+            "USD" | "$" => Some(Currency::Usd),
+            "GBP" | "£" => Some(Currency::Gbp),
+            "CHF" => Some(Currency::Chf),
+            _ => None,
+        }
+    }
+
+    fn sign(self) -> &'static str {
+        match self {
+            Currency::Eur => "€",
+            Currency::Usd => "$",
+            Currency::Gbp => "£",
+            Currency::Chf => "CHF",
+        }
+    }
+}
+
+/// How one field's numbers read, as its declaration in a dataset sets it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NumberStyle {
+    /// Points out of 100, written with `%`.
+    pub percent: bool,
+    /// Digits after the separator; the precision each value needs otherwise.
+    pub decimals: Option<usize>,
+    /// Written before the number, with no space (`+`, `~`).
+    pub prefix: Option<String>,
+    /// Written right after it, with no space (`x`, `pp`).
+    pub suffix: Option<String>,
+    /// Written after a no-break space (`pts`, `abonnés`, `€`).
+    pub unit: Option<String>,
+    pub currency: Option<Currency>,
+    /// Compact forms (`12K`, `1,2 M`) for key figures: forced on or off;
+    /// by default from a million up.
+    pub compact: Option<bool>,
+}
+
+impl NumberStyle {
+    pub fn percent() -> NumberStyle {
+        NumberStyle { percent: true, ..NumberStyle::default() }
+    }
+
+    /// Whole numbers, for counts.
+    pub fn whole() -> NumberStyle {
+        NumberStyle { decimals: Some(0), ..NumberStyle::default() }
+    }
+
+    /// Whether anything beyond the type was declared.
+    pub fn is_plain(&self) -> bool {
+        *self == NumberStyle { percent: self.percent, ..NumberStyle::default() }
+    }
+}
+
+/// A compact unit: the power of a thousand and its symbols.
+struct Compact {
+    divisor: f64,
+    en: &'static str,
+    fr: &'static str,
+}
+
+const COMPACT: [Compact; 4] = [
+    Compact { divisor: 1e12, en: "T", fr: "Bn" },
+    Compact { divisor: 1e9, en: "B", fr: "Md" },
+    Compact { divisor: 1e6, en: "M", fr: "M" },
+    Compact { divisor: 1e3, en: "K", fr: "k" },
+];
+
+fn compact_unit(magnitude: f64) -> Option<&'static Compact> {
+    COMPACT.iter().find(|c| magnitude >= c.divisor)
+}
 
 /// Formats numbers for one language.
 pub struct NumberFormat {
@@ -47,17 +152,83 @@ impl NumberFormat {
         self.language
     }
 
-    /// `value` with `decimals` digits after the separator. With `None`, as
-    /// many as the value has (up to 6), so 0.5 stays 0,5 and 1252 stays 1 252.
+    /// A plain number with `decimals` digits, or the precision it needs.
     pub fn number(&self, value: f64, decimals: Option<usize>) -> String {
+        self.value(value, &NumberStyle { decimals, ..NumberStyle::default() })
+    }
+
+    /// Points with `%`, with `decimals` digits or the precision they need.
+    pub fn percent(&self, points: f64, decimals: Option<usize>) -> String {
+        self.value(points, &NumberStyle { decimals, ..NumberStyle::percent() })
+    }
+
+    /// `value` as its field declares it: the one form a value has in every
+    /// table, label, key figure and sentence.
+    pub fn value(&self, value: f64, style: &NumberStyle) -> String {
+        let decimals = style.decimals.unwrap_or_else(|| auto_decimals(value, style));
+        self.with_decimals(value, style, decimals)
+    }
+
+    /// `value` in its field's form with exactly `decimals` digits, for a
+    /// scale whose ticks share one precision.
+    pub fn with_decimals(&self, value: f64, style: &NumberStyle, decimals: usize) -> String {
         if !value.is_finite() {
             return "–".to_string();
         }
+        let digits = self.digits(value, decimals);
+        self.compose(value < 0.0 && has_nonzero_digit(&digits), &digits, None, style)
+    }
+
+    /// The short form of large values (`12K`, `1,2 M`), below a thousand
+    /// the full one.
+    pub fn compact(&self, value: f64, style: &NumberStyle) -> String {
+        match compact_unit(value.abs()).filter(|_| value.is_finite()) {
+            Some(unit) => {
+                let scaled = value / unit.divisor;
+                let digits = self.digits(scaled, needed(scaled, 1));
+                self.compose(value < 0.0, &digits, Some(unit), style)
+            }
+            None => self.value(value, style),
+        }
+    }
+
+    /// A key figure: compact from a million up unless its field says otherwise.
+    pub fn key_figure(&self, value: f64, style: &NumberStyle) -> String {
+        let compact = match style.compact {
+            Some(on) => on,
+            None => value.abs() >= 1e6 && style.decimals.is_none(),
+        };
+        if compact { self.compact(value, style) } else { self.value(value, style) }
+    }
+
+    /// Labels for axis ticks: one precision for all, compact (`50K`) when
+    /// the largest reaches ten thousand.
+    pub fn axis(&self, ticks: &[f64], style: &NumberStyle) -> Vec<String> {
+        let step = ticks.windows(2).map(|w| (w[1] - w[0]).abs()).fold(f64::INFINITY, f64::min);
+        let step = if step.is_finite() && step > 0.0 { step } else { 1.0 };
+        let top = ticks.iter().map(|t| t.abs()).fold(0.0, f64::max);
+        let unit = compact_unit(top).filter(|_| style.compact != Some(false) && top >= 1e4);
+        let plain_style = NumberStyle { decimals: None, ..style.clone() };
+        ticks
+            .iter()
+            .map(|&t| match unit {
+                Some(_) if t == 0.0 => self.with_decimals(0.0, &plain_style, 0),
+                Some(u) => {
+                    let digits = self.digits(t / u.divisor, step_decimals(step / u.divisor));
+                    self.compose(t < 0.0, &digits, Some(u), style)
+                }
+                None => self.with_decimals(t, &plain_style, step_decimals(step)),
+            })
+            .collect()
+    }
+
+    /// The digits of `value`'s magnitude, grouped for the language.
+    fn digits(&self, value: f64, decimals: usize) -> String {
         let text = plain(value, decimals);
         // Below a thousand no digit is grouped, so the only difference CLDR
         // makes is the decimal separator (a test holds this to ICU's output);
         // axis ticks and labels are mostly such numbers.
-        let whole_digits = text.trim_start_matches('-').split('.').next().map_or(0, str::len);
+        let whole_digits = text.split('.').next().map_or(0, str::len);
         if whole_digits < 4 {
             return match self.language {
                 Language::Fr => text.replace('.', ","),
@@ -70,45 +241,138 @@ impl NumberFormat {
     /// The number written by ICU with the language's CLDR data.
     fn icu(&self, text: &str) -> String {
         match Decimal::from_str(text) {
-            Ok(dec) => {
-                let out = self.formatter.format(&dec).to_string();
-                out.replace('\u{2212}', "-")
-            }
+            Ok(dec) => self.formatter.format(&dec).to_string(),
             Err(_) => text.to_string(),
         }
     }
 
-    pub fn percent(&self, points: f64, decimals: Option<usize>) -> String {
-        let n = self.number(points, decimals);
-        match self.language {
-            Language::Fr => format!("{n}{NNBSP}%"),
-            Language::En => format!("{n}%"),
+    /// Sign, prefix, currency, digits, compact unit, `%`, unit and suffix,
+    /// in the language's order and spacing.
+    fn compose(
+        &self,
+        negative: bool,
+        digits: &str,
+        compact: Option<&Compact>,
+        style: &NumberStyle,
+    ) -> String {
+        let fr = self.language == Language::Fr;
+        let mut out = String::with_capacity(digits.len() + 8);
+        if negative {
+            out.push(MINUS);
         }
+        out.push_str(style.prefix.as_deref().unwrap_or(""));
+        if let (Some(c), false) = (style.currency, fr) {
+            out.push_str(c.sign());
+            if c == Currency::Chf {
+                out.push(NBSP);
+            }
+        }
+        out.push_str(digits);
+        if let Some(unit) = compact {
+            if fr {
+                out.push(NBSP);
+                out.push_str(unit.fr);
+            } else {
+                out.push_str(unit.en);
+            }
+        }
+        if style.percent {
+            if fr {
+                out.push(NNBSP);
+            }
+            out.push('%');
+        }
+        if let (Some(c), true) = (style.currency, fr) {
+            out.push(NBSP);
+            out.push_str(c.sign());
+        }
+        if let Some(unit) = &style.unit {
+            out.push(NBSP);
+            out.push_str(unit);
+        }
+        out.push_str(style.suffix.as_deref().unwrap_or(""));
+        out
     }
 }
 
-/// The shortest decimal text of `value`, at most 6 decimals.
-/// The number with a dot and no grouping, before the language's rules.
-fn plain(value: f64, decimals: Option<usize>) -> String {
-    let text = match decimals {
-        Some(d) => {
-            let d = d.min(20);
-            format!("{value:.d$}")
-        }
-        None => shortest(value),
-    };
-    // "-0" after rounding reads as a sign error to people.
-    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
-        text.trim_start_matches('-').to_string()
+/// The decimals a value shows when its field declares none: what it needs,
+/// at most two (one from a thousand up, two significant digits below 1);
+/// money in cents or whole.
+pub fn auto_decimals(value: f64, style: &NumberStyle) -> usize {
+    let a = value.abs();
+    if style.currency.is_some() {
+        return if needed(value, 2) == 0 { 0 } else { 2 };
+    }
+    let cap = if a >= 1000.0 {
+        1
+    } else if a >= 1.0 || a == 0.0 || style.percent || !a.is_finite() {
+        2
     } else {
-        text
-    }
+        ((-a.log10()).floor() as usize + 2).clamp(2, 6)
+    };
+    needed(value, cap)
 }
 
-fn shortest(value: f64) -> String {
-    let s = format!("{value:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+/// The fewest decimals, up to `cap`, that show `value` as `cap` would.
+fn needed(value: f64, cap: usize) -> usize {
+    let target: f64 = plain(value, cap).parse().unwrap_or(value);
+    (0..cap).find(|&d| plain(value, d).parse::<f64>().is_ok_and(|v| v == target)).unwrap_or(cap)
+}
+
+/// `value` rounded to `decimals` as the reader sees it printed (half away
+/// from zero on its shortest decimal form), for `round()` in data.
+pub fn round(value: f64, decimals: usize) -> f64 {
+    if !value.is_finite() {
+        return value;
+    }
+    let magnitude: f64 = plain(value, decimals).parse().unwrap_or(value.abs());
+    if value < 0.0 { -magnitude } else { magnitude }
+}
+
+/// The decimals a tick step needs: 0 for 20, 1 for 2.5, 2 for 0.25.
+fn step_decimals(step: f64) -> usize {
+    (0..6).find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6).unwrap_or(6)
+}
+
+fn has_nonzero_digit(digits: &str) -> bool {
+    digits.chars().any(|c| c.is_ascii_digit() && c != '0')
+}
+
+/// The magnitude of `value` with a dot, no grouping and `decimals`
+/// digits, before the language's rules.
+///
+/// Rounding is half away from zero on the shortest decimal form of the
+/// value, the digits a data file holds: 0.125 reads 0.13 and 4.805 reads
+/// 4.81, as a reader rounding by hand (or Excel) gets, where rounding the
+/// binary float would give 0.12 and 4.80.
+fn plain(value: f64, decimals: usize) -> String {
+    let d = decimals.min(20);
+    // `Display` writes the shortest digits that read back as the value, never an exponent.
+    let shortest = format!("{}", value.abs());
+    let (int, frac) = shortest.split_once('.').unwrap_or((&shortest, ""));
+    let mut digits: Vec<u8> =
+        int.bytes().chain(frac.bytes().chain(std::iter::repeat(b'0')).take(d)).collect();
+    let mut int_len = int.len();
+    if frac.as_bytes().get(d).is_some_and(|&next| next >= b'5') {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                int_len += 1;
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let (whole, fraction) = digits.split_at(int_len);
+    let whole = String::from_utf8_lossy(whole);
+    if d == 0 { whole.into_owned() } else { format!("{whole}.{}", String::from_utf8_lossy(fraction)) }
 }
 
 #[cfg(test)]
@@ -119,10 +383,10 @@ mod tests {
     fn small_numbers_skip_icu_and_still_match_it() {
         for lang in [Language::Fr, Language::En] {
             let f = NumberFormat::new(lang);
-            for i in -4000..4000 {
+            for i in 0..8000 {
                 let v = i as f64 * 0.2499 + if i % 7 == 0 { 0.4999 } else { 0.0 };
-                for d in [None, Some(0), Some(1), Some(2)] {
-                    assert_eq!(f.number(v, d), f.icu(&plain(v, d)), "{v} {d:?} {lang:?}");
+                for d in [0, 1, 2] {
+                    assert_eq!(f.digits(v, d), f.icu(&plain(v, d)), "{v} {d:?} {lang:?}");
                 }
             }
         }
@@ -135,7 +399,7 @@ mod tests {
         assert_eq!(f.number(0.5, Some(1)), "0,5");
         assert_eq!(f.number(1234567.891, Some(2)), "1\u{202F}234\u{202F}567,89");
         assert_eq!(f.percent(72.0, None), "72\u{202F}%");
-        assert_eq!(f.number(-3.0, None), "-3");
+        assert_eq!(f.number(-3.0, None), "\u{2212}3");
     }
 
     #[test]
@@ -146,6 +410,65 @@ mod tests {
         assert_eq!(f.percent(72.0, None), "72%");
         assert_eq!(f.number(2.25, Some(0)), "2");
         assert_eq!(f.number(-0.01, Some(1)), "0.0");
+        assert_eq!(f.number(0.125, Some(2)), "0.13");
+        assert_eq!(f.number(4.805, Some(2)), "4.81");
+        assert_eq!(f.number(-2.5, Some(0)), "\u{2212}3");
+        assert_eq!(f.number(999.96, Some(1)), "1,000.0");
+        assert_eq!(f.number(1e-7, Some(2)), "0.00");
         assert_eq!(f.number(f64::NAN, None), "–");
+    }
+
+    #[test]
+    fn values_get_the_precision_they_need_and_no_more() {
+        let en = NumberFormat::new(Language::En);
+        // A median as computed, 4.809253: two decimals for a percent.
+        assert_eq!(en.percent(4.809253, None), "4.81%");
+        assert_eq!(en.percent(4.8, None), "4.8%");
+        assert_eq!(en.percent(4.999, None), "5%");
+        assert_eq!(en.number(45_231.667, None), "45,231.7");
+        assert_eq!(en.number(512.345_6, None), "512.35");
+        assert_eq!(en.number(0.034_56, None), "0.035");
+        assert_eq!(en.number(72.0, None), "72");
+        assert_eq!(en.number(-1.9, None), "\u{2212}1.9");
+        let fr = NumberFormat::new(Language::Fr);
+        assert_eq!(fr.percent(4.809253, None), "4,81\u{202F}%");
+        assert_eq!(fr.number(-1.9, None), "\u{2212}1,9");
+    }
+
+    #[test]
+    fn units_currencies_and_compact_forms_follow_the_language() {
+        let (fr, en) = (NumberFormat::new(Language::Fr), NumberFormat::new(Language::En));
+        let eur = NumberStyle { currency: Some(Currency::Eur), ..NumberStyle::default() };
+        assert_eq!(fr.value(12.5, &eur), "12,50\u{a0}€");
+        assert_eq!(en.value(12.5, &eur), "€12.50");
+        assert_eq!(en.value(-1200.0, &eur), "\u{2212}€1,200");
+        assert_eq!(fr.value(1200.0, &eur), "1\u{202F}200\u{a0}€");
+        let pts = NumberStyle { unit: Some("pts".into()), decimals: Some(1), ..NumberStyle::default() };
+        assert_eq!(fr.value(3.0, &pts), "3,0\u{a0}pts");
+        let x = NumberStyle { prefix: Some("~".into()), suffix: Some("x".into()), ..NumberStyle::default() };
+        assert_eq!(en.value(2.5, &x), "~2.5x");
+        let plain = NumberStyle::default();
+        assert_eq!(en.compact(12_000.0, &plain), "12K");
+        assert_eq!(fr.compact(12_000.0, &plain), "12\u{a0}k");
+        assert_eq!(en.compact(1_234_567.0, &plain), "1.2M");
+        assert_eq!(fr.compact(1_234_567.0, &plain), "1,2\u{a0}M");
+        assert_eq!(fr.compact(3.4e9, &eur), "3,4\u{a0}Md\u{a0}€");
+        assert_eq!(en.compact(950.0, &plain), "950");
+        assert_eq!(fr.key_figure(1252.0, &plain), "1\u{202F}252");
+        assert_eq!(fr.key_figure(2_500_000.0, &plain), "2,5\u{a0}M");
+    }
+
+    #[test]
+    fn axes_share_one_precision_and_go_compact_when_large() {
+        let (fr, en) = (NumberFormat::new(Language::Fr), NumberFormat::new(Language::En));
+        let plain = NumberStyle::default();
+        assert_eq!(en.axis(&[0.0, 25_000.0, 50_000.0], &plain), ["0", "25K", "50K"]);
+        assert_eq!(fr.axis(&[0.0, 2_500_000.0, 5_000_000.0], &plain), ["0", "2,5\u{a0}M", "5,0\u{a0}M"]);
+        assert_eq!(en.axis(&[0.0, 2_500.0, 5_000.0], &plain), ["0", "2,500", "5,000"]);
+        assert_eq!(en.axis(&[0.0, 0.5, 1.0], &plain), ["0.0", "0.5", "1.0"]);
+        assert_eq!(
+            fr.axis(&[-2.0, 0.0, 2.0], &NumberStyle::percent()),
+            ["\u{2212}2\u{202F}%", "0\u{202F}%", "2\u{202F}%"]
+        );
     }
 }

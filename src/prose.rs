@@ -28,9 +28,9 @@ use indexmap::IndexMap;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::datasets::{Dataset, FieldType, Value};
+use crate::datasets::{Dataset, Field, FieldType, Value};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::format::NumberFormat;
+use crate::format::{MAX_DECIMALS, NumberFormat, NumberStyle};
 use crate::stats::margin_of_error;
 
 const OPEN: char = '\u{E000}';
@@ -187,6 +187,10 @@ pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
     tera.register_filter("number", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         Ok(f.number(finite(x)?, decimals(&kwargs)?))
     });
+    let f = fmt.clone();
+    tera.register_filter("compact", move |x: f64, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        Ok(f.compact(finite(x)?, &NumberStyle::default()))
+    });
     let f = fmt;
     tera.register_filter("percent", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         Ok(f.percent(finite(x)?, decimals(&kwargs)?))
@@ -211,10 +215,6 @@ pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
         Ok(tera::Value::from(m))
     });
 }
-
-/// The most decimals `number` and `percent` print: beyond that a figure
-/// only shows float noise.
-pub const MAX_DECIMALS: usize = 10;
 
 fn decimals(kwargs: &Kwargs) -> tera::TeraResult<Option<usize>> {
     match kwargs.get::<i64>("decimals")? {
@@ -274,21 +274,26 @@ fn dataset_value(ds: &Dataset) -> tera::Value {
 
 fn row_value(ds: &Dataset, row: &[Value]) -> tera::Value {
     let m: IndexMap<String, tera::Value> =
-        ds.fields.iter().zip(row).map(|(f, v)| (f.name.clone(), cell_value(v, f.ty))).collect();
+        ds.fields.iter().zip(row).map(|(f, v)| (f.name.clone(), cell_value(v, f))).collect();
     tera::Value::from(m)
 }
 
-fn cell_value(v: &Value, ty: FieldType) -> tera::Value {
-    match v {
-        Value::Null => tera::Value::none(),
-        Value::Bool(b) => (*b).into(),
-        // Whole numbers as integers so `{{ x }}` prints 72, not 72.0.
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 && ty != FieldType::Number => {
-            (*n as i64).into()
+/// A cell for prose. A number whose field declares `decimals` is rounded
+/// to them, so prose quotes the figure the tables and charts show.
+fn cell_value(v: &Value, field: &Field) -> tera::Value {
+    let n = match (v, field.style.decimals) {
+        (Value::Null, _) => return tera::Value::none(),
+        (Value::Bool(b), _) => return (*b).into(),
+        (Value::Text(t), _) => return t.clone().into(),
+        (Value::Number(n), Some(d)) if field.ty.is_numeric() => {
+            let scale = 10f64.powi(d as i32);
+            (n * scale).round() / scale
         }
-        Value::Number(n) => (*n).into(),
-        Value::Text(t) => t.clone().into(),
-    }
+        (Value::Number(n), _) => *n,
+    };
+    // Whole numbers as integers so `{{ x }}` prints 72, not 72.0.
+    let whole = field.ty != FieldType::Number || field.style.decimals == Some(0);
+    if whole && n.fract() == 0.0 && n.abs() < 9e15 { (n as i64).into() } else { n.into() }
 }
 
 /// Evaluates the Tera expressions of a page body with the prose
@@ -422,6 +427,7 @@ fn tera_diagnostic(
 const FILTERS: &[&str] = &[
     "number",
     "percent",
+    "compact",
     "margin_of_error",
     "safe",
     "default",

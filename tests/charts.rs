@@ -189,7 +189,8 @@ fn log_scatter_shows_powers_of_ten_and_tier_bands() {
         "```chart\ntype: scatter\ndata: panel\nx: followers\ny: engagement\nseries: platform\nlog_x: true\n```\n",
     )[0];
     let t = texts(svg);
-    for tick in ["1\u{202F}000", "10\u{202F}000", "100\u{202F}000", "1\u{202F}000\u{202F}000"] {
+    // Powers of ten in their compact French form.
+    for tick in ["1\u{a0}k", "10\u{a0}k", "100\u{a0}k", "1\u{a0}M"] {
         assert!(t.contains(&tick.to_string()), "{tick} in {t:?}");
     }
     for tier in ["nano", "micro", "macro", "mega"] {

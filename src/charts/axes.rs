@@ -12,27 +12,27 @@ pub const TICK: Font = Font::new(11.5, MUTED);
 
 /// Gridlines across the plot for a vertical value axis, labelled on the left.
 pub fn grid_rows(c: &Canvas, scale: &Scale, vf: &ValueFormat, left: f64, right: f64) -> DrawResult {
-    for t in &scale.ticks {
+    for (t, label) in scale.ticks.iter().zip(vf.ticks(&scale.ticks)) {
         let y = scale.map(*t);
         c.line(&[(left, y), (right, y)], GRID, 1)?;
-        c.text(&vf.with(*t, scale.decimals()), left - 8.0, y, &TICK.align(Align::End))?;
+        c.text(&label, left - 8.0, y, &TICK.align(Align::End))?;
     }
     Ok(())
 }
 
 /// Gridlines down the plot for a horizontal value axis, labelled below.
 pub fn grid_columns(c: &Canvas, scale: &Scale, vf: &ValueFormat, top: f64, bottom: f64) -> DrawResult {
-    for t in &scale.ticks {
+    for (t, label) in scale.ticks.iter().zip(vf.ticks(&scale.ticks)) {
         let x = scale.map(*t);
         c.line(&[(x, top), (x, bottom)], GRID, 1)?;
-        c.text(&vf.with(*t, scale.decimals()), x, bottom + 14.0, &TICK.align(Align::Middle))?;
+        c.text(&label, x, bottom + 14.0, &TICK.align(Align::Middle))?;
     }
     Ok(())
 }
 
 /// The width of the widest tick label, to size the margin that holds them.
 pub fn tick_label_width(scale: &Scale, vf: &ValueFormat) -> f64 {
-    scale.ticks.iter().map(|t| text_width(&vf.with(*t, scale.decimals()), &TICK)).fold(0.0, f64::max)
+    vf.ticks(&scale.ticks).iter().map(|t| text_width(t, &TICK)).fold(0.0, f64::max)
 }
 
 /// How a legend marks a series: a square for bars, a dot for points.

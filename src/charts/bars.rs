@@ -6,7 +6,7 @@ use super::axes::{
 };
 use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::Scale;
-use super::{Categorical, INK, Style, data_decimals, on_color};
+use super::{Categorical, INK, Style, on_color};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.5, INK);
@@ -23,16 +23,16 @@ fn series_legend(data: &Categorical, style: &Style, x0: f64) -> Legend {
 fn value_scale(data: &Categorical, style: &Style, stacked: bool) -> Scale {
     let (lo, hi) = data.domain(stacked);
     let (lo, hi) = (lo.min(0.0), hi.max(0.0));
-    let hi = if data.percent && hi > 90.0 && hi <= 100.0 { 100.0 } else { hi };
+    let hi = if data.style.percent && hi > 90.0 && hi <= 100.0 { 100.0 } else { hi };
     let scale = Scale::bounded(lo, hi, style.min, style.max, 5, (0.0, 1.0));
     // Counts get whole-number ticks: half a respondent reads as an error.
-    let counts = !data.percent && data.values().all(|v| v.fract() == 0.0);
+    let counts = !data.style.percent && data.values().all(|v| v.fract() == 0.0);
     if counts { scale.whole() } else { scale }
 }
 
 /// The widest value label a bar may carry.
 fn value_label_width(data: &Categorical, style: &Style) -> f64 {
-    let vf = &style.value_format(data.percent, data_decimals(data.values()));
+    let vf = &style.value_format(&data.style);
     data.series
         .iter()
         .flat_map(|s| s.values.iter().flatten().map(move |v| text_width(&bar_label(vf, *v, data, s), &VALUE)))
@@ -60,7 +60,7 @@ pub fn horizontal(
     let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, label_width)).collect();
     let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);
     let left = 16.0 + widest.min(label_width) + 14.0;
-    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let vf = style.value_format(&data.style);
     let has_ci = data.series.iter().any(|s| s.intervals.iter().any(Option::is_some));
     // Value labels sit past the bar ends (past the whiskers with intervals,
     // inside the segments when stacked), and half the last tick label
@@ -142,7 +142,7 @@ pub fn horizontal(
 
 /// Vertical bars grouped by series; without gaps for a histogram.
 pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: bool) -> Result<u32, String> {
-    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let vf = style.value_format(&data.style);
     let n = data.categories.len() as f64;
     let scale = value_scale(data, style, false);
     let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;

@@ -1,7 +1,7 @@
 //! The sentence each chart's `<desc>` carries: what it compares, and its
 //! highest and lowest values, generated from the data.
 
-use super::{Categorical, Points, ValueFormat, data_decimals};
+use super::{Categorical, Points, ValueFormat};
 use crate::blocks::ChartKind;
 use crate::config::Language;
 use crate::format::NumberFormat;
@@ -35,7 +35,7 @@ fn kind_name(kind: ChartKind, lang: Language) -> &'static str {
 /// "Bar chart: Part by Statement (3 categories). Highest: … (93%); lowest: … (27%)."
 pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
     let lang = fmt.language();
-    let vf = ValueFormat { fmt, percent: data.percent, decimals: data_decimals(data.values()) };
+    let vf = ValueFormat { fmt, style: &data.style };
     let mut cells: Vec<(String, f64)> = Vec::new();
     for s in &data.series {
         for (c, v) in data.categories.iter().zip(&s.values) {
@@ -94,6 +94,7 @@ pub fn scatter(p: &Points, fmt: &NumberFormat) -> String {
 mod tests {
     use super::*;
     use crate::charts::Series;
+    use crate::format::NumberStyle;
 
     fn data() -> Categorical {
         Categorical {
@@ -103,7 +104,7 @@ mod tests {
                 values: vec![Some(93.0), Some(27.0), Some(76.0)],
                 intervals: vec![None; 3],
             }],
-            percent: true,
+            style: NumberStyle::percent(),
             value_label: "Part".into(),
             category_label: "Bénéfice".into(),
         }

@@ -4,7 +4,7 @@
 use std::f64::consts::PI;
 
 use super::canvas::{Canvas, Font, Target, wrap};
-use super::{Categorical, INK, Style, data_decimals};
+use super::{Categorical, INK, Style};
 
 const LABEL: Font = Font::new(13.0, INK);
 
@@ -14,7 +14,7 @@ pub fn donut(target: &mut Target, data: &Categorical, style: &Style) -> Result<u
     if total <= 0.0 {
         return Err("a donut needs at least one value above zero".into());
     }
-    let vf = style.value_format(data.percent, data_decimals(values.iter().copied()));
+    let vf = style.value_format(&data.style);
     // Side by side when there is room, stacked otherwise.
     let beside = style.width >= 560.0;
     let (cx, cy, r_out, r_in) =

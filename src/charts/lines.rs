@@ -8,7 +8,7 @@ use super::axes::{
 };
 use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::{LogScale, Scale};
-use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, data_decimals, tint};
+use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, tint};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
@@ -40,7 +40,7 @@ fn draw_end_labels(
 /// its last point so colour is not the only key. `area` stacks the series
 /// and fills each band, so no area hides another.
 pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) -> Result<u32, String> {
-    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let vf = style.value_format(&data.style);
     let top = 20.0 + reference_room(style);
     let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
     let (lo, hi) = data.domain(area);
@@ -134,7 +134,7 @@ pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) 
 /// Two columns, one per point in time, and a line per series between
 /// them, labelled with its name and value on both sides.
 pub fn slope(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
-    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let vf = style.value_format(&data.style);
     let label = |si: usize, ci: usize, with_name: bool| -> Option<String> {
         let v = data.series[si].values.get(ci).copied().flatten()?;
         let name = data.series[si].name.as_deref().unwrap_or("");
@@ -201,10 +201,12 @@ impl XAxis {
         }
     }
 
-    fn ticks(&self) -> &[f64] {
+    /// Tick labels: one precision on a linear axis, each power of ten
+    /// compact on a log one (`1K`, `10K`, `1M`).
+    fn labels(&self, xf: &ValueFormat) -> Vec<String> {
         match self {
-            XAxis::Linear(s) => &s.ticks,
-            XAxis::Log(s) => &s.ticks,
+            XAxis::Linear(s) => xf.ticks(&s.ticks),
+            XAxis::Log(s) => s.ticks.iter().map(|t| xf.fmt.compact(*t, xf.style)).collect(),
         }
     }
 }
@@ -232,20 +234,16 @@ pub fn scatter(
     let (xlo, xhi) = bounds(|t| t.0, !log_x);
     let (ylo, yhi) = bounds(|t| t.1, true);
     let ys = Scale::bounded(ylo, yhi.max(ylo), style.min, style.max, 5, (bottom, top));
-    let yf = style.value_format(p.y_percent, ys.decimals());
+    let yf = style.value_format(&p.y_style);
     let left = 12.0 + tick_label_width(&ys, &yf) + 8.0;
     let x = if log_x && xlo.is_finite() {
         XAxis::Log(LogScale::new(xlo, xhi, (0.0, 1.0)))
     } else {
         XAxis::Linear(Scale::nice(xlo.min(xhi), xhi.max(xlo), 6, (0.0, 1.0)))
     };
-    let x_decimals = match &x {
-        XAxis::Linear(s) => s.decimals(),
-        XAxis::Log(_) => 0,
-    };
-    let xf = style.value_format(p.x_percent, x_decimals);
+    let xf = style.value_format(&p.x_style);
     // Half of the last x tick label stands past the plot's right edge.
-    let last_x = x.ticks().last().map_or(0.0, |t| text_width(&xf.label(*t), &TICK));
+    let last_x = x.labels(&xf).last().map_or(0.0, |t| text_width(t, &TICK));
     let right = style.width - 12.0 - last_x / 2.0;
     let x = match x {
         XAxis::Linear(s) => XAxis::Linear(s.with_range((left, right))),
@@ -273,10 +271,10 @@ fn vertical_ticks(c: &Canvas, x: &XAxis, xf: &ValueFormat, top: f64, bottom: f64
     match x {
         XAxis::Linear(s) => grid_columns(c, s, xf, top, bottom),
         XAxis::Log(s) => {
-            for t in &s.ticks {
+            for (t, label) in s.ticks.iter().zip(x.labels(xf)) {
                 let px = s.map(*t);
                 c.line(&[(px, top), (px, bottom)], GRID, 1)?;
-                c.text(&xf.label(*t), px, bottom + 14.0, &TICK.align(Align::Middle))?;
+                c.text(&label, px, bottom + 14.0, &TICK.align(Align::Middle))?;
             }
             Ok(())
         }

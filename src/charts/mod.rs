@@ -25,7 +25,7 @@ use plotters::style::RGBColor;
 use crate::blocks::{Chart, ChartKind, Reference};
 use crate::config::{Language, Tier};
 use crate::datasets::Dataset;
-use crate::format::NumberFormat;
+use crate::format::{NumberFormat, NumberStyle};
 
 use canvas::Target;
 pub use canvas::{Font, text_width, wrap};
@@ -143,8 +143,8 @@ impl Style<'_> {
         }
     }
 
-    pub fn value_format(&self, percent: bool, decimals: usize) -> ValueFormat<'_> {
-        ValueFormat { fmt: self.fmt, percent, decimals }
+    pub fn value_format<'s>(&'s self, style: &'s NumberStyle) -> ValueFormat<'s> {
+        ValueFormat { fmt: self.fmt, style }
     }
 }
 
@@ -156,35 +156,21 @@ fn parse_hex(hex: &str) -> Option<RGBColor> {
     Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
 }
 
-/// Formats values the way the chart's field reads.
+/// Formats values the way the chart's field reads: labels as in the
+/// data table, ticks with one precision (and compact when large).
 pub struct ValueFormat<'a> {
     pub fmt: &'a NumberFormat,
-    pub percent: bool,
-    pub decimals: usize,
+    pub style: &'a NumberStyle,
 }
 
 impl ValueFormat<'_> {
     pub fn label(&self, v: f64) -> String {
-        self.with(v, self.decimals)
+        self.fmt.value(v, self.style)
     }
 
-    pub fn with(&self, v: f64, decimals: usize) -> String {
-        if self.percent { self.fmt.percent(v, Some(decimals)) } else { self.fmt.number(v, Some(decimals)) }
+    pub fn ticks(&self, ticks: &[f64]) -> Vec<String> {
+        self.fmt.axis(ticks, self.style)
     }
-}
-
-/// How many decimals the data needs: 0 when every value is whole, else 1 or 2.
-pub fn data_decimals(values: impl Iterator<Item = f64>) -> usize {
-    let mut d = 0;
-    for v in values {
-        if (v * 10.0).fract().abs() > 1e-9 {
-            return 2;
-        }
-        if v.fract().abs() > 1e-9 {
-            d = 1;
-        }
-    }
-    d
 }
 
 /// Draws `chart` from `ds`: one panel, or one per facet value with shared
@@ -450,13 +436,6 @@ mod tests {
     fn labels_on_marks_keep_contrast() {
         assert_eq!(on_color(PALETTE[0]), plotters::style::WHITE);
         assert_eq!(on_color(RGBColor(0xf0, 0xe4, 0x42)), INK);
-    }
-
-    #[test]
-    fn decimals_follow_the_data() {
-        assert_eq!(data_decimals([72.0, 65.0].into_iter()), 0);
-        assert_eq!(data_decimals([72.5, 65.0].into_iter()), 1);
-        assert_eq!(data_decimals([2.25].into_iter()), 2);
     }
 
     #[test]

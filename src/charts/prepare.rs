@@ -2,8 +2,8 @@
 //! intervals, histogram bins, points. Pure data work, no drawing.
 
 use crate::blocks::{Chart, Sort};
-use crate::datasets::{Dataset, FieldType};
-use crate::format::NumberFormat;
+use crate::datasets::Dataset;
+use crate::format::{NumberFormat, NumberStyle};
 use crate::stats::wilson;
 
 /// One line of values, for a series (or the only one).
@@ -20,7 +20,8 @@ pub struct Series {
 pub struct Categorical {
     pub categories: Vec<String>,
     pub series: Vec<Series>,
-    pub percent: bool,
+    /// How the values read: the `y` field's format.
+    pub style: NumberStyle,
     pub value_label: String,
     pub category_label: String,
 }
@@ -62,7 +63,7 @@ impl Categorical {
         Categorical {
             categories,
             series,
-            percent: ds.fields[y].ty == FieldType::Percent,
+            style: ds.fields[y].number_style(),
             value_label: ds.fields[y].title().to_string(),
             category_label: ds.fields[chart.x].title().to_string(),
         }
@@ -98,7 +99,7 @@ impl Categorical {
                 }
             }
         }
-        self.percent = true;
+        self.style = NumberStyle::percent();
     }
 
     /// 95 % Wilson intervals on every share, for `n` respondents.
@@ -192,10 +193,8 @@ pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical
         counts[i] += 1.0;
     }
     let decimals = if width >= 10.0 || width.fract() == 0.0 && lo.fract() == 0.0 { 0 } else { 1 };
-    let percent = ds.fields[chart.x].ty == FieldType::Percent;
-    let edge = |v: f64| {
-        if percent { fmt.percent(v, Some(decimals)) } else { fmt.number(v, Some(decimals)) }
-    };
+    let x_style = ds.fields[chart.x].number_style();
+    let edge = |v: f64| fmt.with_decimals(v, &x_style, decimals);
     let categories = (0..bins)
         .map(|i| format!("{}–{}", edge(lo + width * i as f64), edge(lo + width * (i + 1) as f64)))
         .collect();
@@ -207,7 +206,7 @@ pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical
             values: counts.into_iter().map(Some).collect(),
             intervals: vec![None; bins],
         }],
-        percent: false,
+        style: NumberStyle::whole(),
         value_label: count_label.to_string(),
         category_label: ds.fields[chart.x].title().to_string(),
     }
@@ -219,8 +218,8 @@ pub struct Points {
     pub groups: Vec<String>,
     pub x_label: String,
     pub y_label: String,
-    pub x_percent: bool,
-    pub y_percent: bool,
+    pub x_style: NumberStyle,
+    pub y_style: NumberStyle,
 }
 
 impl Points {
@@ -240,8 +239,8 @@ impl Points {
             groups,
             x_label: ds.fields[chart.x].title().to_string(),
             y_label: ds.fields[y].title().to_string(),
-            x_percent: ds.fields[chart.x].ty == FieldType::Percent,
-            y_percent: ds.fields[y].ty == FieldType::Percent,
+            x_style: ds.fields[chart.x].number_style(),
+            y_style: ds.fields[y].number_style(),
         }
     }
 }
@@ -300,7 +299,7 @@ mod tests {
         assert_eq!(data.series[0].name.as_deref(), Some("x"));
         assert_eq!(data.series[0].values, [Some(1.0), Some(3.0)]);
         assert_eq!(data.series[1].values, [None, Some(2.0)]);
-        assert!(data.percent);
+        assert!(data.style.percent);
         assert_eq!(data.value_label, "Part");
     }
 

@@ -4,7 +4,7 @@
 use super::axes::{grid_columns, reference_column, reference_room};
 use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
 use super::scale::Scale;
-use super::{Categorical, INK, Style, data_decimals, tint};
+use super::{Categorical, INK, Style, tint};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.5, INK);
@@ -12,7 +12,7 @@ const LINE_HEIGHT: f64 = 16.0;
 
 pub fn range(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
     let s = &data.series[0];
-    let vf = style.value_format(data.percent, data_decimals(data.values()));
+    let vf = style.value_format(&data.style);
     let label_width = (style.width * 0.32).min(230.0);
     let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, label_width)).collect();
     let widest = labels.iter().flatten().map(|l| text_width(l, &LABEL)).fold(0.0, f64::max);

@@ -77,12 +77,6 @@ impl Scale {
         let t = if self.max > self.min { (v - self.min) / (self.max - self.min) } else { 0.0 };
         self.range.0 + t * (self.range.1 - self.range.0)
     }
-
-    /// How many decimals the tick labels need.
-    pub fn decimals(&self) -> usize {
-        let step = if self.ticks.len() > 1 { self.ticks[1] - self.ticks[0] } else { 1.0 };
-        (0..6).find(|&d| (step * 10f64.powi(d as i32)).fract().abs() < 1e-6).unwrap_or(6)
-    }
 }
 
 /// A base-10 logarithmic scale, ticks at powers of ten.
@@ -149,7 +143,6 @@ mod tests {
         assert_eq!(s.map(40.0), 50.0);
         let s = Scale::nice(0.0, 0.93, 4, (0.0, 1.0));
         assert_eq!(s.ticks, [0.0, 0.25, 0.5, 0.75, 1.0]);
-        assert_eq!(s.decimals(), 2);
         let s = Scale::nice(0.0, 1_252.0, 5, (0.0, 1.0));
         assert_eq!(s.ticks, [0.0, 500.0, 1_000.0, 1_500.0]);
         let s = Scale::fixed(10.0, 95.0, 4, (0.0, 1.0));

@@ -59,6 +59,7 @@ fn read_in_chunks(
                 name: name.clone(),
                 label: decl.and_then(|f| f.label.clone()),
                 ty: decl.and_then(|f| f.ty).unwrap_or(FieldType::Text),
+                style: decl.map(|f| f.style.clone()).unwrap_or_default(),
             }
         })
         .collect();
@@ -97,7 +98,7 @@ fn read_in_chunks(
     for f in declared.iter().filter(|f| !headers.contains(&f.name)) {
         if let Some(default) = &f.default {
             let ty = f.ty.unwrap_or(FieldType::Text);
-            fields.push(Field { name: f.name.clone(), label: f.label.clone(), ty });
+            fields.push(Field { name: f.name.clone(), label: f.label.clone(), ty, style: f.style.clone() });
             columns.push(Column::from_values(std::iter::repeat_n(default.clone(), parsed.len)));
         }
     }
@@ -627,9 +628,7 @@ mod tests {
             id: "x".into(),
             file: "x.csv".into(),
             meta: Default::default(),
-            fields: ["t", "n", "b"]
-                .map(|name| Field { name: name.into(), label: None, ty: FieldType::Text })
-                .to_vec(),
+            fields: ["t", "n", "b"].map(|name| Field::new(name, None, FieldType::Text)).to_vec(),
             columns: vec![
                 Column::Texts((0..n).map(|i| (i % 7 != 6).then(|| texts[i % 6])).collect()),
                 Column::Numbers((0..n).map(|i| (i % 5 != 0).then_some(i as f64 * 0.37)).collect()),

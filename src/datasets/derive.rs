@@ -17,6 +17,7 @@ use super::{Dataset, Value};
 use crate::config::Tier;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::expr::{self, Cells, Expr, ExprError};
+use crate::format::MAX_DECIMALS;
 use crate::stats;
 
 /// Aggregate functions and what they take.
@@ -202,16 +203,47 @@ fn expr_diagnostic(file: &Path, pos: Pos, e: ExprError) -> Diagnostic {
     }
 }
 
-/// One aggregate: its function, its argument and, for `quantile`, `p`.
+/// One aggregate: its function, its argument and, for `quantile`, `p`;
+/// the decimals when it is wrapped in `round(…, d)`.
 struct Aggregate {
     name: String,
     func: String,
     arg: Option<Expr>,
     p: f64,
+    round: Option<usize>,
 }
 
 fn parse_aggregate(name: &str, text: &str, columns: &[String]) -> Result<Aggregate, ExprError> {
-    let Expr::Call { name: func, at, args } = expr::parse(text)? else {
+    match expr::parse(text)? {
+        Expr::Call { name: func, at, args } if func == "round" => {
+            let mut args = args.into_iter();
+            let (inner, decimals) = (args.next(), args.next());
+            let decimals = match decimals {
+                Some(Expr::Number(d)) if d.fract() == 0.0 && (0.0..=MAX_DECIMALS as f64).contains(&d) => {
+                    d as usize
+                }
+                _ => {
+                    return Err(ExprError {
+                        at,
+                        message: format!("`round` takes an aggregate and decimals from 0 to {MAX_DECIMALS}"),
+                        hint: Some("write `round(median(engagement_rate), 2)`".into()),
+                    });
+                }
+            };
+            let inner = inner.ok_or_else(|| ExprError {
+                at,
+                message: "`round` needs an aggregate".into(),
+                hint: None,
+            })?;
+            let a = aggregate_call(name, inner, columns)?;
+            Ok(Aggregate { round: Some(decimals), ..a })
+        }
+        e => aggregate_call(name, e, columns),
+    }
+}
+
+fn aggregate_call(name: &str, e: Expr, columns: &[String]) -> Result<Aggregate, ExprError> {
+    let Expr::Call { name: func, at, args } = e else {
         return Err(ExprError {
             at: 0,
             message: "an aggregate is a function call such as `mean(engagement_rate)`".into(),
@@ -254,7 +286,7 @@ fn parse_aggregate(name: &str, text: &str, columns: &[String]) -> Result<Aggrega
         }
         None => 0.0,
     };
-    Ok(Aggregate { name: name.to_string(), func, arg, p })
+    Ok(Aggregate { name: name.to_string(), func, arg, p, round: None })
 }
 
 fn group<'a>(
@@ -420,6 +452,20 @@ type Sample<'e> = (&'e Expr, Vec<f64>, Option<Vec<f64>>);
 
 /// One aggregate over the rows `rows`; missing values are skipped.
 fn aggregate<'e>(
+    a: &'e Aggregate,
+    rows: &[usize],
+    columns: &[Cow<Column>],
+    memo: &mut Memo<'e>,
+) -> Result<Value, ExprError> {
+    let value = computed(a, rows, columns, memo)?;
+    Ok(match (value, a.round) {
+        (Value::Number(n), Some(d)) => Value::Number(crate::format::round(n, d)),
+        (v, _) => v,
+    })
+}
+
+/// The aggregate's value before any `round`.
+fn computed<'e>(
     a: &'e Aggregate,
     rows: &[usize],
     columns: &[Cow<Column>],
@@ -595,6 +641,22 @@ mod tests {
         let counted: f64 = (0..a.len).filter_map(|g| a.columns[2].number(g)).sum();
         let kept = (0..90u64).filter(|i| i % 45 != 44 && 200 + (i * i * i * 37) % 2_000_000 >= 1000).count();
         assert_eq!(counted as usize, kept, "every row at or above the lowest tier is in one group");
+    }
+
+    #[test]
+    fn round_wraps_an_aggregate_and_rounds_as_printed() {
+        let [rounded, _] = both("from: accounts\naggregate:\n  m: round(mean(cost), 2)\n  raw: mean(cost)\n");
+        let (d, _) = rounded.unwrap();
+        // The mean of the costs computed here, independently of `stats`.
+        let costs: Vec<f64> = (0..90u64).filter(|i| i % 7 != 3).map(|i| (i * 13 % 500) as f64).collect();
+        let mean = costs.iter().sum::<f64>() / costs.len() as f64;
+        assert_eq!(d.columns[1].number(0), Some(mean));
+        assert_eq!(d.columns[0].number(0), Some((mean * 100.0).round() / 100.0));
+        for bad in ["round(mean(cost), 11)", "round(mean(cost))", "round(mean(cost), 1.5)"] {
+            let yaml = format!("from: accounts\naggregate:\n  m: {bad}\n");
+            let [result, _] = both(&yaml);
+            assert!(result.is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::config::Tier;
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::format::NumberStyle;
 
 pub use column::{Column, Row};
 pub use csv_source::write_csv;
@@ -105,9 +106,20 @@ pub struct Field {
     pub name: String,
     pub label: Option<String>,
     pub ty: FieldType,
+    /// How its numbers read, as declared (decimals, unit, currency…).
+    pub style: NumberStyle,
 }
 
 impl Field {
+    pub fn new(name: impl Into<String>, label: Option<String>, ty: FieldType) -> Field {
+        Field { name: name.into(), label, ty, style: NumberStyle::default() }
+    }
+
+    /// The field's number format, `%` included for percents.
+    pub fn number_style(&self) -> NumberStyle {
+        NumberStyle { percent: self.ty == FieldType::Percent, ..self.style.clone() }
+    }
+
     /// What a reader sees as the column's title.
     pub fn title(&self) -> &str {
         self.label.as_deref().unwrap_or(&self.name)
@@ -202,6 +214,7 @@ pub struct RawField {
     pub label: Option<String>,
     pub ty: Option<FieldType>,
     pub default: Option<Value>,
+    pub style: NumberStyle,
     pub pos: Pos,
 }
 

@@ -7,6 +7,7 @@ use super::column::{Builder, Column};
 use super::derive::Derived;
 use super::{Field, FieldType, RESERVED_KEYS, RawCell, RawField, RawTable, Value};
 use crate::diagnostics::{Diagnostic, Pos, closest};
+use crate::format::NumberStyle;
 
 #[derive(Debug)]
 pub struct Typed {
@@ -22,6 +23,7 @@ struct Slot {
     label: Option<String>,
     declared: Option<FieldType>,
     default: Option<Value>,
+    style: NumberStyle,
     decl_pos: Option<Pos>,
     /// How many rows have the column.
     present: usize,
@@ -66,6 +68,7 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
             name: c.name.clone(),
             label: c.label.clone(),
             ty: c.declared.unwrap_or_else(|| infer(rows.iter().filter_map(|r| r[i].as_ref()))),
+            style: c.style.clone(),
         })
         .collect();
     let mut builders: Vec<Builder> = fields.iter().map(|f| Builder::of(f.ty)).collect();
@@ -114,7 +117,8 @@ pub fn type_derived(
     for (name, column) in derived.names.into_iter().zip(derived.columns) {
         let decl = declared.iter().find(|f| f.name == name);
         let ty = decl.and_then(|f| f.ty).unwrap_or_else(|| column_type(&column));
-        let field = Field { name, label: decl.and_then(|f| f.label.clone()), ty };
+        let style = decl.map(|f| f.style.clone()).unwrap_or_default();
+        let field = Field { name, label: decl.and_then(|f| f.label.clone()), ty, style };
         let mut misfits = Misfits::new(file, &field);
         let mut b = Builder::of(ty);
         for r in 0..column.len() {
@@ -221,6 +225,7 @@ fn collect_slots(table: &RawTable) -> Vec<Slot> {
                     label: None,
                     declared: None,
                     default: None,
+                    style: NumberStyle::default(),
                     decl_pos: None,
                     present: 1,
                 }),
@@ -236,6 +241,7 @@ fn collect_slots(table: &RawTable) -> Vec<Slot> {
                     label: None,
                     declared: None,
                     default: None,
+                    style: NumberStyle::default(),
                     decl_pos: None,
                     present: 0,
                 });
@@ -245,6 +251,7 @@ fn collect_slots(table: &RawTable) -> Vec<Slot> {
         col.label = f.label.clone();
         col.declared = f.ty;
         col.default = f.default.clone();
+        col.style = f.style.clone();
         col.decl_pos = Some(f.pos);
     }
     columns

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::{FieldType, Meta, RawCell, RawField, RawTable, Value};
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::format::{Currency, MAX_DECIMALS, NumberStyle};
 use crate::yaml::{self, Spanned};
 
 /// A YAML scalar as written. Untagged so YAML's own typing decides:
@@ -51,6 +52,46 @@ struct FieldSpec {
     #[serde(rename = "type")]
     ty: Option<FieldType>,
     default: Option<Scalar>,
+    decimals: Option<Spanned<i64>>,
+    unit: Option<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    currency: Option<Spanned<String>>,
+    compact: Option<bool>,
+}
+
+impl FieldSpec {
+    /// The number format the field declares, checked.
+    fn style(&self, path: &Path) -> Result<NumberStyle, Diagnostic> {
+        let decimals = match &self.decimals {
+            Some(d) if !(0..=MAX_DECIMALS as i64).contains(&d.value) => {
+                let message = format!("`decimals` must be from 0 to {MAX_DECIMALS}, not {}", d.value);
+                return Err(Diagnostic::error(path, Some(yaml::pos_of(d, 0)), message));
+            }
+            d => d.as_ref().map(|d| d.value as usize),
+        };
+        let currency = match &self.currency {
+            Some(c) => Some(Currency::parse(&c.value).ok_or_else(|| {
+                Diagnostic::error(
+                    path,
+                    Some(yaml::pos_of(c, 0)),
+                    format!("`{}` is not a currency we format", c.value),
+                )
+                .with_hint(format!("write one of {}, or give the sign as `unit`", Currency::CODES.join(", ")))
+            })?),
+            None => None,
+        };
+        let text = |t: &Option<String>| t.as_ref().filter(|t| !t.is_empty()).cloned();
+        Ok(NumberStyle {
+            percent: false,
+            decimals,
+            prefix: text(&self.prefix),
+            suffix: text(&self.suffix),
+            unit: text(&self.unit),
+            currency,
+            compact: self.compact,
+        })
+    }
 }
 
 /// A row as written: field name to spanned value.
@@ -170,15 +211,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         .map(|(name, spec)| {
             let pos = yaml::pos_of(&spec, 0);
             let spec = spec.value;
-            RawField {
+            Ok(RawField {
                 name,
+                style: spec.style(path)?,
                 label: spec.label,
                 ty: spec.ty,
                 default: spec.default.map(|d| d.into_cell_value().0),
                 pos,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, Diagnostic>>()?;
     let has_rows = file.rows.is_some();
     let rows = file
         .rows
