@@ -6,7 +6,7 @@ use crate::charts::{self, ChartContext, Panel};
 use std::path::PathBuf;
 
 use crate::config::{Language, Tier};
-use crate::datasets::{Dataset, Field, Value};
+use crate::datasets::{Dataset, Field, FieldType, Value};
 use crate::format::{NumberFormat, NumberStyle};
 use crate::html::escape;
 use crate::i18n::t;
@@ -293,6 +293,10 @@ pub fn cell_text(v: &Value, field: &Field, fmt: &NumberFormat) -> String {
         (Value::Null, _) => "–".to_string(),
         (Value::Number(n), ty) if ty.is_numeric() => fmt.value(*n, &field.number_style()),
         (Value::Bool(b), _) => t(fmt.language(), if *b { "yes" } else { "no" }).to_string(),
+        (Value::Text(d), FieldType::Date) => match crate::dates::Date::parse(d) {
+            Some(date) => date.label(fmt.language()),
+            None => d.clone(),
+        },
         (other, _) => other.raw_text(),
     }
 }
@@ -301,7 +305,6 @@ pub fn cell_text(v: &Value, field: &Field, fmt: &NumberFormat) -> String {
 mod tests {
     use super::*;
     use crate::config::Language;
-    use crate::datasets::FieldType;
 
     fn field(ty: FieldType) -> Field {
         Field::new("f", None, ty)
@@ -313,6 +316,7 @@ mod tests {
         assert_eq!(cell_text(&Value::Number(72.0), &field(FieldType::Percent), &fr), "72\u{202F}%");
         assert_eq!(cell_text(&Value::Number(1252.5), &field(FieldType::Number), &fr), "1\u{202F}252,5");
         assert_eq!(cell_text(&Value::Text("2016".into()), &field(FieldType::Date), &fr), "2016");
+        assert_eq!(cell_text(&Value::Text("2024-02".into()), &field(FieldType::Date), &fr), "févr. 2024");
         assert_eq!(cell_text(&Value::Bool(true), &field(FieldType::Boolean), &fr), "oui");
         assert_eq!(cell_text(&Value::Null, &field(FieldType::Number), &fr), "–");
         let en = NumberFormat::new(Language::En);

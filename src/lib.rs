@@ -12,6 +12,7 @@ pub mod blocks;
 pub mod charts;
 pub mod config;
 pub mod datasets;
+pub mod dates;
 pub mod diagnostics;
 pub mod expr;
 pub mod figures;

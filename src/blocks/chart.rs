@@ -62,6 +62,18 @@ pub enum Sort {
     Desc,
 }
 
+/// What a chart does with a missing value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Missing {
+    /// Nothing is drawn there: a line breaks, a stack above it too.
+    #[default]
+    Gap,
+    Zero,
+    /// A straight line between the values either side.
+    Interpolate,
+}
+
 /// A line across the chart at a value, e.g. the average.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +109,7 @@ struct ChartSettings {
     percent: Option<Spanned<bool>>,
     log_x: Option<Spanned<bool>>,
     bins: Option<Spanned<u32>>,
+    missing: Option<Spanned<Missing>>,
 }
 
 /// A chart ready to draw: fields resolved to column indexes, settings checked.
@@ -130,6 +143,7 @@ pub struct Chart {
     pub percent: bool,
     pub log_x: bool,
     pub bins: Option<usize>,
+    pub missing: Missing,
 }
 
 /// Which settings each type takes, beyond `x`, `y`, titles and notes.
@@ -137,7 +151,8 @@ fn applies(setting: &str, kind: ChartKind) -> bool {
     match setting {
         "low" | "high" => kind == Range,
         "bins" => kind == Histogram,
-        "log_x" => kind == Scatter,
+        "log_x" => matches!(kind, Scatter | Histogram),
+        "missing" => matches!(kind, Line | Area | Column),
         "percent" => kind == Stacked,
         "ci" => matches!(kind, Bar | Column),
         "series" => !matches!(kind, Donut | Histogram | Range),
@@ -195,7 +210,11 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
             check.numeric(i, at, &what);
         }
     }
-    if let (Some(i), Some(at), Scatter | Histogram) = (x, &s.x, kind) {
+    // A scatter plot takes dates on `x` too, placed by time.
+    let dated = |i: usize| check.ds.fields[i].ty == FieldType::Date;
+    if let (Some(i), Some(at), Scatter | Histogram) = (x, &s.x, kind)
+        && !(kind == Scatter && dated(i))
+    {
         check.numeric(i, at, &what);
     }
     let colors = check_colors(&s.colors, &mut check);
@@ -228,6 +247,7 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
         percent: s.percent.as_ref().is_some_and(|p| p.value),
         log_x: s.log_x.as_ref().is_some_and(|l| l.value),
         bins: s.bins.as_ref().map(|b| b.value as usize),
+        missing: s.missing.as_ref().map(|m| m.value).unwrap_or_default(),
     };
     check_data(&chart, &s, &mut check);
     check.finish(chart)
@@ -237,7 +257,8 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
 /// silent no-op: the author expects to see it.
 fn check_applicable(s: &ChartSettings, check: &mut Checker) {
     let kind = s.kind.value;
-    let given: [(&str, Option<Pos>); 13] = [
+    let given: [(&str, Option<Pos>); 14] = [
+        ("missing", s.missing.as_ref().map(|v| check.pos(v))),
         ("low", s.low.as_ref().map(|v| check.pos(v))),
         ("high", s.high.as_ref().map(|v| check.pos(v))),
         ("bins", s.bins.as_ref().map(|v| check.pos(v))),
@@ -434,7 +455,7 @@ fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
                 }
             }
         }
-        Scatter if chart.log_x => {
+        Scatter | Histogram if chart.log_x => {
             if let Some(r) = ds.rows().position(|r| num(&r, Some(chart.x)).is_some_and(|v| v <= 0.0)) {
                 let pos = s.log_x.as_ref().map(|l| check.pos(l));
                 let message = format!(

@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown::RawBlock;
 use crate::yaml::{self, Spanned};
 
-pub use chart::{Chart, ChartKind, Reference, Sort};
+pub use chart::{Chart, ChartKind, MAX_POINTS, Missing, Reference, Sort};
 pub use keyfigures::KeyFigures;
 pub use table::Table;
 

@@ -1,8 +1,10 @@
 //! What several chart types share: value gridlines with their labels, and
 //! the legend for series.
 
-use super::canvas::{Align, Canvas, DrawResult, Font, text_width};
+use super::canvas::{Align, Canvas, DrawResult, Font, text_width, wrap};
 use super::scale::Scale;
+use crate::config::Language;
+use crate::dates::{self, Precision, Tick};
 use plotters::style::RGBColor;
 
 use super::{GRID, INK, MUTED, ValueFormat};
@@ -22,17 +24,52 @@ pub fn grid_rows(c: &Canvas, scale: &Scale, vf: &ValueFormat, left: f64, right: 
 
 /// Gridlines down the plot for a horizontal value axis, labelled below.
 pub fn grid_columns(c: &Canvas, scale: &Scale, vf: &ValueFormat, top: f64, bottom: f64) -> DrawResult {
-    for (t, label) in scale.ticks.iter().zip(vf.ticks(&scale.ticks)) {
-        let x = scale.map(*t);
-        c.line(&[(x, top), (x, bottom)], GRID, 1)?;
-        c.text(&label, x, bottom + 14.0, &TICK.align(Align::Middle))?;
+    let labels = vf.ticks(&scale.ticks);
+    let xs: Vec<f64> = scale.ticks.iter().map(|t| scale.map(*t)).collect();
+    let every = spread(&xs, &labels);
+    for (i, (x, label)) in xs.iter().zip(&labels).enumerate() {
+        c.line(&[(*x, top), (*x, bottom)], GRID, 1)?;
+        if i % every == 0 {
+            c.text(label, *x, bottom + 14.0, &TICK.align(Align::Middle))?;
+        }
     }
     Ok(())
+}
+
+/// The smallest `k` such that labelling every `k`-th of the labels centred
+/// at `xs` keeps them 8 px apart: a narrow chart labels fewer gridlines.
+pub fn spread(xs: &[f64], labels: &[String]) -> usize {
+    let widths: Vec<f64> = labels.iter().map(|l| text_width(l, &TICK)).collect();
+    let apart = |k: usize| {
+        let shown: Vec<usize> = (0..xs.len()).step_by(k).collect();
+        shown.windows(2).all(|w| (xs[w[1]] - xs[w[0]]).abs() >= (widths[w[0]] + widths[w[1]]) / 2.0 + 8.0)
+    };
+    (1..xs.len().max(2)).find(|k| apart(*k)).unwrap_or(xs.len().max(1))
 }
 
 /// The width of the widest tick label, to size the margin that holds them.
 pub fn tick_label_width(scale: &Scale, vf: &ValueFormat) -> f64 {
     vf.ticks(&scale.ticks).iter().map(|t| text_width(t, &TICK)).fold(0.0, f64::max)
+}
+
+/// Ticks along a time axis from `first` to `last` (days), placed by `x`,
+/// at the finest step (days, weeks, months, quarters, years…) whose
+/// labels keep apart and inside `0..width`.
+pub fn time_ticks(
+    (first, last): (i64, i64),
+    precision: Precision,
+    lang: Language,
+    x: impl Fn(i64) -> f64,
+    width: f64,
+) -> Vec<(f64, String)> {
+    let fits = |ticks: &[Tick]| {
+        let placed: Vec<(f64, f64)> =
+            ticks.iter().map(|t| (x(t.days), text_width(&t.label, &TICK))).collect();
+        let inside = placed.iter().all(|(at, w)| at - w / 2.0 >= 2.0 && at + w / 2.0 <= width - 2.0);
+        inside && placed.windows(2).all(|p| p[1].0 - p[0].0 >= (p[0].1 + p[1].1) / 2.0 + 10.0)
+    };
+    let ticks = dates::ticks(first, last, precision, lang, fits);
+    ticks.into_iter().filter(|t| (first..=last).contains(&t.days)).map(|t| (x(t.days), t.label)).collect()
 }
 
 /// How a legend marks a series: a square for bars, a dot for points.
@@ -93,10 +130,34 @@ impl Legend {
     }
 }
 
-/// The author's reference line across a vertical value axis (`columns`,
-/// `line`), labelled at its left end above the line, away from the series
-/// labels at the right.
-pub fn reference_row(c: &Canvas, scale: &Scale, style: &super::Style, left: f64, right: f64) -> DrawResult {
+/// The most a reference label takes beside a plot before it wraps.
+const REFERENCE_WIDTH: f64 = 120.0;
+
+/// The reference label's lines, wrapped to the room beside a plot.
+pub fn reference_lines(style: &super::Style) -> Vec<String> {
+    match style.reference.and_then(|r| r.label.as_deref()) {
+        Some(label) => wrap(label, &REFERENCE, REFERENCE_WIDTH.min(style.width * 0.25)),
+        None => Vec::new(),
+    }
+}
+
+/// Room the reference label takes right of a plot (`column`).
+pub fn reference_side_room(style: &super::Style) -> f64 {
+    let widest = reference_lines(style).iter().map(|l| text_width(l, &REFERENCE)).fold(0.0, f64::max);
+    if widest > 0.0 { widest + 10.0 } else { 0.0 }
+}
+
+/// The author's reference line across a vertical value axis (`column`,
+/// `line`). With `labelled`, its label stands right of the plot, at the
+/// line's height, where no mark is; a line chart puts it among its end
+/// labels instead.
+pub fn reference_row(
+    c: &Canvas,
+    scale: &Scale,
+    style: &super::Style,
+    (left, right): (f64, f64),
+    labelled: bool,
+) -> DrawResult {
     let Some(r) = style.reference else {
         return Ok(());
     };
@@ -105,8 +166,8 @@ pub fn reference_row(c: &Canvas, scale: &Scale, style: &super::Style, left: f64,
     }
     let y = scale.map(r.value);
     c.dashed(&[(left, y), (right, y)], INK)?;
-    if let Some(label) = &r.label {
-        c.text(label, left + 4.0, y - 9.0, &REFERENCE)?;
+    if labelled {
+        c.lines(&reference_lines(style), right + 6.0, y, 14.0, &REFERENCE)?;
     }
     Ok(())
 }
@@ -129,7 +190,10 @@ pub fn reference_column(
     let x = scale.map(r.value);
     c.dashed(&[(x, top - 4.0), (x, bottom)], INK)?;
     if let Some(label) = &r.label {
-        c.text(label, x + 4.0, top - 4.0, &REFERENCE)?;
+        // Right of the line, or left of it when it would leave the chart.
+        let fits_right = x + 4.0 + text_width(label, &REFERENCE) <= style.width - 4.0;
+        let (at, align) = if fits_right { (x + 4.0, Align::Start) } else { (x - 4.0, Align::End) };
+        c.text(label, at, top - 4.0, &REFERENCE.align(align))?;
     }
     Ok(())
 }
@@ -139,7 +203,7 @@ pub fn reference_room(style: &super::Style) -> f64 {
     if style.reference.is_some_and(|r| r.label.is_some()) { 16.0 } else { 0.0 }
 }
 
-const REFERENCE: Font = Font::new(11.5, INK);
+pub const REFERENCE: Font = Font::new(11.5, INK);
 
 /// An interval whisker: a line with caps, horizontal or vertical.
 pub fn whisker(c: &Canvas, from: (f64, f64), to: (f64, f64)) -> DrawResult {

@@ -2,9 +2,9 @@
 
 use super::axes::{
     Legend, Marker, grid_columns, grid_rows, reference_column, reference_room, reference_row,
-    tick_label_width, whisker,
+    reference_side_room, spread, tick_label_width, time_ticks, whisker,
 };
-use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
+use super::canvas::{Align, Canvas, Font, MAX_LABEL_LINES, Target, text_width, wrap};
 use super::scale::Scale;
 use super::{Categorical, INK, Style, on_color};
 
@@ -25,17 +25,22 @@ fn value_scale(data: &Categorical, style: &Style, stacked: bool) -> Scale {
     let (lo, hi) = (lo.min(0.0), hi.max(0.0));
     let hi = if data.style.percent && hi > 90.0 && hi <= 100.0 { 100.0 } else { hi };
     let scale = Scale::bounded(lo, hi, style.min, style.max, 5, (0.0, 1.0));
-    // Counts get whole-number ticks: half a respondent reads as an error.
-    let counts = !data.style.percent && data.values().all(|v| v.fract() == 0.0);
-    if counts { scale.whole() } else { scale }
+    if data.counts() { scale.whole() } else { scale }
 }
 
-/// The widest value label a bar may carry.
-fn value_label_width(data: &Categorical, style: &Style) -> f64 {
+/// The widest value label a bar of the given sign carries: labels of
+/// negative bars stand left of their bar ends, the others right.
+fn value_label_width(data: &Categorical, style: &Style, negative: bool) -> f64 {
     let vf = &style.value_format(&data.style);
     data.series
         .iter()
-        .flat_map(|s| s.values.iter().flatten().map(move |v| text_width(&bar_label(vf, *v, data, s), &VALUE)))
+        .flat_map(|s| {
+            s.values
+                .iter()
+                .flatten()
+                .filter(move |v| (**v < 0.0) == negative)
+                .map(move |v| text_width(&bar_label(vf, *v, data, s), &VALUE))
+        })
         .fold(0.0, f64::max)
 }
 
@@ -65,8 +70,14 @@ pub fn horizontal(
     // Value labels sit past the bar ends (past the whiskers with intervals,
     // inside the segments when stacked), and half the last tick label
     // stands past the plot.
-    let value_room = if stacked || !style.labels { 0.0 } else { value_label_width(data, style) + 8.0 };
+    let labelled = !stacked && style.labels;
+    let value_room = if labelled { value_label_width(data, style, false) + 8.0 } else { 0.0 };
     let right = style.width - value_room.max(24.0) - 6.0;
+    // Labels of negative bars get room of their own between the category
+    // names and the plot, so they never run into a name.
+    let negative_room = if labelled { value_label_width(data, style, true) + 10.0 } else { 0.0 };
+    let names_end = left;
+    let left = left + if negative_room > 10.0 { negative_room } else { 0.0 };
     let nser = data.series.len().max(1);
     let bar = if stacked || nser == 1 { 22.0 } else { (40.0 / nser as f64).clamp(11.0, 18.0) };
     let bars_height = if stacked { bar } else { bar * nser as f64 + 2.0 * (nser as f64 - 1.0) };
@@ -86,10 +97,12 @@ pub fn horizontal(
     legend.draw(&c)?;
     grid_columns(&c, &scale, &vf, top, plot_bottom)?;
     let zero = scale.map(0.0_f64.clamp(scale.min, scale.max));
+    // Value labels are drawn last, over the reference line.
+    let mut values: Vec<(String, f64, f64, Font)> = Vec::new();
     let mut y = top;
     for (ci, band) in bands.iter().enumerate() {
         let mid = y + band / 2.0;
-        c.lines(&labels[ci], left - 14.0, mid, LINE_HEIGHT, &LABEL.align(Align::End))?;
+        c.lines(&labels[ci], names_end - 14.0, mid, LINE_HEIGHT, &LABEL.align(Align::End))?;
         let category = &data.categories[ci];
         if stacked {
             let mut acc = 0.0;
@@ -128,7 +141,7 @@ pub fn horizontal(
                     let (tx, align) =
                         if v >= 0.0 { (end + 6.0, Align::Start) } else { (x1 - 6.0, Align::End) };
                     let tx = if has_ci && v >= 0.0 { tx.min(right + 6.0) } else { tx };
-                    c.text(&bar_label(&vf, v, data, s), tx, y0 + bar / 2.0, &VALUE.align(align))?;
+                    values.push((bar_label(&vf, v, data, s), tx, y0 + bar / 2.0, VALUE.align(align)));
                 }
             }
         }
@@ -136,25 +149,97 @@ pub fn horizontal(
     }
     c.line(&[(zero, top), (zero, plot_bottom)], super::MUTED, 1)?;
     reference_column(&c, &scale, style, top, plot_bottom)?;
+    for (text, x, y, font) in &values {
+        c.label(text, *x, *y, font)?;
+    }
     c.finish()?;
     Ok(height)
 }
 
-/// Vertical bars grouped by series; without gaps for a histogram.
+/// How the categories under columns are labelled.
+pub enum ColumnLabels {
+    /// Side by side, each wrapped to its column (three lines at most).
+    Across(Vec<Vec<String>>),
+    /// Turned upright, reading upwards, when they do not fit across.
+    Upright(Vec<String>),
+    /// Time ticks at the columns of their periods: (column, label).
+    Time(Vec<(f64, String)>),
+}
+
+/// The most lines a label under a column wraps to before it is turned
+/// upright, and the longest an upright label runs.
+const ACROSS_LINES: usize = 3;
+const UPRIGHT_LENGTH: f64 = 150.0;
+/// Below this column width an upright label no longer fits either.
+const UPRIGHT_BAND: f64 = 15.0;
+
+/// The labels for `categories` under columns `band` wide: across in a
+/// few lines; else upright when short enough to stand whole; else across
+/// in as many lines as they need; `None` when a word would be cut even
+/// so: the chart is then drawn as horizontal bars, made for long labels.
+pub fn column_labels(categories: &[String], band: f64) -> Option<ColumnLabels> {
+    let across: Vec<Vec<String>> = categories.iter().map(|c| wrap(c, &LABEL, band - 6.0)).collect();
+    let whole = |max_lines: usize| {
+        categories.iter().zip(&across).all(|(c, lines)| {
+            let words: Vec<&str> = c.split(' ').filter(|w| !w.is_empty()).collect();
+            lines.len() <= max_lines && lines.join(" ") == words.join(" ")
+        })
+    };
+    let upright =
+        band >= UPRIGHT_BAND && categories.iter().all(|c| text_width(c, &TICK_LABEL) <= UPRIGHT_LENGTH);
+    if whole(ACROSS_LINES) {
+        Some(ColumnLabels::Across(across))
+    } else if upright {
+        Some(ColumnLabels::Upright(categories.to_vec()))
+    } else if whole(MAX_LABEL_LINES - 1) {
+        Some(ColumnLabels::Across(across))
+    } else {
+        None
+    }
+}
+
+const TICK_LABEL: Font = Font::new(11.5, INK);
+
+/// Vertical bars grouped by series; without gaps for a histogram. Dated
+/// columns are labelled by time ticks; columns whose labels fit neither
+/// across nor upright are drawn as horizontal bars.
 pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: bool) -> Result<u32, String> {
     let vf = style.value_format(&data.style);
     let n = data.categories.len() as f64;
     let scale = value_scale(data, style, false);
     let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
-    let right = style.width - 16.0;
+    let right = style.width - 16.0 - reference_side_room(style);
     let band = (right - left) / n;
-    let labels: Vec<Vec<String>> = data.categories.iter().map(|c| wrap(c, &LABEL, band - 8.0)).collect();
-    let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let labels = match &data.times {
+        Some(t) => {
+            let x = |d: i64| {
+                let i = t.partition_point(|p| p.days() < d);
+                left + band * (i as f64 + 0.5)
+            };
+            let (first, last) = (t[0].days(), t[t.len() - 1].days());
+            ColumnLabels::Time(time_ticks(
+                (first, last),
+                t[0].precision(),
+                style.fmt.language(),
+                x,
+                style.width,
+            ))
+        }
+        None => match column_labels(&data.categories, band) {
+            Some(labels) => labels,
+            None => return horizontal(target, data, style, false),
+        },
+    };
+    let label_room = match &labels {
+        ColumnLabels::Across(l) => l.iter().map(Vec::len).max().unwrap_or(1) as f64 * LINE_HEIGHT,
+        ColumnLabels::Upright(l) => l.iter().map(|t| text_width(t, &TICK_LABEL)).fold(0.0, f64::max),
+        ColumnLabels::Time(_) => LINE_HEIGHT,
+    };
 
     let legend = series_legend(data, style, left);
-    let top = legend.height() + 22.0 + reference_room(style);
+    let top = legend.height() + 22.0;
     let plot_bottom = top + style.height.unwrap_or(260.0);
-    let height = (plot_bottom + 14.0 + label_lines * LINE_HEIGHT + 8.0).ceil() as u32;
+    let height = (plot_bottom + 14.0 + label_room + 8.0).ceil() as u32;
     let scale = scale.with_range((plot_bottom, top));
 
     let c = Canvas::new(target, style.width as u32, height);
@@ -165,7 +250,13 @@ pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: 
     let bar = group / nser;
     let gap = if gapless { 0.5 } else { 1.0 };
     let zero = scale.map(0.0_f64.clamp(scale.min, scale.max));
-    for (ci, lines) in labels.iter().enumerate() {
+    // Values are printed on every column or on none: when the widest
+    // label is wider than a column's share of the width, none.
+    let slot = band / nser;
+    let show_values = style.labels
+        && data.values().all(|v| text_width(&vf.label(v), &VALUE.sized(10.5)) <= slot.max(bar + 6.0));
+    let mut values: Vec<(String, f64, f64, Font)> = Vec::new();
+    for ci in 0..data.categories.len() {
         let x_band = left + band * ci as f64;
         let first = x_band + (band - group) / 2.0;
         let category = &data.categories[ci];
@@ -189,18 +280,97 @@ pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: 
                 whisker(&c, (x0 + bar / 2.0, a), (x0 + bar / 2.0, b))?;
                 end = end.min(b);
             }
-            if style.labels {
+            if show_values {
                 let ty = if v >= 0.0 { end - 9.0 } else { y1 + 9.0 };
                 let text = vf.label(v);
                 let font = if text_width(&text, &VALUE) > bar + 6.0 { VALUE.sized(10.5) } else { VALUE };
-                c.text(&text, x0 + bar / 2.0, ty, &font.align(Align::Middle))?;
+                values.push((text, x0 + bar / 2.0, ty, font.align(Align::Middle)));
             }
         }
-        let label_top = plot_bottom + 14.0 + (lines.len() as f64 - 1.0) * LINE_HEIGHT / 2.0;
-        c.lines(lines, x_band + band / 2.0, label_top, LINE_HEIGHT, &LABEL.align(Align::Middle))?;
+        match &labels {
+            ColumnLabels::Across(l) => {
+                let label_top = plot_bottom + 14.0 + (l[ci].len() as f64 - 1.0) * LINE_HEIGHT / 2.0;
+                c.lines(&l[ci], x_band + band / 2.0, label_top, LINE_HEIGHT, &LABEL.align(Align::Middle))?;
+            }
+            ColumnLabels::Upright(l) => {
+                c.text(
+                    &l[ci],
+                    x_band + band / 2.0,
+                    plot_bottom + 8.0,
+                    &TICK_LABEL.align(Align::End).upright(),
+                )?;
+            }
+            ColumnLabels::Time(_) => {}
+        }
+    }
+    if let ColumnLabels::Time(ticks) = &labels {
+        for (x, label) in ticks {
+            c.text(label, *x, plot_bottom + 14.0, &TICK_LABEL.align(Align::Middle))?;
+        }
     }
     c.line(&[(left, zero), (right, zero)], super::MUTED, 1)?;
-    reference_row(&c, &scale, style, left, right)?;
+    reference_row(&c, &scale, style, (left, right), true)?;
+    for (text, x, y, font) in &values {
+        c.label(text, *x, *y, font)?;
+    }
+    c.finish()?;
+    Ok(height)
+}
+
+/// A histogram: counts as bars standing side by side on a continuous axis
+/// (linear, or logarithmic for skewed counts such as audiences), ticked at
+/// their round edges, thinned until the labels keep apart.
+pub fn histogram(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
+    let Some(bins) = &data.bins else {
+        return columns(target, data, style, true);
+    };
+    let vf = style.value_format(&data.style);
+    let scale = value_scale(data, style, false);
+    let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
+    let labels: Vec<String> = bins.edges.iter().map(|e| style.fmt.compact(*e, &bins.style)).collect();
+    let last_half = labels.last().map_or(0.0, |l| text_width(l, &TICK_LABEL) / 2.0);
+    let right = style.width - 8.0 - last_half.max(8.0 + reference_side_room(style));
+    let (first, last) = (bins.edges[0], bins.edges[bins.edges.len() - 1]);
+    let at = |v: f64| {
+        let t = if bins.log {
+            (v / first).log10() / (last / first).log10()
+        } else {
+            (v - first) / (last - first)
+        };
+        left + t * (right - left)
+    };
+    let every = spread(&bins.edges.iter().map(|e| at(*e)).collect::<Vec<_>>(), &labels);
+    let top = 22.0;
+    let plot_bottom = top + style.height.unwrap_or(260.0);
+    let height = (plot_bottom + 14.0 + LINE_HEIGHT + 8.0).ceil() as u32;
+    let scale = scale.with_range((plot_bottom, top));
+
+    let c = Canvas::new(target, style.width as u32, height);
+    grid_rows(&c, &scale, &vf, left, right)?;
+    let counts = &data.series[0].values;
+    let color = style.color(0);
+    let widths: Vec<f64> = bins.edges.windows(2).map(|w| at(w[1]) - at(w[0])).collect();
+    // Counts are printed on every bar or on none.
+    let show_counts = style.labels
+        && counts
+            .iter()
+            .zip(&widths)
+            .all(|(v, w)| text_width(&vf.label(v.unwrap_or(0.0)), &VALUE.sized(10.5)) <= *w);
+    for (i, v) in counts.iter().enumerate() {
+        let (Some(v), x0, x1) = (v, at(bins.edges[i]), at(bins.edges[i + 1])) else { continue };
+        let y = scale.map(*v);
+        c.rect(x0 + 0.5, scale.map(0.0), x1 - 0.5, y, color)?;
+        if show_counts && *v > 0.0 {
+            c.text(&vf.label(*v), (x0 + x1) / 2.0, y - 9.0, &VALUE.sized(10.5).align(Align::Middle))?;
+        }
+    }
+    for (i, label) in labels.iter().enumerate().step_by(every) {
+        let x = at(bins.edges[i]);
+        c.line(&[(x, plot_bottom), (x, plot_bottom + 4.0)], super::MUTED, 1)?;
+        c.text(label, x, plot_bottom + 14.0, &TICK_LABEL.align(Align::Middle))?;
+    }
+    c.line(&[(left, plot_bottom), (right, plot_bottom)], super::MUTED, 1)?;
+    reference_row(&c, &scale, style, (left, right), true)?;
     c.finish()?;
     Ok(height)
 }

@@ -43,11 +43,13 @@ pub struct Font {
     pub color: RGBColor,
     pub bold: bool,
     pub align: Align,
+    /// Turned a quarter left, reading upwards from its anchor.
+    pub upright: bool,
 }
 
 impl Font {
     pub const fn new(size: f64, color: RGBColor) -> Font {
-        Font { size, color, bold: false, align: Align::Start }
+        Font { size, color, bold: false, align: Align::Start, upright: false }
     }
 
     pub const fn bold(mut self) -> Font {
@@ -70,9 +72,15 @@ impl Font {
         self
     }
 
+    pub const fn upright(mut self) -> Font {
+        self.upright = true;
+        self
+    }
+
     fn desc(&self) -> FontDesc<'static> {
         let style = if self.bold { FontStyle::Bold } else { FontStyle::Normal };
-        FontDesc::new(FontFamily::Name(FAMILY), self.size * PLOTTERS_FONT_RATIO, style)
+        let desc = FontDesc::new(FontFamily::Name(FAMILY), self.size * PLOTTERS_FONT_RATIO, style);
+        if self.upright { desc.transform(FontTransform::Rotate270) } else { desc }
     }
 }
 
@@ -339,6 +347,20 @@ impl<'a> Canvas<'a> {
         let style = scaled.desc().color(&font.color).pos(Anchor::new(h, VPos::Center));
         let t = Text::new(crate::html::printable(text).into_owned(), (self.px(x), self.px(y)), style);
         on_area!(self, a => a.draw(&t))
+    }
+
+    /// Draws `text` on a white box the size of the text, so a gridline or
+    /// a reference line passing behind it never strikes it through.
+    pub fn label(&self, text: &str, x: f64, y: f64, font: &Font) -> DrawResult {
+        let w = text_width(text, font);
+        let x0 = match font.align {
+            Align::Start => x,
+            Align::Middle => x - w / 2.0,
+            Align::End => x - w,
+        };
+        let half = font.size * 0.6 + 1.0;
+        self.rect(x0 - 2.0, y - half, x0 + w + 2.0, y + half, WHITE)?;
+        self.text(text, x, y, font)
     }
 
     /// Draws wrapped lines centred vertically on `y`, `line_height` apart.

@@ -107,6 +107,10 @@ mod tests {
             style: NumberStyle::percent(),
             value_label: "Part".into(),
             category_label: "Bénéfice".into(),
+            times: None,
+            missing: Default::default(),
+            filled: Vec::new(),
+            bins: None,
         }
     }
 

@@ -4,11 +4,12 @@
 use plotters::style::RGBColor;
 
 use super::axes::{
-    Legend, Marker, TICK, grid_columns, grid_rows, reference_room, reference_row, tick_label_width,
+    Legend, Marker, REFERENCE, TICK, grid_columns, grid_rows, reference_lines, reference_row,
+    reference_side_room, tick_label_width, time_ticks,
 };
-use super::canvas::{Align, Canvas, Font, Target, text_width, wrap};
+use super::canvas::{Align, Canvas, DrawResult, Font, Target, text_width, wrap};
 use super::scale::{LogScale, Scale};
-use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, tint};
+use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, text_color, tint};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
@@ -19,43 +20,129 @@ fn series_color(data: &Categorical, style: &Style, si: usize) -> RGBColor {
     style.mark(data.series[si].name.as_deref().unwrap_or(""), si)
 }
 
-/// Labels at the ends of lines, nudged apart so they never overlap: (y, text, colour).
-fn draw_end_labels(
-    c: &Canvas,
-    x: f64,
-    align: Align,
-    mut ends: Vec<(f64, String, RGBColor)>,
-) -> Result<(), String> {
+/// The font of a series' label: bold, in a shade of its colour dark
+/// enough for text.
+fn series_font(color: RGBColor) -> Font {
+    VALUE.with_color(text_color(color)).bold()
+}
+
+/// Labels at the ends of lines, nudged apart so they never overlap:
+/// (y, text, font).
+fn draw_end_labels(c: &Canvas, x: f64, align: Align, mut ends: Vec<(f64, String, Font)>) -> DrawResult {
     ends.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut last_y = f64::NEG_INFINITY;
-    for (y, text, color) in ends {
+    for (y, text, font) in ends {
         let y = y.max(last_y + 16.0);
-        c.text(&text, x, y, &VALUE.with_color(color).bold().align(align))?;
+        c.text(&text, x, y, &font.align(align))?;
         last_y = y;
     }
     Ok(())
 }
 
-/// One line per series over the categories in data order, each named at
-/// its last point so colour is not the only key. `area` stacks the series
-/// and fills each band, so no area hides another.
+/// One line per series over the categories (placed by time when they
+/// are dates), each named at its last point so colour is not the only key.
+/// `area` stacks the series and fills each band, so no area hides another.
+/// A missing value breaks the line (and the bands above it).
 pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) -> Result<u32, String> {
     let vf = style.value_format(&data.style);
-    let top = 20.0 + reference_room(style);
+    let top = 20.0;
     let bottom = top + style.height.unwrap_or(PLOT_HEIGHT);
     let (lo, hi) = data.domain(area);
     // Areas and values far from zero start at zero; others zoom in.
     let lo = if area || (lo > 0.0 && lo < hi * 0.5) { lo.min(0.0) } else { lo };
     let scale = Scale::bounded(lo.min(hi), hi, style.min, style.max, 5, (0.0, 1.0));
+    let scale = if data.counts() { scale.whole() } else { scale };
     // Where each series is drawn: its values, or the running totals of a stack.
     let heights: Vec<Vec<Option<f64>>> =
         if area { data.cumulative() } else { data.series.iter().map(|s| s.values.clone()).collect() };
-    let ends: Vec<(usize, f64, String)> = data
-        .series
+    let ends = end_labels(data, style, &vf, &heights);
+    let reference = reference_lines(style);
+    let end_width = ends
+        .iter()
+        .map(|(_, _, t)| text_width(t, &VALUE.bold()))
+        .chain(reference.iter().map(|l| text_width(l, &REFERENCE)))
+        .fold(0.0, f64::max);
+    let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
+    let right = style.width - 12.0 - end_width - 10.0;
+    let scale = scale.with_range((bottom, top));
+    let x_at = x_positions(data, left, right);
+    let axis = x_axis(data, style, &x_at);
+    let lines_needed = axis.iter().map(|(_, l)| l.len()).max().unwrap_or(1) as f64;
+    let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
+
+    let c = Canvas::new(target, style.width as u32, height);
+    grid_rows(&c, &scale, &vf, left, right)?;
+    for (x, l) in &axis {
+        c.line(&[(*x, bottom), (*x, bottom + 4.0)], GRID, 1)?;
+        let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
+        c.lines(l, *x, first, 14.0, &TICK.align(Align::Middle))?;
+    }
+    let base = scale.map(scale.min.max(0.0).min(scale.max));
+    let at = |ci: usize, v: f64| (x_at[ci], scale.map(v));
+    if area {
+        for si in 0..heights.len() {
+            // A band runs from the series below it (or the axis) to its own
+            // top, wherever both are known.
+            let below = |ci: usize| if si == 0 { Some(scale.min.max(0.0)) } else { heights[si - 1][ci] };
+            let known: Vec<Option<(f64, f64)>> =
+                (0..x_at.len()).map(|ci| heights[si][ci].zip(below(ci))).collect();
+            for run in runs(&known) {
+                let mut poly: Vec<(f64, f64)> = run.iter().map(|&(ci, (t, _))| at(ci, t)).collect();
+                poly.extend(
+                    run.iter().rev().map(|&(ci, (_, b))| if si == 0 { (x_at[ci], base) } else { at(ci, b) }),
+                );
+                if poly.len() > 2 {
+                    c.polygon(&poly, tint(series_color(data, style, si), 0.6))?;
+                }
+            }
+        }
+    }
+    let dots = x_at.len() <= 60;
+    for (si, h) in heights.iter().enumerate() {
+        let color = series_color(data, style, si);
+        for run in runs(h) {
+            let pts: Vec<(f64, f64)> = run.iter().map(|&(ci, v)| at(ci, v)).collect();
+            if pts.len() > 1 {
+                c.line(&pts, color, 3)?;
+            }
+            // A filled value has no dot: only measured values are points.
+            for &(ci, v) in &run {
+                let measured = !data.filled.get(si).is_some_and(|f| f[ci]);
+                if measured && (dots || run.len() == 1) {
+                    let (x, y) = at(ci, v);
+                    c.circle(x, y, 4.0, color)?;
+                }
+            }
+        }
+    }
+    reference_row(&c, &scale, style, (left, right), false)?;
+    let mut ends: Vec<(f64, String, Font)> = ends
+        .into_iter()
+        .map(|(si, v, t)| (scale.map(v), t, series_font(series_color(data, style, si))))
+        .collect();
+    // The reference label joins the end labels, so they keep apart too.
+    if let Some(r) = style.reference.filter(|r| (scale.min..=scale.max).contains(&r.value)) {
+        let y = scale.map(r.value);
+        ends.extend(reference.into_iter().enumerate().map(|(i, l)| (y + i as f64 * 14.0, l, REFERENCE)));
+    }
+    draw_end_labels(&c, x_at.last().copied().unwrap_or(right) + 10.0, Align::Start, ends)?;
+    c.finish()?;
+    Ok(height)
+}
+
+/// The label at the end of each series: its name (when there are several)
+/// and last value, at the height of its last drawn point.
+fn end_labels(
+    data: &Categorical,
+    style: &Style,
+    vf: &ValueFormat,
+    heights: &[Vec<Option<f64>>],
+) -> Vec<(usize, f64, String)> {
+    data.series
         .iter()
         .enumerate()
         .filter_map(|(si, s)| {
-            let last = s.values.iter().rposition(Option::is_some)?;
+            let last = heights[si].iter().rposition(Option::is_some)?;
             let (v, at) = (s.values[last]?, heights[si][last]?);
             let text = match (&s.name, data.series.len() > 1, style.labels) {
                 (Some(name), true, true) => format!("{name} {}", vf.label(v)),
@@ -65,70 +152,63 @@ pub fn line(target: &mut Target, data: &Categorical, style: &Style, area: bool) 
             };
             Some((si, at, text))
         })
-        .collect();
-    let end_width = ends.iter().map(|(_, _, t)| text_width(t, &VALUE.bold())).fold(0.0, f64::max);
-    let left = 12.0 + tick_label_width(&scale, &vf) + 8.0;
-    let right = style.width - 12.0 - end_width - 10.0;
-    let scale = scale.with_range((bottom, top));
-    let n = data.categories.len();
-    let step = if n > 1 { (right - left) / (n - 1) as f64 } else { 0.0 };
-    let x_at = |i: usize| {
-        if n > 1 { left + step * i as f64 } else { (left + right) / 2.0 }
-    };
-    // A label is centred on its point: as wide as the gap to the next
-    // point, and never wider than twice its distance to the chart's edge.
-    let label_width = |i: usize| {
-        let room = 2.0 * (x_at(i) - 4.0).min(style.width - 4.0 - x_at(i));
-        if n > 1 { step.max(40.0).min(room) } else { room.min(200.0) }
-    };
-    let labels: Vec<Vec<String>> =
-        data.categories.iter().enumerate().map(|(i, c)| wrap(c, &TICK, label_width(i) - 6.0)).collect();
-    let lines_needed = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let height = (bottom + 16.0 + lines_needed * 14.0 + 8.0).ceil() as u32;
+        .collect()
+}
 
-    let c = Canvas::new(target, style.width as u32, height);
-    grid_rows(&c, &scale, &vf, left, right)?;
-    for (i, l) in labels.iter().enumerate() {
-        let first = bottom + 16.0 + (l.len() as f64 - 1.0) * 7.0;
-        c.lines(l, x_at(i), first, 14.0, &TICK.align(Align::Middle))?;
+/// Where each category stands across `left..right`: by time for dates,
+/// evenly otherwise; a single category in the middle.
+fn x_positions(data: &Categorical, left: f64, right: f64) -> Vec<f64> {
+    let n = data.categories.len();
+    match &data.times {
+        Some(t) if n > 1 => {
+            let (first, last) = (t[0].days() as f64, t[n - 1].days() as f64);
+            let span = (last - first).max(1.0);
+            t.iter().map(|d| left + (d.days() as f64 - first) / span * (right - left)).collect()
+        }
+        _ if n > 1 => (0..n).map(|i| left + (right - left) * i as f64 / (n - 1) as f64).collect(),
+        _ => vec![(left + right) / 2.0; n],
     }
-    let base = scale.map(scale.min.max(0.0).min(scale.max));
-    let points: Vec<Vec<(f64, f64)>> = heights
-        .iter()
-        .map(|h| h.iter().enumerate().filter_map(|(i, v)| v.map(|v| (x_at(i), scale.map(v)))).collect())
-        .collect();
-    if area {
-        // Each band runs from the series below it (or the axis) to its own top.
-        for (si, pts) in points.iter().enumerate() {
-            let mut poly = pts.clone();
-            match points.get(si.wrapping_sub(1)).filter(|_| si > 0) {
-                Some(below) => poly.extend(below.iter().rev()),
-                None => {
-                    if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
-                        poly.push((last.0, base));
-                        poly.push((first.0, base));
-                    }
-                }
-            }
-            if poly.len() > 2 {
-                c.polygon(&poly, tint(series_color(data, style, si), 0.6))?;
-            }
+}
+
+/// The labels under the horizontal axis, as (x, lines): time ticks for
+/// dates; otherwise each category, wrapped to the room around its point.
+fn x_axis(data: &Categorical, style: &Style, x_at: &[f64]) -> Vec<(f64, Vec<String>)> {
+    if let (Some(t), Some(first), Some(last)) = (&data.times, x_at.first(), x_at.last()) {
+        let (d0, d1) = (t[0].days(), t[t.len() - 1].days());
+        let span = (d1 - d0).max(1) as f64;
+        let x = |d: i64| if d1 > d0 { first + (d - d0) as f64 / span * (last - first) } else { *first };
+        let ticks = time_ticks((d0, d1), t[0].precision(), style.fmt.language(), x, style.width);
+        return ticks.into_iter().map(|(x, l)| (x, vec![l])).collect();
+    }
+    let n = x_at.len();
+    let step = if n > 1 { x_at[1] - x_at[0] } else { 0.0 };
+    x_at.iter()
+        .zip(&data.categories)
+        .map(|(&x, c)| {
+            // Centred on its point: as wide as the gap to the next point, and
+            // never wider than twice its distance to the chart's edge.
+            let room = 2.0 * (x - 4.0).min(style.width - 4.0 - x);
+            let width = if n > 1 { step.max(40.0).min(room) } else { room.min(200.0) };
+            (x, wrap(c, &TICK, width - 6.0))
+        })
+        .collect()
+}
+
+/// Runs of consecutive known values, each as (index, value).
+fn runs<T: Copy>(values: &[Option<T>]) -> Vec<Vec<(usize, T)>> {
+    let mut out: Vec<Vec<(usize, T)>> = Vec::new();
+    let mut current = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => current.push((i, *v)),
+            None if !current.is_empty() => out.push(std::mem::take(&mut current)),
+            None => {}
         }
     }
-    for (si, pts) in points.iter().enumerate() {
-        let color = series_color(data, style, si);
-        if pts.len() > 1 {
-            c.line(pts, color, 3)?;
-        }
-        for (x, y) in pts {
-            c.circle(*x, *y, 4.0, color)?;
-        }
+    if !current.is_empty() {
+        out.push(current);
     }
-    reference_row(&c, &scale, style, left, right)?;
-    let ends = ends.into_iter().map(|(si, v, t)| (scale.map(v), t, series_color(data, style, si))).collect();
-    draw_end_labels(&c, x_at(n.saturating_sub(1)) + 10.0, Align::Start, ends)?;
-    c.finish()?;
-    Ok(height)
+    out
 }
 
 /// Two columns, one per point in time, and a line per series between
@@ -178,8 +258,8 @@ pub fn slope(target: &mut Target, data: &Categorical, style: &Style) -> Result<u
         c.line(&[(x0, ya), (x1, yb)], color, 3)?;
         c.circle(x0, ya, 4.5, color)?;
         c.circle(x1, yb, 4.5, color)?;
-        lefts.extend(label(si, 0, true).map(|t| (ya, t, color)));
-        rights.extend(label(si, 1, true).map(|t| (yb, t, color)));
+        lefts.extend(label(si, 0, true).map(|t| (ya, t, series_font(color))));
+        rights.extend(label(si, 1, true).map(|t| (yb, t, series_font(color))));
     }
     draw_end_labels(&c, x0 - 10.0, Align::End, lefts)?;
     draw_end_labels(&c, x1 + 10.0, Align::Start, rights)?;
@@ -244,7 +324,7 @@ pub fn scatter(
     let xf = style.value_format(&p.x_style);
     // Half of the last x tick label stands past the plot's right edge.
     let last_x = x.labels(&xf).last().map_or(0.0, |t| text_width(t, &TICK));
-    let right = style.width - 12.0 - last_x / 2.0;
+    let right = style.width - 12.0 - (last_x / 2.0).max(reference_side_room(style));
     let x = match x {
         XAxis::Linear(s) => XAxis::Linear(s.with_range((left, right))),
         XAxis::Log(s) => XAxis::Log(s.with_range((left, right))),
@@ -259,7 +339,7 @@ pub fn scatter(
     vertical_ticks(&c, &x, &xf, top, bottom)?;
     c.text(&p.x_label, right, bottom + 36.0, &LABEL.align(Align::End))?;
     c.text(&p.y_label, 12.0, top - 16.0 - if bands { 18.0 } else { 0.0 }, &LABEL)?;
-    reference_row(&c, &ys, style, left, right)?;
+    reference_row(&c, &ys, style, (left, right), true)?;
     for (px, py, g) in &p.points {
         c.circle(x.map(*px), ys.map(*py), 5.0, style.color(*g))?;
     }

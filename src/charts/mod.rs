@@ -24,7 +24,7 @@ use plotters::style::RGBColor;
 
 use crate::blocks::{Chart, ChartKind, Reference};
 use crate::config::{Language, Tier};
-use crate::datasets::Dataset;
+use crate::datasets::{Dataset, FieldType};
 use crate::format::{NumberFormat, NumberStyle};
 
 use canvas::Target;
@@ -227,7 +227,16 @@ fn prepared(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
     } else {
         Categorical::from_dataset(chart, ds)
     };
-    data.sort(chart.sort);
+    let over_time = matches!(chart.kind, ChartKind::Line | ChartKind::Area | ChartKind::Column);
+    if chart.kind != ChartKind::Histogram && ds.fields[chart.x].ty == FieldType::Date {
+        data.as_time(fmt.language(), over_time);
+    }
+    if over_time {
+        data.fill_missing(chart.missing);
+    }
+    if data.times.is_none() {
+        data.sort(chart.sort);
+    }
     if chart.percent {
         data.as_shares();
     }
@@ -303,7 +312,7 @@ fn draw(chart: &Chart, drawable: &Drawable, style: &Style, target: &mut Target) 
             ChartKind::Bar => bars::horizontal(target, data, style, false),
             ChartKind::Stacked => bars::horizontal(target, data, style, true),
             ChartKind::Column => bars::columns(target, data, style, false),
-            ChartKind::Histogram => bars::columns(target, data, style, true),
+            ChartKind::Histogram => bars::histogram(target, data, style),
             ChartKind::Line => lines::line(target, data, style, false),
             ChartKind::Area => lines::line(target, data, style, true),
             ChartKind::Slope => lines::slope(target, data, style),
@@ -405,6 +414,21 @@ pub fn on_color(c: RGBColor) -> RGBColor {
     if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0605 { plotters::style::WHITE } else { INK }
 }
 
+/// The colour for text in a series' colour: the series colour darkened
+/// until it has 4.5:1 contrast on white (WCAG AA for text), so a label
+/// stays tied to its line by hue and readable by everyone.
+pub fn text_color(c: RGBColor) -> RGBColor {
+    let mut shade = c;
+    for _ in 0..40 {
+        if 1.05 / (luminance(shade) + 0.05) >= 4.5 {
+            break;
+        }
+        let darker = |v: u8| (v as f64 * 0.92).floor() as u8;
+        shade = RGBColor(darker(shade.0), darker(shade.1), darker(shade.2));
+    }
+    shade
+}
+
 /// A colour mixed with white by `amount` (0 to 1), for fills behind marks.
 pub fn tint(c: RGBColor, amount: f64) -> RGBColor {
     let mix = |v: u8| (v as f64 + (255.0 - v as f64) * amount).round() as u8;
@@ -430,6 +454,17 @@ mod tests {
             let contrast = 1.05 / (luminance(*c) + 0.05);
             assert!(contrast >= 3.0, "{c:?} has {contrast:.2}:1");
         }
+    }
+
+    #[test]
+    fn text_in_series_colours_reaches_four_and_a_half_to_one() {
+        for c in PALETTE.iter().chain([&MUTED_MARK, &RGBColor(0xf0, 0xe4, 0x42), &plotters::style::WHITE]) {
+            let t = text_color(*c);
+            let contrast = 1.05 / (luminance(t) + 0.05);
+            assert!(contrast >= 4.5, "{c:?} gives {t:?} at {contrast:.2}:1");
+        }
+        // Already dark enough: unchanged.
+        assert_eq!(text_color(PALETTE[0]), PALETTE[0]);
     }
 
     #[test]

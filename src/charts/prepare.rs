@@ -2,7 +2,10 @@
 //! intervals, histogram bins, points. Pure data work, no drawing.
 
 use crate::blocks::{Chart, Sort};
+use crate::blocks::{MAX_POINTS, Missing};
+use crate::config::Language;
 use crate::datasets::Dataset;
+use crate::dates::Date;
 use crate::format::{NumberFormat, NumberStyle};
 use crate::stats::wilson;
 
@@ -24,6 +27,13 @@ pub struct Categorical {
     pub style: NumberStyle,
     pub value_label: String,
     pub category_label: String,
+    /// When `x` holds dates: each category's period, in time order.
+    pub times: Option<Vec<Date>>,
+    /// Values left missing, filled with zero, or interpolated; and which.
+    pub missing: Missing,
+    pub filled: Vec<Vec<bool>>,
+    /// A histogram's bins, drawn on a continuous axis.
+    pub bins: Option<Bins>,
 }
 
 impl Categorical {
@@ -66,7 +76,87 @@ impl Categorical {
             style: ds.fields[y].number_style(),
             value_label: ds.fields[y].title().to_string(),
             category_label: ds.fields[chart.x].title().to_string(),
+            times: None,
+            missing: Missing::Gap,
+            filled: Vec::new(),
+            bins: None,
         }
+    }
+
+    /// Orders dated categories by time and names them in `lang`. With
+    /// `complete`, a regular series (three periods or more, covering at
+    /// least half of its span) gets a place for every period between its
+    /// first and last, so a missing month shows as a gap rather than
+    /// vanishing; surveys of 2012 and 2016 stay two points four years apart.
+    pub fn as_time(&mut self, lang: Language, complete: bool) {
+        let Some(dates) = self.categories.iter().map(|c| Date::parse(c)).collect::<Option<Vec<Date>>>()
+        else {
+            return;
+        };
+        let mut order: Vec<usize> = (0..dates.len()).collect();
+        order.sort_by_key(|&i| dates[i]);
+        let mut periods: Vec<Date> = order.iter().map(|&i| dates[i]).collect();
+        let mut slots: Vec<Option<usize>> = order.into_iter().map(Some).collect();
+        let same_precision = periods.windows(2).all(|w| w[0].precision() == w[1].precision());
+        if let (true, true, Some(first), Some(last)) =
+            (complete, same_precision, periods.first(), periods.last())
+        {
+            let all: Vec<Date> = std::iter::successors(Some(*first), |d| Some(d.next()))
+                .take_while(|d| d <= last)
+                .take(MAX_POINTS + 1)
+                .collect();
+            let regular = periods.len() >= 3 && periods.len() * 2 >= all.len();
+            if regular && all.len() <= MAX_POINTS {
+                slots = all.iter().map(|d| periods.binary_search(d).ok().and_then(|k| slots[k])).collect();
+                periods = all;
+            }
+        }
+        for s in &mut self.series {
+            s.values = slots.iter().map(|k| k.and_then(|i| s.values[i])).collect();
+            s.intervals = slots.iter().map(|k| k.and_then(|i| s.intervals[i])).collect();
+        }
+        self.categories = periods.iter().map(|d| d.label(lang)).collect();
+        self.times = Some(periods);
+    }
+
+    /// Applies the chart's choice for missing values, remembering which
+    /// values it filled so the drawing and the description can say so.
+    pub fn fill_missing(&mut self, missing: Missing) {
+        self.missing = missing;
+        let positions: Vec<f64> = match &self.times {
+            Some(t) => t.iter().map(|d| d.days() as f64).collect(),
+            None => (0..self.categories.len()).map(|i| i as f64).collect(),
+        };
+        self.filled = self
+            .series
+            .iter_mut()
+            .map(|s| {
+                let before = s.values.clone();
+                for i in 0..before.len() {
+                    if before[i].is_some() {
+                        continue;
+                    }
+                    s.values[i] = match missing {
+                        Missing::Gap => None,
+                        Missing::Zero => Some(0.0),
+                        Missing::Interpolate => interpolate(&before, &positions, i),
+                    };
+                }
+                before.iter().zip(&s.values).map(|(b, a)| b.is_none() && a.is_some()).collect()
+            })
+            .collect();
+    }
+
+    /// The categories where some series has no value, as drawn.
+    pub fn gaps(&self) -> Vec<usize> {
+        (0..self.categories.len()).filter(|&ci| self.series.iter().any(|s| s.values[ci].is_none())).collect()
+    }
+
+    /// The categories where a value was filled in.
+    pub fn filled_at(&self) -> Vec<usize> {
+        (0..self.categories.len())
+            .filter(|&ci| self.filled.iter().any(|f| f.get(ci) == Some(&true)))
+            .collect()
     }
 
     /// Reorders categories by their total, ascending or descending.
@@ -120,9 +210,11 @@ impl Categorical {
     }
 
     /// Each series' values added to those of the series before it, for
-    /// stacked areas; the last series holds the totals.
+    /// stacked areas; the last series holds the totals. Where a series
+    /// has no value, neither it nor any series above it has a height:
+    /// counting the missing value as zero would draw a false dip.
     pub fn cumulative(&self) -> Vec<Vec<Option<f64>>> {
-        let mut acc = vec![0.0; self.categories.len()];
+        let mut acc: Vec<Option<f64>> = vec![Some(0.0); self.categories.len()];
         self.series
             .iter()
             .map(|s| {
@@ -130,12 +222,18 @@ impl Categorical {
                     .iter()
                     .enumerate()
                     .map(|(ci, v)| {
-                        acc[ci] += v.unwrap_or(0.0);
-                        v.map(|_| acc[ci])
+                        acc[ci] = acc[ci].zip(*v).map(|(a, v)| a + v);
+                        acc[ci]
                     })
                     .collect()
             })
             .collect()
+    }
+
+    /// Whether the values are counts (whole, not shares): their scales
+    /// tick at whole numbers, since half a respondent reads as an error.
+    pub fn counts(&self) -> bool {
+        !self.style.percent && self.values().all(|v| v.fract() == 0.0)
     }
 
     pub fn total(&self, ci: usize) -> f64 {
@@ -161,6 +259,15 @@ impl Categorical {
     }
 }
 
+/// The value at `i` on the straight line between the nearest values either
+/// side of it; none before the first value or after the last.
+fn interpolate(values: &[Option<f64>], positions: &[f64], i: usize) -> Option<f64> {
+    let before = (0..i).rev().find_map(|k| values[k].map(|v| (positions[k], v)))?;
+    let after = (i + 1..values.len()).find_map(|k| values[k].map(|v| (positions[k], v)))?;
+    let t = (positions[i] - before.0) / (after.0 - before.0);
+    Some(before.1 + (after.1 - before.1) * t)
+}
+
 pub(super) fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
     match list.iter().position(|x| *x == item) {
         Some(i) => i,
@@ -171,32 +278,38 @@ pub(super) fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
     }
 }
 
-/// Counts of `x` in equal-width bins, as categories labelled `a–b`.
-/// Sturges' rule picks the number of bins unless the chart sets `bins`.
+/// A histogram's bins: `edges` has one more entry than there are bins.
+#[derive(Clone, Debug)]
+pub struct Bins {
+    pub edges: Vec<f64>,
+    /// Edges spaced by ratio (1, 2, 5, 10, …) on a logarithmic axis.
+    pub log: bool,
+    /// The format of the counted field, for the edges' labels.
+    pub style: NumberStyle,
+}
+
+/// Counts of `x` in bins on round edges (steps of 1, 2 or 5 times a power
+/// of ten, or on a log axis 1-2-5 per decade), as categories labelled
+/// `a–b`. Sturges' rule gives the number of bins aimed at, unless the
+/// chart sets `bins`.
 pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
     let values: Vec<f64> = ds.rows().filter_map(|r| r.number(chart.x)).collect();
     let n = values.len();
-    let bins = chart.bins.unwrap_or_else(|| ((n.max(1) as f64).log2().ceil() as usize + 1).max(1));
+    let aim = chart.bins.unwrap_or_else(|| ((n.max(1) as f64).log2().ceil() as usize + 1).max(1));
     let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
-    let (lo, hi) = if n == 0 {
-        (0.0, 1.0)
-    } else if hi > lo {
-        (lo, hi)
-    } else {
-        (lo - 0.5, hi + 0.5)
-    };
-    let width = (hi - lo) / bins as f64;
+    let (lo, hi) = if n == 0 { (0.0, 1.0) } else { (lo, hi) };
+    let edges = if chart.log_x && lo > 0.0 { log_edges(lo, hi, aim) } else { linear_edges(lo, hi, aim) };
+    let bins = edges.len() - 1;
     let mut counts = vec![0.0; bins];
     for v in &values {
-        // The top edge belongs to the last bin.
-        let i = (((v - lo) / width).floor() as usize).min(bins - 1);
+        // Bins hold their lower edge; the top edge belongs to the last bin.
+        let i = edges.partition_point(|e| e <= v).saturating_sub(1).min(bins - 1);
         counts[i] += 1.0;
     }
-    let decimals = if width >= 10.0 || width.fract() == 0.0 && lo.fract() == 0.0 { 0 } else { 1 };
-    let x_style = ds.fields[chart.x].number_style();
-    let edge = |v: f64| fmt.with_decimals(v, &x_style, decimals);
-    let categories = (0..bins)
-        .map(|i| format!("{}–{}", edge(lo + width * i as f64), edge(lo + width * (i + 1) as f64)))
+    let style = ds.fields[chart.x].number_style();
+    let categories = edges
+        .windows(2)
+        .map(|w| format!("{}–{}", fmt.value(w[0], &style), fmt.value(w[1], &style)))
         .collect();
     let count_label = if fmt.language() == crate::config::Language::Fr { "Effectif" } else { "Count" };
     Categorical {
@@ -209,7 +322,50 @@ pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical
         style: NumberStyle::whole(),
         value_label: count_label.to_string(),
         category_label: ds.fields[chart.x].title().to_string(),
+        times: None,
+        missing: Missing::Gap,
+        filled: Vec::new(),
+        bins: Some(Bins { edges, log: chart.log_x && lo > 0.0, style }),
     }
+}
+
+/// Round edges `step` apart covering `lo..=hi`, about `aim` bins.
+fn linear_edges(lo: f64, hi: f64, aim: usize) -> Vec<f64> {
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = round_step(span / aim.max(1) as f64);
+    let first = (lo / step).floor() * step;
+    let count = (((hi - first) / step).floor() as usize + 1).clamp(1, 1_000);
+    (0..=count).map(|i| clean(first + step * i as f64)).collect()
+}
+
+/// Edges at 1, 2 and 5 of each decade from below `lo` to above `hi`,
+/// thinned to decades when that is closer to `aim` bins.
+fn log_edges(lo: f64, hi: f64, aim: usize) -> Vec<f64> {
+    let (a, b) = (lo.log10().floor() as i32, hi.log10().floor() as i32 + 1);
+    let decades: Vec<f64> = (a..=b).map(|e| 10f64.powi(e)).collect();
+    let mut fine: Vec<f64> = (a..b).flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e))).collect();
+    fine.push(10f64.powi(b));
+    let trim = |edges: Vec<f64>| -> Vec<f64> {
+        let first = edges.partition_point(|e| *e <= lo).saturating_sub(1);
+        let last = edges.partition_point(|e| *e <= hi).min(edges.len() - 1);
+        edges[first..=last.max(first + 1)].to_vec()
+    };
+    let (fine, decades) = (trim(fine), trim(decades));
+    let off = |e: &Vec<f64>| (e.len() as f64 - 1.0 - aim as f64).abs();
+    if off(&decades) < off(&fine) { decades } else { fine }
+}
+
+/// 1, 2 or 5 times a power of ten, the smallest at or above `raw`.
+fn round_step(raw: f64) -> f64 {
+    let raw = if raw.is_finite() && raw > 0.0 { raw } else { 1.0 };
+    let power = 10f64.powf(raw.log10().floor());
+    let m = [1.0, 2.0, 5.0, 10.0].into_iter().find(|m| m * power >= raw * (1.0 - 1e-9)).unwrap_or(10.0);
+    m * power
+}
+
+/// Removes float noise such as 0.30000000000000004.
+fn clean(v: f64) -> f64 {
+    if v.abs() < 1e12 { (v * 1e9).round() / 1e9 } else { v }
 }
 
 /// Points for a scatter plot.
@@ -327,18 +483,51 @@ mod tests {
 
     #[test]
     fn histogram_counts_every_value_once() {
-        // 10 values: Sturges gives ceil(log2 10) + 1 = 5 bins of width (9 - 0) / 5 = 1.8.
+        // 10 values 0..9: Sturges aims at ceil(log2 10) + 1 = 5 bins, so a
+        // width of 9 / 5 = 1.8 rounds up to 2: bins 0-2, 2-4, …, 8-10.
         let rows: String = (0..10).map(|i| format!("  - {{ v: {i} }}\n")).collect();
         let ds = dataset(&rows);
         let c = chart("type: histogram\ndata: d\nx: v\n", &ds);
         let h = histogram(&c, &ds["d"], &NumberFormat::new(Language::En));
-        assert_eq!(h.categories.len(), 5);
         let counts: Vec<f64> = h.series[0].values.iter().flatten().copied().collect();
         assert_eq!(counts, [2.0, 2.0, 2.0, 2.0, 2.0]);
-        assert_eq!(h.categories[0], "0.0%–1.8%");
+        assert_eq!(h.categories[0], "0%–2%");
+        assert_eq!(h.bins.as_ref().unwrap().edges, [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        // Three bins aimed at: a width of 3 rounds up to 5.
         let c = chart("type: histogram\ndata: d\nx: v\nbins: 3\n", &ds);
         let h = histogram(&c, &ds["d"], &NumberFormat::new(Language::En));
-        assert_eq!(h.series[0].values, [Some(3.0), Some(3.0), Some(4.0)]);
+        assert_eq!(h.series[0].values, [Some(5.0), Some(5.0)]);
+    }
+
+    #[test]
+    fn log_bins_follow_decades_and_count_every_value() {
+        // Follower counts from 1,200 to 2.1 million, spread over three decades.
+        let values = [1_200.0, 3_000.0, 9_999.0, 10_000.0, 45_000.0, 120_000.0, 560_000.0, 2_100_000.0];
+        let edges = log_edges(1_200.0, 2_100_000.0, 8);
+        assert_eq!(edges.first(), Some(&1_000.0));
+        assert!(edges.last().is_some_and(|e| *e >= 2_100_000.0));
+        assert!(
+            edges.windows(2).all(|w| [2.0, 2.5, 5.0, 10.0].iter().any(|r| (w[1] / w[0] - r).abs() < 1e-9))
+        );
+        let rows: String = values.iter().map(|v| format!("  - {{ v: {v} }}\n")).collect();
+        let yaml = format!("source: S\nfields:\n  v: {{ type: number }}\nrows:\n{rows}");
+        let (ds, _) = build_all(
+            &[DatasetSource { id: "d".into(), yaml: Some(("data/d.yaml".into(), yaml)), csv: None }],
+            &[],
+        );
+        let c = chart("type: histogram\ndata: d\nx: v\nlog_x: true\n", &ds);
+        let h = histogram(&c, &ds["d"], &NumberFormat::new(Language::En));
+        let total: f64 = h.series[0].values.iter().flatten().sum();
+        assert_eq!(total, values.len() as f64);
+        // 10,000 sits on an edge: it counts in the bin that starts there.
+        let b = h.bins.unwrap();
+        let at = b.edges.iter().position(|e| *e == 10_000.0).unwrap();
+        let inside = values.iter().filter(|v| (10_000.0..b.edges[at + 1]).contains(*v)).count();
+        assert_eq!(h.series[0].values[at], Some(inside as f64));
+        assert_eq!(
+            h.series[0].values[at - 1],
+            Some(values.iter().filter(|v| (b.edges[at - 1]..10_000.0).contains(*v)).count() as f64)
+        );
     }
 
     #[test]

@@ -59,10 +59,11 @@ impl Scale {
     /// Ticks at whole numbers only, for counts.
     pub fn whole(mut self) -> Scale {
         if self.ticks.len() > 1 && self.ticks[1] - self.ticks[0] < 1.0 {
-            let top = self.max.ceil().max(1.0);
-            self = Scale::fixed(self.min.floor(), top, 5, self.range);
-            let step = (top / 5.0).ceil().max(1.0);
-            self.ticks = (0..).map(|i| i as f64 * step).take_while(|t| *t <= top).collect();
+            let bottom = self.min.floor();
+            let top = self.max.ceil().max(bottom + 1.0);
+            self = Scale::fixed(bottom, top, 5, self.range);
+            let step = ((top - bottom) / 5.0).ceil().max(1.0);
+            self.ticks = (0..).map(|i| bottom + i as f64 * step).take_while(|t| *t <= top).collect();
         }
         self
     }

@@ -385,25 +385,7 @@ pub(super) fn convert(v: &Value, quoted: bool, field: &Field) -> Result<Value, M
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a real month and day.
 pub fn is_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str, len: usize| p.len() == len && p.chars().all(|c| c.is_ascii_digit());
-    let year_ok = parts.first().is_some_and(|y| num(y, 4));
-    let month = parts.get(1).map(|m| if num(m, 2) { m.parse::<u32>().unwrap_or(0) } else { 0 });
-    let day = parts.get(2).map(|d| if num(d, 2) { d.parse::<u32>().unwrap_or(0) } else { 0 });
-    year_ok
-        && parts.len() <= 3
-        && month.is_none_or(|m| (1..=12).contains(&m))
-        && day.is_none_or(|d| (1..=days_in_month(parts[0], month.unwrap_or(1))).contains(&d))
-}
-
-fn days_in_month(year: &str, month: u32) -> u32 {
-    let y: u32 = year.parse().unwrap_or(1);
-    match month {
-        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    crate::dates::Date::parse(s).is_some()
 }
 
 /// A percent column whose values all lie between 0 and 1 was most likely

@@ -115,6 +115,12 @@ pub fn text_boxes(svg: &str) -> Vec<(String, f64, f64, f64, f64)> {
                 Some("middle") => (x - w / 2.0, x + w / 2.0),
                 _ => (x, x + w),
             };
+            // Turned a quarter left about its anchor: reads upwards, and
+            // its length runs down from the anchor for an end-anchored text.
+            if n.attribute("transform").is_some_and(|t| t.starts_with("rotate(270")) {
+                let (y0, y1) = (y + (x - x1), y + (x - x0));
+                return (text, x - 0.55 * size, x + 0.45 * size, y0, y1);
+            }
             // Centred vertically on y: cap height above, descenders below.
             (text, x0, x1, y - 0.55 * size, y + 0.45 * size)
         })
