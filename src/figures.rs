@@ -61,6 +61,11 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     let columns: Vec<usize> =
         [c.facet, Some(c.x), c.series, c.y, c.low, c.high].into_iter().flatten().collect();
     let mut notes: Vec<String> = c.note.iter().cloned().collect();
+    for note in panels.iter().filter_map(|p| p.note.clone()) {
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
     if c.ci {
         notes.push(t(lang, "ci_note").to_string());
     }

@@ -32,6 +32,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("no", "non", "no"),
     ("published", "Publié", "Published"),
     ("chapter_nav", "Chapitres", "Chapters"),
+    ("notes", "Notes", "Notes"),
+    ("back_to_text", "Retour à l’appel de note", "Back to reference"),
     (
         "ci_note",
         "les barres d’erreur donnent l’intervalle de confiance à 95 % (méthode de Wilson).",

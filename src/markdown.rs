@@ -201,8 +201,102 @@ pub fn render(
     if lang == Language::Fr {
         events = events.into_iter().map(french_event).collect();
     }
+    let (events, notes) = endnotes(events);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.html.push_str(&notes_html(notes, lang));
     out
+}
+
+/// One footnote: its id, its number, and its text as events.
+struct Note<'a> {
+    id: String,
+    number: usize,
+    body: Vec<Event<'a>>,
+}
+
+/// Takes the footnote definitions out of the page, wherever they were
+/// written, and numbers the references in reading order; a note referred
+/// to twice keeps its number. The notes come back to be listed at the end.
+fn endnotes(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Note<'_>>) {
+    let mut kept = Vec::with_capacity(events.len());
+    let mut bodies: HashMap<String, Vec<Event>> = HashMap::new();
+    let mut defined: Vec<String> = Vec::new();
+    let mut inside: Option<(String, Vec<Event>)> = None;
+    let mut order: Vec<String> = Vec::new();
+    let mut refs: HashMap<String, usize> = HashMap::new();
+    for event in events {
+        match (event, inside.as_mut()) {
+            (Event::Start(Tag::FootnoteDefinition(id)), _) => inside = Some((id.to_string(), Vec::new())),
+            (Event::End(TagEnd::FootnoteDefinition), _) => {
+                if let Some((id, body)) = inside.take() {
+                    defined.push(id.clone());
+                    bodies.insert(id, body);
+                }
+            }
+            (e, Some((_, body))) => body.push(e),
+            (Event::FootnoteReference(id), None) => {
+                let id = id.to_string();
+                if !order.contains(&id) {
+                    order.push(id.clone());
+                }
+                let number = order.iter().position(|o| *o == id).map_or(0, |i| i + 1);
+                let count = refs.entry(id.clone()).or_insert(0);
+                *count += 1;
+                let back = back_id(&id, *count);
+                kept.push(Event::Html(
+                    format!(
+                        "<sup class=\"fn-ref\"><a href=\"#{id}\" id=\"{back}\" role=\"doc-noteref\">{number}</a></sup>"
+                    )
+                    .into(),
+                ));
+            }
+            (e, None) => kept.push(e),
+        }
+    }
+    // Notes never referred to still appear, after the others.
+    order.extend(defined.into_iter().filter(|d| !refs.contains_key(d)));
+    let notes = order
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, id)| bodies.remove(&id).map(|body| Note { id, number: i + 1, body }))
+        .collect();
+    (kept, notes)
+}
+
+/// The id of the `n`-th reference to note `id`, which its note links back to.
+fn back_id(id: &str, n: usize) -> String {
+    let base = format!("ref-{id}");
+    if n == 1 { base } else { format!("{base}-{n}") }
+}
+
+/// The notes as a numbered list closing the page, each with a link back
+/// to where it is referred to.
+fn notes_html(notes: Vec<Note>, lang: Language) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    let back = crate::i18n::t(lang, "back_to_text");
+    let mut html = format!(
+        "<section class=\"footnotes\" role=\"doc-endnotes\">\n<h2>{}</h2>\n<ol>\n",
+        crate::i18n::t(lang, "notes")
+    );
+    for note in notes {
+        let mut text = String::new();
+        pulldown_cmark::html::push_html(&mut text, note.body.into_iter());
+        let link = format!(
+            " <a href=\"#{}\" class=\"fn-back\" role=\"doc-backlink\" aria-label=\"{back} {}\">↩</a>",
+            back_id(&note.id, 1),
+            note.number
+        );
+        // The link back ends the note's last paragraph.
+        match text.trim_end().strip_suffix("</p>") {
+            Some(before) => text = format!("{before}{link}</p>\n"),
+            None => text.push_str(&link),
+        }
+        html.push_str(&format!("<li id=\"{}\" value=\"{}\">{text}</li>\n", note.id, note.number));
+    }
+    html.push_str("</ol>\n</section>\n");
+    html
 }
 
 /// Puts the values of prose back where their markers are, as text: in text
@@ -523,6 +617,31 @@ mod tests {
         assert_eq!(ids, ["reach", "fn-reach-1"]);
         assert!(r.html.contains("href=\"#fn-reach\"") && r.html.contains("id=\"fn-reach\""), "{}", r.html);
         assert_eq!(r.html.matches("id=\"reach\"").count(), 1, "{}", r.html);
+    }
+
+    #[test]
+    fn notes_close_the_page_numbered_in_reading_order_with_links_back() {
+        let body = "First[^b], then[^a].\n\n[^a]: Note A.\n\n[^b]: Note *B*.\n\n## Later\n\nAgain[^b].\n\n[^c]: Never cited.\n";
+        let r = render_among(&[], "content/a.md", "/a/", body, 0);
+        let html = &r.html;
+        let section = html.find("<section class=\"footnotes\"").expect(html);
+        assert!(html[..section].contains("id=\"later\""), "notes come after the last heading: {html}");
+        assert!(!html[..section].contains("Note A"), "definitions leave the text: {html}");
+        // b is cited first, so it is note 1, twice; a is note 2; c comes last.
+        let refs: Vec<&str> =
+            html[..section].split("role=\"doc-noteref\">").skip(1).map(|r| &r[..1]).collect();
+        assert_eq!(refs, ["1", "2", "1"]);
+        assert!(html.contains("id=\"ref-fn-b\"") && html.contains("id=\"ref-fn-b-2\""), "{html}");
+        let notes = &html[section..];
+        let order: Vec<usize> =
+            ["Note <em>B</em>", "Note A", "Never cited"].iter().map(|n| notes.find(n).unwrap()).collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{notes}");
+        assert!(
+            notes.contains(
+                "<li id=\"fn-b\" value=\"1\"><p>Note <em>B</em>. <a href=\"#ref-fn-b\" class=\"fn-back\""
+            ),
+            "{notes}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! highest and lowest values, generated from the data.
 
 use super::{Categorical, Points, ValueFormat};
-use crate::blocks::ChartKind;
+use crate::blocks::{ChartKind, Missing};
 use crate::config::Language;
 use crate::format::NumberFormat;
 
@@ -53,9 +53,12 @@ pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> S
     let n = data.categories.len();
     let kind = kind_name(kind, lang);
     let (what, by) = (&data.value_label, &data.category_label);
-    let mut s = match lang {
-        Language::Fr => format!("{kind} : {what} selon {by} ({n} catégories)."),
-        Language::En => format!("{kind}: {what} by {by} ({n} categories)."),
+    let span = data.times.as_ref().and(data.categories.first().zip(data.categories.last()));
+    let mut s = match (lang, span) {
+        (Language::Fr, Some((a, b))) => format!("{kind} : {what}, de {a} à {b} ({n} périodes)."),
+        (Language::En, Some((a, b))) => format!("{kind}: {what}, {a} to {b} ({n} periods)."),
+        (Language::Fr, None) => format!("{kind} : {what} selon {by} ({n} catégories)."),
+        (Language::En, None) => format!("{kind}: {what} by {by} ({n} categories)."),
     };
     if let (Some(max), Some(min)) = (max, min) {
         let (hi, lo) = (vf.label(max.1), vf.label(min.1));
@@ -67,7 +70,69 @@ pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> S
             Language::En => format!(" Highest: {top} ({hi}); lowest: {bottom} ({lo})."),
         });
     }
+    if let Some(note) = missing(data, lang) {
+        s.push(' ');
+        s.push_str(&note);
+    }
     s
+}
+
+/// The most missing values a note names before it says how many more.
+const NAMED_MISSING: usize = 4;
+
+/// What the chart did with missing values, naming them: also shown as a
+/// note under the chart, so no reader takes a gap or a filled value for data.
+pub fn missing(data: &Categorical, lang: Language) -> Option<String> {
+    // Only charts over an axis of categories or time choose what a missing
+    // value is; a grouped bar chart simply has no bar there.
+    if data.filled.is_empty() {
+        return None;
+    }
+    let several = data.series.len() > 1;
+    let cells: Vec<String> = data
+        .series
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            let filled = data.filled.get(si);
+            s.values.iter().enumerate().filter_map(move |(ci, v)| {
+                let was_missing = v.is_none() || filled.is_some_and(|f| f[ci]);
+                was_missing.then_some((ci, s.name.as_deref()))
+            })
+        })
+        .map(|(ci, name)| match (name, several) {
+            (Some(name), true) => format!("{} ({name})", data.categories[ci]),
+            _ => data.categories[ci].clone(),
+        })
+        .collect();
+    if cells.is_empty() {
+        return None;
+    }
+    let mut named = cells.iter().take(NAMED_MISSING).cloned().collect::<Vec<_>>().join(", ");
+    if cells.len() > NAMED_MISSING {
+        let more = cells.len() - NAMED_MISSING;
+        named.push_str(&match lang {
+            Language::Fr => format!(" et {more} autre{}", if more > 1 { "s" } else { "" }),
+            Language::En => format!(" and {more} more"),
+        });
+    }
+    let (n, plural) = (cells.len(), cells.len() > 1);
+    Some(match (data.missing, lang) {
+        (Missing::Gap, Language::Fr) if plural => {
+            format!("{n} valeurs manquantes, laissées en blanc : {named}.")
+        }
+        (Missing::Gap, Language::Fr) => format!("Une valeur manquante, laissée en blanc : {named}."),
+        (Missing::Gap, Language::En) if plural => format!("{n} missing values, left blank: {named}."),
+        (Missing::Gap, Language::En) => format!("One missing value, left blank: {named}."),
+        (Missing::Zero, Language::Fr) => format!("Valeurs manquantes comptées comme zéro : {named}."),
+        (Missing::Zero, Language::En) => format!("Missing values counted as zero: {named}."),
+        (Missing::Interpolate, Language::Fr) => {
+            format!("Valeurs manquantes interpolées entre leurs voisines : {named}.")
+        }
+        (Missing::Interpolate, Language::En) => {
+            format!("Missing values interpolated between neighbours: {named}.")
+        }
+    })
 }
 
 /// The most characters of a category the description quotes: it is read

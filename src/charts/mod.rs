@@ -79,6 +79,8 @@ pub struct Panel {
     pub height: u32,
     /// The facet value this panel shows.
     pub facet: Option<String>,
+    /// What the chart did with missing values, for the figure's notes.
+    pub note: Option<String>,
 }
 
 /// How marks look: the chart's settings, resolved.
@@ -298,7 +300,11 @@ fn render_one(
     } else {
         None
     };
-    Ok(Panel { svg, narrow, png, height, facet: None })
+    let note = match drawable {
+        Drawable::Categories(data) => describe::missing(data, cx.fmt.language()),
+        Drawable::Points(..) => None,
+    };
+    Ok(Panel { svg, narrow, png, height, facet: None, note })
 }
 
 /// PNGs are drawn at twice the SVG's size, sharp on high-density screens
