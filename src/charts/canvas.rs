@@ -246,7 +246,13 @@ pub enum Target<'a> {
 
 enum Area<'a> {
     Svg(DrawingArea<SVGBackend<'a>, Shift>),
-    Bitmap(DrawingArea<BitMapBackend<'a>, Shift>),
+    /// RGB pixels, drawn on by plotters for marks and by [`raster_text`]
+    /// for text: plotters places each glyph at a whole pixel, which spaced
+    /// letters unevenly ("Jugen t").
+    Bitmap {
+        pixels: std::cell::RefCell<&'a mut Vec<u8>>,
+        size: (u32, u32),
+    },
 }
 
 /// A drawing surface of a fixed size, in CSS pixels whatever the target.
@@ -264,7 +270,11 @@ macro_rules! on_area {
     ($canvas:expr, $area:ident => $call:expr) => {
         match &$canvas.area {
             Area::Svg($area) => $call.map_err(err),
-            Area::Bitmap($area) => $call.map_err(err),
+            Area::Bitmap { pixels, size } => {
+                let mut buf = pixels.borrow_mut();
+                let $area = BitMapBackend::with_buffer(buf.as_mut_slice(), *size).into_drawing_area();
+                $call.map_err(err)
+            }
         }
     };
 }
@@ -282,8 +292,10 @@ impl<'a> Canvas<'a> {
                 **size = (w, h);
                 pixels.clear();
                 pixels.resize(w as usize * h as usize * 3, 255);
-                let area = BitMapBackend::with_buffer(pixels.as_mut_slice(), (w, h)).into_drawing_area();
-                Canvas { area: Area::Bitmap(area), scale: *scale }
+                Canvas {
+                    area: Area::Bitmap { pixels: std::cell::RefCell::new(pixels), size: (w, h) },
+                    scale: *scale,
+                }
             }
         }
     }
@@ -338,6 +350,18 @@ impl<'a> Canvas<'a> {
 
     /// Draws `text` with its vertical middle at `y`.
     pub fn text(&self, text: &str, x: f64, y: f64, font: &Font) -> DrawResult {
+        if let Area::Bitmap { pixels, size } = &self.area {
+            let text = crate::html::printable(text);
+            raster_text(
+                &mut pixels.borrow_mut(),
+                *size,
+                &text,
+                (x * self.scale, y * self.scale),
+                font,
+                self.scale,
+            );
+            return Ok(());
+        }
         let h = match font.align {
             Align::Start => HPos::Left,
             Align::Middle => HPos::Center,
@@ -373,7 +397,65 @@ impl<'a> Canvas<'a> {
     }
 
     pub fn finish(self) -> DrawResult {
-        on_area!(self, a => a.present())
+        match &self.area {
+            Area::Svg(a) => a.present().map_err(err),
+            Area::Bitmap { .. } => Ok(()),
+        }
+    }
+}
+
+/// Draws `text` into RGB `pixels` at (`x`, `y`) in pixels, as the SVG
+/// places it: glyphs at their exact advances with kerning, anti-aliased,
+/// the middle of the x-height on `y`; upright text turned a quarter left.
+fn raster_text(
+    pixels: &mut [u8],
+    (w, h): (u32, u32),
+    text: &str,
+    (x, y): (f64, f64),
+    font: &Font,
+    scale: f64,
+) {
+    use ab_glyph::{Font as _, ScaleFont as _, point};
+    let Some((regular, semibold)) = parsed_fonts() else { return };
+    let face = if font.bold { semibold } else { regular };
+    let px = (font.size * PLOTTERS_FONT_RATIO * scale) as f32;
+    let scaled = face.font.as_scaled(px);
+    let width = text_width(text, font) * scale;
+    let start = match font.align {
+        Align::Start => 0.0,
+        Align::Middle => -width / 2.0,
+        Align::End => -width,
+    };
+    // The SVG's `dy="0.5ex"`: Inter's x-height is 0.546 of its em.
+    let baseline = 0.273 * font.size * scale;
+    let color = [font.color.0, font.color.1, font.color.2].map(f32::from);
+    let mut caret = start as f32;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = face.glyph(c);
+        if let Some(p) = prev {
+            caret += scaled.kern(p, id);
+        }
+        let glyph = id.with_scale_and_position(px, point(caret, baseline as f32));
+        caret += scaled.h_advance(id);
+        prev = Some(id);
+        let Some(outline) = scaled.outline_glyph(glyph) else { continue };
+        let bounds = outline.px_bounds();
+        outline.draw(|gx, gy, coverage| {
+            let (dx, dy) = (f64::from(bounds.min.x) + f64::from(gx), f64::from(bounds.min.y) + f64::from(gy));
+            // Upright text reads upwards: (dx, dy) turns to (dy, -dx).
+            let (px_x, px_y) = if font.upright { (x + dy, y - dx) } else { (x + dx, y + dy) };
+            let (px_x, px_y) = (px_x.floor(), px_y.floor());
+            if px_x < 0.0 || px_y < 0.0 || px_x >= f64::from(w) || px_y >= f64::from(h) {
+                return;
+            }
+            let i = (px_y as usize * w as usize + px_x as usize) * 3;
+            let a = coverage.clamp(0.0, 1.0);
+            for (k, channel) in color.iter().enumerate() {
+                let old = f32::from(pixels[i + k]);
+                pixels[i + k] = (old + (channel - old) * a).round() as u8;
+            }
+        });
     }
 }
 
