@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use barometer::blocks::{self, Block};
-use barometer::charts::{self, ChartContext};
+use barometer::charts::{self, ChartContext, Frame};
 use barometer::config::{Config, Language};
 use barometer::datasets::{self, DatasetSource};
 use barometer::format::NumberFormat;
@@ -50,8 +50,15 @@ fn bench(c: &mut Criterion) {
     let fmt = NumberFormat::new(Language::Fr);
     let mut group = c.benchmark_group("charts");
     group.throughput(Throughput::Elements(1));
+    // What every chart's downloads carry: its title and source.
+    let frame = Frame {
+        title: "Dix barres".into(),
+        subtitle: None,
+        footer: vec!["Source : banc d'essai · n = 1 000 répondants".into()],
+    };
     for png in [false, true] {
-        let cx = ChartContext { fmt: &fmt, id: "figure-1", title: "Dix barres", tiers: &config.tiers, png };
+        let tiers = &config.tiers;
+        let cx = ChartContext { fmt: &fmt, id: "figure-1", title: "Dix barres", tiers, png, frame: &frame };
         let name = if png { "10-bar chart, SVG + PNG" } else { "10-bar chart, SVG" };
         group
             .bench_function(name, |b| b.iter(|| charts::render(&chart, &ds["bench"], &cx).expect("renders")));

@@ -2,7 +2,7 @@
 //! sample size, the data as a table, and the CSV download link.
 
 use crate::blocks::{Block, Chart, KeyFigures, Table};
-use crate::charts::{self, ChartContext, Panel};
+use crate::charts::{self, ChartContext, Frame, Panel, colon};
 use std::path::PathBuf;
 
 use crate::config::{Language, Tier};
@@ -22,6 +22,8 @@ pub struct Place<'a> {
     pub tiers: &'a [Tier],
     /// Draw a PNG of each chart too.
     pub png: bool,
+    /// The site's address, for embed codes that work from other sites.
+    pub base_url: Option<&'a str>,
 }
 
 /// A block's HTML, and the files it offers for download.
@@ -55,19 +57,27 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     let lang = fmt.language();
     let id = format!("figure-{}", place.number);
     let title = c.title.clone().unwrap_or_else(|| ds.title().to_string());
-    let cx = ChartContext { fmt, id: &id, title: &title, tiers: place.tiers, png: place.png };
+    let mut notes: Vec<String> = c.note.iter().cloned().collect();
+    if c.ci {
+        notes.push(t(lang, "ci_note").to_string());
+    }
+    let around = Frame {
+        title: title.clone(),
+        subtitle: c.subtitle.as_deref().map(|s| spaced(s, lang).into_owned()),
+        footer: cited(ds, fmt)
+            .into_iter()
+            .chain(notes.iter().map(|n| plain_labelled(lang, "note", n)))
+            .collect(),
+    };
+    let cx = ChartContext { fmt, id: &id, title: &title, tiers: place.tiers, png: place.png, frame: &around };
     let panels = charts::render(c, ds, &cx)?;
     let (links, files) = chart_files(&panels, place, lang);
     let columns: Vec<usize> =
         [c.facet, Some(c.x), c.series, c.y, c.low, c.high].into_iter().flatten().collect();
-    let mut notes: Vec<String> = c.note.iter().cloned().collect();
     for note in panels.iter().filter_map(|p| p.note.clone()) {
         if !notes.contains(&note) {
             notes.push(note);
         }
-    }
-    if c.ci {
-        notes.push(t(lang, "ci_note").to_string());
     }
     let caption = Caption {
         label: "figure",
@@ -92,8 +102,71 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
         escape(&ds.id),
         t(lang, "data_csv")
     ));
+    let (embed, page) = embed_page(&panels, &caption, ds, fmt, place);
+    html.push_str(&embed_snippet(&embed, &title, &panels, place, lang));
     html.push_str("</figure>\n");
+    let mut files = files;
+    files.push((PathBuf::from(&embed), page.into_bytes()));
     Ok(Figure { html, files })
+}
+
+/// The folder of a page's figures in the output: `figures/s/b/`.
+fn figures_folder(place: &Place) -> String {
+    if place.page_key.is_empty() { "figures/".into() } else { format!("figures/{}/", place.page_key) }
+}
+
+/// A chart on a page of its own, to embed elsewhere in an `<iframe>`:
+/// the caption, the chart drawn for wide and narrow frames (CSS picks one,
+/// no JavaScript), source and notes, and a link to the study. Returns its
+/// path in the output and its HTML.
+fn embed_page(
+    panels: &[Panel],
+    caption: &Caption,
+    ds: &Dataset,
+    fmt: &NumberFormat,
+    place: &Place,
+) -> (String, String) {
+    let lang = fmt.language();
+    let path = format!("{}{}.html", figures_folder(place), place.number);
+    let root = "../".repeat(path.matches('/').count());
+    let page_url =
+        if place.page_key.is_empty() { root.clone() } else { format!("{root}{}/", place.page_key) };
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<style>\n@font-face {{ font-family: \"Inter\"; font-weight: 400; font-display: swap; src: url(\"{root}fonts/Inter-Regular.otf\") format(\"opentype\"); }}\n@font-face {{ font-family: \"Inter\"; font-weight: 600 700; font-display: swap; src: url(\"{root}fonts/Inter-SemiBold.otf\") format(\"opentype\"); }}\n{EMBED_CSS}</style>\n</head>\n<body>\n<figure class=\"chart\">\n{}{}<p class=\"fig-study\"><a href=\"{page_url}\" target=\"_top\">{}</a></p>\n</figure>\n</body>\n</html>\n",
+        if lang == Language::Fr { "fr" } else { "en" },
+        escape(caption.title),
+        figcaption(caption, ds, fmt),
+        frame(panels, lang),
+        t(lang, "see_study"),
+    );
+    (path, html)
+}
+
+/// The embed page's own style: the theme's chart rules, nothing else.
+const EMBED_CSS: &str = "body { margin: 0; padding: 12px; font: 15px/1.45 Inter, system-ui, sans-serif; color: #1a1a1a; background: #fff; }\nfigure { margin: 0; }\nfigcaption span { display: block; }\n.fig-label { font-size: .75rem; text-transform: uppercase; letter-spacing: .08em; color: #a34f00; font-weight: 600; }\n.fig-title { font-weight: 600; font-size: 1.05rem; }\n.fig-meta, .fig-note, .fig-study { font-size: .8rem; color: #595959; }\na { color: #1f4e79; }\n.chart-frame { margin: .5rem 0; }\n.chart-svg { display: block; height: auto; }\n.chart-frame .chart-narrow { display: none; }\n@media (max-width: 36rem) { .chart-frame .chart-wide { display: none; } .chart-frame .chart-narrow { display: block; } }\n.facet-title { font-weight: 600; margin: .75rem 0 0; }\n";
+
+/// The `<iframe>` code for the chart's embed page, to copy from under the
+/// chart: with the site's address when `base_url` is set, else relative
+/// to the site, which only works on the same site.
+fn embed_snippet(embed: &str, title: &str, panels: &[Panel], place: &Place, lang: Language) -> String {
+    let src = match place.base_url {
+        Some(base) => format!("{}/{embed}", base.trim_end_matches('/')),
+        None => format!("/{embed}"),
+    };
+    let height = panels.iter().map(|p| p.height + 40).sum::<u32>() + 150;
+    let code = format!(
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        escape(&src),
+        escape(title)
+    );
+    let hint = if place.base_url.is_some() { t(lang, "embed_hint") } else { t(lang, "embed_hint_relative") };
+    format!(
+        "<details class=\"chart-embed\"><summary>{}</summary>\n<p>{hint}</p>\n<pre><code>{}</code></pre>\n<p><a href=\"{}{embed}\">{}</a></p>\n</details>\n",
+        t(lang, "embed"),
+        escape(&code),
+        place.root,
+        t(lang, "embed_preview")
+    )
 }
 
 /// Each panel as a standalone SVG (and PNG), with the links to them.
@@ -101,29 +174,21 @@ fn chart_files(panels: &[Panel], place: &Place, lang: Language) -> (String, Vec<
     let mut links = String::new();
     let mut files = Vec::new();
     for (k, p) in panels.iter().enumerate() {
-        let folder = if place.page_key.is_empty() { String::new() } else { format!("{}/", place.page_key) };
+        let folder = figures_folder(place);
         let stem = match panels.len() {
-            1 => format!("figures/{folder}{}", place.number),
-            _ => format!("figures/{folder}{}-{}", place.number, k + 1),
+            1 => format!("{folder}{}", place.number),
+            _ => format!("{folder}{}-{}", place.number, k + 1),
         };
         let which =
             p.facet.as_deref().map(|f| format!(" ({})", escape(&spaced(f, lang)))).unwrap_or_default();
         links.push_str(&format!("<a href=\"{}{stem}.svg\" download>SVG{which}</a> · ", place.root));
-        files.push((PathBuf::from(format!("{stem}.svg")), standalone_svg(p).into_bytes()));
+        files.push((PathBuf::from(format!("{stem}.svg")), p.export.clone().into_bytes()));
         if let Some(png) = &p.png {
             links.push_str(&format!("<a href=\"{}{stem}.png\" download>PNG{which}</a> · ", place.root));
             files.push((PathBuf::from(format!("{stem}.png")), png.clone()));
         }
     }
     (links, files)
-}
-
-/// The inline SVG as a file of its own: a fixed size instead of the
-/// page's width, and an XML declaration.
-fn standalone_svg(p: &Panel) -> String {
-    let sized =
-        p.svg.replacen("width=\"100%\"", &format!("width=\"{}\" height=\"{}\"", charts::WIDTH, p.height), 1);
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{sized}")
 }
 
 /// The chart itself, or its small multiples side by side.
@@ -238,11 +303,26 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
 
 /// `Source : text`, escaped, in the language's typography.
 fn labelled(lang: Language, key: &str, text: &str) -> String {
-    format!("{}{} {}", t(lang, key), colon(lang), escape(&spaced(text, lang)))
+    escape(&plain_labelled(lang, key, text))
 }
 
-fn colon(lang: Language) -> &'static str {
-    if lang == Language::Fr { "\u{202F}:" } else { ":" }
+/// `Source : text` as plain text, for drawings.
+fn plain_labelled(lang: Language, key: &str, text: &str) -> String {
+    format!("{}{} {}", t(lang, key), colon(lang), spaced(text, lang))
+}
+
+/// `Source : … · n = 1 252 répondants` as plain text, for a chart's
+/// downloads; empty when the dataset says neither.
+fn cited(ds: &Dataset, fmt: &NumberFormat) -> Option<String> {
+    let lang = fmt.language();
+    let parts: Vec<String> = ds
+        .meta
+        .source
+        .iter()
+        .map(|s| plain_labelled(lang, "source", s))
+        .chain(ds.meta.sample_size.map(|n| sample_size(n, fmt)))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 fn download(ds: &Dataset, root: &str, lang: Language) -> String {

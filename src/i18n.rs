@@ -33,6 +33,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("published", "Publié", "Published"),
     ("chapter_nav", "Chapitres", "Chapters"),
     ("notes", "Notes", "Notes"),
+    ("embed", "Intégrer ce graphique", "Embed this chart"),
+    ("embed_hint", "Copiez ce code dans votre page :", "Paste this code into your page:"),
+    (
+        "embed_hint_relative",
+        "Copiez ce code dans une page de ce site (l’adresse complète demande `base_url` dans report.yaml) :",
+        "Paste this code into a page of this site (a full address needs `base_url` in report.yaml):",
+    ),
+    ("embed_preview", "Voir la page à intégrer", "Open the page to embed"),
+    ("see_study", "Voir l’étude complète", "See the full study"),
     ("back_to_text", "Retour à l’appel de note", "Back to reference"),
     (
         "ci_note",

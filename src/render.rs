@@ -99,7 +99,8 @@ impl Generation<'_> {
             return draw();
         }
         let mut h = DefaultHasher::new();
-        (self.stamp, &raw.name, &raw.yaml, place.number, place.root, place.page_key, place.png).hash(&mut h);
+        let where_ = (place.number, place.root, place.page_key, place.png, place.base_url);
+        (self.stamp, &raw.name, &raw.yaml, where_).hash(&mut h);
         let key = h.finish();
         let old = relock(&self.cache.drawn).get(&key).cloned();
         let figure = match old {
@@ -204,6 +205,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         fmt: &fmt,
         tiers: &input.config.tiers,
         png: input.config.charts.png,
+        base_url: input.config.base_url.as_deref(),
         figures: &input.figures,
     };
     let done = AtomicUsize::new(0);
@@ -336,11 +338,12 @@ struct PageEnv<'a> {
     fmt: &'a NumberFormat,
     tiers: &'a [crate::config::Tier],
     png: bool,
+    base_url: Option<&'a str>,
     figures: &'a Generation<'a>,
 }
 
 fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
-    let PageEnv { base, site, datasets, fmt, tiers, png, .. } = *env;
+    let PageEnv { base, site, datasets, fmt, tiers, png, base_url, .. } = *env;
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
     // When prose fails, the raw body still goes through Markdown and blocks
@@ -378,7 +381,7 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         let ds = &datasets[block.dataset()];
         let is_chart = matches!(block, blocks::Block::Chart(_));
         let counter = if is_chart { &mut charts } else { &mut tables };
-        let place = Place { number: *counter + 1, root: &root, page_key: &page_key, tiers, png };
+        let place = Place { number: *counter + 1, root: &root, page_key: &page_key, tiers, png, base_url };
         match env.figures.figure(raw, &place, || figures::render(&block, ds, fmt, &place)) {
             Ok(fig) => {
                 *counter += 1;

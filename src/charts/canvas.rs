@@ -236,11 +236,13 @@ pub type DrawResult = Result<(), String>;
 /// Where a chart is drawn: SVG text, or RGB pixels for a PNG.
 pub enum Target<'a> {
     Svg(&'a mut String),
-    /// Pixels at `scale` times the chart's size, which is recorded in `size`.
+    /// Pixels at `scale` times the chart's size, which is recorded in `size`;
+    /// with a `frame`, its texts above and below the chart.
     Bitmap {
         pixels: &'a mut Vec<u8>,
         scale: f64,
         size: &'a mut (u32, u32),
+        frame: Option<&'a super::frame::Laid>,
     },
 }
 
@@ -259,6 +261,8 @@ enum Area<'a> {
 pub struct Canvas<'a> {
     area: Area<'a>,
     scale: f64,
+    /// Where the chart starts down the surface: below a frame's header.
+    top: f64,
 }
 
 fn err<E: std::fmt::Debug>(e: E) -> String {
@@ -286,16 +290,26 @@ impl<'a> Canvas<'a> {
             Target::Svg(buf) => Canvas {
                 area: Area::Svg(SVGBackend::with_string(buf, (width, height)).into_drawing_area()),
                 scale: 1.0,
+                top: 0.0,
             },
-            Target::Bitmap { pixels, scale, size } => {
-                let (w, h) = ((width as f64 * *scale) as u32, (height as f64 * *scale) as u32);
+            Target::Bitmap { pixels, scale, size, frame } => {
+                let (above, below) = frame.map_or((0.0, 0.0), |f| (f.top, f.bottom));
+                let total = height as f64 + above + below;
+                let (w, h) = ((width as f64 * *scale) as u32, (total * *scale).ceil() as u32);
                 **size = (w, h);
                 pixels.clear();
                 pixels.resize(w as usize * h as usize * 3, 255);
-                Canvas {
+                let mut c = Canvas {
                     area: Area::Bitmap { pixels: std::cell::RefCell::new(pixels), size: (w, h) },
                     scale: *scale,
+                    top: 0.0,
+                };
+                if let Some(f) = frame {
+                    // Texts cannot fail to draw on pixels.
+                    let _ = f.draw(&c, height as f64);
                 }
+                c.top = above;
+                c
             }
         }
     }
@@ -304,14 +318,19 @@ impl<'a> Canvas<'a> {
         (v * self.scale).round() as i32
     }
 
+    /// A vertical position on the surface, below any header.
+    fn py(&self, v: f64) -> i32 {
+        ((v + self.top) * self.scale).round() as i32
+    }
+
     fn points(&self, points: &[(f64, f64)]) -> Vec<(i32, i32)> {
-        points.iter().map(|&(x, y)| (self.px(x), self.px(y))).collect()
+        points.iter().map(|&(x, y)| (self.px(x), self.py(y))).collect()
     }
 
     pub fn rect(&self, x0: f64, y0: f64, x1: f64, y1: f64, color: RGBColor) -> DrawResult {
         let (x0, x1) = (x0.min(x1), x0.max(x1));
         let (y0, y1) = (y0.min(y1), y0.max(y1));
-        let r = Rectangle::new([(self.px(x0), self.px(y0)), (self.px(x1), self.px(y1))], color.filled());
+        let r = Rectangle::new([(self.px(x0), self.py(y0)), (self.px(x1), self.py(y1))], color.filled());
         on_area!(self, a => a.draw(&r))
     }
 
@@ -339,7 +358,7 @@ impl<'a> Canvas<'a> {
     }
 
     pub fn circle(&self, x: f64, y: f64, r: f64, color: RGBColor) -> DrawResult {
-        let c = Circle::new((self.px(x), self.px(y)), self.px(r).max(1), color.filled());
+        let c = Circle::new((self.px(x), self.py(y)), self.px(r).max(1), color.filled());
         on_area!(self, a => a.draw(&c))
     }
 
@@ -356,7 +375,7 @@ impl<'a> Canvas<'a> {
                 &mut pixels.borrow_mut(),
                 *size,
                 &text,
-                (x * self.scale, y * self.scale),
+                (x * self.scale, (y + self.top) * self.scale),
                 font,
                 self.scale,
             );
@@ -369,7 +388,7 @@ impl<'a> Canvas<'a> {
         };
         let scaled = Font { size: font.size * self.scale, ..*font };
         let style = scaled.desc().color(&font.color).pos(Anchor::new(h, VPos::Center));
-        let t = Text::new(crate::html::printable(text).into_owned(), (self.px(x), self.px(y)), style);
+        let t = Text::new(crate::html::printable(text).into_owned(), (self.px(x), self.py(y)), style);
         on_area!(self, a => a.draw(&t))
     }
 

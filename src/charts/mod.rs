@@ -15,6 +15,7 @@ mod bars;
 mod canvas;
 mod describe;
 mod donut;
+mod frame;
 mod lines;
 mod prepare;
 mod range;
@@ -29,6 +30,7 @@ use crate::format::{NumberFormat, NumberStyle};
 
 use canvas::Target;
 pub use canvas::{Font, text_width, wrap};
+pub use frame::Frame;
 pub use prepare::{Categorical, Points, Series};
 
 /// The width every chart is drawn at; the SVG scales from there.
@@ -65,12 +67,16 @@ pub struct ChartContext<'a> {
     pub tiers: &'a [Tier],
     /// Also draw a PNG of each chart, for download.
     pub png: bool,
+    /// What the downloads carry around the plot.
+    pub frame: &'a Frame,
 }
 
 /// One drawn chart: the whole chart, or one panel of a faceted one.
 #[derive(Clone, Debug)]
 pub struct Panel {
     pub svg: String,
+    /// The chart as a file of its own, framed with its title and source.
+    pub export: String,
     /// The same chart drawn [`NARROW`], for phones.
     pub narrow: String,
     /// The same chart as a PNG, when the report asks for PNGs.
@@ -286,25 +292,45 @@ fn render_one(
 ) -> Result<Panel, String> {
     let mut buf = String::new();
     let height = draw(chart, drawable, style, &mut Target::Svg(&mut buf))?;
-    let svg = accessible_svg(&buf, (WIDTH, height), id, title, desc, "chart-wide");
+    let (root, body) = accessible_svg(&buf, (WIDTH, height), id, title, desc, "chart-wide");
+    let note = match drawable {
+        Drawable::Categories(data) => describe::missing(data, cx.fmt.language()),
+        Drawable::Points(..) => None,
+    };
+    let mut frame = Frame { title: title.to_string(), ..cx.frame.clone() };
+    frame.footer.extend(
+        note.iter().map(|n| {
+            format!("{}{} {n}", crate::i18n::t(cx.fmt.language(), "note"), colon(cx.fmt.language()))
+        }),
+    );
+    let laid = frame.lay_out(f64::from(WIDTH));
+    let export = frame::svg(&root, &body, &laid, (WIDTH, height))?;
+    let svg = root + &body;
     let narrow_style = Style { width: NARROW as f64, ..style.clone() };
     let mut buf = String::new();
     let narrow_height = draw(chart, drawable, &narrow_style, &mut Target::Svg(&mut buf))?;
     let narrow_id = format!("{id}-n");
-    let narrow = accessible_svg(&buf, (NARROW, narrow_height), &narrow_id, title, desc, "chart-narrow");
+    let (root, body) = accessible_svg(&buf, (NARROW, narrow_height), &narrow_id, title, desc, "chart-narrow");
+    let narrow = root + &body;
     let png = if cx.png {
         let (mut pixels, mut size) = (Vec::new(), (0, 0));
-        let target = &mut Target::Bitmap { pixels: &mut pixels, scale: PNG_SCALE, size: &mut size };
+        let target = &mut Target::Bitmap {
+            pixels: &mut pixels,
+            scale: PNG_SCALE,
+            size: &mut size,
+            frame: Some(&laid),
+        };
         draw(chart, drawable, style, target)?;
         Some(canvas::encode_png(&pixels, size)?)
     } else {
         None
     };
-    let note = match drawable {
-        Drawable::Categories(data) => describe::missing(data, cx.fmt.language()),
-        Drawable::Points(..) => None,
-    };
-    Ok(Panel { svg, narrow, png, height, facet: None, note })
+    Ok(Panel { svg, export, narrow, png, height, facet: None, note })
+}
+
+/// The colon as the language writes it: French puts a narrow no-break space before.
+pub fn colon(lang: Language) -> &'static str {
+    if lang == Language::Fr { "\u{202F}:" } else { ":" }
 }
 
 /// PNGs are drawn at twice the SVG's size, sharp on high-density screens
@@ -330,7 +356,8 @@ fn draw(chart: &Chart, drawable: &Drawable, style: &Style, target: &mut Target) 
 }
 
 /// Replaces plotters' `<svg>` tag with one that scales with its container
-/// and names itself for screen readers.
+/// and names itself for screen readers: that tag with the title and
+/// description, and the marks after it.
 fn accessible_svg(
     svg: &str,
     (width, height): (u32, u32),
@@ -338,16 +365,17 @@ fn accessible_svg(
     title: &str,
     desc: &str,
     class: &str,
-) -> String {
+) -> (String, String) {
     let body = palette_classes(&tidy_font_sizes(svg.split_once('\n').map_or("", |(_, rest)| rest)));
-    format!(
+    let root = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" \
          preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
          class=\"chart-svg {class}\" font-family=\"Inter, system-ui, sans-serif\">\n\
-         <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n{body}",
+         <title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
         crate::html::escape(title),
         crate::html::escape(desc),
-    )
+    );
+    (root, body)
 }
 
 /// Marks in the default palette get a class (`cf1`, `cs1`: fill or stroke
@@ -499,8 +527,9 @@ mod tests {
     #[test]
     fn font_sizes_are_rounded_and_svg_is_named() {
         assert_eq!(tidy_font_sizes("a font-size=\"13.000000000000002\" b"), "a font-size=\"13\" b");
-        let svg =
+        let (root, body) =
             accessible_svg("<svg old>\n<rect/>\n</svg>", (720, 200), "f1", "A < B", "d & e", "chart-wide");
+        let svg = root + &body;
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 200\""));
         assert!(svg.contains("<title id=\"f1-title\">A &lt; B</title>"));
         assert!(svg.contains("<desc id=\"f1-desc\">d &amp; e</desc>"));
