@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use crate::blocks::Block;
+use crate::blocks::{Block, ChartKind};
+use crate::charts::{self, ColumnFit};
 use crate::datasets::{Dataset, FieldType};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::markdown::PageLink;
@@ -21,6 +22,33 @@ pub fn chart_title(block: &Block, file: &Path, fence_line: usize) -> Option<Diag
         Diagnostic::warning(file, Some(Pos::new(fence_line, 1)), "this chart has no `title`")
             .with_hint("say what it shows in a sentence, e.g. `title: Engagement falls as audiences grow`")
     })
+}
+
+/// A column chart whose category labels do not fit side by side is still
+/// drawn (labels upright, or as bars), but a bar chart would read better.
+pub fn crowded_columns(block: &Block, ds: &Dataset, file: &Path, fence_line: usize) -> Option<Diagnostic> {
+    let Block::Chart(chart) = block else { return None };
+    if chart.kind != ChartKind::Column || chart.facet.is_some() || ds.fields[chart.x].ty == FieldType::Date {
+        return None;
+    }
+    let mut categories: Vec<String> = Vec::new();
+    for row in ds.rows() {
+        let c = row.text(chart.x);
+        if !categories.iter().any(|k| *k == c) {
+            categories.push(c.into_owned());
+        }
+    }
+    let how = match charts::column_fit(&categories, charts::WIDTH) {
+        ColumnFit::Across => return None,
+        ColumnFit::Upright => "they are turned upright",
+        ColumnFit::Bars => "it is drawn as horizontal bars",
+    };
+    let message =
+        format!("the labels of these {} columns do not fit side by side, so {how}", categories.len());
+    Some(
+        Diagnostic::warning(file, Some(Pos::new(fence_line, 1)), message)
+            .with_hint("`type: bar` reads many or long labels best; or shorten the labels in the data"),
+    )
 }
 
 /// Datasets that no block shows, no page or template quotes, and no

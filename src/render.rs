@@ -379,6 +379,7 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         diags.extend(lint::chart_title(&block, &page.file, raw.fence_line));
         shown.push(block.dataset().to_string());
         let ds = &datasets[block.dataset()];
+        diags.extend(lint::crowded_columns(&block, ds, &page.file, raw.fence_line));
         let is_chart = matches!(block, blocks::Block::Chart(_));
         let counter = if is_chart { &mut charts } else { &mut tables };
         let place = Place { number: *counter + 1, root: &root, page_key: &page_key, tiers, png, base_url };

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Fixture, assert_legible, stderr, svgs};
+use common::{Fixture, assert_legible, stderr, svgs, texts};
 
 const SURVEY: &str = "title: Relations\nsource: Enquête\nsample_size: 1252\nfields:\n  share: { type: percent, label: Part }\nrows:\n  - { id: poor, s: Mauvaise qualité, share: 48 }\n  - { id: none, s: Aucun retour, share: 72 }\n  - { id: board, s: Panneau, share: 65 }\n";
 const PANEL: &str = "handle,platform,followers,engagement\n@a,Instagram,2400,6.1\n@b,Instagram,18000,3.9\n@c,TikTok,45000,7.2\n@d,TikTok,320000,2.8\n@e,YouTube,150000,1.9\n@f,Instagram,1400000,1.2\n@g,YouTube,5000,4.4\n";
@@ -71,15 +71,6 @@ fn rects(svg: &str) -> Vec<Rect> {
             h: num(&n, "height"),
             fill: n.attribute("fill").unwrap_or("").to_string(),
         })
-        .collect()
-}
-
-fn texts(svg: &str) -> Vec<String> {
-    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
-    doc.descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .map(|t| t.trim().to_string())
         .collect()
 }
 

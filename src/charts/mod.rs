@@ -222,6 +222,27 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Pane
         .collect()
 }
 
+/// How the category labels of a column chart fit its wide drawing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnFit {
+    Across,
+    Upright,
+    /// Drawn as horizontal bars instead.
+    Bars,
+}
+
+/// How `categories` would be labelled under columns in a drawing `width`
+/// wide (the value axis takes about 60 px of it), so a build can tell the
+/// author when a bar chart would read better.
+pub fn column_fit(categories: &[String], width: u32) -> ColumnFit {
+    let band = (f64::from(width) - 76.0) / categories.len().max(1) as f64;
+    match bars::column_labels(categories, band) {
+        Some(bars::ColumnLabels::Upright(_)) => ColumnFit::Upright,
+        Some(_) => ColumnFit::Across,
+        None => ColumnFit::Bars,
+    }
+}
+
 /// The top of a nice scale over `lo..=hi`, so facets share round ticks.
 fn nice_max(lo: f64, hi: f64) -> f64 {
     scale::Scale::nice(lo, hi.max(lo), 5, (0.0, 1.0)).max

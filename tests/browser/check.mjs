@@ -2,8 +2,12 @@
 // width in headless Chromium, served from 127.0.0.1 only.
 //
 // Fails on a console error, a failed request, a page wider than the
-// window (horizontal overflow), or any WCAG 2.1 A/AA violation found by
-// axe-core. Screenshots go to the folder given second, to be looked at.
+// window (horizontal overflow), any WCAG 2.1 A/AA violation found by
+// axe-core, or a chart whose texts collide: every <text> of every shown
+// chart is measured by the browser (getBoundingClientRect), and two that
+// overlap, or one that leaves its chart, fail the page. Chart embed pages
+// (figures/**.html) are checked like pages. Screenshots go to the folder
+// given second, to be looked at.
 //
 //   node check.mjs SITE_DIR SCREENSHOT_DIR
 import { createServer } from 'node:http';
@@ -25,14 +29,42 @@ const widths = [1280, 375];
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml',
   '.png': 'image/png', '.otf': 'font/otf', '.csv': 'text/csv; charset=utf-8', '.txt': 'text/plain' };
 
-/** Every index.html under the site, as URL paths. */
+/** Every index.html under the site, and every chart embed page, as URL paths. */
 async function pages(dir, prefix = '/') {
   const out = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) out.push(...await pages(path.join(dir, entry.name), `${prefix}${entry.name}/`));
     else if (entry.name === 'index.html') out.push(prefix);
+    else if (prefix.startsWith('/figures/') && entry.name.endsWith('.html')) out.push(`${prefix}${entry.name}`);
   }
   return out.sort();
+}
+
+/** In the page: texts of shown charts that overlap another or leave their chart. */
+function chartTextProblems() {
+  const out = [];
+  const slack = 1;
+  for (const svg of document.querySelectorAll('svg.chart-svg')) {
+    const frame = svg.getBoundingClientRect();
+    if (frame.width === 0 || frame.height === 0) continue; // the drawing for the other width
+    const name = svg.querySelector('title')?.textContent ?? svg.id;
+    const boxes = [...svg.querySelectorAll('text')]
+      .map((t) => ({ text: t.textContent.trim(), box: t.getBoundingClientRect() }))
+      .filter((t) => t.text && t.box.width > 0);
+    for (const [i, a] of boxes.entries()) {
+      const b = a.box;
+      if (b.left < frame.left - slack || b.right > frame.right + slack || b.top < frame.top - slack || b.bottom > frame.bottom + slack) {
+        out.push(`chart "${name}": "${a.text}" leaves the chart`);
+      }
+      for (const o of boxes.slice(i + 1)) {
+        const c = o.box;
+        const x = Math.min(b.right, c.right) - Math.max(b.left, c.left);
+        const y = Math.min(b.bottom, c.bottom) - Math.max(b.top, c.top);
+        if (x > slack && y > slack) out.push(`chart "${name}": "${a.text}" overlaps "${o.text}"`);
+      }
+    }
+  }
+  return out;
 }
 
 const server = createServer(async (req, res) => {
@@ -71,6 +103,7 @@ for (const page of await pages(root)) {
     await tab.goto(base + page, { waitUntil: 'networkidle' });
     const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (overflow > 0) problems.push(`horizontal overflow of ${overflow}px`);
+    problems.push(...await tab.evaluate(chartTextProblems));
     await tab.addScriptTag({ content: axeSource });
     const result = await tab.evaluate(() => window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },

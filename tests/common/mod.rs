@@ -78,6 +78,29 @@ pub fn all_svgs(html: &str) -> Vec<&str> {
     out
 }
 
+/// The texts of an SVG, trimmed, in document order.
+pub fn texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
+/// A copy of a project under `tests/fixtures/`, to build without touching it.
+pub fn fixture_copy(name: &str) -> Fixture {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let f = Fixture::new(&[]);
+    for entry in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
+        let rel = entry.path().strip_prefix(&from).expect("inside");
+        if entry.file_type().is_file() && !rel.starts_with("public") {
+            f.write(&rel.to_string_lossy(), &fs::read_to_string(entry.path()).expect("read fixture"));
+        }
+    }
+    f
+}
+
 /// A French survey project: one page with a bar chart and a table.
 pub fn french_survey() -> Fixture {
     Fixture::new(&[
