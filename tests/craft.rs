@@ -51,7 +51,7 @@ fn figure_notes() -> Vec<String> {
 #[test]
 fn every_chart_is_legible_at_both_widths() {
     let all = all_svgs(home());
-    assert_eq!(all.len(), 22, "eleven charts, each drawn wide and narrow");
+    assert_eq!(all.len(), 24, "twelve charts, each drawn wide and narrow");
     for svg in all {
         assert_legible(svg);
         assert!(!texts(svg).iter().any(|t| t.ends_with('…')), "no label is cut: {:?}", texts(svg));
@@ -88,6 +88,24 @@ fn dates_are_sorted_placed_by_time_and_labelled_in_french() {
     assert_eq!(runs, 3, "the line breaks at both missing months");
     // Tables read dates the same way.
     assert!(home().contains("<td>juil. 2024</td>"), "dates in tables");
+}
+
+#[test]
+fn a_scatter_places_dated_points_by_time() {
+    let svg = chart(11);
+    let t = texts(svg);
+    assert!(t.contains(&"févr. 2025".to_string()) && t.contains(&"déc.".to_string()), "{t:?}");
+    let csv = std::fs::read_to_string(built().0.root().join("data/publications.csv")).unwrap();
+    let dates: Vec<String> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let d = doc(svg);
+    let xs: Vec<f64> = d.descendants().filter(|n| n.has_tag_name("circle")).map(|n| num(&n, "cx")).collect();
+    assert_eq!(xs.len(), dates.len());
+    // Points are drawn in file order; their x follows their date.
+    for (i, j) in (0..xs.len()).flat_map(|i| (0..xs.len()).map(move |j| (i, j))) {
+        if dates[i] < dates[j] {
+            assert!(xs[i] <= xs[j], "{} at {} is right of {} at {}", dates[i], xs[i], dates[j], xs[j]);
+        }
+    }
 }
 
 #[test]

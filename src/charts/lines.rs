@@ -10,6 +10,7 @@ use super::axes::{
 use super::canvas::{Align, Canvas, DrawResult, Font, Target, text_width, wrap};
 use super::scale::{LogScale, Scale};
 use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, text_color, tint};
+use crate::dates::Precision;
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
@@ -271,12 +272,14 @@ pub fn slope(target: &mut Target, data: &Categorical, style: &Style) -> Result<u
 enum XAxis {
     Linear(Scale),
     Log(LogScale),
+    /// Days from 1970, ticked at whole months, quarters or years.
+    Time(Scale, Precision),
 }
 
 impl XAxis {
     fn map(&self, v: f64) -> f64 {
         match self {
-            XAxis::Linear(s) => s.map(v),
+            XAxis::Linear(s) | XAxis::Time(s, _) => s.map(v),
             XAxis::Log(s) => s.map(v),
         }
     }
@@ -287,6 +290,8 @@ impl XAxis {
         match self {
             XAxis::Linear(s) => xf.ticks(&s.ticks),
             XAxis::Log(s) => s.ticks.iter().map(|t| xf.fmt.compact(*t, xf.style)).collect(),
+            // Time ticks keep inside the chart by themselves.
+            XAxis::Time(..) => Vec::new(),
         }
     }
 }
@@ -311,12 +316,14 @@ pub fn scatter(
         let start = if zero { (0.0f64, f64::NEG_INFINITY) } else { (f64::INFINITY, f64::NEG_INFINITY) };
         p.points.iter().map(f).fold(start, |(lo, hi), v| (lo.min(v), hi.max(v)))
     };
-    let (xlo, xhi) = bounds(|t| t.0, !log_x);
+    let (xlo, xhi) = bounds(|t| t.0, !log_x && p.x_time.is_none());
     let (ylo, yhi) = bounds(|t| t.1, true);
     let ys = Scale::bounded(ylo, yhi.max(ylo), style.min, style.max, 5, (bottom, top));
     let yf = style.value_format(&p.y_style);
     let left = 12.0 + tick_label_width(&ys, &yf) + 8.0;
-    let x = if log_x && xlo.is_finite() {
+    let x = if let (Some(precision), true) = (p.x_time, xlo.is_finite()) {
+        XAxis::Time(Scale::fixed(xlo, xhi.max(xlo + 1.0), 1, (0.0, 1.0)), precision)
+    } else if log_x && xlo.is_finite() {
         XAxis::Log(LogScale::new(xlo, xhi, (0.0, 1.0)))
     } else {
         XAxis::Linear(Scale::nice(xlo.min(xhi), xhi.max(xlo), 6, (0.0, 1.0)))
@@ -328,6 +335,7 @@ pub fn scatter(
     let x = match x {
         XAxis::Linear(s) => XAxis::Linear(s.with_range((left, right))),
         XAxis::Log(s) => XAxis::Log(s.with_range((left, right))),
+        XAxis::Time(s, p) => XAxis::Time(s.with_range((left, right)), p),
     };
 
     let c = Canvas::new(target, style.width as u32, height);
@@ -336,7 +344,7 @@ pub fn scatter(
         tier_bands(&c, &x, style, top, bottom, left, right)?;
     }
     grid_rows(&c, &ys, &yf, left, right)?;
-    vertical_ticks(&c, &x, &xf, top, bottom)?;
+    vertical_ticks(&c, &x, &xf, (top, bottom), style)?;
     c.text(&p.x_label, right, bottom + 36.0, &LABEL.align(Align::End))?;
     c.text(&p.y_label, 12.0, top - 16.0 - if bands { 18.0 } else { 0.0 }, &LABEL)?;
     reference_row(&c, &ys, style, (left, right), true)?;
@@ -347,9 +355,24 @@ pub fn scatter(
     Ok(height)
 }
 
-fn vertical_ticks(c: &Canvas, x: &XAxis, xf: &ValueFormat, top: f64, bottom: f64) -> Result<(), String> {
+fn vertical_ticks(
+    c: &Canvas,
+    x: &XAxis,
+    xf: &ValueFormat,
+    (top, bottom): (f64, f64),
+    style: &Style,
+) -> DrawResult {
     match x {
         XAxis::Linear(s) => grid_columns(c, s, xf, top, bottom),
+        XAxis::Time(s, precision) => {
+            let span = (s.min as i64, s.max as i64);
+            let lang = style.fmt.language();
+            for (px, label) in time_ticks(span, *precision, lang, |d| s.map(d as f64), style.width) {
+                c.line(&[(px, top), (px, bottom)], GRID, 1)?;
+                c.text(&label, px, bottom + 14.0, &TICK.align(Align::Middle))?;
+            }
+            Ok(())
+        }
         XAxis::Log(s) => {
             for (t, label) in s.ticks.iter().zip(x.labels(xf)) {
                 let px = s.map(*t);

@@ -376,6 +376,8 @@ pub struct Points {
     pub y_label: String,
     pub x_style: NumberStyle,
     pub y_style: NumberStyle,
+    /// When `x` holds dates (as days from 1970): the finest precision.
+    pub x_time: Option<crate::dates::Precision>,
 }
 
 impl Points {
@@ -383,8 +385,18 @@ impl Points {
         let y = chart.y.unwrap_or(chart.x);
         let mut groups: Vec<String> = Vec::new();
         let mut points = Vec::new();
+        let dated = ds.fields[chart.x].ty == crate::datasets::FieldType::Date;
+        let mut precision = None;
         for row in ds.rows() {
-            let (Some(x), Some(yv)) = (row.number(chart.x), row.number(y)) else {
+            // Dates stand at their first day, counted from 1970.
+            let x = match dated {
+                true => Date::parse(&row.text(chart.x)).map(|d| {
+                    precision = precision.max(Some(d.precision()));
+                    d.days() as f64
+                }),
+                false => row.number(chart.x),
+            };
+            let (Some(x), Some(yv)) = (x, row.number(y)) else {
                 continue;
             };
             let g = chart.series.map(|s| row.text(s).into_owned()).unwrap_or_default();
@@ -397,6 +409,7 @@ impl Points {
             y_label: ds.fields[y].title().to_string(),
             x_style: ds.fields[chart.x].number_style(),
             y_style: ds.fields[y].number_style(),
+            x_time: precision,
         }
     }
 }
