@@ -54,5 +54,31 @@ fn main() -> std::io::Result<()> {
         }
     }
     fs::write(dir.join("publications.csv"), posts)?;
+
+    // Followers of three fictitious accounts, month by month over two
+    // years; August 2024 was never recorded, so the series has a gap.
+    let mut followers = String::from("mois,compte,abonnes\n");
+    for (account, start, monthly) in [("Compte A", 48_000.0, 1_900.0), ("Compte B", 21_000.0, 650.0)] {
+        for m in 0..24 {
+            let (year, month) = (2024 + m / 12, m % 12 + 1);
+            if (year, month) == (2024, 8) {
+                continue;
+            }
+            let n = (start + monthly * m as f64 + (rng.next() - 0.5) * monthly * 1.5).round();
+            writeln!(followers, "{year}-{month:02},{account},{n}").ok();
+        }
+    }
+    fs::write(dir.join("abonnes.csv"), followers)?;
+
+    // Change of the engagement rate between two years, in points, per
+    // platform: some rise, some fall.
+    let mut change = String::from("plateforme,variation\n");
+    for (platform, centre) in
+        [("Instagram", -0.6), ("TikTok", 1.1), ("YouTube", 0.3), ("Pinterest", -1.4), ("Facebook", -2.1)]
+    {
+        let v = ((centre + (rng.next() - 0.5) * 0.6) * 10.0_f64).round() / 10.0;
+        writeln!(change, "{platform},{v}").ok();
+    }
+    fs::write(dir.join("variation.csv"), change)?;
     Ok(())
 }

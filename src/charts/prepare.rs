@@ -329,13 +329,21 @@ pub fn histogram(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical
     }
 }
 
-/// Round edges `step` apart covering `lo..=hi`, about `aim` bins.
+/// Round edges covering `lo..=hi`: a step of 1, 2 or 5 times a power of
+/// ten, the one whose number of bins comes closest to `aim`.
 fn linear_edges(lo: f64, hi: f64, aim: usize) -> Vec<f64> {
     let span = if hi > lo { hi - lo } else { 1.0 };
-    let step = round_step(span / aim.max(1) as f64);
-    let first = (lo / step).floor() * step;
-    let count = (((hi - first) / step).floor() as usize + 1).clamp(1, 1_000);
-    (0..=count).map(|i| clean(first + step * i as f64)).collect()
+    let edges = |step: f64| {
+        let first = (lo / step).floor() * step;
+        let count = (((hi - first) / step).floor() as usize + 1).clamp(1, 1_000);
+        (0..=count).map(|i| clean(first + step * i as f64)).collect::<Vec<f64>>()
+    };
+    let power = 10f64.powf((span / aim.max(1) as f64).log10().floor());
+    let candidates = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0].map(|m| m * power);
+    let off = |step: &f64| ((edges(*step).len() - 1) as f64 - aim as f64).abs();
+    // On a tie the wider step wins: fewer, rounder bins.
+    let step = candidates.iter().rev().min_by(|a, b| off(a).total_cmp(&off(b))).copied().unwrap_or(1.0);
+    edges(step)
 }
 
 /// Edges at 1, 2 and 5 of each decade from below `lo` to above `hi`,
@@ -353,14 +361,6 @@ fn log_edges(lo: f64, hi: f64, aim: usize) -> Vec<f64> {
     let (fine, decades) = (trim(fine), trim(decades));
     let off = |e: &Vec<f64>| (e.len() as f64 - 1.0 - aim as f64).abs();
     if off(&decades) < off(&fine) { decades } else { fine }
-}
-
-/// 1, 2 or 5 times a power of ten, the smallest at or above `raw`.
-fn round_step(raw: f64) -> f64 {
-    let raw = if raw.is_finite() && raw > 0.0 { raw } else { 1.0 };
-    let power = 10f64.powf(raw.log10().floor());
-    let m = [1.0, 2.0, 5.0, 10.0].into_iter().find(|m| m * power >= raw * (1.0 - 1e-9)).unwrap_or(10.0);
-    m * power
 }
 
 /// Removes float noise such as 0.30000000000000004.
@@ -496,8 +496,8 @@ mod tests {
 
     #[test]
     fn histogram_counts_every_value_once() {
-        // 10 values 0..9: Sturges aims at ceil(log2 10) + 1 = 5 bins, so a
-        // width of 9 / 5 = 1.8 rounds up to 2: bins 0-2, 2-4, …, 8-10.
+        // 10 values 0..9: Sturges aims at ceil(log2 10) + 1 = 5 bins; a
+        // width of 2 gives exactly 5: bins 0-2, 2-4, …, 8-10.
         let rows: String = (0..10).map(|i| format!("  - {{ v: {i} }}\n")).collect();
         let ds = dataset(&rows);
         let c = chart("type: histogram\ndata: d\nx: v\n", &ds);
@@ -506,7 +506,7 @@ mod tests {
         assert_eq!(counts, [2.0, 2.0, 2.0, 2.0, 2.0]);
         assert_eq!(h.categories[0], "0%–2%");
         assert_eq!(h.bins.as_ref().unwrap().edges, [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
-        // Three bins aimed at: a width of 3 rounds up to 5.
+        // Three bins aimed at: widths of 2 would make 5, of 5 make 2, the closer.
         let c = chart("type: histogram\ndata: d\nx: v\nbins: 3\n", &ds);
         let h = histogram(&c, &ds["d"], &NumberFormat::new(Language::En));
         assert_eq!(h.series[0].values, [Some(5.0), Some(5.0)]);
