@@ -200,10 +200,10 @@ pub fn column_labels(categories: &[String], band: f64) -> Option<ColumnLabels> {
 
 const TICK_LABEL: Font = Font::new(11.5, INK);
 
-/// Vertical bars grouped by series; without gaps for a histogram. Dated
+/// Vertical bars grouped by series. Dated
 /// columns are labelled by time ticks; columns whose labels fit neither
 /// across nor upright are drawn as horizontal bars.
-pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: bool) -> Result<u32, String> {
+pub fn columns(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
     let vf = style.value_format(&data.style);
     let n = data.categories.len() as f64;
     let scale = value_scale(data, style, false);
@@ -246,9 +246,9 @@ pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: 
     legend.draw(&c)?;
     grid_rows(&c, &scale, &vf, left, right)?;
     let nser = data.series.len().max(1) as f64;
-    let group = if gapless { band } else { band * 0.72 };
+    let group = band * 0.72;
     let bar = group / nser;
-    let gap = if gapless { 0.5 } else { 1.0 };
+    let gap = 1.0;
     let zero = scale.map(0.0_f64.clamp(scale.min, scale.max));
     // Values are printed on every column or on none: when the widest
     // label is wider than a column's share of the width, none.
@@ -322,7 +322,7 @@ pub fn columns(target: &mut Target, data: &Categorical, style: &Style, gapless: 
 /// their round edges, thinned until the labels keep apart.
 pub fn histogram(target: &mut Target, data: &Categorical, style: &Style) -> Result<u32, String> {
     let Some(bins) = &data.bins else {
-        return columns(target, data, style, true);
+        return columns(target, data, style);
     };
     let vf = style.value_format(&data.style);
     let scale = value_scale(data, style, false);

@@ -364,7 +364,7 @@ fn draw(chart: &Chart, drawable: &Drawable, style: &Style, target: &mut Target) 
         Drawable::Categories(data) => match chart.kind {
             ChartKind::Bar => bars::horizontal(target, data, style, false),
             ChartKind::Stacked => bars::horizontal(target, data, style, true),
-            ChartKind::Column => bars::columns(target, data, style, false),
+            ChartKind::Column => bars::columns(target, data, style),
             ChartKind::Histogram => bars::histogram(target, data, style),
             ChartKind::Line => lines::line(target, data, style, false),
             ChartKind::Area => lines::line(target, data, style, true),

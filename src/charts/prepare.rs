@@ -513,6 +513,36 @@ mod tests {
     }
 
     #[test]
+    fn missing_values_are_left_filled_with_zero_or_interpolated_by_time() {
+        // January, February (missing), March 2024: 31 then 29 days apart.
+        let ds = dataset("  - { m: 2024-01, v: 10 }\n  - { m: 2024-03, v: 40 }\n  - { m: 2024-02, v: ~ }\n");
+        let c = chart("type: line\ndata: d\nx: m\ny: v\n", &ds);
+        let base = || {
+            let mut d = Categorical::from_dataset(&c, &ds["d"]);
+            d.as_time(Language::En, true);
+            d
+        };
+        let mut gap = base();
+        assert_eq!(gap.categories, ["Jan 2024", "Feb 2024", "Mar 2024"], "sorted by time");
+        gap.fill_missing(Missing::Gap);
+        assert_eq!(gap.series[0].values, [Some(10.0), None, Some(40.0)]);
+        let mut zero = base();
+        zero.fill_missing(Missing::Zero);
+        assert_eq!(zero.series[0].values[1], Some(0.0));
+        assert_eq!(zero.filled_at(), [1]);
+        let mut line = base();
+        line.fill_missing(Missing::Interpolate);
+        // 10 + 30 × 31/60, the share of the span February 1st stands at.
+        let expected = 10.0 + 30.0 * 31.0 / 60.0;
+        assert!((line.series[0].values[1].unwrap() - expected).abs() < 1e-9, "{:?}", line.series[0].values);
+        // Nothing before the first value or after the last is invented.
+        let mut edge = Categorical::from_dataset(&c, &ds["d"]);
+        edge.series[0].values = vec![None, Some(1.0), None];
+        edge.fill_missing(Missing::Interpolate);
+        assert_eq!(edge.series[0].values, [None, Some(1.0), None]);
+    }
+
+    #[test]
     fn log_bins_follow_decades_and_count_every_value() {
         // Follower counts from 1,200 to 2.1 million, spread over three decades.
         let values = [1_200.0, 3_000.0, 9_999.0, 10_000.0, 45_000.0, 120_000.0, 560_000.0, 2_100_000.0];
