@@ -298,3 +298,32 @@ fn downloads_carry_title_source_and_background_and_charts_embed() {
     );
     assert!(home().contains("&lt;iframe src=&quot;/figures/1.html&quot;"), "the code to paste");
 }
+
+#[test]
+fn number_formats_are_checked_where_they_are_declared() {
+    let page = "---\ntitle: T\n---\n\n```table\ndata: d\n```\n";
+    let cases = [
+        (
+            "fields:\n  name: { unit: pts }\nrows:\n  - { name: a, v: 1 }\n",
+            "data/d.yaml:3:",
+            "holds text values",
+        ),
+        (
+            "fields:\n  v: { currency: EURO }\nrows:\n  - { name: a, v: 1 }\n",
+            "data/d.yaml:3:",
+            "not a currency",
+        ),
+        ("fields:\n  v: { decimals: 12 }\nrows:\n  - { name: a, v: 1 }\n", "data/d.yaml:3:", "from 0 to 10"),
+    ];
+    for (yaml, at, says) in cases {
+        let f = Fixture::new(&[
+            ("report.yaml", "title: T\nlanguage: fr\n"),
+            ("content/_index.md", page),
+            ("data/d.yaml", &format!("source: S\n{yaml}")),
+        ]);
+        let out = f.build();
+        let err = common::stderr(&out);
+        assert!(!out.status.success(), "{yaml}");
+        assert!(err.contains(says) && err.contains(at), "{yaml}: {err}");
+    }
+}

@@ -103,6 +103,7 @@ fn read_in_chunks(
         }
     }
     typing::check_ids(path, &fields, &columns, |r| Pos::new(parsed.lines[r], 1), &mut errors);
+    errors.extend(typing::format_on_text(path, &fields, &typing::declared_at(&fields, declared)));
     let warnings =
         typing::fraction_warnings(path, &fields, &columns, &typing::declared_at(&fields, declared));
     if errors.is_empty() { Ok(Typed { fields, columns, len: parsed.len, warnings }) } else { Err(errors) }

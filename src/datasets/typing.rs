@@ -88,6 +88,7 @@ pub fn type_table(file: &Path, table: RawTable) -> Result<Typed, Vec<Diagnostic>
     let columns: Vec<Column> = builders.into_iter().map(Builder::finish).collect();
     check_ids(file, &fields, &columns, |r| table.rows[r].0, &mut errors);
     let decl_pos: Vec<Option<Pos>> = slots.iter().map(|s| s.decl_pos).collect();
+    errors.extend(format_on_text(file, &fields, &decl_pos));
     let warnings = fraction_warnings(file, &fields, &columns, &decl_pos);
     if errors.is_empty() { Ok(Typed { fields, columns, len, warnings }) } else { Err(errors) }
 }
@@ -133,8 +134,24 @@ pub fn type_derived(
         columns.push(b.finish());
     }
     check_ids(file, &fields, &columns, |_| from, &mut errors);
+    errors.extend(format_on_text(file, &fields, &declared_at(&fields, declared)));
     let warnings = fraction_warnings(file, &fields, &columns, &declared_at(&fields, declared));
     if errors.is_empty() { Ok(Typed { fields, columns, len: derived.len, warnings }) } else { Err(errors) }
+}
+
+/// A number format (`decimals`, `unit`, `currency`…) declared on a field
+/// that holds no numbers would silently do nothing: an error at the field.
+pub(super) fn format_on_text(file: &Path, fields: &[Field], decl_pos: &[Option<Pos>]) -> Vec<Diagnostic> {
+    fields
+        .iter()
+        .zip(decl_pos)
+        .filter(|(f, _)| !f.ty.is_numeric() && !f.style.is_plain())
+        .map(|(f, pos)| {
+            let ty = format!("{:?}", f.ty).to_lowercase();
+            Diagnostic::error(file, *pos, format!("field `{}` holds {ty} values, so a number format does nothing", f.name))
+                .with_hint("give it `type: number` (or `integer`, `percent`), or remove `decimals`, `unit`, `prefix`, `suffix`, `currency` and `compact`")
+        })
+        .collect()
 }
 
 /// Where each field is declared, if it is.
