@@ -327,3 +327,30 @@ fn number_formats_are_checked_where_they_are_declared() {
         assert!(err.contains(says) && err.contains(at), "{yaml}: {err}");
     }
 }
+
+#[test]
+fn a_time_axis_is_in_time_order_and_a_bar_chart_of_periods_can_rank_them() {
+    let data = "source: S\nfields:\n  m: { type: date }\nrows:\n  - { m: 2024-02, v: 9 }\n  - { m: 2024-01, v: 5 }\n  - { m: 2024-03, v: 1 }\n";
+    let page = |block: &str| format!("---\ntitle: T\n---\n\n```chart\n{block}title: T\n```\n");
+    let column = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: en\n"),
+        ("content/_index.md", &page("type: column\ndata: d\nx: m\ny: v\nsort: desc\n")),
+        ("data/d.yaml", data),
+    ]);
+    let out = column.build();
+    let err = common::stderr(&out);
+    assert!(
+        !out.status.success() && err.contains("runs in time order") && err.contains("content/_index.md:10:"),
+        "{err}"
+    );
+    let bar = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: en\n"),
+        ("content/_index.md", &page("type: bar\ndata: d\nx: m\ny: v\nsort: desc\n")),
+        ("data/d.yaml", data),
+    ]);
+    assert!(bar.build().status.success());
+    let t = texts(svgs(&bar.read("index.html"))[0]);
+    let order: Vec<usize> =
+        ["Feb 2024", "Jan 2024", "Mar 2024"].iter().map(|m| t.iter().position(|x| x == m).unwrap()).collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "ranked 9, 5, 1, not in time order: {t:?}");
+}

@@ -408,6 +408,18 @@ fn distinct_over(ds: &crate::datasets::Dataset, field: usize, limit: usize) -> O
 fn check_data(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
     check_size(chart, s, check);
     let ds = check.ds;
+    // Dates on `x` sort by time: a `sort` there would silently do nothing.
+    if let (Some(sort), FieldType::Date) = (&s.sort, ds.fields[chart.x].ty)
+        && chart.kind != Bar
+    {
+        let pos = check.pos(sort);
+        check
+            .error(
+                Some(pos),
+                format!("`{}` holds dates, so this chart runs in time order", ds.fields[chart.x].name),
+            )
+            .hint = Some("remove `sort`, or use a `bar` chart to rank the periods".into());
+    }
     let kind_pos = Some(check.pos(&s.kind));
     let num = |row: &Row, i: Option<usize>| i.and_then(|i| row.number(i));
     let row_name = |r: usize| match ds.field_index("id").map(|c| ds.row(r).text(c)) {

@@ -263,7 +263,7 @@ fn prepared(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Categorical {
     if over_time {
         data.fill_missing(chart.missing);
     }
-    if data.times.is_none() {
+    if !over_time {
         data.sort(chart.sort);
     }
     if chart.percent {

@@ -164,6 +164,8 @@ impl Categorical {
         if sort == Sort::Data {
             return;
         }
+        // Ranked by value, periods are categories like any other.
+        self.times = None;
         let totals: Vec<f64> = (0..self.categories.len()).map(|ci| self.total(ci)).collect();
         let mut order: Vec<usize> = (0..self.categories.len()).collect();
         // A stable sort keeps data order among equal values.
