@@ -31,13 +31,8 @@ pub fn crowded_columns(block: &Block, ds: &Dataset, file: &Path, fence_line: usi
     if chart.kind != ChartKind::Column || chart.facet.is_some() || ds.fields[chart.x].ty == FieldType::Date {
         return None;
     }
-    let mut categories: Vec<String> = Vec::new();
-    for row in ds.rows() {
-        let c = row.text(chart.x);
-        if !categories.iter().any(|k| *k == c) {
-            categories.push(c.into_owned());
-        }
-    }
+    let categories: indexmap::IndexSet<String> = ds.rows().map(|r| r.text(chart.x).into_owned()).collect();
+    let categories: Vec<String> = categories.into_iter().collect();
     let how = match charts::column_fit(&categories, charts::WIDTH) {
         ColumnFit::Across => return None,
         ColumnFit::Upright => "they are turned upright",
