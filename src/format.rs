@@ -182,7 +182,13 @@ impl NumberFormat {
     /// The short form of large values (`12K`, `1,2 M`), below a thousand
     /// the full one.
     pub fn compact(&self, value: f64, style: &NumberStyle) -> String {
-        match compact_unit(value.abs()).filter(|_| value.is_finite()) {
+        // A value that rounds up to the next unit takes it: 999,950 reads `1M`, not `1,000K`.
+        let rounds_to = |c: &Compact| plain(value.abs() / c.divisor, 1).parse::<f64>().unwrap_or(0.0);
+        let unit = compact_unit(value.abs()).map(|u| {
+            let bigger = COMPACT.iter().rev().find(|c| c.divisor > u.divisor);
+            bigger.filter(|_| rounds_to(u) >= 1000.0).unwrap_or(u)
+        });
+        match unit.filter(|_| value.is_finite()) {
             Some(unit) => {
                 let scaled = value / unit.divisor;
                 let digits = self.digits(scaled, needed(scaled, 1));
@@ -459,6 +465,8 @@ mod tests {
         assert_eq!(fr.compact(1_234_567.0, &plain), "1,2\u{a0}M");
         assert_eq!(fr.compact(3.4e9, &eur), "3,4\u{a0}Md\u{a0}€");
         assert_eq!(en.compact(950.0, &plain), "950");
+        assert_eq!(en.compact(999_950.0, &plain), "1M");
+
         assert_eq!(fr.key_figure(1252.0, &plain), "1\u{202F}252");
         assert_eq!(fr.key_figure(2_500_000.0, &plain), "2,5\u{a0}M");
     }

@@ -319,10 +319,12 @@ fn render_one(
         Drawable::Points(..) => None,
     };
     let mut frame = Frame { title: title.to_string(), ..cx.frame.clone() };
+    let lang = cx.fmt.language();
+    let typeset = |t: &str| {
+        if lang == Language::Fr { crate::typography::french(t).into_owned() } else { t.to_string() }
+    };
     frame.footer.extend(
-        note.iter().map(|n| {
-            format!("{}{} {n}", crate::i18n::t(cx.fmt.language(), "note"), colon(cx.fmt.language()))
-        }),
+        note.iter().map(|n| format!("{}{} {}", crate::i18n::t(lang, "note"), colon(lang), typeset(n))),
     );
     let laid = frame.lay_out(f64::from(WIDTH));
     let export = frame::svg(&root, &body, &laid, (WIDTH, height))?;
