@@ -3,7 +3,8 @@
 //
 // Fails on a console error, a failed request, a page wider than the
 // window (horizontal overflow), any WCAG 2.1 A/AA violation found by
-// axe-core, or a chart whose texts collide: every <text> of every shown
+// axe-core, a chart data table that does not print, or a chart whose
+// texts collide: every <text> of every shown
 // chart is measured by the browser (getBoundingClientRect), and two that
 // overlap, or one that leaves its chart, fail the page. Chart embed pages
 // (figures/**.html) are checked like pages. Screenshots go to the folder
@@ -104,6 +105,14 @@ for (const page of await pages(root)) {
     const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (overflow > 0) problems.push(`horizontal overflow of ${overflow}px`);
     problems.push(...await tab.evaluate(chartTextProblems));
+    if (width === widths[0]) {
+      // Printed, every chart's data table shows, though its <details> is closed.
+      await tab.emulateMedia({ media: 'print' });
+      const hidden = await tab.evaluate(() => [...document.querySelectorAll('details.chart-data table')]
+        .filter((t) => !t.checkVisibility() || t.getBoundingClientRect().height === 0).length);
+      if (hidden) problems.push(`${hidden} chart data table(s) do not print`);
+      await tab.emulateMedia({ media: 'screen' });
+    }
     await tab.addScriptTag({ content: axeSource });
     const result = await tab.evaluate(() => window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
