@@ -10,6 +10,7 @@ use crate::datasets::{Dataset, Field, FieldType, Value};
 use crate::format::{NumberFormat, NumberStyle};
 use crate::html::escape;
 use crate::i18n::t;
+use crate::xref::{self, Kind};
 
 /// What a block needs from its page and report.
 pub struct Place<'a> {
@@ -44,10 +45,13 @@ pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) ->
 }
 
 /// The caption's text parts.
+#[derive(Clone)]
 struct Caption<'a> {
     /// The interface string naming the kind: `figure` or `table`.
     label: &'static str,
-    number: usize,
+    /// Where its number across the report goes (see [`crate::xref`]); none
+    /// on an embed page, which shows the chart away from the report.
+    number: Option<String>,
     title: &'a str,
     subtitle: Option<&'a str>,
     notes: Vec<String>,
@@ -81,12 +85,13 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     }
     let caption = Caption {
         label: "figure",
-        number: place.number,
+        number: Some(xref::label_marker(Kind::Figure, place.number)),
         title: &title,
         subtitle: c.subtitle.as_deref(),
         notes,
     };
-    let mut html = format!("<figure class=\"chart chart-{}\" id=\"{id}\">\n", c.kind.name());
+    let anchor = xref::anchor(Kind::Figure, c.id.as_deref(), place.number);
+    let mut html = format!("<figure class=\"chart chart-{}\" id=\"{anchor}\">\n", c.kind.name());
     html.push_str(&figcaption(&caption, ds, fmt));
     html.push_str(&frame(&panels, lang));
     html.push_str(&format!(
@@ -135,7 +140,7 @@ fn embed_page(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n<style>\n@font-face {{ font-family: \"Inter\"; font-weight: 400; font-display: swap; src: url(\"{root}fonts/Inter-Regular.otf\") format(\"opentype\"); }}\n@font-face {{ font-family: \"Inter\"; font-weight: 600 700; font-display: swap; src: url(\"{root}fonts/Inter-SemiBold.otf\") format(\"opentype\"); }}\n{EMBED_CSS}</style>\n</head>\n<body>\n<figure class=\"chart\">\n{}{}<p class=\"fig-study\"><a href=\"{page_url}\" target=\"_top\">{}</a></p>\n</figure>\n</body>\n</html>\n",
         if lang == Language::Fr { "fr" } else { "en" },
         escape(caption.title),
-        figcaption(caption, ds, fmt),
+        figcaption(&Caption { number: None, ..caption.clone() }, ds, fmt),
         frame(panels, lang),
         t(lang, "see_study"),
     );
@@ -219,12 +224,13 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
     let title = tb.title.clone().unwrap_or_else(|| ds.title().to_string());
     let caption = Caption {
         label: "table",
-        number: place.number,
+        number: Some(xref::label_marker(Kind::Table, place.number)),
         title: &title,
         subtitle: None,
         notes: tb.note.iter().cloned().collect(),
     };
-    let mut html = format!("<figure class=\"data-table\" id=\"table-{}\">\n", place.number);
+    let anchor = xref::anchor(Kind::Table, tb.id.as_deref(), place.number);
+    let mut html = format!("<figure class=\"data-table\" id=\"{anchor}\">\n");
     html.push_str(&figcaption(&caption, ds, fmt));
     // Focusable, so keyboard users can scroll a wide table.
     html.push_str(&format!(
@@ -282,12 +288,11 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
     if let Some(n) = ds.meta.sample_size {
         meta.push(format!("<span class=\"fig-n\">{}</span>", sample_size(n, fmt)));
     }
-    let mut html = format!(
-        "<figcaption>\n<span class=\"fig-label\">{} {}</span>\n<span class=\"fig-title\">{}</span>\n",
-        t(lang, c.label),
-        c.number,
-        escape(&spaced(c.title, lang))
-    );
+    let mut html = String::from("<figcaption>\n");
+    if let Some(number) = &c.number {
+        html.push_str(&format!("<span class=\"fig-label\">{}\u{a0}{number}</span>\n", t(lang, c.label)));
+    }
+    html.push_str(&format!("<span class=\"fig-title\">{}</span>\n", escape(&spaced(c.title, lang))));
     if let Some(sub) = c.subtitle {
         html.push_str(&format!("<span class=\"fig-subtitle\">{}</span>\n", escape(&spaced(sub, lang))));
     }

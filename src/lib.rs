@@ -33,6 +33,7 @@ pub mod starter;
 pub mod stats;
 pub mod theme;
 pub mod typography;
+pub mod xref;
 pub mod yaml;
 
 use std::collections::{BTreeMap, HashSet};

@@ -57,6 +57,8 @@ pub struct Rendered {
     pub links: Vec<PageLink>,
     pub blocks: Vec<RawBlock>,
     pub errors: Vec<Diagnostic>,
+    /// `@fig-…` and `@tbl-…` references, marked in `html` (see [`crate::xref`]).
+    pub refs: Vec<crate::xref::Ref>,
 }
 
 /// What a page needs to know about the others to link to them.
@@ -95,8 +97,26 @@ pub fn render(
     // The page title is the `h1`; the body's headings start below it.
     let mut last_level = 1;
 
+    let mut in_code = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let pos = || Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        // References are read in the author's text, before values from data
+        // are put back: a value is text, never a reference. Code stays literal.
+        let event = match event {
+            Event::Text(t) if !in_code => match crate::xref::mark_refs(&t) {
+                Some((marked, keys)) => {
+                    out.refs.extend(keys.into_iter().map(|key| crate::xref::Ref { key, pos: pos() }));
+                    Event::Text(marked.into())
+                }
+                None => Event::Text(t),
+            },
+            e => e,
+        };
         let event = match fill_event(event, values) {
             Ok(e) => e,
             Err((e, why)) => {

@@ -24,6 +24,7 @@ use crate::lint;
 use crate::markdown::{self, Heading, PageLink, RawBlock};
 use crate::pages::{Page, relative_url, root_prefix};
 use crate::prose;
+use crate::xref;
 
 /// The site in memory: output path to bytes.
 #[derive(Debug, Default)]
@@ -141,6 +142,10 @@ struct Body {
     shown: Vec<String>,
     /// Chart downloads: output path and bytes.
     files: Vec<(PathBuf, Vec<u8>)>,
+    /// Its charts and tables in order, numbered across the report later.
+    numbered: Vec<xref::Numbered>,
+    /// The `@fig-…` and `@tbl-…` its prose writes.
+    refs: Vec<xref::Ref>,
 }
 
 #[derive(Serialize)]
@@ -231,6 +236,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         ok_bodies.push(body);
     }
     errors.extend(check_anchors(input.pages, &ok_bodies));
+    errors.extend(number_blocks(input, &mut ok_bodies));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -361,6 +367,8 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     diags.extend(prose_error);
     let root = root_prefix(&page.url);
     let mut html = rendered.html;
+    let refs = rendered.refs;
+    let mut numbered = Vec::new();
     let (mut charts, mut tables) = (0, 0);
     let mut files = Vec::new();
     let mut shown = Vec::new();
@@ -388,6 +396,7 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
                 *counter += 1;
                 html = html.replacen(&markdown::placeholder(i), &fig.html, 1);
                 files.extend(fig.files);
+                numbered.extend(numbered_block(&block, place.number, raw.fence_line));
             }
             Err(why) => diags.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
         }
@@ -395,8 +404,48 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     if prose_failed {
         return (None, diags);
     }
-    let body = Body { html, headings: rendered.headings, links: rendered.links, charts, shown, files };
+    let body = Body {
+        html,
+        headings: rendered.headings,
+        links: rendered.links,
+        charts,
+        shown,
+        files,
+        numbered,
+        refs,
+    };
     (Some(body), diags)
+}
+
+/// A chart or table block as the report numbers it.
+fn numbered_block(block: &blocks::Block, local: usize, fence_line: usize) -> Option<xref::Numbered> {
+    let (kind, id) = match block {
+        blocks::Block::Chart(c) => (xref::Kind::Figure, c.id.clone()),
+        blocks::Block::Table(t) => (xref::Kind::Table, t.id.clone()),
+        blocks::Block::KeyFigures(_) => return None,
+    };
+    let anchor = xref::anchor(kind, id.as_deref(), local);
+    Some(xref::Numbered { kind, local, id, anchor, pos: Pos::new(fence_line, 1) })
+}
+
+/// Numbers figures and tables across the report in reading order, and
+/// puts the numbers and the links of references into the pages; an id
+/// used twice or a reference to no id is an error.
+fn number_blocks(input: &Input, bodies: &mut [Option<Body>]) -> Vec<Diagnostic> {
+    let empty: Vec<xref::Numbered> = Vec::new();
+    let listed = input
+        .pages
+        .iter()
+        .zip(bodies.iter())
+        .map(|(p, b)| (p.file.as_path(), b.as_ref().map_or(empty.as_slice(), |b| b.numbered.as_slice())));
+    let (registry, mut errors) = xref::Registry::new(listed);
+    let urls: Vec<&str> = input.pages.iter().map(|p| p.url.as_str()).collect();
+    for (i, (page, body)) in input.pages.iter().zip(bodies.iter_mut()).enumerate() {
+        let Some(body) = body else { continue };
+        errors.extend(registry.unknown(&page.file, &body.refs));
+        body.html = registry.resolve(&body.html, i, &urls, input.config.language);
+    }
+    errors
 }
 
 /// The site's navigation, worked out once for all pages: which pages list
@@ -494,7 +543,7 @@ fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
             let Some(known) = ids.get(link.target_url.as_str()) else {
                 continue;
             };
-            let figure_anchor = anchor.starts_with("figure-") || anchor.starts_with("table-");
+            let figure_anchor = ["figure-", "table-", "fig-", "tbl-"].iter().any(|p| anchor.starts_with(p));
             if !known.contains(anchor.as_str()) && !figure_anchor && !anchor.is_empty() {
                 errors.push(
                     Diagnostic::error(

@@ -39,7 +39,7 @@ fn chart_is_an_accessible_figure_with_data_and_csv() {
         "data table"
     );
     assert!(figure.contains("href=\"./data/relations.csv\""), "csv link");
-    assert!(home.contains("<span class=\"fig-label\">Tableau 1</span>"), "tables are numbered apart");
+    assert!(home.contains("<span class=\"fig-label\">Tableau\u{a0}1</span>"), "tables are numbered apart");
     let csv = f.read("data/relations.csv");
     assert!(csv.starts_with("id,statement,share\n"), "{csv}");
     assert!(csv.contains("no_feedback,Aucun retour sur leurs prestations,72\n"), "{csv}");

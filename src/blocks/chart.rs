@@ -88,6 +88,7 @@ struct ChartSettings {
     #[serde(rename = "type")]
     kind: Spanned<ChartKind>,
     data: Spanned<String>,
+    id: Option<Spanned<String>>,
     x: Option<Spanned<String>>,
     y: Option<Spanned<String>>,
     series: Option<Spanned<String>>,
@@ -117,6 +118,8 @@ struct ChartSettings {
 pub struct Chart {
     pub kind: ChartKind,
     pub dataset: String,
+    /// The author's id: the figure's anchor, and `@fig-<id>` in prose.
+    pub id: Option<String>,
     pub x: usize,
     /// The values; histograms count rows instead.
     pub y: Option<usize>,
@@ -218,6 +221,7 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
         check.numeric(i, at, &what);
     }
     let colors = check_colors(&s.colors, &mut check);
+    let id = check.id(&s.id);
     check_ranges(&s, &mut check);
     // Data checks run even after setting errors, so one build reports both.
     let Some(x) = x else {
@@ -226,6 +230,7 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
     let chart = Chart {
         kind,
         dataset: check.ds.id.clone(),
+        id,
         x,
         y,
         series,

@@ -100,6 +100,20 @@ impl<'a> Checker<'a> {
         Ok((settings, checker))
     }
 
+    /// The block's `id`, checked: it names an anchor and `@fig-<id>`.
+    pub fn id(&mut self, id: &Option<Spanned<String>>) -> Option<String> {
+        let id = id.as_ref()?;
+        match crate::xref::id_problem(&id.value) {
+            Some(why) => {
+                let pos = self.pos(id);
+                self.error(Some(pos), format!("`{}` cannot be an id: {why}", id.value)).hint =
+                    Some("write it like `trust` or `engagement-by-tier`".into());
+                None
+            }
+            None => Some(id.value.clone()),
+        }
+    }
+
     pub fn pos<T>(&self, s: &Spanned<T>) -> Pos {
         yaml::pos_of(s, self.offset)
     }

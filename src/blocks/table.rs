@@ -10,6 +10,7 @@ use crate::yaml::Spanned;
 #[serde(deny_unknown_fields)]
 struct TableSettings {
     data: Spanned<String>,
+    id: Option<Spanned<String>>,
     columns: Option<Vec<Spanned<String>>>,
     title: Option<String>,
     note: Option<String>,
@@ -19,6 +20,8 @@ struct TableSettings {
 #[derive(Clone, Debug)]
 pub struct Table {
     pub dataset: String,
+    /// The author's id: the table's anchor, and `@tbl-<id>` in prose.
+    pub id: Option<String>,
     pub columns: Vec<usize>,
     pub title: Option<String>,
     pub note: Option<String>,
@@ -42,5 +45,6 @@ pub(super) fn resolve(src: &Source) -> Result<Table, Vec<Diagnostic>> {
         Some(cols) => cols.iter().filter_map(|c| check.field(c)).collect(),
     };
     let dataset = check.ds.id.clone();
-    check.finish(Table { dataset, columns, title: s.title, note: s.note })
+    let id = check.id(&s.id);
+    check.finish(Table { dataset, id, columns, title: s.title, note: s.note })
 }
