@@ -187,6 +187,12 @@ pub fn register_filters(tera: &mut Tera, fmt: Arc<NumberFormat>) {
     tera.register_filter("number", move |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         Ok(f.number(finite(x)?, decimals(&kwargs)?))
     });
+    let lang = fmt.language();
+    tera.register_filter("date", move |x: String, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        crate::dates::Date::parse(&x).map(|d| d.label(lang)).ok_or_else(|| {
+            tera::Error::message(format!("`{x}` is not a date (write 2024, 2024-03 or 2024-03-15)"))
+        })
+    });
     let f = fmt.clone();
     tera.register_filter("compact", move |x: f64, _: Kwargs, _: &State| -> tera::TeraResult<String> {
         Ok(f.compact(finite(x)?, &NumberStyle::default()))
@@ -428,6 +434,7 @@ const FILTERS: &[&str] = &[
     "number",
     "percent",
     "compact",
+    "date",
     "margin_of_error",
     "safe",
     "default",
@@ -582,6 +589,13 @@ mod tests {
                 .unwrap(),
             "642"
         );
+    }
+
+    #[test]
+    fn dates_read_as_in_tables() {
+        assert_eq!(eval(Language::Fr, "{{ \"2024-03\" | date }}").unwrap(), "mars 2024");
+        assert_eq!(eval(Language::En, "{{ \"2024-03-15\" | date }}").unwrap(), "Mar 15, 2024");
+        assert!(eval(Language::En, "{{ \"2024-13\" | date }}").is_err());
     }
 
     #[test]
