@@ -243,6 +243,14 @@ mod tests {
     }
 
     #[test]
+    fn ticks_stay_bounded_over_any_span() {
+        let (from, to) = (Date::parse("0001-01").unwrap().days(), Date::parse("9999-12").unwrap().days());
+        let t = ticks(from, to, Precision::Day, Language::En, |t| t.len() <= 10);
+        assert!(!t.is_empty() && t.len() <= 2_000, "{}", t.len());
+        assert!(t.windows(2).all(|w| w[0].days < w[1].days));
+    }
+
+    #[test]
     fn labels_follow_the_language() {
         let d = Date::parse("2024-02-05").unwrap();
         assert_eq!(d.label(Language::Fr), "5 févr. 2024");

@@ -341,6 +341,8 @@ fn linear_edges(lo: f64, hi: f64, aim: usize) -> Vec<f64> {
         (0..=count).map(|i| clean(first + step * i as f64)).collect::<Vec<f64>>()
     };
     let power = 10f64.powf((span / aim.max(1) as f64).log10().floor());
+    // A span below the smallest float's reach has no usable step.
+    let power = if power.is_finite() && power > 0.0 { power } else { 1.0 };
     let candidates = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0].map(|m| m * power);
     let off = |step: &f64| ((edges(*step).len() - 1) as f64 - aim as f64).abs();
     // On a tie the wider step wins: fewer, rounder bins.
@@ -542,6 +544,17 @@ mod tests {
         edge.series[0].values = vec![None, Some(1.0), None];
         edge.fill_missing(Missing::Interpolate);
         assert_eq!(edge.series[0].values, [None, Some(1.0), None]);
+    }
+
+    #[test]
+    fn extreme_spans_give_finite_bounded_edges() {
+        for (lo, hi) in [(5e-324, 1e-323), (0.0, 1e15), (-1e15, 1e15), (7.0, 7.0)] {
+            let edges = linear_edges(lo, hi, 8);
+            assert!(edges.len() >= 2 && edges.len() <= 1_001, "{lo} {hi}: {}", edges.len());
+            assert!(edges.iter().all(|e| e.is_finite()), "{lo} {hi}: {edges:?}");
+        }
+        let edges = log_edges(1e-300, 1e15, 10);
+        assert!(edges.iter().all(|e| e.is_finite() && *e > 0.0) && edges.len() < 2_000);
     }
 
     #[test]
