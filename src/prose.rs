@@ -291,10 +291,8 @@ fn cell_value(v: &Value, field: &Field) -> tera::Value {
         (Value::Null, _) => return tera::Value::none(),
         (Value::Bool(b), _) => return (*b).into(),
         (Value::Text(t), _) => return t.clone().into(),
-        (Value::Number(n), Some(d)) if field.ty.is_numeric() => {
-            let scale = 10f64.powi(d as i32);
-            (n * scale).round() / scale
-        }
+        // Rounded as tables print it: half away from zero on its decimal digits.
+        (Value::Number(n), Some(d)) if field.ty.is_numeric() => crate::format::round(*n, d),
         (Value::Number(n), _) => *n,
     };
     // Whole numbers as integers so `{{ x }}` prints 72, not 72.0.

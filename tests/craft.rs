@@ -354,3 +354,19 @@ fn a_time_axis_is_in_time_order_and_a_bar_chart_of_periods_can_rank_them() {
         ["Feb 2024", "Jan 2024", "Mar 2024"].iter().map(|m| t.iter().position(|x| x == m).unwrap()).collect();
     assert!(order[0] < order[1] && order[1] < order[2], "ranked 9, 5, 1, not in time order: {t:?}");
 }
+
+#[test]
+fn prose_quotes_a_declared_precision_as_tables_print_it() {
+    // 1.005 × 100 is 100.49999… in binary: rounding the float would give 1.0.
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: en\n"),
+        ("content/_index.md", "---\ntitle: T\n---\n\nRate: {{ data.d.a.v }}.\n\n```table\ndata: d\n```\n"),
+        (
+            "data/d.yaml",
+            "source: S\nfields:\n  v: { type: number, decimals: 2 }\nrows:\n  - { id: a, v: 1.005 }\n",
+        ),
+    ]);
+    assert!(f.build().status.success());
+    let home = f.read("index.html");
+    assert!(home.contains("Rate: 1.01.") && home.contains("<td class=\"num\">1.01</td>"), "{home}");
+}
