@@ -319,10 +319,12 @@ pub fn auto_decimals(value: f64, style: &NumberStyle) -> usize {
     needed(value, cap)
 }
 
-/// The fewest decimals, up to `cap`, that show `value` as `cap` would.
+/// The fewest decimals, up to `cap`, that show `value` as `cap` would:
+/// those of the value rounded at `cap`, less its trailing zeros (4.996 at
+/// 2 is 5.00, so 0; 4.80 is 1).
 fn needed(value: f64, cap: usize) -> usize {
-    let target: f64 = plain(value, cap).parse().unwrap_or(value);
-    (0..cap).find(|&d| plain(value, d).parse::<f64>().is_ok_and(|v| v == target)).unwrap_or(cap)
+    let text = plain(value, cap);
+    text.split_once('.').map_or(0, |(_, fraction)| fraction.trim_end_matches('0').len())
 }
 
 /// `value` rounded to `decimals` as the reader sees it printed (half away
