@@ -39,12 +39,14 @@ pub fn grid_columns(c: &Canvas, scale: &Scale, vf: &ValueFormat, top: f64, botto
 /// The smallest `k` such that labelling every `k`-th of the labels centred
 /// at `xs` keeps them 8 px apart: a narrow chart labels fewer gridlines.
 pub fn spread(xs: &[f64], labels: &[String]) -> usize {
-    let widths: Vec<f64> = labels.iter().map(|l| text_width(l, &TICK)).collect();
-    let apart = |k: usize| {
-        let shown: Vec<usize> = (0..xs.len()).step_by(k).collect();
-        shown.windows(2).all(|w| (xs[w[1]] - xs[w[0]]).abs() >= (widths[w[0]] + widths[w[1]]) / 2.0 + 8.0)
-    };
+    let placed: Vec<(f64, f64)> = xs.iter().zip(labels).map(|(x, l)| (*x, text_width(l, &TICK))).collect();
+    let apart = |k: usize| keep_apart(&placed.iter().copied().step_by(k).collect::<Vec<_>>(), 8.0);
     (1..xs.len().max(2)).find(|k| apart(*k)).unwrap_or(xs.len().max(1))
+}
+
+/// Whether labels centred at (x, width), in order, keep `gap` px apart.
+fn keep_apart(placed: &[(f64, f64)], gap: f64) -> bool {
+    placed.windows(2).all(|p| (p[1].0 - p[0].0).abs() >= (p[0].1 + p[1].1) / 2.0 + gap)
 }
 
 /// The width of the widest tick label, to size the margin that holds them.
@@ -66,7 +68,7 @@ pub fn time_ticks(
         let placed: Vec<(f64, f64)> =
             ticks.iter().map(|t| (x(t.days), text_width(&t.label, &TICK))).collect();
         let inside = placed.iter().all(|(at, w)| at - w / 2.0 >= 2.0 && at + w / 2.0 <= width - 2.0);
-        inside && placed.windows(2).all(|p| p[1].0 - p[0].0 >= (p[0].1 + p[1].1) / 2.0 + 10.0)
+        inside && keep_apart(&placed, 10.0)
     };
     let ticks = dates::ticks(first, last, precision, lang, fits);
     ticks.into_iter().filter(|t| (first..=last).contains(&t.days)).map(|t| (x(t.days), t.label)).collect()

@@ -75,9 +75,10 @@ pub fn horizontal(
     let right = style.width - value_room.max(24.0) - 6.0;
     // Labels of negative bars get room of their own between the category
     // names and the plot, so they never run into a name.
-    let negative_room = if labelled { value_label_width(data, style, true) + 10.0 } else { 0.0 };
+    let negative = labelled && data.values().any(|v| v < 0.0);
+    let negative_room = if negative { value_label_width(data, style, true) + 10.0 } else { 0.0 };
     let names_end = left;
-    let left = left + if negative_room > 10.0 { negative_room } else { 0.0 };
+    let left = left + negative_room;
     let nser = data.series.len().max(1);
     let bar = if stacked || nser == 1 { 22.0 } else { (40.0 / nser as f64).clamp(11.0, 18.0) };
     let bars_height = if stacked { bar } else { bar * nser as f64 + 2.0 * (nser as f64 - 1.0) };

@@ -33,7 +33,8 @@ fn kind_name(kind: ChartKind, lang: Language) -> &'static str {
 }
 
 /// "Bar chart: Part by Statement (3 categories). Highest: … (93%); lowest: … (27%)."
-pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> String {
+/// `note`, what the chart did with missing values, ends the sentence.
+pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat, note: Option<&str>) -> String {
     let lang = fmt.language();
     let vf = ValueFormat { fmt, style: &data.style };
     let mut cells: Vec<(String, f64)> = Vec::new();
@@ -70,9 +71,9 @@ pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat) -> S
             Language::En => format!(" Highest: {top} ({hi}); lowest: {bottom} ({lo})."),
         });
     }
-    if let Some(note) = missing(data, lang) {
+    if let Some(note) = note {
         s.push(' ');
-        s.push_str(&note);
+        s.push_str(note);
     }
     s
 }
@@ -184,7 +185,7 @@ mod tests {
         let mut d = data();
         let long = "très long libellé ".repeat(2_300);
         d.categories[0] = long.clone();
-        let desc = categorical(ChartKind::Bar, &d, &NumberFormat::new(Language::En));
+        let desc = categorical(ChartKind::Bar, &d, &NumberFormat::new(Language::En), None);
         let first: String = long.chars().take(200).collect();
         let quoted = format!("Highest: {}… (93%)", first.trim_end());
         assert!(desc.contains(&quoted), "{desc}");
@@ -194,12 +195,12 @@ mod tests {
 
     #[test]
     fn description_names_highest_and_lowest() {
-        let fr = categorical(ChartKind::Bar, &data(), &NumberFormat::new(Language::Fr));
+        let fr = categorical(ChartKind::Bar, &data(), &NumberFormat::new(Language::Fr), None);
         assert_eq!(
             fr,
             "Diagramme en barres : Part selon Bénéfice (3 catégories). Valeur la plus haute : Visibilité (93\u{202F}%) ; la plus basse : Affaires (27\u{202F}%)."
         );
-        let en = categorical(ChartKind::Column, &data(), &NumberFormat::new(Language::En));
+        let en = categorical(ChartKind::Column, &data(), &NumberFormat::new(Language::En), None);
         assert_eq!(
             en,
             "Column chart: Part by Bénéfice (3 categories). Highest: Visibilité (93%); lowest: Affaires (27%)."

@@ -10,7 +10,7 @@ use super::axes::{
 use super::canvas::{Align, Canvas, DrawResult, Font, Target, text_width, wrap};
 use super::scale::{LogScale, Scale};
 use super::{Categorical, GRID, INK, MUTED, Points, Style, ValueFormat, text_color, tint};
-use crate::dates::Precision;
+use crate::dates::{Date, Precision};
 
 const LABEL: Font = Font::new(13.0, INK);
 const VALUE: Font = Font::new(12.0, INK);
@@ -162,13 +162,19 @@ fn x_positions(data: &Categorical, left: f64, right: f64) -> Vec<f64> {
     let n = data.categories.len();
     match &data.times {
         Some(t) if n > 1 => {
-            let (first, last) = (t[0].days() as f64, t[n - 1].days() as f64);
-            let span = (last - first).max(1.0);
-            t.iter().map(|d| left + (d.days() as f64 - first) / span * (right - left)).collect()
+            let x = time_x(t, (left, right));
+            t.iter().map(|d| x(d.days())).collect()
         }
         _ if n > 1 => (0..n).map(|i| left + (right - left) * i as f64 / (n - 1) as f64).collect(),
         _ => vec![(left + right) / 2.0; n],
     }
+}
+
+/// Where a day stands across `left..right` on the time axis of the
+/// periods `t` (in time order): the first at `left`, the last at `right`.
+fn time_x(t: &[Date], (left, right): (f64, f64)) -> impl Fn(i64) -> f64 {
+    let (d0, d1) = (t[0].days(), t[t.len() - 1].days());
+    move |d| if d1 > d0 { left + (d - d0) as f64 / (d1 - d0) as f64 * (right - left) } else { left }
 }
 
 /// The labels under the horizontal axis, as (x, lines): time ticks for
@@ -176,8 +182,7 @@ fn x_positions(data: &Categorical, left: f64, right: f64) -> Vec<f64> {
 fn x_axis(data: &Categorical, style: &Style, x_at: &[f64]) -> Vec<(f64, Vec<String>)> {
     if let (Some(t), Some(first), Some(last)) = (&data.times, x_at.first(), x_at.last()) {
         let (d0, d1) = (t[0].days(), t[t.len() - 1].days());
-        let span = (d1 - d0).max(1) as f64;
-        let x = |d: i64| if d1 > d0 { first + (d - d0) as f64 / span * (last - first) } else { *first };
+        let x = time_x(t, (*first, *last));
         let ticks = time_ticks((d0, d1), t[0].precision(), style.fmt.language(), x, style.width);
         return ticks.into_iter().map(|(x, l)| (x, vec![l])).collect();
     }

@@ -185,8 +185,8 @@ impl ValueFormat<'_> {
 /// scales; or why it cannot be drawn.
 pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Panel>, String> {
     let Some(facet) = chart.facet else {
-        let (drawable, desc) = drawable(chart, ds, cx.fmt)?;
-        return Ok(vec![render_one(chart, &drawable, &desc, cx, &Style::new(chart, cx), cx.id, cx.title)?]);
+        let (drawable, words) = drawable(chart, ds, cx.fmt)?;
+        return Ok(vec![render_one(chart, &drawable, &words, cx, &Style::new(chart, cx), cx.id, cx.title)?]);
     };
     let values = prepare::distinct(ds, facet);
     let parts = values
@@ -213,10 +213,10 @@ pub fn render(chart: &Chart, ds: &Dataset, cx: &ChartContext) -> Result<Vec<Pane
         .iter()
         .zip(&parts)
         .enumerate()
-        .map(|(i, (value, (drawable, desc)))| {
+        .map(|(i, (value, (drawable, words)))| {
             let id = format!("{}-{}", cx.id, i + 1);
             let title = format!("{} — {value}", cx.title);
-            let panel = render_one(chart, drawable, desc, cx, &style, &id, &title)?;
+            let panel = render_one(chart, drawable, words, cx, &style, &id, &title)?;
             Ok(Panel { facet: Some(value.clone()), ..panel })
         })
         .collect()
@@ -286,26 +286,35 @@ enum Drawable {
     Categories(Categorical),
 }
 
-/// The data of one panel, prepared, and the sentence that describes it.
-fn drawable(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Result<(Drawable, String), String> {
+/// What a panel says of itself: the sentence that describes it, and what
+/// it did with missing values, which that sentence ends with and the
+/// figure's notes and downloads repeat.
+struct Words {
+    desc: String,
+    note: Option<String>,
+}
+
+/// The data of one panel, prepared, and what it says of itself.
+fn drawable(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Result<(Drawable, Words), String> {
     if chart.kind == ChartKind::Scatter {
         let points = Points::from_dataset(chart, ds);
-        let desc = describe::scatter(&points, fmt);
-        return Ok((Drawable::Points(points, ds.fields[chart.x].name == "followers"), desc));
+        let words = Words { desc: describe::scatter(&points, fmt), note: None };
+        return Ok((Drawable::Points(points, ds.fields[chart.x].name == "followers"), words));
     }
     let data = prepared(chart, ds, fmt);
     if data.categories.is_empty() {
         return Err(format!("dataset `{}` has no rows to draw", ds.id));
     }
-    let desc = describe::categorical(chart.kind, &data, fmt);
-    Ok((Drawable::Categories(data), desc))
+    let note = describe::missing(&data, fmt.language());
+    let desc = describe::categorical(chart.kind, &data, fmt, note.as_deref());
+    Ok((Drawable::Categories(data), Words { desc, note }))
 }
 
 /// Draws one panel: for the page, for phones and, when asked, as PNG.
 fn render_one(
     chart: &Chart,
     drawable: &Drawable,
-    desc: &str,
+    words: &Words,
     cx: &ChartContext,
     style: &Style,
     id: &str,
@@ -313,11 +322,8 @@ fn render_one(
 ) -> Result<Panel, String> {
     let mut buf = String::new();
     let height = draw(chart, drawable, style, &mut Target::Svg(&mut buf))?;
+    let (desc, note) = (&words.desc, words.note.clone());
     let (root, body) = accessible_svg(&buf, (WIDTH, height), id, title, desc, "chart-wide");
-    let note = match drawable {
-        Drawable::Categories(data) => describe::missing(data, cx.fmt.language()),
-        Drawable::Points(..) => None,
-    };
     let mut frame = Frame { title: title.to_string(), ..cx.frame.clone() };
     let lang = cx.fmt.language();
     let typeset = |t: &str| {
