@@ -432,11 +432,12 @@ fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f6
     let face = if font.bold { semibold } else { regular };
     let px = (font.size * PLOTTERS_FONT_RATIO * scale) as f32;
     let scaled = face.font.as_scaled(px);
-    let width = text_width(text, font) * scale;
+    // Only centred and right-aligned text needs its width measured first.
+    let width = || text_width(text, font) * scale;
     let start = match font.align {
         Align::Start => 0.0,
-        Align::Middle => -width / 2.0,
-        Align::End => -width,
+        Align::Middle => -width() / 2.0,
+        Align::End => -width(),
     };
     // The SVG's `dy="0.5ex"`: Inter's x-height is 0.546 of its em.
     let baseline = 0.273 * font.size * scale;
