@@ -25,7 +25,9 @@ fn bench(c: &mut Criterion) {
     let left_out = HashSet::new();
     let site = markdown::Site { urls: &urls, left_out: &left_out };
     group.bench_function("markdown, one 800-word chapter", |b| {
-        b.iter(|| markdown::render(Path::new("content/a.md"), "/a/", &body, &[], 4, &site, Language::En))
+        b.iter(|| {
+            markdown::render(Path::new("content/a.md"), "/a/", &body, &[], 4, &site, Language::En, None)
+        })
     });
 
     let sources: Vec<DatasetSource> = (0..50)

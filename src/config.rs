@@ -49,6 +49,35 @@ pub struct Config {
     /// Ordered by threshold, lowest first.
     pub tiers: Vec<Tier>,
     pub charts: ChartsConfig,
+    /// The whole study as one PDF; `None` with `pdf: false`.
+    pub pdf: Option<PdfConfig>,
+}
+
+/// `pdf:` in `report.yaml`: where the study's PDF goes and on what paper.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PdfConfig {
+    /// A plain file name at the root of the site, ending in `.pdf`.
+    pub file: String,
+    /// A paper size Typst knows, `a4` unless set.
+    pub paper: String,
+}
+
+/// The paper sizes `pdf: { paper }` accepts (Typst's names).
+pub const PAPERS: &[&str] = &["a4", "a5", "a3", "us-letter", "us-legal"];
+
+/// `pdf: false`, or `pdf: { file, paper }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawPdf {
+    On(bool),
+    Settings(RawPdfSettings),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPdfSettings {
+    file: Option<Spanned<String>>,
+    paper: Option<Spanned<String>>,
 }
 
 /// Report-wide chart settings (`charts:` in `report.yaml`).
@@ -81,6 +110,7 @@ struct RawConfig {
     author: Option<String>,
     tiers: Option<Spanned<indexmap::IndexMap<String, u64>>>,
     charts: Option<ChartsConfig>,
+    pdf: Option<Spanned<RawPdf>>,
 }
 
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -131,6 +161,7 @@ impl Config {
             errors
                 .push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
         }
+        let pdf = pdf_config(raw.pdf.as_ref(), &raw.title, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -144,6 +175,7 @@ impl Config {
             author: raw.author,
             tiers,
             charts: raw.charts.unwrap_or_default(),
+            pdf,
         })
     }
 
@@ -151,6 +183,63 @@ impl Config {
     pub fn tier_of(&self, followers: f64) -> Option<&str> {
         self.tiers.iter().rev().find(|t| followers >= t.min_followers as f64).map(|t| t.name.as_str())
     }
+}
+
+/// The PDF settings: on by default, named after the report's title.
+fn pdf_config(raw: Option<&Spanned<RawPdf>>, title: &str, errors: &mut Vec<Diagnostic>) -> Option<PdfConfig> {
+    let file = Path::new(CONFIG_FILE);
+    let default_file = || {
+        let slug = crate::markdown::slugify(title);
+        let stem: String = slug.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(80).collect();
+        let stem = stem.trim_matches('-');
+        if stem.is_empty() { "study.pdf".to_string() } else { format!("{stem}.pdf") }
+    };
+    let settings = match raw.map(|r| &r.value) {
+        None | Some(RawPdf::On(true)) => return Some(PdfConfig { file: default_file(), paper: "a4".into() }),
+        Some(RawPdf::On(false)) => return None,
+        Some(RawPdf::Settings(s)) => s,
+    };
+    let mut pdf = PdfConfig { file: default_file(), paper: "a4".into() };
+    if let Some(f) = &settings.file {
+        match pdf_file_problem(&f.value) {
+            None => pdf.file = f.value.clone(),
+            Some(why) => errors.push(
+                Diagnostic::error(file, Some(yaml::pos_of(f, 0)), format!("`pdf.file` `{}` {why}", f.value))
+                    .with_hint("write a plain file name such as `etude-2026.pdf`"),
+            ),
+        }
+    }
+    if let Some(p) = &settings.paper {
+        let paper = p.value.to_ascii_lowercase();
+        if PAPERS.contains(&paper.as_str()) {
+            pdf.paper = paper;
+        } else {
+            let d = Diagnostic::error(
+                file,
+                Some(yaml::pos_of(p, 0)),
+                format!("unknown paper size `{}`", p.value),
+            );
+            let d = d.suggest(&paper, PAPERS.iter().copied());
+            let d =
+                if d.hint.is_none() { d.with_hint(format!("use one of {}", PAPERS.join(", "))) } else { d };
+            errors.push(d);
+        }
+    }
+    Some(pdf)
+}
+
+/// Why `name` cannot be the PDF's file name, if it cannot: it is written
+/// at the root of the site, so it names no folder and nothing hidden.
+fn pdf_file_problem(name: &str) -> Option<&'static str> {
+    let Some(stem) = name.strip_suffix(".pdf") else { return Some("must end in `.pdf`") };
+    if stem.is_empty() || stem.len() > 100 {
+        return Some("needs a name of 1 to 100 characters before `.pdf`");
+    }
+    let ok = stem.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok || stem.starts_with('.') {
+        return Some("may only use ASCII letters, digits, `-`, `_` and `.`, and not start with `.`");
+    }
+    None
 }
 
 /// The tiers a report has unless `report.yaml` sets its own.

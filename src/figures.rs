@@ -10,6 +10,7 @@ use crate::datasets::{Dataset, Field, FieldType, Value};
 use crate::format::{NumberFormat, NumberStyle};
 use crate::html::escape;
 use crate::i18n::t;
+use crate::printed::{self, Printed};
 use crate::xref::{self, Kind};
 
 /// What a block needs from its page and report.
@@ -27,20 +28,22 @@ pub struct Place<'a> {
     pub base_url: Option<&'a str>,
 }
 
-/// A block's HTML, and the files it offers for download.
-#[derive(Clone, Debug, Default)]
+/// A block's HTML, the files it offers for download, and the block as a
+/// document prints it.
+#[derive(Clone, Debug)]
 pub struct Figure {
     pub html: String,
     /// Paths in the output, with their bytes.
     pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub printed: Printed,
 }
 
 /// Renders a resolved block; an error says why a chart cannot be drawn.
 pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<Figure, String> {
     match block {
         Block::Chart(c) => chart(c, ds, fmt, place),
-        Block::Table(tb) => Ok(Figure { html: table(tb, ds, fmt, place), files: Vec::new() }),
-        Block::KeyFigures(k) => Ok(Figure { html: key_figures(k, ds, fmt), files: Vec::new() }),
+        Block::Table(tb) => Ok(table(tb, ds, fmt, place)),
+        Block::KeyFigures(k) => Ok(key_figures(k, ds, fmt)),
     }
 }
 
@@ -112,7 +115,54 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     html.push_str("</figure>\n");
     let mut files = files;
     files.push((PathBuf::from(&embed), page.into_bytes()));
-    Ok(Figure { html, files })
+    let printed = Printed::Chart {
+        caption: printed_caption(&caption, &anchor, place.number, ds, fmt),
+        panels: panels
+            .iter()
+            .map(|p| printed::Panel {
+                facet: p.facet.as_deref().map(|f| spaced(f, lang).into_owned()),
+                svg: p.svg.clone(),
+                narrow: p.narrow.clone(),
+                desc: p.desc.clone(),
+            })
+            .collect(),
+    };
+    Ok(Figure { html, files, printed })
+}
+
+/// A dataset as the list of sources names it: its title, source and size.
+pub fn data_source(ds: &Dataset, fmt: &NumberFormat) -> printed::DataSource {
+    let lang = fmt.language();
+    printed::DataSource {
+        title: spaced(ds.title(), lang).into_owned(),
+        source: ds
+            .meta
+            .source
+            .as_ref()
+            .map(|s| (plain_labelled(lang, "source", s), ds.meta.source_url.clone())),
+        sample: ds.meta.sample_size.map(|n| sample_size(n, fmt)),
+    }
+}
+
+/// The caption as the PDF prints it: the same strings as [`figcaption`].
+fn printed_caption(
+    c: &Caption,
+    anchor: &str,
+    local: usize,
+    ds: &Dataset,
+    fmt: &NumberFormat,
+) -> printed::Caption {
+    let lang = fmt.language();
+    printed::Caption {
+        kind: if c.label == "figure" { Kind::Figure } else { Kind::Table },
+        local,
+        anchor: anchor.to_string(),
+        title: spaced(c.title, lang).into_owned(),
+        subtitle: c.subtitle.map(|s| spaced(s, lang).into_owned()),
+        source: data_source(ds, fmt).source,
+        sample: ds.meta.sample_size.map(|n| sample_size(n, fmt)),
+        notes: c.notes.iter().map(|n| plain_labelled(lang, "note", n)).collect(),
+    }
 }
 
 /// The folder of a page's figures in the output: `figures/s/b/`.
@@ -219,7 +269,7 @@ fn frame(panels: &[Panel], lang: Language) -> String {
     }
 }
 
-fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String {
+fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure {
     let lang = fmt.language();
     let title = tb.title.clone().unwrap_or_else(|| ds.title().to_string());
     let caption = Caption {
@@ -237,36 +287,46 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> String 
         "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
         escape(&title)
     ));
-    html.push_str(&data_table(ds, &tb.columns, fmt, None));
+    let cells = table_cells(ds, &tb.columns, fmt);
+    html.push_str(&table_html(&cells, None));
     html.push_str("</div>\n");
     html.push_str(&download(ds, place.root, lang));
     html.push_str("</figure>\n");
-    html
+    let caption = printed_caption(&caption, &anchor, place.number, ds, fmt);
+    Figure { html, files: Vec::new(), printed: Printed::Table { caption, table: cells } }
 }
 
 /// Big numbers with what they count and where they come from.
-fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> String {
+fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> Figure {
     let lang = fmt.language();
     let value_field = &ds.fields[k.value];
+    let mut cited: Vec<String> = ds.meta.source.iter().map(|s| plain_labelled(lang, "source", s)).collect();
+    cited.extend(ds.meta.sample_size.map(|n| sample_size(n, fmt)));
+    let keys: Vec<printed::KeyFigure> = k
+        .rows
+        .iter()
+        .map(|&r| {
+            let row = ds.row(r);
+            let value = match row.number(k.value) {
+                Some(v) => fmt.key_figure(v, &value_field.number_style()),
+                None => cell_text(&row.get(k.value), value_field, fmt),
+            };
+            let label =
+                k.label.map(|l| row.text(l).into_owned()).unwrap_or_else(|| value_field.title().to_string());
+            printed::KeyFigure { value, label: spaced(&label, lang).into_owned(), cited: cited.clone() }
+        })
+        .collect();
     let mut html = String::from("<ul class=\"key-figures\">\n");
-    for &r in &k.rows {
-        let row = ds.row(r);
-        let value = match row.number(k.value) {
-            Some(v) => fmt.key_figure(v, &value_field.number_style()),
-            None => cell_text(&row.get(k.value), value_field, fmt),
-        };
-        let label =
-            k.label.map(|l| row.text(l).into_owned()).unwrap_or_else(|| value_field.title().to_string());
-        html.push_str(&format!("<li><strong>{}</strong> {}", escape(&value), escape(&spaced(&label, lang))));
-        let mut cited: Vec<String> = ds.meta.source.iter().map(|s| labelled(lang, "source", s)).collect();
-        cited.extend(ds.meta.sample_size.map(|n| sample_size(n, fmt)));
-        if !cited.is_empty() {
+    for key in &keys {
+        html.push_str(&format!("<li><strong>{}</strong> {}", escape(&key.value), escape(&key.label)));
+        if !key.cited.is_empty() {
+            let cited: Vec<String> = key.cited.iter().map(|c| escape(c)).collect();
             html.push_str(&format!("<small>{}</small>", cited.join(" · ")));
         }
         html.push_str("</li>\n");
     }
     html.push_str("</ul>\n");
-    html
+    Figure { html, files: Vec::new(), printed: Printed::KeyFigures(keys) }
 }
 
 /// `n = 1 252 répondants`.
@@ -340,26 +400,51 @@ fn download(ds: &Dataset, root: &str, lang: Language) -> String {
 
 /// The dataset's rows as an HTML table, values formatted for the language.
 pub fn data_table(ds: &Dataset, columns: &[usize], fmt: &NumberFormat, caption: Option<&str>) -> String {
+    table_html(&table_cells(ds, columns, fmt), caption)
+}
+
+/// The cells of a dataset's `columns`, as every table prints them.
+fn table_cells(ds: &Dataset, columns: &[usize], fmt: &NumberFormat) -> printed::Table {
+    let styles: Vec<NumberStyle> = columns.iter().map(|&i| ds.fields[i].number_style()).collect();
+    let rows = ds
+        .rows()
+        .map(|row| {
+            columns
+                .iter()
+                .zip(&styles)
+                .map(|(&i, style)| {
+                    let f = &ds.fields[i];
+                    let text = match row.number(i) {
+                        Some(v) if f.ty.is_numeric() => fmt.value(v, style),
+                        _ => cell_text(&row.get(i), f, fmt),
+                    };
+                    spaced(&text, fmt.language()).into_owned()
+                })
+                .collect()
+        })
+        .collect();
+    printed::Table {
+        headers: columns.iter().map(|&i| ds.fields[i].title().to_string()).collect(),
+        numeric: columns.iter().map(|&i| ds.fields[i].ty.is_numeric()).collect(),
+        rows,
+    }
+}
+
+fn table_html(t: &printed::Table, caption: Option<&str>) -> String {
+    let class = |numeric: bool| if numeric { " class=\"num\"" } else { "" };
     let mut html = String::from("<table>\n");
     if let Some(c) = caption {
         html.push_str(&format!("<caption>{}</caption>\n", escape(c)));
     }
     html.push_str("<thead><tr>");
-    for &i in columns {
-        let f = &ds.fields[i];
-        html.push_str(&format!("<th scope=\"col\"{}>{}</th>", num_class(f), escape(f.title())));
+    for (h, &numeric) in t.headers.iter().zip(&t.numeric) {
+        html.push_str(&format!("<th scope=\"col\"{}>{}</th>", class(numeric), escape(h)));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
-    let styles: Vec<NumberStyle> = columns.iter().map(|&i| ds.fields[i].number_style()).collect();
-    for row in ds.rows() {
+    for row in &t.rows {
         html.push_str("<tr>");
-        for (&i, style) in columns.iter().zip(&styles) {
-            let f = &ds.fields[i];
-            let text = match row.number(i) {
-                Some(v) if f.ty.is_numeric() => fmt.value(v, style),
-                _ => cell_text(&row.get(i), f, fmt),
-            };
-            html.push_str(&format!("<td{}>{}</td>", num_class(f), escape(&spaced(&text, fmt.language()))));
+        for (cell, &numeric) in row.iter().zip(&t.numeric) {
+            html.push_str(&format!("<td{}>{}</td>", class(numeric), escape(cell)));
         }
         html.push_str("</tr>\n");
     }
@@ -370,11 +455,6 @@ pub fn data_table(ds: &Dataset, columns: &[usize], fmt: &NumberFormat, caption: 
 /// Text as the language sets it: French keeps its no-break spaces.
 fn spaced(text: &str, lang: Language) -> std::borrow::Cow<'_, str> {
     if lang == Language::Fr { crate::typography::french(text) } else { text.into() }
-}
-
-/// Numeric columns align right with tabular figures.
-fn num_class(f: &Field) -> &'static str {
-    if f.ty.is_numeric() { " class=\"num\"" } else { "" }
 }
 
 /// A cell as a reader sees it: numbers in their field's format.

@@ -34,6 +34,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("chapter_nav", "Chapitres", "Chapters"),
     ("notes", "Notes", "Notes"),
     ("embed", "Intégrer ce graphique", "Embed this chart"),
+    ("pdf_download", "Télécharger l’étude complète", "Download the full study"),
+    ("list_of_figures", "Liste des figures", "List of figures"),
+    ("list_of_tables", "Liste des tableaux", "List of tables"),
+    ("sources", "Sources des données", "Data sources"),
+    ("key_figures", "Chiffres clés", "Key figures"),
     ("embed_hint", "Copiez ce code dans votre page :", "Paste this code into your page:"),
     (
         "embed_hint_relative",

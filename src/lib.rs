@@ -24,6 +24,8 @@ pub mod load;
 pub mod markdown;
 pub mod pages;
 pub mod paths;
+pub mod pdf;
+pub mod printed;
 pub mod prose;
 pub mod render;
 #[cfg(feature = "serve")]

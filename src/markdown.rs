@@ -59,6 +59,8 @@ pub struct Rendered {
     pub errors: Vec<Diagnostic>,
     /// `@fig-…` and `@tbl-…` references, marked in `html` (see [`crate::xref`]).
     pub refs: Vec<crate::xref::Ref>,
+    /// The page as Typst markup, when the report has a PDF.
+    pub typst: Option<crate::pdf::markup::Written>,
 }
 
 /// What a page needs to know about the others to link to them.
@@ -86,6 +88,7 @@ pub fn render(
     line_offset: usize,
     site: &Site,
     lang: Language,
+    print: Option<&crate::pdf::markup::PageContext>,
 ) -> Rendered {
     let lines = LineIndex::new(body, line_offset);
     let mut out = Rendered::default();
@@ -98,8 +101,13 @@ pub fn render(
     let mut last_level = 1;
 
     let mut in_code = false;
+    // Where each event came from: (first event index, source line).
+    let mut lines_at: Vec<(usize, usize)> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let pos = || Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+        if print.is_some() {
+            lines_at.push((events.len(), lines.line_of(range.start)));
+        }
         match &event {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
@@ -201,19 +209,6 @@ pub fn render(
                 let dest = rewrite_link(file, page_url, &dest_url, pos, site, &mut out);
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
-            // Wide tables scroll in a region keyboard users can focus.
-            Event::Start(Tag::Table(_)) => {
-                let open = format!(
-                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
-                    crate::i18n::t(lang, "table")
-                );
-                events.push(Event::Html(open.into()));
-                events.push(event);
-            }
-            Event::End(TagEnd::Table) => {
-                events.push(event);
-                events.push(Event::Html("</div>\n".into()));
-            }
             other => events.push(other),
         }
     }
@@ -221,9 +216,39 @@ pub fn render(
     if lang == Language::Fr {
         events = events.into_iter().map(french_event).collect();
     }
-    let (events, notes) = endnotes(events);
+    if let Some(cx) = print {
+        let line_at = |i: usize| {
+            let k = lines_at.partition_point(|&(from, _)| from <= i);
+            k.checked_sub(1).map_or(line_offset + 1, |k| lines_at[k].1)
+        };
+        out.typst = Some(crate::pdf::markup::write(&events, &line_at, cx));
+    }
+    let (events, notes) = endnotes(scroll_tables(events, lang));
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.html.push_str(&notes_html(notes, lang));
+    out
+}
+
+/// Wide tables scroll in a region keyboard users can focus.
+fn scroll_tables(events: Vec<Event<'_>>, lang: Language) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                let open = format!(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                    crate::i18n::t(lang, "table")
+                );
+                out.push(Event::Html(open.into()));
+                out.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event);
+                out.push(Event::Html("</div>\n".into()));
+            }
+            other => out.push(other),
+        }
+    }
     out
 }
 
@@ -617,6 +642,7 @@ mod tests {
             offset,
             &Site { urls: &urls, left_out: &left_out },
             Language::En,
+            None,
         )
     }
 
@@ -690,7 +716,7 @@ mod tests {
             m(4),
             m(5)
         );
-        let r = render(Path::new("content/a.md"), "/a/", &body, &values, 0, &site, Language::En);
+        let r = render(Path::new("content/a.md"), "/a/", &body, &values, 0, &site, Language::En, None);
         assert!(r.html.starts_with("<p># of posts</p>"), "{}", r.html);
         assert!(
             r.html.contains("<p>[x](javascript:alert(1)) and ![t](https://host/p.png)</p>"),
@@ -750,7 +776,7 @@ mod tests {
         let left_out = HashSet::new();
         let site = Site { urls: &urls, left_out: &left_out };
         let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
-        let r = render(Path::new("a.md"), "/", body, &[], 0, &site, Language::Fr);
+        let r = render(Path::new("a.md"), "/", body, &[], 0, &site, Language::Fr, None);
         assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);
         assert!(r.html.contains("<p class=\"a b\">5\u{202f}000 abonnés</p>"), "{}", r.html);
         assert!(r.html.contains("<code>1 000 :</code>"), "{}", r.html);

@@ -239,6 +239,28 @@ pub fn relative_url(from: &str, to: &str) -> String {
     if target.is_empty() { format!("{up}index.html") } else { format!("{up}{target}/index.html") }
 }
 
+/// The site path a link written on the page at `from` leads to: `/b/`
+/// for `../b/index.html`, `/img/a.png` for `../img/a.png`.
+pub fn resolve_url(from: &str, link: &str) -> String {
+    let mut parts: Vec<&str> =
+        if link.starts_with('/') { Vec::new() } else { from.split('/').filter(|s| !s.is_empty()).collect() };
+    for segment in link.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.last() == Some(&"index.html") {
+        parts.pop();
+        return if parts.is_empty() { "/".into() } else { format!("/{}/", parts.join("/")) };
+    }
+    let folder = link.ends_with('/') && !parts.is_empty();
+    format!("/{}{}", parts.join("/"), if folder { "/" } else { "" })
+}
+
 /// The prefix that leads from the page at `url` back to the site root.
 pub fn root_prefix(url: &str) -> String {
     let depth = url.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();

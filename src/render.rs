@@ -23,6 +23,7 @@ use crate::i18n;
 use crate::lint;
 use crate::markdown::{self, Heading, PageLink, RawBlock};
 use crate::pages::{Page, relative_url, root_prefix};
+use crate::pdf;
 use crate::prose;
 use crate::xref;
 
@@ -146,6 +147,18 @@ struct Body {
     numbered: Vec<xref::Numbered>,
     /// The `@fig-…` and `@tbl-…` its prose writes.
     refs: Vec<xref::Ref>,
+    /// The page for the PDF, when the report has one.
+    print: Option<PrintedPage>,
+}
+
+/// A page as the PDF shows it: its Typst markup, the drawings and site
+/// images it shows, and its key figures for the cover.
+#[derive(Default)]
+struct PrintedPage {
+    markup: String,
+    assets: Vec<pdf::blocks::Asset>,
+    images: Vec<(String, usize)>,
+    key_figures: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -197,11 +210,14 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     base.insert_value("data", prose::data_value(input.datasets));
     base.insert("report", &report_view(input.config));
     base.insert("t", &i18n::strings(input.config.language));
+    base.insert("pdf", &None::<PdfLink>);
 
     let urls: HashMap<PathBuf, String> =
         input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
     let site_links = markdown::Site { urls: &urls, left_out: input.left_out };
     let prose_engine = prose::engine(fmt.clone());
+    let printing: Option<HashMap<String, usize>> = (cfg!(feature = "pdf") && input.config.pdf.is_some())
+        .then(|| input.pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect());
     let env = PageEnv {
         prose: &prose_engine,
         base: &base,
@@ -212,14 +228,16 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         png: input.config.charts.png,
         base_url: input.config.base_url.as_deref(),
         figures: &input.figures,
+        print: printing.as_ref(),
     };
     let done = AtomicUsize::new(0);
     let total = input.pages.len();
     let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> = input
         .pages
         .par_iter()
-        .map(|p| {
-            let body = render_body(p, &env);
+        .enumerate()
+        .map(|(i, p)| {
+            let body = render_body(i, p, &env);
             input.progress.tell(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             body
         })
@@ -242,6 +260,14 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     }
     warnings.extend(site_warnings(input, &ok_bodies));
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
+    let study = match study_pdf(input, &ok_bodies, &fmt) {
+        Ok(Some(bytes)) => Some(bytes),
+        Ok(None) => None,
+        Err(errs) => return Err(errs),
+    };
+    if let (Some(bytes), Some(settings)) = (&study, &input.config.pdf) {
+        base.insert("pdf", &PdfLink { file: &settings.file, size: file_size(bytes.len(), &fmt) });
+    }
     let mut site = Site {
         pages: input.pages.len(),
         charts: ok_bodies.iter().map(|b| b.charts).sum(),
@@ -283,8 +309,127 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     for (path, bytes) in input.static_files {
         site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
+    if let (Some(bytes), Some(settings)) = (study, &input.config.pdf) {
+        site.files.insert(PathBuf::from(&settings.file), bytes);
+    }
     site.figures = input.figures.keep();
     Ok((site, warnings))
+}
+
+/// What the theme links to: the PDF's file name and its size.
+#[derive(Serialize)]
+struct PdfLink<'a> {
+    file: &'a str,
+    size: String,
+}
+
+/// `2,1 Mo` / `2.1 MB`; `340 ko` / `340 kB` below a megabyte.
+fn file_size(bytes: usize, fmt: &NumberFormat) -> String {
+    let fr = fmt.language() == crate::config::Language::Fr;
+    let (value, unit, decimals) = match bytes {
+        b if b < 1_000_000 => ((b as f64 / 1000.0).max(1.0), if fr { "ko" } else { "kB" }, 0),
+        b => (b as f64 / 1_000_000.0, if fr { "Mo" } else { "MB" }, 1),
+    };
+    format!("{}\u{a0}{unit}", fmt.number(value, Some(decimals)))
+}
+
+/// The whole study as a PDF, when the report asks for one.
+#[cfg(feature = "pdf")]
+fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Option<Vec<u8>>, Vec<Diagnostic>> {
+    if input.config.pdf.is_none() {
+        return Ok(None);
+    }
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    let mut chapters = Vec::new();
+    for (page, body) in input.pages.iter().zip(bodies) {
+        let Some(print) = &body.print else { continue };
+        files.extend(print.assets.iter().cloned());
+        for (path, line) in &print.images {
+            match input.static_files.get(std::path::Path::new(path)) {
+                Some(bytes) => files.push((format!("/site/{path}"), bytes.clone())),
+                None => errors.push(
+                    Diagnostic::error(
+                        &page.file,
+                        Some(Pos::new(*line, 1)),
+                        format!("no file `{path}` in static/ for this image"),
+                    )
+                    .with_hint("put the image in the project's static/ folder and link to it from the page"),
+                ),
+            }
+        }
+        chapters.push(pdf::Chapter {
+            file: &page.file,
+            title: &page.front.title,
+            description: page.front.description.as_deref(),
+            markup: &print.markup,
+        });
+    }
+    let fonts: Vec<&[u8]> = input
+        .static_files
+        .iter()
+        .filter(|(p, _)| {
+            p.starts_with("fonts") && p.extension().is_some_and(|e| e == "otf" || e == "ttf" || e == "ttc")
+        })
+        .map(|(_, b)| b.as_slice())
+        .collect();
+    if fonts.is_empty() {
+        errors.push(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                None,
+                "the PDF needs a font, and the theme has none in `static/fonts/`",
+            )
+            .with_hint(
+                "add an OpenType font (.otf or .ttf) to the theme's static/fonts/, or set `pdf: false`",
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let numbered = bodies.iter().flat_map(|b| &b.numbered);
+    let study = pdf::Study {
+        config: input.config,
+        date: input.pages.first().and_then(|p| p.date.as_deref()).map(|d| date_label(d, fmt)),
+        cover_keys: input
+            .pages
+            .iter()
+            .zip(bodies)
+            .find(|(p, _)| p.url == "/")
+            .and_then(|(_, b)| b.print.as_ref())
+            .map(|p| p.key_figures.concat())
+            .filter(|k| !k.is_empty()),
+        chapters,
+        figures: numbered.clone().filter(|n| n.kind == xref::Kind::Figure).count(),
+        tables: numbered.filter(|n| n.kind == xref::Kind::Table).count(),
+        sources: sources(input, bodies, fmt),
+    };
+    pdf::typeset_pdf(&study, files, &fonts).map(Some)
+}
+
+/// Without the `pdf` feature, the study has no PDF.
+#[cfg(not(feature = "pdf"))]
+fn study_pdf(_: &Input, _: &[Body], _: &NumberFormat) -> Result<Option<Vec<u8>>, Vec<Diagnostic>> {
+    Ok(None)
+}
+
+/// A page's date as the report's language writes it.
+fn date_label(date: &str, fmt: &NumberFormat) -> String {
+    crate::dates::Date::parse(date).map_or_else(|| date.to_string(), |d| d.label(fmt.language()))
+}
+
+/// The datasets the report shows, in the order it first shows them.
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
+fn sources(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Vec<crate::printed::DataSource> {
+    let mut seen = HashSet::new();
+    bodies
+        .iter()
+        .flat_map(|b| &b.shown)
+        .filter(|id| seen.insert(id.as_str()))
+        .filter_map(|id| input.datasets.get(id))
+        .map(|ds| figures::data_source(ds, fmt))
+        .collect()
 }
 
 fn report_view(c: &Config) -> ReportView<'_> {
@@ -346,9 +491,11 @@ struct PageEnv<'a> {
     png: bool,
     base_url: Option<&'a str>,
     figures: &'a Generation<'a>,
+    /// Page URL to place in reading order, when pages are also written for the PDF.
+    print: Option<&'a HashMap<String, usize>>,
 }
 
-fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
+fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
     let PageEnv { base, site, datasets, fmt, tiers, png, base_url, .. } = *env;
     let mut ctx = base.clone();
     ctx.insert("page", &prose_page(page));
@@ -360,9 +507,30 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         Err(e) => (prose::Evaluated { text: page.body.clone(), values: Vec::new() }, Some(e)),
     };
     let (body, values) = (&text.text, &text.values);
-    let rendered =
-        markdown::render(&page.file, &page.url, body, values, page.body_line_offset, site, fmt.language());
+    let print_cx = env.print.map(|pages| pdf::markup::PageContext { index, url: &page.url, pages, base_url });
+    let rendered = markdown::render(
+        &page.file,
+        &page.url,
+        body,
+        values,
+        page.body_line_offset,
+        site,
+        fmt.language(),
+        print_cx.as_ref(),
+    );
     let mut diags = rendered.errors;
+    let mut print = rendered.typst.map(|w| {
+        diags.extend(w.problems.into_iter().map(|(line, message)| {
+            Diagnostic::warning(&page.file, Some(Pos::new(line, 1)), message)
+                .with_hint("the site shows it as written; write it in Markdown for the PDF to show it too")
+        }));
+        PrintedPage {
+            markup: w.markup,
+            images: w.images,
+            key_figures: w.key_figures,
+            ..PrintedPage::default()
+        }
+    });
     let prose_failed = prose_error.is_some();
     diags.extend(prose_error);
     let root = root_prefix(&page.url);
@@ -395,6 +563,13 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
             Ok(fig) => {
                 *counter += 1;
                 html = html.replacen(&markdown::placeholder(i), &fig.html, 1);
+                if let Some(p) = print.as_mut() {
+                    let markup = pdf::blocks::block(&fig.printed, index, &mut p.assets);
+                    p.markup = p.markup.replacen(&markdown::placeholder(i), &markup, 1);
+                    if matches!(fig.printed, crate::printed::Printed::KeyFigures(_)) {
+                        p.key_figures.push(markup);
+                    }
+                }
                 files.extend(fig.files);
                 numbered.extend(numbered_block(&block, place.number, raw.fence_line));
             }
@@ -413,6 +588,7 @@ fn render_body(page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
         files,
         numbered,
         refs,
+        print,
     };
     (Some(body), diags)
 }
@@ -443,7 +619,21 @@ fn number_blocks(input: &Input, bodies: &mut [Option<Body>]) -> Vec<Diagnostic> 
     for (i, (page, body)) in input.pages.iter().zip(bodies.iter_mut()).enumerate() {
         let Some(body) = body else { continue };
         errors.extend(registry.unknown(&page.file, &body.refs));
-        body.html = registry.resolve(&body.html, i, &urls, input.config.language);
+        let lang = input.config.language;
+        body.html = registry.resolve(&body.html, i, &urls, lang);
+        if let Some(p) = body.print.as_mut() {
+            let link = |t: &xref::Target| {
+                format!(
+                    "#link({})[{}]",
+                    pdf::markup::anchor_label(t.page, &t.anchor),
+                    pdf::markup::text(&t.text(lang))
+                )
+            };
+            p.markup = registry.resolve_with(&p.markup, i, link);
+            for k in &mut p.key_figures {
+                *k = registry.resolve_with(k, i, link);
+            }
+        }
     }
     errors
 }

@@ -72,6 +72,26 @@ pub fn label_marker(kind: Kind, local: usize) -> String {
     format!("{OPEN}{}{local}{CLOSE}", kind.code())
 }
 
+/// `text` in pieces, each a marker (`true`) or the text between them.
+pub fn split_markers(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let start = rest.find(OPEN).unwrap_or(rest.len());
+        if start > 0 {
+            let (piece, after) = rest.split_at(start);
+            rest = after;
+            return Some((piece, false));
+        }
+        let end = rest.find(CLOSE).map_or(rest.len(), |e| e + CLOSE.len_utf8());
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some((piece, true))
+    })
+}
+
 /// Replaces each `@fig-<id>` and `@tbl-<id>` of an author's text with a
 /// marker, returning the keys found. An `@` inside a word (an address)
 /// is left alone.
@@ -129,11 +149,18 @@ pub fn id_problem(id: &str) -> Option<&'static str> {
 }
 
 /// Where a numbered block is: its page, its anchor and its number.
-struct Target {
-    page: usize,
-    anchor: String,
-    kind: Kind,
-    number: usize,
+pub struct Target {
+    pub page: usize,
+    pub anchor: String,
+    pub kind: Kind,
+    pub number: usize,
+}
+
+impl Target {
+    /// How a reference to it reads: `Figure 12`.
+    pub fn text(&self, lang: Language) -> String {
+        format!("{}\u{a0}{}", self.kind.label(lang), self.number)
+    }
 }
 
 /// Every page's figures and tables, numbered in reading order.
@@ -198,45 +225,42 @@ impl Registry {
     /// `html` of page `page` with its labels numbered and its references
     /// linked, `urls` giving each page's URL to link across pages.
     pub fn resolve(&self, html: &str, page: usize, urls: &[&str], lang: Language) -> String {
-        if !html.contains(OPEN) {
-            return html.to_string();
+        self.resolve_with(html, page, |target| {
+            let here = urls.get(page).copied().unwrap_or("/");
+            let there = urls.get(target.page).copied().unwrap_or("/");
+            let href = if target.page == page {
+                format!("#{}", target.anchor)
+            } else {
+                format!("{}#{}", crate::pages::relative_url(here, there), target.anchor)
+            };
+            format!("<a class=\"xref\" href=\"{href}\">{}</a>", target.text(lang))
+        })
+    }
+
+    /// `text` of page `page` with its labels numbered and each reference
+    /// written by `write`.
+    pub fn resolve_with(&self, text: &str, page: usize, write: impl Fn(&Target) -> String) -> String {
+        if !text.contains(OPEN) {
+            return text.to_string();
         }
         let (figures, tables) = self.offsets.get(page).copied().unwrap_or((0, 0));
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html;
-        while let Some(start) = rest.find(OPEN) {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + OPEN.len_utf8()..];
-            let Some(end) = after.find(CLOSE) else {
-                out.push_str(&rest[start..]);
-                return out;
+        let mut out = String::with_capacity(text.len());
+        for (piece, is_marker) in split_markers(text) {
+            let inner = piece.strip_prefix(OPEN).and_then(|p| p.strip_suffix(CLOSE));
+            let Some(inner) = inner.filter(|_| is_marker) else {
+                out.push_str(piece);
+                continue;
             };
-            let inner = &after[..end];
-            rest = &after[end + CLOSE.len_utf8()..];
             match inner.split_at(inner.chars().next().map_or(0, char::len_utf8)) {
                 ("f", n) => out.push_str(&n.parse::<usize>().map_or(0, |n| n + figures).to_string()),
                 ("t", n) => out.push_str(&n.parse::<usize>().map_or(0, |n| n + tables).to_string()),
                 ("@", key) => match self.keys.get(key) {
-                    Some(target) => {
-                        let here = urls.get(page).copied().unwrap_or("/");
-                        let there = urls.get(target.page).copied().unwrap_or("/");
-                        let href = if target.page == page {
-                            format!("#{}", target.anchor)
-                        } else {
-                            format!("{}#{}", crate::pages::relative_url(here, there), target.anchor)
-                        };
-                        out.push_str(&format!(
-                            "<a class=\"xref\" href=\"{href}\">{}\u{a0}{}</a>",
-                            target.kind.label(lang),
-                            target.number
-                        ));
-                    }
+                    Some(target) => out.push_str(&write(target)),
                     None => out.push_str(&format!("@{key}")),
                 },
                 _ => out.push_str(inner),
             }
         }
-        out.push_str(rest);
         out
     }
 }

@@ -87,6 +87,8 @@ pub struct Panel {
     pub facet: Option<String>,
     /// What the chart did with missing values, for the figure's notes.
     pub note: Option<String>,
+    /// The sentence describing it: its `<desc>`, and its alt text in the PDF.
+    pub desc: String,
 }
 
 /// How marks look: the chart's settings, resolved.
@@ -354,7 +356,7 @@ fn render_one(
     } else {
         None
     };
-    Ok(Panel { svg, export, narrow, png, height, facet: None, note })
+    Ok(Panel { svg, export, narrow, png, height, facet: None, note, desc: desc.clone() })
 }
 
 /// The colon as the language writes it: French puts a narrow no-break space before.

@@ -1,0 +1,191 @@
+//! The whole study as one PDF: the pages of the report, in reading order,
+//! as one Typst document, typeset by the Typst compiler in memory.
+//!
+//! Rendering writes each page as Typst markup next to its HTML
+//! ([`markup`], [`blocks`]); this module puts the pages together behind a
+//! cover and a table of contents ([`document`]) and, with the `pdf`
+//! feature, typesets them ([`typeset`]). A problem Typst meets is traced
+//! back to the page and line it came from.
+
+pub mod blocks;
+#[cfg(feature = "pdf")]
+pub mod compile;
+pub mod markup;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, Language};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::i18n::t;
+use crate::printed::DataSource;
+use markup::{page_label, string, text};
+
+/// The look of the document: page, type, figures (see the file).
+const PREAMBLE: &str = include_str!("preamble.typ");
+
+/// One page of the report as a chapter.
+pub struct Chapter<'a> {
+    pub file: &'a Path,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// Its body, numbered.
+    pub markup: &'a str,
+}
+
+/// Everything the document holds.
+pub struct Study<'a> {
+    pub config: &'a Config,
+    /// The cover's date, as the report's language writes it.
+    pub date: Option<String>,
+    /// The key figures of the home page, for the cover.
+    pub cover_keys: Option<String>,
+    pub chapters: Vec<Chapter<'a>>,
+    pub figures: usize,
+    pub tables: usize,
+    pub sources: Vec<DataSource>,
+}
+
+/// The Typst source of the whole study.
+pub fn document(study: &Study) -> String {
+    let config = study.config;
+    let lang = config.language;
+    let typo = |s: &str| typeset(s, lang);
+    let optional = |s: Option<String>| s.map_or_else(|| "none".to_string(), |s| string(&s));
+    let mut src = format!(
+        "#let report = (title: {}, description: {}, author: {}, date: {}, lang: {}, paper: {}, strings: (\
+         figure: {}, table: {}, contents: {}, figures: {}, tables: {}, key-figures: {}))\n",
+        string(&typo(&config.title)),
+        optional(config.description.as_deref().map(typo)),
+        optional(config.author.as_deref().map(typo)),
+        optional(study.date.clone()),
+        string(language_code(lang)),
+        string(&config.pdf.as_ref().map_or("a4", |p| p.paper.as_str()).to_string()),
+        string(t(lang, "figure")),
+        string(t(lang, "table")),
+        string(t(lang, "contents")),
+        string(t(lang, "list_of_figures")),
+        string(t(lang, "list_of_tables")),
+        string(t(lang, "key_figures")),
+    );
+    src.push_str(PREAMBLE);
+    src.push_str(&format!(
+        "\n#cover({})\n\n#contents()\n\n",
+        study.cover_keys.as_deref().map_or("none".into(), |k| format!("[{k}]"))
+    ));
+    for (i, c) in study.chapters.iter().enumerate() {
+        src.push_str(&format!(
+            "{}#heading(level: 1)[{}]{}\n\n",
+            chapter_mark(i),
+            text(&typo(c.title)),
+            page_label(i)
+        ));
+        if let Some(d) = c.description {
+            src.push_str(&format!(
+                "#block(below: 1.4em, text(size: 11.5pt, fill: muted, {}))\n\n",
+                string(&typo(d))
+            ));
+        }
+        src.push_str(c.markup);
+        src.push('\n');
+    }
+    src.push_str(END_MARK);
+    let unnumbered = "#set heading(numbering: none)\n";
+    src.push_str(unnumbered);
+    if study.figures > 0 {
+        src.push_str(&format!(
+            "#outline(title: {}, target: figure.where(kind: \"chart\"))\n\n",
+            string(t(lang, "list_of_figures"))
+        ));
+    }
+    if study.tables > 0 {
+        src.push_str(&format!(
+            "#outline(title: {}, target: figure.where(kind: \"data-table\"))\n\n",
+            string(t(lang, "list_of_tables"))
+        ));
+    }
+    if !study.sources.is_empty() {
+        src.push_str(&format!("#heading(level: 1)[{}]\n\n", text(t(lang, "sources"))));
+        src.push_str(&sources(&study.sources));
+    }
+    src
+}
+
+/// The datasets behind the report's figures, one paragraph each.
+fn sources(list: &[DataSource]) -> String {
+    let mut out = String::new();
+    for s in list {
+        let cited = match &s.source {
+            Some((words, Some(url))) => format!(" · #link({})[{}]", string(url), text(words)),
+            Some((words, None)) => format!(" · {}", text(words)),
+            None => String::new(),
+        };
+        let sample = s.sample.as_deref().map(|n| format!(" · {}", text(n))).unwrap_or_default();
+        out.push_str(&format!("#par(justify: false)[#strong[{}]{cited}{sample}]\n\n", text(&s.title)));
+    }
+    out
+}
+
+fn language_code(lang: Language) -> &'static str {
+    match lang {
+        Language::Fr => "fr",
+        Language::En => "en",
+    }
+}
+
+fn typeset(s: &str, lang: Language) -> String {
+    if lang == Language::Fr { crate::typography::french(s).into_owned() } else { s.to_string() }
+}
+
+/// Marks the start of chapter `i` in the source, so a Typst error can be
+/// traced to its page.
+fn chapter_mark(i: usize) -> String {
+    format!("/*@P{i}*/")
+}
+
+/// Marks where the chapters end and the lists and sources begin.
+const END_MARK: &str = "/*@END*/";
+
+/// The page and line a byte of the document's source came from, if it
+/// came from a page.
+pub fn origin(source: &str, offset: usize, chapters: &[Chapter]) -> Option<(PathBuf, Option<Pos>)> {
+    let before = source.get(..offset)?;
+    if before.rfind(END_MARK).is_some() {
+        return None;
+    }
+    let chapter = before.rfind("/*@P")?;
+    let number: String = before[chapter + 4..].chars().take_while(char::is_ascii_digit).collect();
+    let file = chapters.get(number.parse::<usize>().ok()?)?.file.to_path_buf();
+    let line = before[chapter..].rfind("/*@L").and_then(|at| {
+        let digits: String = before[chapter + at + 4..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<usize>().ok()
+    });
+    Some((file, line.map(|l| Pos::new(l, 1))))
+}
+
+/// Typesets the study: the PDF, and warnings; or every error, each at the
+/// page and line it came from when it can be told.
+#[cfg(feature = "pdf")]
+pub fn typeset_pdf(
+    study: &Study,
+    files: Vec<(String, Vec<u8>)>,
+    fonts: &[&[u8]],
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let source = document(study);
+    compile::pdf(&source, files, fonts).map_err(|problems| {
+        problems
+            .into_iter()
+            .filter(|p| !p.warning)
+            .map(|p| {
+                let (file, pos) = p
+                    .offset
+                    .and_then(|o| origin(&source, o, &study.chapters))
+                    .unwrap_or_else(|| (PathBuf::from(crate::config::CONFIG_FILE), None));
+                let d = Diagnostic::error(file, pos, format!("the PDF cannot be typeset: {}", p.message));
+                match p.hints.first() {
+                    Some(h) => d.with_hint(h.clone()),
+                    None => d.with_hint("set `pdf: false` in report.yaml to build the site without the PDF, and report this problem"),
+                }
+            })
+            .collect()
+    })
+}
