@@ -98,8 +98,9 @@ pub fn document(study: &Study) -> String {
         ));
     }
     if study.tables > 0 {
+        let run_on = if study.figures > 0 { "#run-on" } else { "#" };
         src.push_str(&format!(
-            "#outline(title: {}, target: figure.where(kind: \"data-table\"))\n\n",
+            "{run_on}[#outline(title: {}, target: figure.where(kind: \"data-table\"))]\n\n",
             string(t(lang, "list_of_tables"))
         ));
     }
