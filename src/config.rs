@@ -66,11 +66,30 @@ pub struct PdfConfig {
 pub const PAPERS: &[&str] = &["a4", "a5", "a3", "us-letter", "us-legal"];
 
 /// `pdf: false`, or `pdf: { file, paper }`.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum RawPdf {
     On(bool),
     Settings(RawPdfSettings),
+}
+
+/// Read by hand rather than `untagged`, which would lose the settings'
+/// places in the file that errors point at.
+impl<'de> Deserialize<'de> for RawPdf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawPdf;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`false`, or settings such as `{ file: etude.pdf, paper: a4 }`")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<RawPdf, E> {
+                Ok(RawPdf::On(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawPdf, A::Error> {
+                RawPdfSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawPdf::Settings)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Deserialize)]

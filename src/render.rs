@@ -556,8 +556,13 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         shown.push(block.dataset().to_string());
         let ds = &datasets[block.dataset()];
         diags.extend(lint::crowded_columns(&block, ds, &page.file, raw.fence_line));
-        let is_chart = matches!(block, blocks::Block::Chart(_));
-        let counter = if is_chart { &mut charts } else { &mut tables };
+        // Key figures are not numbered; charts and tables are, apart.
+        let mut key_figures = 0;
+        let counter = match block {
+            blocks::Block::Chart(_) => &mut charts,
+            blocks::Block::Table(_) => &mut tables,
+            blocks::Block::KeyFigures(_) => &mut key_figures,
+        };
         let place = Place { number: *counter + 1, root: &root, page_key: &page_key, tiers, png, base_url };
         match env.figures.figure(raw, &place, || figures::render(&block, ds, fmt, &place)) {
             Ok(fig) => {

@@ -1,0 +1,258 @@
+//! The whole study as one PDF, read back with poppler's tools
+//! (`pdftotext`, `pdfinfo`, `pdffonts`, `pdftohtml`), independent of the
+//! Typst code that wrote it.
+#![cfg(feature = "pdf")]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Fixture, stderr};
+
+/// Runs a poppler tool on `pdf` and gives its standard output.
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[] })
+        .output()
+        .unwrap_or_else(|e| panic!("`{tool}` is needed to read PDFs (Debian's poppler-utils): {e}"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn info(pdf: &Path) -> String {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The text of the PDF, pages separated by form feeds, with every kind of
+/// space read as a plain space so figures compare as a reader sees them.
+fn text(pdf: &Path) -> String {
+    poppler("pdftotext", &["-enc", "UTF-8"], pdf).replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+fn plain(s: &str) -> String {
+    s.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// Each of `wanted` found in `haystack`, in that order.
+fn assert_in_order(haystack: &str, wanted: &[String]) {
+    let mut from = 0;
+    for w in wanted {
+        match haystack[from..].find(w.as_str()) {
+            Some(at) => from += at + w.len(),
+            None => panic!("`{w}` missing, or out of order, after byte {from} of:\n{haystack}"),
+        }
+    }
+}
+
+const SURVEY: &str = "title: Relations\nsource: \"Cabinet & associés\"\nsource_url: https://example.org/etude\nsample_size: 1252\nfields:\n  statement: { label: Constat }\n  share: { label: Part, type: percent }\nrows:\n  - { id: no_feedback, statement: \"Aucun retour sur leurs prestations\", share: 72 }\n  - { id: billboard, statement: \"#set page(paper: \\\"a3\\\") $x$ *gras* <lbl> @fig-x\", share: 65.4 }\n  - { id: poor, statement: \"Relations de mauvaise qualité\", share: 48 }\n";
+
+fn long_table() -> String {
+    let mut rows = String::new();
+    for i in 1..=90 {
+        rows.push_str(&format!("  - {{ id: r{i}, compte: \"Compte n° {i} au libellé assez long\", abonnes: {} }}\n", i * 1234));
+    }
+    format!("title: Comptes\nsource: Relevé\nfields:\n  compte: {{ label: Compte }}\n  abonnes: {{ label: Abonnés, type: integer }}\nrows:\n{rows}")
+}
+
+fn study() -> Fixture {
+    Fixture::new(&[
+        (
+            "report.yaml",
+            "title: \"Étude & relations\"\ndescription: Ce que vivent les influenceurs.\nauthor: Cabinet test\nlanguage: fr\npdf: { file: etude-2026.pdf }\n",
+        ),
+        ("data/relations.yaml", SURVEY),
+        ("data/comptes.yaml", &long_table()),
+        (
+            "content/_index.md",
+            "---\ntitle: Synthèse\ndate: 2026-03-05\n---\nNous avons interrogé {{ data.relations.sample_size | number }} influenceurs, dont {{ data.relations.no_feedback.share | percent }} sans retour[^silence]. Voir la @fig-silence et le @tbl-comptes.\n\n[^silence]: Une note de bas de page sur le silence.\n\n```keyfigures\ndata: relations\nitems: [no_feedback]\nvalue: share\nlabel: statement\n```\n\n## Les constats\n\n```chart\ntype: bar\ndata: relations\nid: silence\nx: statement\ny: share\ntitle: Ce que vivent les influenceurs\nnote: Plusieurs réponses possibles.\n```\n\n```table\ndata: relations\ntitle: Les réponses\n```\n",
+        ),
+        (
+            "content/comptes.md",
+            "---\ntitle: Les comptes\nweight: 1\n---\nRetour à la [synthèse](_index.md#les-constats).\n\n```table\ndata: comptes\nid: comptes\ntitle: Quatre-vingt-dix comptes\n```\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
+    let f = study();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = f.public("etude-2026.pdf");
+    let info = info(&pdf);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(info.contains("Title:           Étude & relations"), "{info}");
+    assert!(info.contains("(A4)"), "A4 by default: {info}");
+    let text = text(&pdf);
+    let home = f.read("index.html");
+    // The site's words for the same figures: label, source, sample size.
+    // Key figures take no number: the table after them is the first.
+    for shown in ["Figure 1</span>", "Tableau 1</span>", "Cabinet &amp; associés", "n = 1 252 répondants", "65,4 %"] {
+        assert!(plain(&home).contains(shown), "the site shows `{shown}`");
+    }
+    assert_in_order(
+        &text,
+        &[
+            "Étude & relations".into(),
+            "Ce que vivent les influenceurs.".into(),
+            "Cabinet test · 5 mars 2026".into(),
+            "72 %".into(),
+            "Sommaire".into(),
+            "1 Synthèse".into(),
+            "Nous avons interrogé 1 252 influenceurs, dont 72 % sans retour".into(),
+            "Voir la Figure 1 et le Tableau 2.".into(),
+            "1.1 Les constats".into(),
+            "Figure 1 — Ce que vivent les influenceurs".into(),
+            "Source : Cabinet & associés · n = 1 252 répondants".into(),
+            "Note : Plusieurs réponses possibles.".into(),
+            "Tableau 1 — Les réponses".into(),
+            "#set page(paper: \"a3\") $x$ *gras* <lbl> @fig-x".into(),
+            "65,4 %".into(),
+            "Une note de bas de page sur le silence.".into(),
+            "2 Les comptes".into(),
+            "Tableau 2 — Quatre-vingt-dix comptes".into(),
+            "Compte n° 90 au libellé assez long".into(),
+            "111 060".into(),
+            "Liste des figures".into(),
+            "Figure 1 Ce que vivent les influenceurs".into(),
+            "Liste des tableaux".into(),
+            "Tableau 1 Les réponses".into(),
+            "Tableau 2 Quatre-vingt-dix comptes".into(),
+            "Sources des données".into(),
+            "Relations · Source : Cabinet & associés · n = 1 252 répondants".into(),
+        ],
+    );
+}
+
+#[test]
+fn long_tables_split_across_pages_with_their_header_repeated() {
+    let f = study();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = text(&f.public("etude-2026.pdf"));
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let with_rows: Vec<&&str> = pages.iter().filter(|p| p.contains("au libellé assez long")).collect();
+    assert!(with_rows.len() >= 2, "ninety rows take more than one page");
+    for p in &with_rows {
+        assert!(p.contains("Compte") && p.contains("Abonnés"), "every page of the table has its header: {p}");
+    }
+    let rows: usize = with_rows.iter().map(|p| p.matches("au libellé assez long").count()).sum();
+    assert_eq!(rows, 90, "no row lost or repeated");
+}
+
+#[test]
+fn the_pdf_embeds_its_fonts_and_has_an_outline_and_a_language() {
+    let f = study();
+    assert!(f.build().status.success());
+    let pdf = f.public("etude-2026.pdf");
+    let fonts = poppler("pdffonts", &[], &pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        assert!(row.contains("Inter"), "only the theme's font: {row}");
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cols[cols.len() - 5], "yes", "embedded: {row}");
+    }
+    let xml = poppler("pdftohtml", &["-xml", "-i", "-stdout"], &pdf);
+    let outline = &xml[xml.find("<outline>").expect("an outline (bookmarks)")..];
+    assert_in_order(outline, &["1 Synthèse".into(), "1.1 Les constats".into(), "2 Les comptes".into()]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    let catalog = String::from_utf8_lossy(&bytes);
+    let catalog = &catalog[catalog.find("/Type/Catalog").expect("a catalog")..];
+    assert!(catalog[..300.min(catalog.len())].contains("/Lang(fr)"), "the document's language");
+}
+
+#[test]
+fn two_builds_give_the_same_bytes() {
+    let f = study();
+    assert!(f.build().status.success());
+    let first = std::fs::read(f.public("etude-2026.pdf")).unwrap();
+    std::fs::remove_dir_all(f.root().join("public")).unwrap();
+    assert!(f.build().status.success());
+    assert_eq!(first, std::fs::read(f.public("etude-2026.pdf")).unwrap());
+}
+
+#[test]
+fn every_page_links_to_the_pdf_with_its_size() {
+    let f = study();
+    assert!(f.build().status.success());
+    let size = std::fs::metadata(f.public("etude-2026.pdf")).unwrap().len();
+    let kilobytes = ((size as f64) / 1000.0).round() as u64;
+    for (page, root) in [("index.html", "./"), ("comptes/index.html", "../")] {
+        let html = f.read(page);
+        let link = format!(
+            "<a class=\"masthead-pdf\" href=\"{root}etude-2026.pdf\" download>Télécharger l’étude complète <span>(PDF, {kilobytes}\u{a0}ko)</span></a>"
+        );
+        assert!(html.contains(&link), "{page}: {link}\n{html}");
+    }
+}
+
+#[test]
+fn pdf_false_builds_no_pdf_and_no_link() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: R\npdf: false\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nText.\n"),
+    ]);
+    assert!(f.build().status.success());
+    let files: Vec<_> = std::fs::read_dir(f.root().join("public")).unwrap().flatten().collect();
+    assert!(!files.iter().any(|e| e.path().extension().is_some_and(|x| x == "pdf")));
+    assert!(!f.read("index.html").contains("masthead-pdf"));
+}
+
+#[test]
+fn the_pdf_is_named_after_the_title_and_takes_a_paper_size() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: \"L'été des marques\"\npdf: { paper: us-letter }\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nText.\n"),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = f.public("l-ete-des-marques.pdf");
+    assert!(info(&pdf).contains("(letter)"), "{}", info(&pdf));
+}
+
+#[test]
+fn bad_pdf_settings_are_errors_at_their_line() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: R\npdf:\n  file: ../etude.pdf\n  paper: a44\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nText.\n"),
+    ]);
+    let out = f.build();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("report.yaml:3") && err.contains("may only use ASCII letters"), "{err}");
+    assert!(err.contains("report.yaml:4") && err.contains("unknown paper size `a44`"), "{err}");
+    assert!(err.contains("did you mean `a4`?"), "{err}");
+}
+
+#[test]
+fn content_the_pdf_cannot_typeset_is_never_dropped_silently() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: R\nlanguage: en\n"),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nBefore.\n\n<div class=\"note\">A boxed remark</div>\n\n![A logo](https://example.org/logo.png)\n\n![Our chart](images/plan.svg)\n",
+        ),
+        (
+            "static/images/plan.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#1f4e79\"/></svg>",
+        ),
+    ]);
+    let out = f.build();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("content/_index.md:6") && err.contains("cannot be typeset in the PDF"), "{err}");
+    assert!(err.contains("content/_index.md:8") && err.contains("not a file of the site"), "{err}");
+    let text = text(&f.public("r.pdf"));
+    assert!(text.contains("A boxed remark"), "its text is kept: {text}");
+    assert!(text.contains("A logo"), "the description stands in for the image: {text}");
+
+    f.write("content/_index.md", "---\ntitle: Home\n---\nBefore.\n\n![Missing](images/none.png)\n");
+    let out = f.build();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("content/_index.md:6") && err.contains("no file `images/none.png`"), "{err}");
+}
