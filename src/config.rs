@@ -85,7 +85,8 @@ impl<'de> Deserialize<'de> for RawPdf {
                 Ok(RawPdf::On(v))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawPdf, A::Error> {
-                RawPdfSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawPdf::Settings)
+                RawPdfSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawPdf::Settings)
             }
         }
         d.deserialize_any(Visitor)

@@ -157,7 +157,7 @@ struct Body {
 struct PrintedPage {
     markup: String,
     assets: Vec<pdf::blocks::Asset>,
-    images: Vec<(String, usize)>,
+    images: Vec<String>,
     key_figures: Vec<String>,
 }
 
@@ -229,6 +229,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         base_url: input.config.base_url.as_deref(),
         figures: &input.figures,
         print: printing.as_ref(),
+        static_files: input.static_files,
     };
     let done = AtomicUsize::new(0);
     let total = input.pages.len();
@@ -261,7 +262,10 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     warnings.extend(site_warnings(input, &ok_bodies));
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
     let study = match study_pdf(input, &ok_bodies, &fmt) {
-        Ok(Some(bytes)) => Some(bytes),
+        Ok(Some((bytes, pdf_warnings))) => {
+            warnings.extend(pdf_warnings);
+            Some(bytes)
+        }
         Ok(None) => None,
         Err(errs) => return Err(errs),
     };
@@ -333,9 +337,12 @@ fn file_size(bytes: usize, fmt: &NumberFormat) -> String {
     format!("{}\u{a0}{unit}", fmt.number(value, Some(decimals)))
 }
 
+/// A PDF's bytes, and the warnings typesetting it gave.
+type Typeset = (Vec<u8>, Vec<Diagnostic>);
+
 /// The whole study as a PDF, when the report asks for one.
 #[cfg(feature = "pdf")]
-fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Option<Vec<u8>>, Vec<Diagnostic>> {
+fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Option<Typeset>, Vec<Diagnostic>> {
     if input.config.pdf.is_none() {
         return Ok(None);
     }
@@ -345,17 +352,9 @@ fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Optio
     for (page, body) in input.pages.iter().zip(bodies) {
         let Some(print) = &body.print else { continue };
         files.extend(print.assets.iter().cloned());
-        for (path, line) in &print.images {
-            match input.static_files.get(std::path::Path::new(path)) {
-                Some(bytes) => files.push((format!("/site/{path}"), bytes.clone())),
-                None => errors.push(
-                    Diagnostic::error(
-                        &page.file,
-                        Some(Pos::new(*line, 1)),
-                        format!("no file `{path}` in static/ for this image"),
-                    )
-                    .with_hint("put the image in the project's static/ folder and link to it from the page"),
-                ),
+        for path in &print.images {
+            if let Some(bytes) = input.static_files.get(std::path::Path::new(path)) {
+                files.push((format!("/site/{path}"), bytes.clone()));
             }
         }
         chapters.push(pdf::Chapter {
@@ -410,7 +409,7 @@ fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Optio
 
 /// Without the `pdf` feature, the study has no PDF.
 #[cfg(not(feature = "pdf"))]
-fn study_pdf(_: &Input, _: &[Body], _: &NumberFormat) -> Result<Option<Vec<u8>>, Vec<Diagnostic>> {
+fn study_pdf(_: &Input, _: &[Body], _: &NumberFormat) -> Result<Option<Typeset>, Vec<Diagnostic>> {
     Ok(None)
 }
 
@@ -493,6 +492,7 @@ struct PageEnv<'a> {
     figures: &'a Generation<'a>,
     /// Page URL to place in reading order, when pages are also written for the PDF.
     print: Option<&'a HashMap<String, usize>>,
+    static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
 }
 
 fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
@@ -507,7 +507,13 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         Err(e) => (prose::Evaluated { text: page.body.clone(), values: Vec::new() }, Some(e)),
     };
     let (body, values) = (&text.text, &text.values);
-    let print_cx = env.print.map(|pages| pdf::markup::PageContext { index, url: &page.url, pages, base_url });
+    let print_cx = env.print.map(|pages| pdf::markup::PageContext {
+        index,
+        url: &page.url,
+        pages,
+        base_url,
+        files: env.static_files,
+    });
     let rendered = markdown::render(
         &page.file,
         &page.url,

@@ -52,9 +52,14 @@ const SURVEY: &str = "title: Relations\nsource: \"Cabinet & associés\"\nsource_
 fn long_table() -> String {
     let mut rows = String::new();
     for i in 1..=90 {
-        rows.push_str(&format!("  - {{ id: r{i}, compte: \"Compte n° {i} au libellé assez long\", abonnes: {} }}\n", i * 1234));
+        rows.push_str(&format!(
+            "  - {{ id: r{i}, compte: \"Compte n° {i} au libellé assez long\", abonnes: {} }}\n",
+            i * 1234
+        ));
     }
-    format!("title: Comptes\nsource: Relevé\nfields:\n  compte: {{ label: Compte }}\n  abonnes: {{ label: Abonnés, type: integer }}\nrows:\n{rows}")
+    format!(
+        "title: Comptes\nsource: Relevé\nfields:\n  compte: {{ label: Compte }}\n  abonnes: {{ label: Abonnés, type: integer }}\nrows:\n{rows}"
+    )
 }
 
 fn study() -> Fixture {
@@ -90,7 +95,9 @@ fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
     let home = f.read("index.html");
     // The site's words for the same figures: label, source, sample size.
     // Key figures take no number: the table after them is the first.
-    for shown in ["Figure 1</span>", "Tableau 1</span>", "Cabinet &amp; associés", "n = 1 252 répondants", "65,4 %"] {
+    for shown in
+        ["Figure 1</span>", "Tableau 1</span>", "Cabinet &amp; associés", "n = 1 252 répondants", "65,4 %"]
+    {
         assert!(plain(&home).contains(shown), "the site shows `{shown}`");
     }
     assert_in_order(
@@ -163,6 +170,38 @@ fn the_pdf_embeds_its_fonts_and_has_an_outline_and_a_language() {
     let catalog = String::from_utf8_lossy(&bytes);
     let catalog = &catalog[catalog.find("/Type/Catalog").expect("a catalog")..];
     assert!(catalog[..300.min(catalog.len())].contains("/Lang(fr)"), "the document's language");
+    assert!(String::from_utf8_lossy(&bytes).contains("<pdfuaid:part>1<"), "declared PDF/UA-1");
+}
+
+#[test]
+fn what_pdf_ua_forbids_gives_a_tagged_pdf_and_a_warning_at_its_line() {
+    let f = Fixture::new(&[
+        (
+            "report.yaml",
+            "title: R
+language: en
+",
+        ),
+        (
+            "content/_index.md",
+            "---
+title: Home
+---
+## Part
+
+#### Deep
+
+Text.
+",
+        ),
+    ]);
+    let out = f.build();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("content/_index.md:6") && err.contains("not PDF/UA-1"), "{err}");
+    let pdf = f.public("r.pdf");
+    assert!(info(&pdf).contains("Tagged:          yes"));
+    assert!(!String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).contains("<pdfuaid:part>"));
 }
 
 #[test]
@@ -246,13 +285,17 @@ fn content_the_pdf_cannot_typeset_is_never_dropped_silently() {
     assert!(out.status.success(), "{err}");
     assert!(err.contains("content/_index.md:6") && err.contains("cannot be typeset in the PDF"), "{err}");
     assert!(err.contains("content/_index.md:8") && err.contains("not a file of the site"), "{err}");
-    let text = text(&f.public("r.pdf"));
-    assert!(text.contains("A boxed remark"), "its text is kept: {text}");
-    assert!(text.contains("A logo"), "the description stands in for the image: {text}");
+    let printed = text(&f.public("r.pdf"));
+    assert!(printed.contains("A boxed remark"), "its text is kept: {printed}");
+    assert!(printed.contains("A logo"), "the description stands in for the image: {printed}");
 
-    f.write("content/_index.md", "---\ntitle: Home\n---\nBefore.\n\n![Missing](images/none.png)\n");
+    f.write("content/_index.md", "---\ntitle: Home\n---\nBefore.\n\n![A missing plan](images/none.png)\n");
     let out = f.build();
     let err = stderr(&out);
-    assert!(!out.status.success());
-    assert!(err.contains("content/_index.md:6") && err.contains("no file `images/none.png`"), "{err}");
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("content/_index.md:6") && err.contains("is not in the project's static/ folder"),
+        "{err}"
+    );
+    assert!(text(&f.public("r.pdf")).contains("A missing plan"));
 }

@@ -72,8 +72,13 @@ fn not_found(id: FileId) -> FileError {
 }
 
 /// Typesets `source`, showing `files` (virtual path, bytes) in `fonts`,
-/// into a tagged PDF; or what went wrong.
-pub fn pdf(source: &str, files: Vec<(String, Vec<u8>)>, fonts: &[&[u8]]) -> Result<Vec<u8>, Vec<Problem>> {
+/// into a tagged PDF, PDF/UA-1 when it can be (why not, as warnings); or
+/// what went wrong.
+pub fn pdf(
+    source: &str,
+    files: Vec<(String, Vec<u8>)>,
+    fonts: &[&[u8]],
+) -> Result<(Vec<u8>, Vec<Problem>), Vec<Problem>> {
     let fonts: Vec<Font> = fonts.iter().flat_map(|f| Font::iter(Bytes::new(f.to_vec()))).collect();
     let main_id = file_id("/main.typ").ok_or_else(|| vec![plain("the document's path is invalid")])?;
     let mut by_id = HashMap::new();
@@ -92,13 +97,26 @@ pub fn pdf(source: &str, files: Vec<(String, Vec<u8>)>, fonts: &[&[u8]]) -> Resu
     let document = compiled.output.map_err(|errs| problems(&world, &errs))?;
     let standards =
         PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| vec![plain(&e.message().to_string())])?;
-    let options = PdfOptions {
+    let options = |standards| PdfOptions {
         ident: Smart::Auto,
         creator: Smart::Custom(Some("barometer".into())),
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errs| problems(&world, &errs))
+    match typst_pdf::pdf(&document, &options(standards)) {
+        Ok(bytes) => Ok((bytes, Vec::new())),
+        // What PDF/UA-1 forbids but a reader copes with (a skipped heading
+        // level) still gives a tagged PDF, with a warning saying why it is
+        // not PDF/UA-1.
+        Err(errs) if errs.iter().all(|e| e.message.contains("PDF/UA")) => {
+            let bytes = typst_pdf::pdf(&document, &options(PdfStandards::default()))
+                .map_err(|errs| problems(&world, &errs))?;
+            let mut warnings = problems(&world, &errs);
+            warnings.iter_mut().for_each(|w| w.warning = true);
+            Ok((bytes, warnings))
+        }
+        Err(errs) => Err(problems(&world, &errs)),
+    }
 }
 
 fn plain(message: &str) -> Problem {

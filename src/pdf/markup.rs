@@ -85,6 +85,8 @@ pub struct PageContext<'a> {
     pub pages: &'a HashMap<String, usize>,
     /// The site's address, for links to its files.
     pub base_url: Option<&'a str>,
+    /// The site's static files, which images may show.
+    pub files: &'a std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
 }
 
 /// A page's markup, the site files it shows (images), and the problems
@@ -92,8 +94,8 @@ pub struct PageContext<'a> {
 #[derive(Debug, Default)]
 pub struct Written {
     pub markup: String,
-    /// Site paths of the images it shows, with their lines.
-    pub images: Vec<(String, usize)>,
+    /// Site paths of the images it shows, all static files.
+    pub images: Vec<String>,
     pub problems: Vec<(usize, String)>,
     /// The key figures it shows, for the cover.
     pub key_figures: Vec<String>,
@@ -382,21 +384,21 @@ impl Writer<'_, '_> {
     /// description, with a warning.
     fn image(&mut self, dest: &str, i: usize, line_at: &dyn Fn(usize) -> usize) {
         let alt = image_alt(&self.events[i + 1..]);
-        if dest.contains(':') || dest.starts_with("//") {
+        let path = crate::pages::resolve_url(self.cx.url, dest).trim_start_matches('/').to_string();
+        let remote = dest.contains(':') || dest.starts_with("//");
+        if remote || !self.cx.files.contains_key(std::path::Path::new(&path)) {
+            let why =
+                if remote { "is not a file of the site" } else { "is not in the project's static/ folder" };
             self.out.problems.push((
                 line_at(i),
-                format!(
-                    "the image `{}` is not a file of the site, so the PDF prints its description instead",
-                    short(dest)
-                ),
+                format!("the image `{}` {why}, so the PDF prints its description instead", short(dest)),
             ));
             let t = text(&alt);
             self.push(&format!("#emph[{t}]"));
             return;
         }
-        let path = crate::pages::resolve_url(self.cx.url, dest).trim_start_matches('/').to_string();
         let markup = format!("#site-image({}, alt: {})", string(&format!("/site/{path}")), string(&alt));
-        self.out.images.push((path, line_at(i)));
+        self.out.images.push(path);
         self.push(&markup);
     }
 }

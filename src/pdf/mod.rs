@@ -163,30 +163,35 @@ pub fn origin(source: &str, offset: usize, chapters: &[Chapter]) -> Option<(Path
     Some((file, line.map(|l| Pos::new(l, 1))))
 }
 
-/// Typesets the study: the PDF, and warnings; or every error, each at the
-/// page and line it came from when it can be told.
+/// Typesets the study: the PDF and its warnings; or every error. Each
+/// is at the page and line it came from when it can be told.
 #[cfg(feature = "pdf")]
 pub fn typeset_pdf(
     study: &Study,
     files: Vec<(String, Vec<u8>)>,
     fonts: &[&[u8]],
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let source = document(study);
-    compile::pdf(&source, files, fonts).map_err(|problems| {
-        problems
-            .into_iter()
-            .filter(|p| !p.warning)
-            .map(|p| {
-                let (file, pos) = p
-                    .offset
-                    .and_then(|o| origin(&source, o, &study.chapters))
-                    .unwrap_or_else(|| (PathBuf::from(crate::config::CONFIG_FILE), None));
-                let d = Diagnostic::error(file, pos, format!("the PDF cannot be typeset: {}", p.message));
-                match p.hints.first() {
-                    Some(h) => d.with_hint(h.clone()),
-                    None => d.with_hint("set `pdf: false` in report.yaml to build the site without the PDF, and report this problem"),
-                }
-            })
-            .collect()
-    })
+    let diagnostic = |p: compile::Problem| {
+        let (file, pos) = p
+            .offset
+            .and_then(|o| origin(&source, o, &study.chapters))
+            .unwrap_or_else(|| (PathBuf::from(crate::config::CONFIG_FILE), None));
+        if p.warning {
+            let d =
+                Diagnostic::warning(file, pos, format!("the PDF is tagged but not PDF/UA-1: {}", p.message));
+            return d.with_hint("fix this for a PDF that meets PDF/UA-1, the standard for accessible PDF");
+        }
+        let d = Diagnostic::error(file, pos, format!("the PDF cannot be typeset: {}", p.message));
+        match p.hints.first() {
+            Some(h) => d.with_hint(h.clone()),
+            None => d.with_hint(
+                "set `pdf: false` in report.yaml to build the site without the PDF, and report this problem",
+            ),
+        }
+    };
+    match compile::pdf(&source, files, fonts) {
+        Ok((bytes, warnings)) => Ok((bytes, warnings.into_iter().map(diagnostic).collect())),
+        Err(problems) => Err(problems.into_iter().filter(|p| !p.warning).map(diagnostic).collect()),
+    }
 }
