@@ -23,11 +23,9 @@ fn bench(c: &mut Criterion) {
     let body = synthetic::sample_chapter(false);
     let urls: HashMap<PathBuf, String> = HashMap::new();
     let left_out = HashSet::new();
-    let site = markdown::Site { urls: &urls, left_out: &left_out };
+    let site = markdown::Site { urls: &urls, left_out: &left_out, lang: Language::En };
     group.bench_function("markdown, one 800-word chapter", |b| {
-        b.iter(|| {
-            markdown::render(Path::new("content/a.md"), "/a/", &body, &[], 4, &site, Language::En, None)
-        })
+        b.iter(|| markdown::render(Path::new("content/a.md"), "/a/", &body, &[], 4, &site, None))
     });
 
     let sources: Vec<DatasetSource> = (0..50)

@@ -69,6 +69,8 @@ pub struct Site<'a> {
     pub urls: &'a HashMap<PathBuf, String>,
     /// Pages left out of this build (drafts).
     pub left_out: &'a HashSet<PathBuf>,
+    /// The report's language, for typography and the words we add.
+    pub lang: Language,
 }
 
 pub fn placeholder(index: usize) -> String {
@@ -87,9 +89,9 @@ pub fn render(
     values: &[String],
     line_offset: usize,
     site: &Site,
-    lang: Language,
     print: Option<&crate::pdf::markup::PageContext>,
 ) -> Rendered {
+    let lang = site.lang;
     let lines = LineIndex::new(body, line_offset);
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
@@ -640,8 +642,7 @@ mod tests {
             body,
             &[],
             offset,
-            &Site { urls: &urls, left_out: &left_out },
-            Language::En,
+            &Site { urls: &urls, left_out: &left_out, lang: Language::En },
             None,
         )
     }
@@ -694,7 +695,7 @@ mod tests {
     fn values_land_as_text_wherever_they_go() {
         let urls = HashMap::new();
         let left_out = HashSet::new();
-        let site = Site { urls: &urls, left_out: &left_out };
+        let site = Site { urls: &urls, left_out: &left_out, lang: Language::En };
         let values: Vec<String> = [
             "[x](javascript:alert(1))",
             "![t](https://host/p.png)",
@@ -716,7 +717,7 @@ mod tests {
             m(4),
             m(5)
         );
-        let r = render(Path::new("content/a.md"), "/a/", &body, &values, 0, &site, Language::En, None);
+        let r = render(Path::new("content/a.md"), "/a/", &body, &values, 0, &site, None);
         assert!(r.html.starts_with("<p># of posts</p>"), "{}", r.html);
         assert!(
             r.html.contains("<p>[x](javascript:alert(1)) and ![t](https://host/p.png)</p>"),
@@ -774,9 +775,9 @@ mod tests {
     fn french_spacing_applies_to_text_and_html_not_code() {
         let urls = HashMap::new();
         let left_out = HashSet::new();
-        let site = Site { urls: &urls, left_out: &left_out };
+        let site = Site { urls: &urls, left_out: &left_out, lang: Language::Fr };
         let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
-        let r = render(Path::new("a.md"), "/", body, &[], 0, &site, Language::Fr, None);
+        let r = render(Path::new("a.md"), "/", body, &[], 0, &site, None);
         assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);
         assert!(r.html.contains("<p class=\"a b\">5\u{202f}000 abonnés</p>"), "{}", r.html);
         assert!(r.html.contains("<code>1 000 :</code>"), "{}", r.html);

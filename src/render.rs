@@ -154,6 +154,7 @@ struct Body {
 /// A page as the PDF shows it: its Typst markup, the drawings and site
 /// images it shows, and its key figures for the cover.
 #[derive(Default)]
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
 struct PrintedPage {
     markup: String,
     assets: Vec<pdf::blocks::Asset>,
@@ -214,7 +215,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 
     let urls: HashMap<PathBuf, String> =
         input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
-    let site_links = markdown::Site { urls: &urls, left_out: input.left_out };
+    let site_links = markdown::Site { urls: &urls, left_out: input.left_out, lang: input.config.language };
     let prose_engine = prose::engine(fmt.clone());
     let printing: Option<HashMap<String, usize>> = (cfg!(feature = "pdf") && input.config.pdf.is_some())
         .then(|| input.pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect());
@@ -414,6 +415,7 @@ fn study_pdf(_: &Input, _: &[Body], _: &NumberFormat) -> Result<Option<Typeset>,
 }
 
 /// A page's date as the report's language writes it.
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
 fn date_label(date: &str, fmt: &NumberFormat) -> String {
     crate::dates::Date::parse(date).map_or_else(|| date.to_string(), |d| d.label(fmt.language()))
 }
@@ -514,16 +516,8 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         base_url,
         files: env.static_files,
     });
-    let rendered = markdown::render(
-        &page.file,
-        &page.url,
-        body,
-        values,
-        page.body_line_offset,
-        site,
-        fmt.language(),
-        print_cx.as_ref(),
-    );
+    let rendered =
+        markdown::render(&page.file, &page.url, body, values, page.body_line_offset, site, print_cx.as_ref());
     let mut diags = rendered.errors;
     let mut print = rendered.typst.map(|w| {
         diags.extend(w.problems.into_iter().map(|(line, message)| {

@@ -95,8 +95,7 @@ pub fn pdf(
     };
     let compiled = typst::compile::<PagedDocument>(&world);
     let document = compiled.output.map_err(|errs| problems(&world, &errs))?;
-    let standards =
-        PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| vec![plain(&e.message().to_string())])?;
+    let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| vec![plain(e.message().as_ref())])?;
     let options = |standards| PdfOptions {
         ident: Smart::Auto,
         creator: Smart::Custom(Some("barometer".into())),

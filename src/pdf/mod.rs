@@ -15,7 +15,9 @@ pub mod markup;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Language};
-use crate::diagnostics::{Diagnostic, Pos};
+#[cfg(feature = "pdf")]
+use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Pos;
 use crate::i18n::t;
 use crate::printed::DataSource;
 use markup::{page_label, string, text};
@@ -59,7 +61,7 @@ pub fn document(study: &Study) -> String {
         optional(config.author.as_deref().map(typo)),
         optional(study.date.clone()),
         string(language_code(lang)),
-        string(&config.pdf.as_ref().map_or("a4", |p| p.paper.as_str()).to_string()),
+        string(config.pdf.as_ref().map_or("a4", |p| p.paper.as_str())),
         string(t(lang, "figure")),
         string(t(lang, "table")),
         string(t(lang, "contents")),
