@@ -75,10 +75,10 @@ pub fn document(study: &Study) -> String {
         study.cover_keys.as_deref().map_or("none".into(), |k| format!("[{k}]"))
     ));
     for (i, c) in study.chapters.iter().enumerate() {
+        let title = text(&typo(c.title));
         src.push_str(&format!(
-            "{}#heading(level: 1)[{}]{}\n\n",
+            "{}#chapter-title.update([{title}])\n#heading(level: 1)[{title}]{}\n\n",
             chapter_mark(i),
-            text(&typo(c.title)),
             page_label(i)
         ));
         if let Some(d) = c.description {
@@ -91,6 +91,7 @@ pub fn document(study: &Study) -> String {
         src.push('\n');
     }
     src.push_str(END_MARK);
+    src.push_str("#chapter-title.update(none)\n");
     let unnumbered = "#set heading(numbering: none)\n";
     src.push_str(unnumbered);
     if study.figures > 0 {
