@@ -43,7 +43,9 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     synthetic::write_project(dir.path(), spec(1, false)).expect("project");
     let project = load::load(dir.path()).expect("loads");
-    let config = Config::parse(&project.config).expect("config");
+    let mut config = Config::parse(&project.config).expect("config");
+    // One page through the theme; the PDF of the study is measured below.
+    config.pdf = None;
     let (datasets, _) = build_all(&project.datasets, &config.tiers);
     let page_text = &project.pages.iter().find(|(p, _)| p.ends_with("chapter-00000.md")).expect("page").1;
     let page =
@@ -76,15 +78,22 @@ fn bench(c: &mut Criterion) {
         force: false,
         progress: Progress::default(),
     };
-    group.sample_size(20);
-    group.bench_function("whole build in memory, 100 pages and 200 charts", |b| {
+    group.sample_size(10);
+    group.bench_function("whole build in memory, 100 pages and 200 charts, with the PDF", |b| {
+        b.iter(|| run_with(&opts, &Cache::default()).1.expect("builds"))
+    });
+    // The same without the PDF: the difference is the PDF stage.
+    let config = dir.path().join("report.yaml");
+    let text = std::fs::read_to_string(&config).expect("report.yaml");
+    std::fs::write(&config, format!("{text}\npdf: false\n")).expect("report.yaml");
+    group.bench_function("whole build in memory, 100 pages and 200 charts, pdf: false", |b| {
         b.iter(|| run_with(&opts, &Cache::default()).1.expect("builds"))
     });
     group.finish();
 }
 
 fn spec(pages: usize, charts: bool) -> synthetic::Spec {
-    synthetic::Spec { pages, datasets: 5, rows: 0, seed: 2026, charts, png: false }
+    synthetic::Spec { pages, datasets: 5, rows: 0, seed: 2026, charts, png: false, pdf: true }
 }
 
 criterion_group!(benches, bench);

@@ -32,6 +32,9 @@ struct Args {
     /// Offer a PNG of each chart too (slower: PNGs are rasterised).
     #[arg(long)]
     png: bool,
+    /// Typeset the whole study as a PDF too (slower: Typst lays out every page).
+    #[arg(long)]
+    pdf: bool,
     /// Seed of the generator.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -46,6 +49,7 @@ fn main() -> std::io::Result<()> {
         seed: a.seed,
         charts: !a.no_charts,
         png: a.png,
+        pdf: a.pdf,
     };
     synthetic::write_project(&a.dir, spec)
 }

@@ -299,3 +299,23 @@ fn content_the_pdf_cannot_typeset_is_never_dropped_silently() {
     );
     assert!(text(&f.public("r.pdf")).contains("A missing plan"));
 }
+
+#[test]
+fn the_starter_project_downloads_as_a_pdf_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let starters = [
+        ("fr", "rapport.pdf", "Sommaire", "Les comptes par palier d'audience"),
+        ("en", "report.pdf", "Contents", "Accounts by audience tier"),
+    ];
+    for (lang, file, contents, chapter) in starters {
+        let dir = tmp.path().join(lang);
+        let dir = dir.to_str().unwrap();
+        let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_barometer")).args(args).output().unwrap();
+        assert!(run(&["new", dir, "--language", lang]).status.success());
+        let out = run(&["build", "--root", dir]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let pdf = Path::new(dir).join("public").join(file);
+        assert_in_order(&text(&pdf), &[contents.into(), chapter.into(), "Figure 1 — ".into()]);
+        assert!(info(&pdf).contains("Tagged:          yes"));
+    }
+}

@@ -22,6 +22,8 @@ pub struct Spec {
     pub charts: bool,
     /// Offer a PNG of each chart too (`charts: { png: … }`).
     pub png: bool,
+    /// Typeset the whole study as a PDF too (`pdf: false` otherwise).
+    pub pdf: bool,
 }
 
 /// A small deterministic generator (SplitMix64), enough for made-up data.
@@ -55,7 +57,9 @@ pub fn sample_survey(d: usize) -> String {
 pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
     fs::create_dir_all(dir.join("data"))?;
     fs::create_dir_all(dir.join("content"))?;
-    let report = format!("title: Synthetic benchmark report\nlanguage: en\ncharts:\n  png: {}\n", spec.png);
+    let pdf = if spec.pdf { "" } else { "pdf: false\n" };
+    let report =
+        format!("title: Synthetic benchmark report\nlanguage: en\ncharts:\n  png: {}\n{pdf}", spec.png);
     fs::write(dir.join("report.yaml"), report)?;
     let mut rng = Rng(spec.seed);
     // Chapters need a dataset to draw from.

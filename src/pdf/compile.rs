@@ -94,6 +94,10 @@ pub fn pdf(
         files: by_id,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
+    // Typst keeps what it computed for the next compilation (`serve`
+    // rebuilds reuse it); what ten compilations did not reuse goes, as
+    // typst-cli does, so a long session does not grow without end.
+    typst::comemo::evict(10);
     let document = compiled.output.map_err(|errs| problems(&world, &errs))?;
     let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| vec![plain(e.message().as_ref())])?;
     let options = |standards| PdfOptions {
