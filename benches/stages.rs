@@ -43,9 +43,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     synthetic::write_project(dir.path(), spec(1, false)).expect("project");
     let project = load::load(dir.path()).expect("loads");
-    let mut config = Config::parse(&project.config).expect("config");
-    // One page through the theme; the PDF of the study is measured below.
-    config.pdf = None;
+    let config = Config::parse(&project.config).expect("config");
     let (datasets, _) = build_all(&project.datasets, &config.tiers);
     let page_text = &project.pages.iter().find(|(p, _)| p.ends_with("chapter-00000.md")).expect("page").1;
     let page =
@@ -63,6 +61,7 @@ fn bench(c: &mut Criterion) {
                 static_files: &BTreeMap::new(),
                 figures: cache.generation(|| 0),
                 progress: &progress,
+                pdf: false,
             };
             render(&input).expect("renders")
         })
@@ -77,6 +76,7 @@ fn bench(c: &mut Criterion) {
         strict: false,
         force: false,
         progress: Progress::default(),
+        pdf: true,
     };
     group.sample_size(10);
     group.bench_function("whole build in memory, 100 pages and 200 charts, with the PDF", |b| {

@@ -62,6 +62,9 @@ pub struct Options {
     pub force: bool,
     /// Told as pages render, for a progress bar.
     pub progress: Progress,
+    /// Typeset the study's PDF when the report asks for one; `serve` does
+    /// not, so an edit shows in the browser at once.
+    pub pdf: bool,
 }
 
 /// Told how many pages have rendered, of how many, as a build goes.
@@ -263,6 +266,7 @@ fn build_site(
         static_files: &project.static_files,
         figures: cache.figures.generation(|| project.data_fingerprint()),
         progress: &opts.progress,
+        pdf: opts.pdf,
     };
     let site = match render::render(&input) {
         Ok((site, warnings)) => {

@@ -123,6 +123,7 @@ fn main() -> ExitCode {
         strict: common.strict,
         force,
         progress,
+        pdf: true,
     };
     let outcome = run(&opts);
     print_diagnostics(&outcome, common.message_format);

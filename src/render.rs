@@ -47,6 +47,8 @@ pub struct Input<'a> {
     /// Figures drawn by earlier builds that may be reused.
     pub figures: Generation<'a>,
     pub progress: &'a crate::Progress,
+    /// Typeset the PDF, if the report asks for one.
+    pub pdf: bool,
 }
 
 /// Figures drawn by earlier builds, for `serve`: a figure is drawn again
@@ -217,8 +219,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
     let site_links = markdown::Site { urls: &urls, left_out: input.left_out, lang: input.config.language };
     let prose_engine = prose::engine(fmt.clone());
-    let printing: Option<HashMap<String, usize>> = (cfg!(feature = "pdf") && input.config.pdf.is_some())
-        .then(|| input.pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect());
+    let printing: Option<HashMap<String, usize>> =
+        (cfg!(feature = "pdf") && input.pdf && input.config.pdf.is_some())
+            .then(|| input.pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect());
     let env = PageEnv {
         prose: &prose_engine,
         base: &base,
@@ -344,7 +347,7 @@ type Typeset = (Vec<u8>, Vec<Diagnostic>);
 /// The whole study as a PDF, when the report asks for one.
 #[cfg(feature = "pdf")]
 fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Option<Typeset>, Vec<Diagnostic>> {
-    if input.config.pdf.is_none() {
+    if !input.pdf || input.config.pdf.is_none() {
         return Ok(None);
     }
     let mut errors = Vec::new();

@@ -68,6 +68,7 @@ pub fn serve(
         strict: false,
         force: false,
         progress: Default::default(),
+        pdf: false,
     };
     let cache = Cache::reusing();
     let (reload, _) = broadcast::channel(16);

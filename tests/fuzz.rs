@@ -185,6 +185,7 @@ fn build(root: &Path) -> Option<std::thread::Result<Outcome>> {
         strict: false,
         force: false,
         progress: Default::default(),
+        pdf: true,
     };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {

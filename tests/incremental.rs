@@ -17,6 +17,7 @@ fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
         strict: false,
         force: false,
         progress: Default::default(),
+        pdf: true,
     };
     let (outcome, files) = run_with(&opts, cache);
     assert!(files.is_some(), "{:?}", outcome.diagnostics);
@@ -64,6 +65,7 @@ fn only_what_changed_is_drawn_again() {
             strict: false,
             force: false,
             progress: Default::default(),
+            pdf: true,
         },
         &cache,
     )
