@@ -301,6 +301,17 @@ const UNWEIGHTED: i64 = i64::MAX / 2;
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn relative_links_resolve_to_site_paths() {
+        assert_eq!(resolve_url("/a/", "../b/index.html"), "/b/");
+        assert_eq!(resolve_url("/a/", "../index.html"), "/");
+        assert_eq!(resolve_url("/", "index.html"), "/");
+        assert_eq!(resolve_url("/s/b/", "../../img/x.png"), "/img/x.png");
+        assert_eq!(resolve_url("/a/", "/data/d.csv"), "/data/d.csv");
+        assert_eq!(resolve_url("/a/", "../../../x.png"), "/x.png");
+    }
+
     use super::*;
 
     fn page(path: &str, text: &str) -> Page {

@@ -347,10 +347,20 @@ type Typeset = (Vec<u8>, Vec<Diagnostic>);
 /// The whole study as a PDF, when the report asks for one.
 #[cfg(feature = "pdf")]
 fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Option<Typeset>, Vec<Diagnostic>> {
-    if !input.pdf || input.config.pdf.is_none() {
+    let Some(settings) = input.config.pdf.as_ref().filter(|_| input.pdf) else {
         return Ok(None);
-    }
+    };
     let mut errors = Vec::new();
+    if input.static_files.contains_key(std::path::Path::new(&settings.file)) {
+        errors.push(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                None,
+                format!("the study's PDF and the static file `static/{}` have the same name", settings.file),
+            )
+            .with_hint("name the PDF otherwise with `pdf: { file: … }`, or rename the static file"),
+        );
+    }
     let mut files = Vec::new();
     let mut chapters = Vec::new();
     for (page, body) in input.pages.iter().zip(bodies) {

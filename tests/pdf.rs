@@ -268,6 +268,19 @@ fn bad_pdf_settings_are_errors_at_their_line() {
 }
 
 #[test]
+fn a_static_file_of_the_same_name_is_never_overwritten() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: R\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nText.\n"),
+        ("static/r.pdf", "the author's own file"),
+    ]);
+    let out = f.build();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("the static file `static/r.pdf` have the same name"), "{}", stderr(&out));
+    assert!(!f.public("r.pdf").exists());
+}
+
+#[test]
 fn content_the_pdf_cannot_typeset_is_never_dropped_silently() {
     let f = Fixture::new(&[
         ("report.yaml", "title: R\nlanguage: en\n"),
@@ -318,4 +331,35 @@ fn the_starter_project_downloads_as_a_pdf_too() {
         assert_in_order(&text(&pdf), &[contents.into(), chapter.into(), "Figure 1 — ".into()]);
         assert!(info(&pdf).contains("Tagged:          yes"));
     }
+}
+
+/// The alternative texts of the PDF's figures (`/Alt`, UTF-16 in hex).
+fn alt_texts(pdf: &[u8]) -> Vec<String> {
+    let raw = String::from_utf8_lossy(pdf);
+    raw.match_indices("/Alt<FEFF")
+        .filter_map(|(at, _)| {
+            let hex = &raw[at + 9..];
+            let hex = &hex[..hex.find('>')?];
+            let units: Vec<u16> = (0..hex.len() / 4)
+                .filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok())
+                .collect();
+            Some(String::from_utf16_lossy(&units))
+        })
+        .collect()
+}
+
+#[test]
+fn charts_carry_their_description_as_alternative_text() {
+    let f = study();
+    assert!(f.build().status.success());
+    let home = f.read("index.html");
+    let desc = home.split("-desc\">").nth(1).and_then(|d| d.split("</desc>").next()).expect("a <desc>");
+    let desc = desc
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let alts = alt_texts(&std::fs::read(f.public("etude-2026.pdf")).unwrap());
+    assert!(alts.contains(&desc), "{desc:?} among {alts:?}");
 }

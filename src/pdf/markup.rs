@@ -487,3 +487,30 @@ fn strip_tags(h: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_hold_any_text_as_written() {
+        assert_eq!(string("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
+        assert_eq!(text("#set *x* $y$"), "#\"#set *x* $y$\"");
+        assert_eq!(string("\u{7}"), "\"\\u{7}\"");
+    }
+
+    #[test]
+    fn labels_keep_ids_apart() {
+        assert_eq!(label("p1:h:resultats"), "<p1:h:resultats>");
+        assert_eq!(label("p1:h:été"), "<p1:h:.c3.a9t.c3.a9>");
+        assert_ne!(label("a b"), label("a_b"));
+        assert_eq!(anchor_label(2, "fig-trust"), "<p2:f:fig-trust>");
+        assert_eq!(anchor_label(2, "trust"), "<p2:h:trust>");
+    }
+
+    #[test]
+    fn markers_stay_outside_strings() {
+        let marker = crate::xref::label_marker(crate::xref::Kind::Figure, 2);
+        assert_eq!(text(&format!("see {marker}.")), format!("#\"see \"{marker}#\".\""));
+    }
+}
