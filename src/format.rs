@@ -198,6 +198,17 @@ impl NumberFormat {
         }
     }
 
+    /// A file's size as a download link gives it: `2,1 Mo` / `2.1 MB`, and
+    /// `340 ko` / `340 kB` below a megabyte.
+    pub fn file_size(&self, bytes: usize) -> String {
+        let fr = self.language == Language::Fr;
+        let (value, unit, decimals) = match bytes {
+            b if b < 1_000_000 => ((b as f64 / 1000.0).max(1.0), if fr { "ko" } else { "kB" }, 0),
+            b => (b as f64 / 1_000_000.0, if fr { "Mo" } else { "MB" }, 1),
+        };
+        format!("{}\u{a0}{unit}", self.number(value, Some(decimals)))
+    }
+
     /// A key figure: compact from a million up unless its field says otherwise.
     pub fn key_figure(&self, value: f64, style: &NumberStyle) -> String {
         let compact = match style.compact {
@@ -487,5 +498,14 @@ mod tests {
             fr.axis(&[-2.0, 0.0, 2.0], &NumberStyle::percent()),
             ["\u{2212}2\u{202F}%", "0\u{202F}%", "2\u{202F}%"]
         );
+    }
+
+    #[test]
+    fn file_sizes_read_in_the_language() {
+        let (fr, en) = (NumberFormat::new(Language::Fr), NumberFormat::new(Language::En));
+        assert_eq!(fr.file_size(2_140_000), "2,1\u{a0}Mo");
+        assert_eq!(en.file_size(2_140_000), "2.1\u{a0}MB");
+        assert_eq!(fr.file_size(253_458), "253\u{a0}ko");
+        assert_eq!(en.file_size(120), "1\u{a0}kB");
     }
 }

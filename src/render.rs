@@ -274,7 +274,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         Err(errs) => return Err(errs),
     };
     if let (Some(bytes), Some(settings)) = (&study, &input.config.pdf) {
-        base.insert("pdf", &PdfLink { file: &settings.file, size: file_size(bytes.len(), &fmt) });
+        base.insert("pdf", &PdfLink { file: &settings.file, size: fmt.file_size(bytes.len()) });
     }
     let mut site = Site {
         pages: input.pages.len(),
@@ -329,16 +329,6 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 struct PdfLink<'a> {
     file: &'a str,
     size: String,
-}
-
-/// `2,1 Mo` / `2.1 MB`; `340 ko` / `340 kB` below a megabyte.
-fn file_size(bytes: usize, fmt: &NumberFormat) -> String {
-    let fr = fmt.language() == crate::config::Language::Fr;
-    let (value, unit, decimals) = match bytes {
-        b if b < 1_000_000 => ((b as f64 / 1000.0).max(1.0), if fr { "ko" } else { "kB" }, 0),
-        b => (b as f64 / 1_000_000.0, if fr { "Mo" } else { "MB" }, 1),
-    };
-    format!("{}\u{a0}{unit}", fmt.number(value, Some(decimals)))
 }
 
 /// A PDF's bytes, and the warnings typesetting it gave.
