@@ -98,6 +98,8 @@ pub struct Summary {
     pub millis: u128,
     /// Charts and tables drawn by this build, and taken from the cache.
     pub figures: render::FigureCount,
+    /// The pages of the study's PDF, when one was typeset.
+    pub pdf_pages: Option<usize>,
 }
 
 /// The result of a run: warnings and errors, the source texts to show them
@@ -164,6 +166,7 @@ pub fn run_with(opts: &Options, cache: &Cache) -> (Outcome, Option<Files>) {
                 datasets: b.datasets,
                 millis,
                 figures: b.figures,
+                pdf_pages: b.pdf_pages,
             };
             (Some(summary), Some(b.files))
         }
@@ -179,6 +182,7 @@ struct Built {
     charts: usize,
     datasets: usize,
     figures: render::FigureCount,
+    pdf_pages: Option<usize>,
 }
 
 /// Validates, renders and (with an output) writes a loaded project: its
@@ -299,6 +303,7 @@ fn build_site(
         charts: site.charts,
         datasets: datasets.len(),
         figures: site.figures,
+        pdf_pages: site.pdf_pages,
         files: site.files,
     };
     (diags.sorted(), Some(built))

@@ -34,6 +34,8 @@ pub struct Site {
     pub pages: usize,
     pub charts: usize,
     pub figures: FigureCount,
+    /// The pages of the study's PDF, when one was typeset.
+    pub pdf_pages: Option<usize>,
 }
 
 /// Everything rendering needs, already loaded and validated.
@@ -266,15 +268,15 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     warnings.extend(site_warnings(input, &ok_bodies));
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
     let study = match study_pdf(input, &ok_bodies, &fmt) {
-        Ok(Some((bytes, pdf_warnings))) => {
+        Ok(Some((pdf, pdf_warnings))) => {
             warnings.extend(pdf_warnings);
-            Some(bytes)
+            Some(pdf)
         }
         Ok(None) => None,
         Err(errs) => return Err(errs),
     };
-    if let (Some(bytes), Some(settings)) = (&study, &input.config.pdf) {
-        base.insert("pdf", &PdfLink { file: &settings.file, size: fmt.file_size(bytes.len()) });
+    if let (Some(pdf), Some(settings)) = (&study, &input.config.pdf) {
+        base.insert("pdf", &PdfLink { file: &settings.file, size: fmt.file_size(pdf.bytes.len()) });
     }
     let mut site = Site {
         pages: input.pages.len(),
@@ -317,8 +319,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     for (path, bytes) in input.static_files {
         site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
-    if let (Some(bytes), Some(settings)) = (study, &input.config.pdf) {
-        site.files.insert(PathBuf::from(&settings.file), bytes);
+    if let (Some(pdf), Some(settings)) = (study, &input.config.pdf) {
+        site.pdf_pages = Some(pdf.pages);
+        site.files.insert(PathBuf::from(&settings.file), pdf.bytes);
     }
     site.figures = input.figures.keep();
     Ok((site, warnings))
@@ -331,8 +334,8 @@ struct PdfLink<'a> {
     size: String,
 }
 
-/// A PDF's bytes, and the warnings typesetting it gave.
-type Typeset = (Vec<u8>, Vec<Diagnostic>);
+/// A PDF, and the warnings typesetting it gave.
+type Typeset = (pdf::Pdf, Vec<Diagnostic>);
 
 /// The whole study as a PDF, when the report asks for one.
 #[cfg(feature = "pdf")]

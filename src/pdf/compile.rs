@@ -15,6 +15,8 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
+use super::Pdf;
+
 /// A problem the compiler met: where in the main source (a byte offset),
 /// and what, with its hints.
 #[derive(Debug)]
@@ -78,7 +80,7 @@ pub fn pdf(
     source: &str,
     files: Vec<(String, Vec<u8>)>,
     fonts: &[&[u8]],
-) -> Result<(Vec<u8>, Vec<Problem>), Vec<Problem>> {
+) -> Result<(Pdf, Vec<Problem>), Vec<Problem>> {
     let fonts: Vec<Font> = fonts.iter().flat_map(|f| Font::iter(Bytes::new(f.to_vec()))).collect();
     let main_id = file_id("/main.typ").ok_or_else(|| vec![plain("the document's path is invalid")])?;
     let mut by_id = HashMap::new();
@@ -99,6 +101,7 @@ pub fn pdf(
     // typst-cli does, so a long session does not grow without end.
     typst::comemo::evict(10);
     let document = compiled.output.map_err(|errs| problems(&world, &errs))?;
+    let pages = document.pages().len();
     let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| vec![plain(e.message().as_ref())])?;
     let options = |standards| PdfOptions {
         ident: Smart::Auto,
@@ -107,7 +110,7 @@ pub fn pdf(
         ..PdfOptions::default()
     };
     match typst_pdf::pdf(&document, &options(standards)) {
-        Ok(bytes) => Ok((bytes, Vec::new())),
+        Ok(bytes) => Ok((Pdf { bytes, pages }, Vec::new())),
         // What PDF/UA-1 forbids but a reader copes with (a skipped heading
         // level) still gives a tagged PDF, with a warning saying why it is
         // not PDF/UA-1.
@@ -116,7 +119,7 @@ pub fn pdf(
                 .map_err(|errs| problems(&world, &errs))?;
             let mut warnings = problems(&world, &errs);
             warnings.iter_mut().for_each(|w| w.warning = true);
-            Ok((bytes, warnings))
+            Ok((Pdf { bytes, pages }, warnings))
         }
         Err(errs) => Err(problems(&world, &errs)),
     }

@@ -12,6 +12,13 @@ pub mod blocks;
 pub mod compile;
 pub mod markup;
 
+/// A PDF: its bytes and its number of pages.
+#[derive(Debug)]
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Language};
@@ -173,7 +180,7 @@ pub fn typeset_pdf(
     study: &Study,
     files: Vec<(String, Vec<u8>)>,
     fonts: &[&[u8]],
-) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Pdf, Vec<Diagnostic>), Vec<Diagnostic>> {
     let source = document(study);
     let diagnostic = |p: compile::Problem| {
         let (file, pos) = p
@@ -194,7 +201,7 @@ pub fn typeset_pdf(
         }
     };
     match compile::pdf(&source, files, fonts) {
-        Ok((bytes, warnings)) => Ok((bytes, warnings.into_iter().map(diagnostic).collect())),
+        Ok((pdf, warnings)) => Ok((pdf, warnings.into_iter().map(diagnostic).collect())),
         Err(problems) => Err(problems.into_iter().filter(|p| !p.warning).map(diagnostic).collect()),
     }
 }
