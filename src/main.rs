@@ -240,10 +240,10 @@ fn summary_line(outcome: &Outcome, opts: &Options) -> String {
     }
 }
 
-/// `built 8 pages, 16 charts, 14 datasets and a 19-page PDF in 52 ms into public`.
+/// `built 8 pages, 16 charts, 14 datasets and the PDF (19 pages) in 52 ms into public`.
 fn done_line(s: &barometer::Summary, verb: &str, dest: Option<&std::path::Path>) -> String {
     let dest = dest.map(|o| format!(" into {}", o.display())).unwrap_or_default();
-    let pdf = s.pdf_pages.map(|n| format!(" and a {n}-page PDF")).unwrap_or_default();
+    let pdf = s.pdf_pages.map(|n| format!(" and the PDF ({})", count(n, "page"))).unwrap_or_default();
     format!(
         "{verb} {}, {}, {}{pdf} in {} ms{dest}",
         count(s.pages, "page"),

@@ -12,7 +12,7 @@ fn french_report_formats_numbers_and_renders_charts() {
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("built 3 pages, 1 chart, 1 dataset and a "), "{summary}");
+    assert!(summary.contains("built 3 pages, 1 chart, 1 dataset and the PDF ("), "{summary}");
     let home = f.read("index.html");
     assert!(home.contains("interrogé 1\u{202F}252 influenceurs"), "grouping");
     assert!(home.contains("72\u{202F}% sans retour"), "percent");

@@ -91,7 +91,7 @@ fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
     assert!(info.contains("Tagged:          yes"), "{info}");
     let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(str::trim).expect("a page count");
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains(&format!("2 datasets and a {pages}-page PDF in ")), "{summary}");
+    assert!(summary.contains(&format!("2 datasets and the PDF ({pages} pages) in ")), "{summary}");
     assert!(info.contains("Title:           Étude & relations"), "{info}");
     assert!(info.contains("(A4)"), "A4 by default: {info}");
     let text = text(&pdf);
