@@ -366,3 +366,44 @@ fn charts_carry_their_description_as_alternative_text() {
     let alts = alt_texts(&std::fs::read(f.public("etude-2026.pdf")).unwrap());
     assert!(alts.contains(&desc), "{desc:?} among {alts:?}");
 }
+
+#[test]
+fn every_markdown_construct_is_typeset() {
+    let page = "---\ntitle: Home\n---\n\
+Some *emphasis*, **strong**, ~~struck~~ and `inline #code`.  \nAfter a hard break. See [the other page](b.md#detail) and [a site](https://example.org).\n\n\
+> A quoted remark.\n\n\
+1. First step\n2. Second step\n   - nested point\n\n\
+| Tier | Share |\n|:-----|------:|\n| nano | 5,2 % |\n| micro | 4,1 % |\n\n\
+```rust\nfn main() { println!(\"#set {{}} $x$\"); }\n```\n\n\
+---\n\n\
+Closing words.\n";
+    let f = Fixture::new(&[
+        ("report.yaml", "title: R\nlanguage: en\n"),
+        ("content/_index.md", page),
+        ("content/b.md", "---\ntitle: B\n---\n## Detail\n\nText of B.\n"),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = text(&f.public("r.pdf"));
+    assert_in_order(
+        &printed,
+        &[
+            "Some emphasis, strong, struck and inline #code".into(),
+            "After a hard break. See the other page and a site.".into(),
+            "A quoted remark.".into(),
+            "1. First step".into(),
+            "2. Second step".into(),
+            "nested point".into(),
+            "Tier".into(),
+            "Share".into(),
+            "nano".into(),
+            "5,2 %".into(),
+            "fn main() { println!(\"#set {{}} $x$\"); }".into(),
+            "Closing words.".into(),
+            "2 B".into(),
+            "2.1 Detail".into(),
+        ],
+    );
+    let xml = poppler("pdftohtml", &["-xml", "-i", "-stdout"], &f.public("r.pdf"));
+    assert!(xml.contains("href=\"https://example.org\""), "web links stay links");
+}

@@ -105,16 +105,7 @@ pub struct Written {
 /// `line_at(i)` is the source line of event `i`.
 pub fn write(events: &[Event], line_at: &dyn Fn(usize) -> usize, cx: &PageContext) -> Written {
     let notes = footnotes(events);
-    let mut w = Writer {
-        cx,
-        events,
-        out: Written::default(),
-        notes: &notes,
-        cited: HashMap::new(),
-        skip: 0,
-        heading: None,
-        keys: None,
-    };
+    let mut w = Writer::new(cx, events, &notes);
     for (i, e) in events.iter().enumerate() {
         w.event(e, i, line_at);
     }
@@ -160,9 +151,29 @@ struct Writer<'a, 'e> {
     heading: Option<String>,
     /// The key figures of an HTML list being read.
     keys: Option<Vec<KeyFigure>>,
+    /// Inside a code block.
+    in_code: bool,
 }
 
-impl Writer<'_, '_> {
+impl<'a, 'e> Writer<'a, 'e> {
+    fn new(
+        cx: &'a PageContext<'a>,
+        events: &'e [Event<'e>],
+        notes: &'a HashMap<String, &'e [Event<'e>]>,
+    ) -> Writer<'a, 'e> {
+        Writer {
+            cx,
+            events,
+            out: Written::default(),
+            notes,
+            cited: HashMap::new(),
+            skip: 0,
+            heading: None,
+            keys: None,
+            in_code: false,
+        }
+    }
+
     fn push(&mut self, s: &str) {
         self.out.markup.push_str(s);
     }
@@ -192,6 +203,11 @@ impl Writer<'_, '_> {
         match e {
             Event::Start(tag) => self.start(tag, i, line_at),
             Event::End(tag) => self.end(*tag),
+            // A code block's text is the string argument of its `raw` call.
+            Event::Text(t) if self.in_code => {
+                let t = format!(" + {}", string(t));
+                self.push(&t);
+            }
             Event::Text(t) => {
                 let t = text(t);
                 self.push(&t);
@@ -235,7 +251,8 @@ impl Writer<'_, '_> {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                format!("#raw(block: true, lang: {}, \"\" + ", string(&lang))
+                self.in_code = true;
+                format!("#raw(block: true, lang: {}, \"\"", string(&lang))
             }
             Tag::List(None) => "#list(".into(),
             Tag::List(Some(n)) => format!("#enum(start: {n}, "),
@@ -258,7 +275,10 @@ impl Writer<'_, '_> {
             TagEnd::Paragraph => "\n\n".to_string(),
             TagEnd::Heading(_) => format!("]{}\n\n", self.heading.take().unwrap_or_default()),
             TagEnd::BlockQuote(_) => "]\n\n".into(),
-            TagEnd::CodeBlock => ")\n\n".into(),
+            TagEnd::CodeBlock => {
+                self.in_code = false;
+                ")\n\n".into()
+            }
             TagEnd::List(_) => ")\n\n".into(),
             TagEnd::Item => "],".into(),
             TagEnd::Table => ")\n\n".into(),
@@ -309,16 +329,7 @@ impl Writer<'_, '_> {
     /// A footnote's text, its paragraphs run together.
     fn note_markup(&self, id: &str) -> String {
         let Some(events) = self.notes.get(id) else { return String::new() };
-        let mut inner = Writer {
-            cx: self.cx,
-            events,
-            out: Written::default(),
-            notes: self.notes,
-            cited: HashMap::new(),
-            skip: 0,
-            heading: None,
-            keys: None,
-        };
+        let mut inner = Writer::new(self.cx, events, self.notes);
         for (i, e) in events.iter().enumerate() {
             inner.event(e, i, &|_| 0);
         }
