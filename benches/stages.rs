@@ -23,7 +23,7 @@ fn bench(c: &mut Criterion) {
     let body = synthetic::sample_chapter(false);
     let urls: HashMap<PathBuf, String> = HashMap::new();
     let left_out = HashSet::new();
-    let site = markdown::Site { urls: &urls, left_out: &left_out, lang: Language::En };
+    let site = markdown::Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false };
     group.bench_function("markdown, one 800-word chapter", |b| {
         b.iter(|| markdown::render(Path::new("content/a.md"), "/a/", &body, &[], 4, &site, None))
     });
@@ -62,6 +62,7 @@ fn bench(c: &mut Criterion) {
                 figures: cache.generation(|| 0),
                 progress: &progress,
                 pdf: false,
+                bibliography: None,
             };
             render(&input).expect("renders")
         })

@@ -51,6 +51,10 @@ pub struct Config {
     pub charts: ChartsConfig,
     /// The whole study as one PDF; `None` with `pdf: false`.
     pub pdf: Option<PdfConfig>,
+    /// A BibLaTeX file in the project, which `[@key]` in prose cites.
+    pub bibliography: Option<String>,
+    /// A CSL style bundled with Hayagriva: `apa` unless set.
+    pub citation_style: String,
 }
 
 /// `pdf:` in `report.yaml`: where the study's PDF goes and on what paper.
@@ -131,6 +135,8 @@ struct RawConfig {
     tiers: Option<Spanned<indexmap::IndexMap<String, u64>>>,
     charts: Option<ChartsConfig>,
     pdf: Option<Spanned<RawPdf>>,
+    bibliography: Option<Spanned<String>>,
+    citation_style: Option<Spanned<String>>,
 }
 
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -182,6 +188,21 @@ impl Config {
                 .push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
         }
         let pdf = pdf_config(raw.pdf.as_ref(), &raw.title, &mut errors);
+        let bibliography = raw.bibliography.as_ref().and_then(|b| checked_bibliography(b, &mut errors));
+        let citation_style = match &raw.citation_style {
+            None => "apa".to_string(),
+            Some(s) if crate::cite::style(&s.value).is_some() => s.value.clone(),
+            Some(s) => {
+                let d = Diagnostic::error(
+                    file,
+                    Some(yaml::pos_of(s, 0)),
+                    format!("unknown citation style `{}`", s.value),
+                );
+                let d = d.suggest(&s.value, crate::cite::style_names());
+                errors.push(if d.hint.is_none() { d.with_hint("use a CSL style bundled with barometer, such as `apa`, `chicago-author-date`, `ieee` or `mla`") } else { d });
+                "apa".to_string()
+            }
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -196,6 +217,8 @@ impl Config {
             tiers,
             charts: raw.charts.unwrap_or_default(),
             pdf,
+            bibliography,
+            citation_style,
         })
     }
 
@@ -203,6 +226,25 @@ impl Config {
     pub fn tier_of(&self, followers: f64) -> Option<&str> {
         self.tiers.iter().rev().find(|t| followers >= t.min_followers as f64).map(|t| t.name.as_str())
     }
+}
+
+/// The bibliography's path, if it is a `.bib` file inside the project.
+fn checked_bibliography(b: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    let path = Path::new(&b.value);
+    let inside = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let why = if !b.value.ends_with(".bib") {
+        "is not a BibLaTeX file (`.bib`)"
+    } else if !inside {
+        "is not a path inside the project"
+    } else {
+        return Some(b.value.clone());
+    };
+    let message = format!("the bibliography `{}` {why}", b.value);
+    errors.push(
+        Diagnostic::error(Path::new(CONFIG_FILE), Some(yaml::pos_of(b, 0)), message)
+            .with_hint("name a .bib file in the project, such as `bibliography: references.bib`"),
+    );
+    None
 }
 
 /// The PDF settings: on by default, named after the report's title.

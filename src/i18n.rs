@@ -39,6 +39,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("list_of_tables", "Liste des tableaux", "List of tables"),
     ("sources", "Sources des données", "Data sources"),
     ("key_figures", "Chiffres clés", "Key figures"),
+    ("references", "Références", "References"),
     ("embed_hint", "Copiez ce code dans votre page :", "Paste this code into your page:"),
     (
         "embed_hint_relative",

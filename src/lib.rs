@@ -10,6 +10,7 @@
 
 pub mod blocks;
 pub mod charts;
+pub mod cite;
 pub mod config;
 pub mod datasets;
 pub mod dates;
@@ -247,7 +248,11 @@ fn build_site(
     };
     if let Some(c) = &config {
         diags.extend(load::load_overrides(project, &c.theme));
+        if let Some(file) = &c.bibliography {
+            diags.extend(load::load_bibliography(project, file));
+        }
     }
+    let bibliography = config.as_ref().and_then(|c| bibliography(c, project, &mut diags));
 
     // Validate: datasets and pages, all errors of both.
     // Tiers come from report.yaml; when it has errors, the defaults keep
@@ -271,6 +276,7 @@ fn build_site(
         figures: cache.figures.generation(|| project.data_fingerprint()),
         progress: &opts.progress,
         pdf: opts.pdf,
+        bibliography: bibliography.as_ref(),
     };
     let site = match render::render(&input) {
         Ok((site, warnings)) => {
@@ -307,6 +313,17 @@ fn build_site(
         files: site.files,
     };
     (diags.sorted(), Some(built))
+}
+
+/// The report's bibliography, parsed with its citation style.
+fn bibliography(
+    config: &Config,
+    project: &load::Project,
+    diags: &mut diagnostics::Diagnostics,
+) -> Option<cite::Bibliography> {
+    let (file, text) = project.bibliography.as_ref()?;
+    let style = cite::style(&config.citation_style)?;
+    cite::Bibliography::parse(file, text, style, config.language).map_err(|errs| diags.extend(errs)).ok()
 }
 
 /// The project file behind a file of the site, as far as can be told.

@@ -24,6 +24,8 @@ pub struct Project {
     pub templates: BTreeMap<String, (PathBuf, String)>,
     /// Output path to bytes, for theme and project static files.
     pub static_files: BTreeMap<PathBuf, Vec<u8>>,
+    /// The bibliography `report.yaml` names: (file, text).
+    pub bibliography: Option<(PathBuf, String)>,
 }
 
 impl Project {
@@ -45,7 +47,7 @@ impl Project {
         let config = std::iter::once((Path::new(CONFIG_FILE), self.config.as_str()));
         let pages = self.pages.iter().map(|(p, t)| (p.as_path(), t.as_str()));
         let datasets = self.datasets.iter().flat_map(|d| d.yaml.iter().chain(&d.csv));
-        let templates = self.templates.values();
+        let templates = self.templates.values().chain(&self.bibliography);
         config.chain(pages).chain(datasets.chain(templates).map(|(p, t)| (p.as_path(), t.as_str())))
     }
 }
@@ -207,6 +209,19 @@ fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<Path
         }
     }
     out
+}
+
+/// Reads the bibliography `report.yaml` names (a path in the project,
+/// checked by the settings).
+pub fn load_bibliography(project: &mut Project, file: &str) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let path = PathBuf::from(file);
+    if !project.root.join(&path).is_file() {
+        let d = Diagnostic::error(CONFIG_FILE, None, format!("no bibliography file `{file}` in the project"));
+        return vec![d.with_hint("put the .bib file next to report.yaml, or correct `bibliography`")];
+    }
+    project.bibliography = read_text(&project.root, &path, &mut errors).map(|t| (path, t));
+    errors
 }
 
 fn read_text(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<String> {

@@ -61,6 +61,8 @@ pub struct Rendered {
     pub refs: Vec<crate::xref::Ref>,
     /// The page as Typst markup, when the report has a PDF.
     pub typst: Option<crate::pdf::markup::Written>,
+    /// `[@key]` citations, marked in `html` (see [`crate::cite`]).
+    pub cites: Vec<crate::cite::Cite>,
 }
 
 /// What a page needs to know about the others to link to them.
@@ -71,6 +73,8 @@ pub struct Site<'a> {
     pub left_out: &'a HashSet<PathBuf>,
     /// The report's language, for typography and the words we add.
     pub lang: Language,
+    /// The report has a bibliography: `[@key]` cites.
+    pub cites: bool,
 }
 
 pub fn placeholder(index: usize) -> String {
@@ -105,7 +109,7 @@ pub fn render(
     let mut in_code = false;
     // Where each event came from: (first event index, source line).
     let mut lines_at: Vec<(usize, usize)> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in joined_text(Parser::new_ext(body, options()).into_offset_iter()) {
         let pos = || Pos::new(lines.line_of(range.start), lines.column_of(range.start));
         if print.is_some() {
             lines_at.push((events.len(), lines.line_of(range.start)));
@@ -123,6 +127,14 @@ pub fn render(
                     out.refs.extend(keys.into_iter().map(|key| crate::xref::Ref { key, pos: pos() }));
                     Event::Text(marked.into())
                 }
+                None => Event::Text(t),
+            },
+            e => e,
+        };
+        // Citations likewise, when the report has a bibliography.
+        let event = match event {
+            Event::Text(t) if !in_code && site.cites => match crate::cite::mark(&t, pos(), &mut out.cites) {
+                Some(marked) => Event::Text(marked.into()),
                 None => Event::Text(t),
             },
             e => e,
@@ -229,6 +241,28 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.html.push_str(&notes_html(notes, lang));
     out
+}
+
+/// The parser's events with adjacent pieces of text joined: it cuts text
+/// at brackets (`[`, `@key`, `]`), which a citation spans.
+fn joined_text<'a>(
+    events: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)> {
+    let mut events = events.peekable();
+    std::iter::from_fn(move || {
+        let (event, range) = events.next()?;
+        let Event::Text(first) = event else { return Some((event, range)) };
+        let mut text: Option<String> = None;
+        let mut end = range.end;
+        while let Some((Event::Text(_), _)) = events.peek() {
+            if let Some((Event::Text(more), r)) = events.next() {
+                text.get_or_insert_with(|| first.to_string()).push_str(&more);
+                end = r.end;
+            }
+        }
+        let joined = text.map_or(first, CowStr::from);
+        Some((Event::Text(joined), range.start..end))
+    })
 }
 
 /// Wide tables scroll in a region keyboard users can focus.
@@ -642,7 +676,7 @@ mod tests {
             body,
             &[],
             offset,
-            &Site { urls: &urls, left_out: &left_out, lang: Language::En },
+            &Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false },
             None,
         )
     }
@@ -695,7 +729,7 @@ mod tests {
     fn values_land_as_text_wherever_they_go() {
         let urls = HashMap::new();
         let left_out = HashSet::new();
-        let site = Site { urls: &urls, left_out: &left_out, lang: Language::En };
+        let site = Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false };
         let values: Vec<String> = [
             "[x](javascript:alert(1))",
             "![t](https://host/p.png)",
@@ -775,7 +809,7 @@ mod tests {
     fn french_spacing_applies_to_text_and_html_not_code() {
         let urls = HashMap::new();
         let left_out = HashSet::new();
-        let site = Site { urls: &urls, left_out: &left_out, lang: Language::Fr };
+        let site = Site { urls: &urls, left_out: &left_out, lang: Language::Fr, cites: false };
         let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
         let r = render(Path::new("a.md"), "/", body, &[], 0, &site, None);
         assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);

@@ -51,6 +51,8 @@ pub struct Input<'a> {
     pub progress: &'a crate::Progress,
     /// Typeset the PDF, if the report asks for one.
     pub pdf: bool,
+    /// What `[@key]` in prose cites.
+    pub bibliography: Option<&'a crate::cite::Bibliography>,
 }
 
 /// Figures drawn by earlier builds, for `serve`: a figure is drawn again
@@ -151,6 +153,8 @@ struct Body {
     numbered: Vec<xref::Numbered>,
     /// The `@fig-…` and `@tbl-…` its prose writes.
     refs: Vec<xref::Ref>,
+    /// The `[@key]` citations its prose writes.
+    cites: Vec<crate::cite::Cite>,
     /// The page for the PDF, when the report has one.
     print: Option<PrintedPage>,
 }
@@ -219,7 +223,12 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 
     let urls: HashMap<PathBuf, String> =
         input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
-    let site_links = markdown::Site { urls: &urls, left_out: input.left_out, lang: input.config.language };
+    let site_links = markdown::Site {
+        urls: &urls,
+        left_out: input.left_out,
+        lang: input.config.language,
+        cites: input.bibliography.is_some(),
+    };
     let prose_engine = prose::engine(fmt.clone());
     let printing: Option<HashMap<String, usize>> =
         (cfg!(feature = "pdf") && input.pdf && input.config.pdf.is_some())
@@ -261,13 +270,17 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         ok_bodies.push(body);
     }
     errors.extend(check_anchors(input.pages, &ok_bodies));
-    errors.extend(number_blocks(input, &mut ok_bodies));
+    let (numbering_errors, references) = number_blocks(input, &mut ok_bodies);
+    errors.extend(numbering_errors);
     if !errors.is_empty() {
         return Err(errors);
     }
     warnings.extend(site_warnings(input, &ok_bodies));
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
-    let study = match study_pdf(input, &ok_bodies, &fmt) {
+    if let Some(last) = ok_bodies.last_mut().filter(|_| !references.is_empty()) {
+        last.html.push_str(&references_html(&references, input.config.language));
+    }
+    let study = match study_pdf(input, &ok_bodies, &references, &fmt) {
         Ok(Some((pdf, pdf_warnings))) => {
             warnings.extend(pdf_warnings);
             Some(pdf)
@@ -339,7 +352,12 @@ type Typeset = (pdf::Pdf, Vec<Diagnostic>);
 
 /// The whole study as a PDF, when the report asks for one.
 #[cfg(feature = "pdf")]
-fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Option<Typeset>, Vec<Diagnostic>> {
+fn study_pdf(
+    input: &Input,
+    bodies: &[Body],
+    references: &[crate::cite::Reference],
+    fmt: &NumberFormat,
+) -> Result<Option<Typeset>, Vec<Diagnostic>> {
     let Some(settings) = input.config.pdf.as_ref().filter(|_| input.pdf) else {
         return Ok(None);
     };
@@ -410,13 +428,19 @@ fn study_pdf(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Result<Optio
         figures: numbered.clone().filter(|n| n.kind == xref::Kind::Figure).count(),
         tables: numbered.filter(|n| n.kind == xref::Kind::Table).count(),
         sources: sources(input, bodies, fmt),
+        references,
     };
     pdf::typeset_pdf(&study, files, &fonts).map(Some)
 }
 
 /// Without the `pdf` feature, the study has no PDF.
 #[cfg(not(feature = "pdf"))]
-fn study_pdf(_: &Input, _: &[Body], _: &NumberFormat) -> Result<Option<Typeset>, Vec<Diagnostic>> {
+fn study_pdf(
+    _: &Input,
+    _: &[Body],
+    _: &[crate::cite::Reference],
+    _: &NumberFormat,
+) -> Result<Option<Typeset>, Vec<Diagnostic>> {
     Ok(None)
 }
 
@@ -599,6 +623,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         files,
         numbered,
         refs,
+        cites: rendered.cites,
         print,
     };
     (Some(body), diags)
@@ -618,7 +643,12 @@ fn numbered_block(block: &blocks::Block, local: usize, fence_line: usize) -> Opt
 /// Numbers figures and tables across the report in reading order, and
 /// puts the numbers and the links of references into the pages; an id
 /// used twice or a reference to no id is an error.
-fn number_blocks(input: &Input, bodies: &mut [Option<Body>]) -> Vec<Diagnostic> {
+/// Also formats the citations, in reading order, and gives the references
+/// they make.
+fn number_blocks(
+    input: &Input,
+    bodies: &mut [Option<Body>],
+) -> (Vec<Diagnostic>, Vec<crate::cite::Reference>) {
     let empty: Vec<xref::Numbered> = Vec::new();
     let listed = input
         .pages
@@ -627,11 +657,39 @@ fn number_blocks(input: &Input, bodies: &mut [Option<Body>]) -> Vec<Diagnostic> 
         .map(|(p, b)| (p.file.as_path(), b.as_ref().map_or(empty.as_slice(), |b| b.numbered.as_slice())));
     let (registry, mut errors) = xref::Registry::new(listed);
     let urls: Vec<&str> = input.pages.iter().map(|p| p.url.as_str()).collect();
+    let last_url = urls.last().copied().unwrap_or("/");
+    let cited = input.bibliography.map(|b| {
+        for (page, body) in input.pages.iter().zip(bodies.iter()) {
+            errors.extend(body.iter().flat_map(|body| b.unknown(&page.file, &body.cites)));
+        }
+        let mut offsets = Vec::new();
+        let mut count = 0;
+        for body in bodies.iter() {
+            offsets.push(count);
+            count += body.as_ref().map_or(0, |b| b.cites.len());
+        }
+        (b.render(bodies.iter().flatten().flat_map(|b| &b.cites)), offsets)
+    });
     for (i, (page, body)) in input.pages.iter().zip(bodies.iter_mut()).enumerate() {
         let Some(body) = body else { continue };
         errors.extend(registry.unknown(&page.file, &body.refs));
         let lang = input.config.language;
-        body.html = registry.resolve(&body.html, i, &urls, lang);
+        let here = urls[i];
+        let (cited, offset) = match &cited {
+            Some((rendered, offsets)) => (Some(rendered), offsets[i]),
+            None => (None, 0),
+        };
+        let html_cite = |n: usize| cite_html(cited, offset + n, here, last_url);
+        let typst_cite = |n: usize| cite_typst(cited, offset + n);
+        body.html = registry.resolve_with(&body.html, i, &html_cite, |target| {
+            let there = urls.get(target.page).copied().unwrap_or("/");
+            let href = if target.page == i {
+                format!("#{}", target.anchor)
+            } else {
+                format!("{}#{}", relative_url(here, there), target.anchor)
+            };
+            format!("<a class=\"xref\" href=\"{href}\">{}</a>", target.text(lang))
+        });
         if let Some(p) = body.print.as_mut() {
             let link = |t: &xref::Target| {
                 format!(
@@ -640,13 +698,50 @@ fn number_blocks(input: &Input, bodies: &mut [Option<Body>]) -> Vec<Diagnostic> 
                     pdf::markup::text(&t.text(lang))
                 )
             };
-            p.markup = registry.resolve_with(&p.markup, i, link);
+            p.markup = registry.resolve_with(&p.markup, i, &typst_cite, link);
             for k in &mut p.key_figures {
-                *k = registry.resolve_with(k, i, link);
+                *k = registry.resolve_with(k, i, &typst_cite, link);
             }
         }
     }
-    errors
+    let references = cited.map(|(r, _)| r.references).unwrap_or_default();
+    (errors, references)
+}
+
+/// The list of references closing the report, on its last page.
+fn references_html(references: &[crate::cite::Reference], lang: crate::config::Language) -> String {
+    let mut html = format!(
+        "<section class=\"references\" id=\"references\" role=\"doc-bibliography\">\n<h2>{}</h2>\n<ul>\n",
+        i18n::t(lang, "references")
+    );
+    for r in references {
+        let label = r
+            .label
+            .as_ref()
+            .map(|l| format!("<span class=\"ref-label\">{}</span> ", l.html))
+            .unwrap_or_default();
+        html.push_str(&format!(
+            "<li id=\"ref-{}\">{label}{}</li>\n",
+            crate::html::escape(&r.key),
+            r.text.html
+        ));
+    }
+    html.push_str("</ul>\n</section>\n");
+    html
+}
+
+/// The `n`-th citation of the report, linked to the references that
+/// close the report (on the last page).
+fn cite_html(cited: Option<&crate::cite::Rendered>, n: usize, here: &str, last: &str) -> String {
+    let Some(c) = cited.and_then(|r| r.citations.get(n)) else { return String::new() };
+    let target = if here == last { String::new() } else { relative_url(here, last) };
+    format!("<a class=\"citation\" href=\"{target}#references\">{}</a>", c.html)
+}
+
+/// The `n`-th citation of the report, linked to the PDF's references.
+fn cite_typst(cited: Option<&crate::cite::Rendered>, n: usize) -> String {
+    let Some(c) = cited.and_then(|r| r.citations.get(n)) else { return String::new() };
+    format!("#link({})[{}]", pdf::markup::label("references"), c.typst)
 }
 
 /// The site's navigation, worked out once for all pages: which pages list

@@ -92,6 +92,11 @@ pub fn split_markers(text: &str) -> impl Iterator<Item = (&str, bool)> {
     })
 }
 
+/// Where the `n`-th citation of a page goes (see [`crate::cite`]).
+pub fn cite_marker(n: usize) -> String {
+    format!("{OPEN}c{n}{CLOSE}")
+}
+
 /// Replaces each `@fig-<id>` and `@tbl-<id>` of an author's text with a
 /// marker, returning the keys found. An `@` inside a word (an address)
 /// is left alone.
@@ -225,7 +230,7 @@ impl Registry {
     /// `html` of page `page` with its labels numbered and its references
     /// linked, `urls` giving each page's URL to link across pages.
     pub fn resolve(&self, html: &str, page: usize, urls: &[&str], lang: Language) -> String {
-        self.resolve_with(html, page, |target| {
+        self.resolve_with(html, page, &|_| String::new(), |target| {
             let here = urls.get(page).copied().unwrap_or("/");
             let there = urls.get(target.page).copied().unwrap_or("/");
             let href = if target.page == page {
@@ -237,9 +242,15 @@ impl Registry {
         })
     }
 
-    /// `text` of page `page` with its labels numbered and each reference
-    /// written by `write`.
-    pub fn resolve_with(&self, text: &str, page: usize, write: impl Fn(&Target) -> String) -> String {
+    /// `text` of page `page` with its labels numbered, each reference
+    /// written by `write` and the page's `n`-th citation by `cite(n)`.
+    pub fn resolve_with(
+        &self,
+        text: &str,
+        page: usize,
+        cite: &dyn Fn(usize) -> String,
+        write: impl Fn(&Target) -> String,
+    ) -> String {
         if !text.contains(OPEN) {
             return text.to_string();
         }
@@ -254,6 +265,7 @@ impl Registry {
             match inner.split_at(inner.chars().next().map_or(0, char::len_utf8)) {
                 ("f", n) => out.push_str(&n.parse::<usize>().map_or(0, |n| n + figures).to_string()),
                 ("t", n) => out.push_str(&n.parse::<usize>().map_or(0, |n| n + tables).to_string()),
+                ("c", n) => out.push_str(&n.parse::<usize>().map(cite).unwrap_or_default()),
                 ("@", key) => match self.keys.get(key) {
                     Some(target) => out.push_str(&write(target)),
                     None => out.push_str(&format!("@{key}")),

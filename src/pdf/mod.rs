@@ -52,6 +52,8 @@ pub struct Study<'a> {
     pub figures: usize,
     pub tables: usize,
     pub sources: Vec<DataSource>,
+    /// The works the report cites, formatted.
+    pub references: &'a [crate::cite::Reference],
 }
 
 /// The Typst source of the whole study.
@@ -113,6 +115,20 @@ pub fn document(study: &Study) -> String {
             "{run_on}[#outline(title: {}, target: figure.where(kind: \"data-table\"))]\n\n",
             string(t(lang, "list_of_tables"))
         ));
+    }
+    if !study.references.is_empty() {
+        src.push_str(&format!(
+            "#heading(level: 1)[{}]{}\n\n",
+            text(t(lang, "references")),
+            markup::label("references")
+        ));
+        for r in study.references {
+            let label = r.label.as_ref().map(|l| format!("{} ", l.typst)).unwrap_or_default();
+            src.push_str(&format!(
+                "#par(justify: false, hanging-indent: 1.5em)[{label}{}]\n\n",
+                r.text.typst
+            ));
+        }
     }
     if !study.sources.is_empty() {
         src.push_str(&format!("#heading(level: 1)[{}]\n\n", text(t(lang, "sources"))));

@@ -1,0 +1,320 @@
+//! Citations: a BibLaTeX bibliography named in `report.yaml`, `[@key]`
+//! in prose, formatted by a CSL style (Hayagriva, which Typst uses), with
+//! the list of references closing the report.
+//!
+//! Pages render in parallel, and a style may number its references in the
+//! order the report first cites them, so a page writes a marker per
+//! citation ([`crate::xref::cite_marker`]); once every page is rendered
+//! the citations are formatted in reading order and the markers replaced.
+
+use std::path::{Path, PathBuf};
+
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{FontStyle, FontWeight, IndependentStyle, Locale, LocaleCode, Style};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild, ElemChildren, Library,
+    LocatorPayload, SpecificLocator,
+};
+
+use crate::config::Language;
+use crate::diagnostics::{Diagnostic, Pos};
+
+/// The styles `citation_style` accepts: Hayagriva's bundled CSL styles.
+pub fn style_names() -> impl Iterator<Item = &'static str> {
+    hayagriva::archive::ArchivedStyle::all().iter().flat_map(|s| s.names().iter().copied())
+}
+
+/// Is `name` a bundled style that stands on its own?
+pub fn style(name: &str) -> Option<IndependentStyle> {
+    match hayagriva::archive::ArchivedStyle::by_name(name)?.get() {
+        Style::Independent(s) => Some(s),
+        Style::Dependent(_) => None,
+    }
+}
+
+/// One citation in prose: `[@a, p. 4; @b]` cites `a` at page 4 and `b`.
+#[derive(Clone, Debug)]
+pub struct Cite {
+    pub items: Vec<(String, Option<String>)>,
+    pub pos: Pos,
+}
+
+/// Replaces each `[@key]`, `[@key, p. 4]` or `[@a; @b]` of an author's
+/// text with a marker numbered on from `cites.len()`, recording it.
+/// Brackets holding anything else are left as they are.
+pub fn mark(text: &str, pos: Pos, cites: &mut Vec<Cite>) -> Option<String> {
+    if !text.contains("[@") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("[@") {
+        let (before, from) = rest.split_at(open);
+        out.push_str(before);
+        let parsed = from.find(']').and_then(|close| Some((parse(&from[1..close])?, close)));
+        match parsed {
+            Some((items, close)) => {
+                out.push_str(&crate::xref::cite_marker(cites.len()));
+                cites.push(Cite { items, pos });
+                rest = &from[close + 1..];
+            }
+            None => {
+                out.push_str("[@");
+                rest = &from[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// `@a, p. 4; @b` as keys and pages, or `None` if it is not a citation.
+fn parse(inside: &str) -> Option<Vec<(String, Option<String>)>> {
+    inside
+        .split(';')
+        .map(|part| {
+            let part = part.trim().strip_prefix('@')?;
+            let (key, locator) = match part.split_once(',') {
+                Some((k, l)) => (k.trim(), Some(l.trim())),
+                None => (part.trim(), None),
+            };
+            let key_ok = !key.is_empty()
+                && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '/'));
+            let page = match locator {
+                None => None,
+                Some(l) => Some(l.strip_prefix("pp.").or_else(|| l.strip_prefix("p."))?.trim().to_string()),
+            };
+            key_ok.then(|| (key.to_string(), page))
+        })
+        .collect()
+}
+
+/// The report's bibliography and how it cites.
+pub struct Bibliography {
+    file: PathBuf,
+    library: Library,
+    style: IndependentStyle,
+    locales: Vec<Locale>,
+    locale: LocaleCode,
+}
+
+/// A citation or a reference, for the site and for the PDF.
+#[derive(Clone, Debug, Default)]
+pub struct Formatted {
+    pub html: String,
+    /// Typst markup, every word a string.
+    pub typst: String,
+    pub plain: String,
+}
+
+/// One entry of the list of references.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub key: String,
+    /// The label a numbered style puts before it (`[1]`).
+    pub label: Option<Formatted>,
+    pub text: Formatted,
+}
+
+/// The report's citations, formatted in reading order, and its references.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub citations: Vec<Formatted>,
+    pub references: Vec<Reference>,
+}
+
+impl Bibliography {
+    /// Reads a BibLaTeX (or BibTeX) file; its errors point at their line.
+    pub fn parse(
+        file: &Path,
+        text: &str,
+        style: IndependentStyle,
+        lang: Language,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let library = hayagriva::io::from_biblatex_str(text).map_err(|errs| {
+            errs.iter()
+                .map(|e| {
+                    let start = match e {
+                        hayagriva::io::BibLaTeXError::Parse(p) => p.span.start,
+                        hayagriva::io::BibLaTeXError::Type(t) => t.span.start,
+                    };
+                    let (line, column) = line_column(text, start);
+                    Diagnostic::error(file, Some(Pos::new(line, column)), format!("in the bibliography: {e}"))
+                        .with_hint("check the entry's braces, commas and field names (BibLaTeX syntax)")
+                })
+                .collect::<Vec<_>>()
+        })?;
+        let locale = LocaleCode(match lang {
+            Language::Fr => "fr-FR".into(),
+            Language::En => "en-US".into(),
+        });
+        Ok(Bibliography {
+            file: file.to_path_buf(),
+            library,
+            style,
+            locales: hayagriva::archive::locales(),
+            locale,
+        })
+    }
+
+    /// Citations of keys the bibliography does not have, as errors at their
+    /// line with the closest key.
+    pub fn unknown(&self, page: &Path, cites: &[Cite]) -> Vec<Diagnostic> {
+        let keys: Vec<&str> = self.library.keys().collect();
+        cites
+            .iter()
+            .flat_map(|c| c.items.iter().map(move |(key, _)| (key, c.pos)))
+            .filter(|(key, _)| self.library.get(key).is_none())
+            .map(|(key, pos)| {
+                let message = format!("`@{key}` is not in the bibliography `{}`", self.file.display());
+                let d = Diagnostic::error(page, Some(pos), message).suggest(key, keys.iter().copied());
+                if d.hint.is_none() {
+                    d.with_hint("add the entry to the bibliography, or correct the key")
+                } else {
+                    d
+                }
+            })
+            .collect()
+    }
+
+    /// Formats `cites`, in the order given, and the references they make.
+    pub fn render<'c>(&self, cites: impl Iterator<Item = &'c Cite>) -> Rendered {
+        let mut driver = BibliographyDriver::new();
+        for cite in cites {
+            let items = cite
+                .items
+                .iter()
+                .filter_map(|(key, page)| {
+                    let entry = self.library.get(key)?;
+                    let locator =
+                        page.as_deref().map(|p| SpecificLocator(Locator::Page, LocatorPayload::Str(p)));
+                    Some(CitationItem::with_locator(entry, locator))
+                })
+                .collect();
+            driver.citation(CitationRequest::new(
+                items,
+                &self.style,
+                Some(self.locale.clone()),
+                &self.locales,
+                None,
+            ));
+        }
+        let done =
+            driver.finish(BibliographyRequest::new(&self.style, Some(self.locale.clone()), &self.locales));
+        let references = done
+            .bibliography
+            .map(|b| b.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| Reference {
+                key: item.key,
+                label: item.first_field.map(|f| formatted(&ElemChildren(vec![f]))),
+                text: formatted(&item.content),
+            })
+            .collect();
+        Rendered { citations: done.citations.iter().map(|c| formatted(&c.citation)).collect(), references }
+    }
+}
+
+/// Hayagriva's text as HTML (escaped: its own HTML writer does not escape
+/// the text it is given), as Typst markup and as plain text.
+fn formatted(children: &ElemChildren) -> Formatted {
+    let mut f = Formatted::default();
+    for child in &children.0 {
+        write_child(child, &mut f);
+    }
+    f
+}
+
+fn write_child(child: &ElemChild, f: &mut Formatted) {
+    match child {
+        ElemChild::Text(t) | ElemChild::Link { text: t, .. } => {
+            let url = match child {
+                ElemChild::Link { url, .. } if crate::html::is_safe_url(url) => Some(url.as_str()),
+                _ => None,
+            };
+            write_text(t, url, f);
+        }
+        ElemChild::Elem(e) => e.children.0.iter().for_each(|c| write_child(c, f)),
+        ElemChild::Markup(m) => {
+            write_text(&hayagriva::Formatted { text: m.clone(), formatting: Default::default() }, None, f)
+        }
+        ElemChild::Transparent { .. } => {}
+    }
+}
+
+fn write_text(t: &hayagriva::Formatted, url: Option<&str>, f: &mut Formatted) {
+    let italic = t.formatting.font_style == FontStyle::Italic;
+    let bold = t.formatting.font_weight == FontWeight::Bold;
+    let mut html = crate::html::escape(&t.text);
+    let mut typst = crate::pdf::markup::text(&t.text);
+    if italic {
+        html = format!("<i>{html}</i>");
+        typst = format!("#emph[{typst}]");
+    }
+    if bold {
+        html = format!("<b>{html}</b>");
+        typst = format!("#strong[{typst}]");
+    }
+    if let Some(url) = url {
+        html = format!("<a href=\"{}\">{html}</a>", crate::html::escape(url));
+        typst = format!("#link({})[{typst}]", crate::pdf::markup::string(url));
+    }
+    f.html.push_str(&html);
+    f.typst.push_str(&typst);
+    f.plain.push_str(&t.text);
+}
+
+/// The line and column (from 1) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citations_are_found_in_brackets_only() {
+        let mut cites = Vec::new();
+        let at = Pos::new(3, 1);
+        let out =
+            mark("As [@edelman2016, p. 4; @augure] said, [see @x] and [@] stay.", at, &mut cites).unwrap();
+        assert_eq!(cites.len(), 1);
+        assert_eq!(
+            cites[0].items,
+            vec![("edelman2016".to_string(), Some("4".to_string())), ("augure".to_string(), None)]
+        );
+        assert!(out.starts_with("As \u{E030}c0\u{E031} said, [see @x] and [@] stay."), "{out}");
+        assert!(mark("an e-mail, a@b.c", at, &mut cites).is_none());
+    }
+
+    #[test]
+    fn a_style_formats_citations_and_references_in_the_language() {
+        let bib = "@report{edelman2016, author = {Edelman}, title = {Trust Barometer <b>}, year = {2016}}\n";
+        let b = Bibliography::parse(Path::new("r.bib"), bib, style("apa").unwrap(), Language::En).unwrap();
+        let cite = Cite { items: vec![("edelman2016".into(), Some("12".into()))], pos: Pos::new(1, 1) };
+        let r = b.render([&cite].into_iter());
+        assert_eq!(r.citations[0].plain, "(Edelman, 2016, p. 12)");
+        assert_eq!(r.references.len(), 1);
+        assert!(r.references[0].text.plain.starts_with("Edelman. (2016). "), "{:?}", r.references[0]);
+        let html = &r.references[0].text.html;
+        assert!(html.contains("<i>Trust Barometer &lt;b&gt;</i>"), "text from data is escaped: {html}");
+    }
+
+    #[test]
+    fn bibliography_errors_point_at_their_line() {
+        let errs = Bibliography::parse(
+            Path::new("r.bib"),
+            "@book{a, title = {A}}\n\n@book{b, title = {B}",
+            style("apa").unwrap(),
+            Language::En,
+        )
+        .err()
+        .expect("an error");
+        assert_eq!(errs[0].pos.map(|p| p.line), Some(3), "{errs:?}");
+    }
+}
