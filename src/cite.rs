@@ -134,12 +134,12 @@ impl Bibliography {
         let library = hayagriva::io::from_biblatex_str(text).map_err(|errs| {
             errs.iter()
                 .map(|e| {
-                    let start = match e {
-                        hayagriva::io::BibLaTeXError::Parse(p) => p.span.start,
-                        hayagriva::io::BibLaTeXError::Type(t) => t.span.start,
+                    let (start, what) = match e {
+                        hayagriva::io::BibLaTeXError::Parse(p) => (p.span.start, p.kind.to_string()),
+                        hayagriva::io::BibLaTeXError::Type(t) => (t.span.start, t.kind.to_string()),
                     };
                     let (line, column) = line_column(text, start);
-                    Diagnostic::error(file, Some(Pos::new(line, column)), format!("in the bibliography: {e}"))
+                    Diagnostic::error(file, Some(Pos::new(line, column)), format!("in the bibliography: {what}"))
                         .with_hint("check the entry's braces, commas and field names (BibLaTeX syntax)")
                 })
                 .collect::<Vec<_>>()
