@@ -139,8 +139,12 @@ impl Bibliography {
                         hayagriva::io::BibLaTeXError::Type(t) => (t.span.start, t.kind.to_string()),
                     };
                     let (line, column) = line_column(text, start);
-                    Diagnostic::error(file, Some(Pos::new(line, column)), format!("in the bibliography: {what}"))
-                        .with_hint("check the entry's braces, commas and field names (BibLaTeX syntax)")
+                    Diagnostic::error(
+                        file,
+                        Some(Pos::new(line, column)),
+                        format!("in the bibliography: {what}"),
+                    )
+                    .with_hint("check the entry's braces, commas and field names (BibLaTeX syntax)")
                 })
                 .collect::<Vec<_>>()
         })?;
@@ -214,6 +218,86 @@ impl Bibliography {
             .collect();
         Rendered { citations: done.citations.iter().map(|c| formatted(&c.citation)).collect(), references }
     }
+}
+
+/// How to cite the study itself: the reference in the report's style,
+/// and the same as BibTeX and RIS files to download.
+#[derive(Clone, Debug)]
+pub struct StudyCitation {
+    pub text: Formatted,
+    pub bibtex: String,
+    pub ris: String,
+}
+
+/// The file names of the study's citation downloads, at the site's root.
+pub const BIBTEX_FILE: &str = "citation.bib";
+pub const RIS_FILE: &str = "citation.ris";
+
+/// What a study is cited by: its title, author, year and address.
+pub struct StudyFacts<'a> {
+    pub title: &'a str,
+    pub author: Option<&'a str>,
+    /// The year, from the home page's date.
+    pub year: Option<&'a str>,
+    pub url: Option<&'a str>,
+}
+
+/// The study's own citation in `style` (its title alone without one).
+pub fn study(facts: &StudyFacts, style: Option<&IndependentStyle>, lang: Language) -> StudyCitation {
+    let key = "study";
+    let mut bibtex = format!("@report{{{key},\n  title = {{{}}},\n", bibtex_escape(facts.title));
+    // An organisation's name in double braces is never split into first
+    // and last names.
+    if let Some(a) = facts.author {
+        bibtex.push_str(&format!("  author = {{{{{}}}}},\n", bibtex_escape(a)));
+    }
+    if let Some(y) = facts.year {
+        bibtex.push_str(&format!("  year = {{{}}},\n", bibtex_escape(y)));
+    }
+    if let Some(u) = facts.url {
+        bibtex.push_str(&format!("  url = {{{}}},\n", bibtex_escape(u)));
+    }
+    bibtex.push_str("}\n");
+    let mut ris = String::from("TY  - RPRT\n");
+    let line = |tag: &str, v: &str| format!("{tag}  - {}\n", v.replace(['\n', '\r'], " "));
+    ris.push_str(&line("TI", facts.title));
+    ris.extend(facts.author.map(|a| line("AU", a)));
+    ris.extend(facts.year.map(|y| line("PY", y)));
+    ris.extend(facts.url.map(|u| line("UR", u)));
+    ris.push_str("ER  - \n");
+    let parsed = style.map(|s| Bibliography::parse(Path::new(BIBTEX_FILE), &bibtex, s.clone(), lang));
+    let text = match parsed {
+        Some(Ok(b)) => {
+            let cite = Cite { items: vec![(key.to_string(), None)], pos: Pos::new(1, 1) };
+            b.render(std::iter::once(&cite)).references.into_iter().next().map(|r| r.text)
+        }
+        _ => None,
+    };
+    let text = text.unwrap_or_else(|| formatted_plain(facts.title));
+    StudyCitation { text, bibtex, ris }
+}
+
+/// Characters BibTeX reads as commands, escaped.
+fn bibtex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn formatted_plain(s: &str) -> Formatted {
+    Formatted { html: crate::html::escape(s), typst: crate::pdf::markup::text(s), plain: s.to_string() }
 }
 
 /// Hayagriva's text as HTML (escaped: its own HTML writer does not escape
@@ -316,5 +400,31 @@ mod tests {
         .err()
         .expect("an error");
         assert_eq!(errs[0].pos.map(|p| p.line), Some(3), "{errs:?}");
+    }
+
+    #[test]
+    fn the_study_cites_itself_in_the_style_and_as_bibtex_and_ris() {
+        let facts = StudyFacts {
+            title: "Influenceurs & marques : 100 % {test}",
+            author: Some("Cabinet & associates"),
+            year: Some("2026"),
+            url: Some("https://example.org/etude/"),
+        };
+        let c = study(&facts, style("apa").as_ref(), Language::Fr);
+        assert_eq!(
+            c.text.plain,
+            "Cabinet & associates. (2026). Influenceurs & marques : 100 % {test}. https://example.org/etude/"
+        );
+        assert!(c.bibtex.contains("title = {Influenceurs \\& marques : 100 \\% \\{test\\}}"), "{}", c.bibtex);
+        assert!(c.bibtex.contains("author = {{Cabinet \\& associates}}"), "{}", c.bibtex);
+        let parsed = hayagriva::io::from_biblatex_str(&c.bibtex).expect("valid BibTeX");
+        assert_eq!(
+            parsed.get("study").and_then(|e| e.title()).map(|t| t.value.to_str()).as_deref(),
+            Some("Influenceurs & marques : 100 % {test}")
+        );
+        assert_eq!(
+            c.ris,
+            "TY  - RPRT\nTI  - Influenceurs & marques : 100 % {test}\nAU  - Cabinet & associates\nPY  - 2026\nUR  - https://example.org/etude/\nER  - \n"
+        );
     }
 }

@@ -40,6 +40,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("sources", "Sources des données", "Data sources"),
     ("key_figures", "Chiffres clés", "Key figures"),
     ("references", "Références", "References"),
+    ("how_to_cite", "Comment citer cette étude", "How to cite this study"),
+    ("cite_download", "Télécharger la référence\u{202f}:", "Download the reference:"),
     ("embed_hint", "Copiez ce code dans votre page :", "Paste this code into your page:"),
     (
         "embed_hint_relative",

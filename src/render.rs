@@ -220,6 +220,19 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     base.insert("report", &report_view(input.config));
     base.insert("t", &i18n::strings(input.config.language));
     base.insert("pdf", &None::<PdfLink>);
+    let errors = generated_clashes(input);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let study_citation = study_citation(input);
+    base.insert(
+        "citation",
+        &CitationView {
+            html: &study_citation.text.html,
+            bibtex: crate::cite::BIBTEX_FILE,
+            ris: crate::cite::RIS_FILE,
+        },
+    );
 
     let urls: HashMap<PathBuf, String> =
         input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
@@ -280,7 +293,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     if let Some(last) = ok_bodies.last_mut().filter(|_| !references.is_empty()) {
         last.html.push_str(&references_html(&references, input.config.language));
     }
-    let study = match study_pdf(input, &ok_bodies, &references, &fmt) {
+    let study = match study_pdf(input, &ok_bodies, (&references, &study_citation), &fmt) {
         Ok(Some((pdf, pdf_warnings))) => {
             warnings.extend(pdf_warnings);
             Some(pdf)
@@ -336,8 +349,56 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         site.pdf_pages = Some(pdf.pages);
         site.files.insert(PathBuf::from(&settings.file), pdf.bytes);
     }
+    site.files.insert(PathBuf::from(crate::cite::BIBTEX_FILE), study_citation.bibtex.into_bytes());
+    site.files.insert(PathBuf::from(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
     site.figures = input.figures.keep();
     Ok((site, warnings))
+}
+
+/// How to cite the study, for the theme.
+#[derive(Serialize)]
+struct CitationView<'a> {
+    html: &'a str,
+    bibtex: &'a str,
+    ris: &'a str,
+}
+
+/// The study's own citation, in the report's style.
+fn study_citation(input: &Input) -> crate::cite::StudyCitation {
+    let config = input.config;
+    let year = input
+        .pages
+        .first()
+        .and_then(|p| p.date.as_deref())
+        .and_then(|d| d.get(..4))
+        .filter(|y| y.chars().all(|c| c.is_ascii_digit()));
+    let facts = crate::cite::StudyFacts {
+        title: &config.title,
+        author: config.author.as_deref(),
+        year,
+        url: config.base_url.as_deref(),
+    };
+    let style = crate::cite::style(&config.citation_style).or_else(|| crate::cite::style("apa"));
+    crate::cite::study(&facts, style.as_ref(), config.language)
+}
+
+/// Files the build writes at the site's root that a static file of the
+/// same name would be lost to: an error, never an overwrite.
+fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
+    let pdf = input.config.pdf.as_ref().filter(|_| input.pdf).map(|p| p.file.as_str());
+    [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf]
+        .into_iter()
+        .flatten()
+        .filter(|name| input.static_files.contains_key(std::path::Path::new(name)))
+        .map(|name| {
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                None,
+                format!("the build writes `{name}`, and the static file `static/{name}` has the same name"),
+            )
+            .with_hint("rename the static file (or name the PDF otherwise with `pdf: { file: … }`)")
+        })
+        .collect()
 }
 
 /// What the theme links to: the PDF's file name and its size.
@@ -355,23 +416,13 @@ type Typeset = (pdf::Pdf, Vec<Diagnostic>);
 fn study_pdf(
     input: &Input,
     bodies: &[Body],
-    references: &[crate::cite::Reference],
+    (references, citation): (&[crate::cite::Reference], &crate::cite::StudyCitation),
     fmt: &NumberFormat,
 ) -> Result<Option<Typeset>, Vec<Diagnostic>> {
-    let Some(settings) = input.config.pdf.as_ref().filter(|_| input.pdf) else {
+    if !input.pdf || input.config.pdf.is_none() {
         return Ok(None);
-    };
-    let mut errors = Vec::new();
-    if input.static_files.contains_key(std::path::Path::new(&settings.file)) {
-        errors.push(
-            Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                None,
-                format!("the study's PDF and the static file `static/{}` have the same name", settings.file),
-            )
-            .with_hint("name the PDF otherwise with `pdf: { file: … }`, or rename the static file"),
-        );
     }
+    let mut errors = Vec::new();
     let mut files = Vec::new();
     let mut chapters = Vec::new();
     for (page, body) in input.pages.iter().zip(bodies) {
@@ -429,6 +480,7 @@ fn study_pdf(
         tables: numbered.filter(|n| n.kind == xref::Kind::Table).count(),
         sources: sources(input, bodies, fmt),
         references,
+        citation: &citation.text.typst,
     };
     pdf::typeset_pdf(&study, files, &fonts).map(Some)
 }
@@ -438,7 +490,7 @@ fn study_pdf(
 fn study_pdf(
     _: &Input,
     _: &[Body],
-    _: &[crate::cite::Reference],
+    _: (&[crate::cite::Reference], &crate::cite::StudyCitation),
     _: &NumberFormat,
 ) -> Result<Option<Typeset>, Vec<Diagnostic>> {
     Ok(None)

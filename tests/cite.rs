@@ -130,3 +130,38 @@ fn the_pdf_cites_as_the_site_does_and_ends_with_the_references() {
     assert!(cited < morin && morin < refs && refs < entry, "{text}");
     assert!(text.contains("Morin, R. (2017). Le marketing d'influence <script>. Isarta."), "{text}");
 }
+
+#[test]
+fn the_home_page_says_how_to_cite_the_study_with_bibtex_and_ris() {
+    let f = Fixture::new(&[
+        (
+            "report.yaml",
+            "title: \"Influenceurs & marques\"\nlanguage: fr\nauthor: \"Cabinet & associates\"\nbase_url: https://example.org/etude/\n",
+        ),
+        ("content/_index.md", "---\ntitle: Accueil\ndate: 2026-03-05\n---\nTexte.\n"),
+        ("static/citation.ris", "mine"),
+    ]);
+    let out = f.build();
+    assert!(!out.status.success(), "a static file the build would overwrite is an error");
+    assert!(stderr(&out).contains("`static/citation.ris` has the same name"), "{}", stderr(&out));
+    std::fs::remove_file(f.root().join("static/citation.ris")).unwrap();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = f.read("index.html");
+    assert!(home.contains("<h2 id=\"cite-this-study\">Comment citer cette étude</h2>"), "{home}");
+    assert!(
+        home.contains("Cabinet &amp; associates. (2026). <i>Influenceurs &amp; marques</i>. <a href=\"https://example.org/etude/\">"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<a href=\"./citation.bib\" download>BibTeX</a>")
+            && home.contains("<a href=\"./citation.ris\" download>RIS</a>")
+    );
+    let bib = f.read("citation.bib");
+    assert!(bib.contains("title = {Influenceurs \\& marques}") && bib.contains("year = {2026}"), "{bib}");
+    let ris = f.read("citation.ris");
+    assert!(
+        ris.starts_with("TY  - RPRT\n") && ris.contains("PY  - 2026\n") && ris.ends_with("ER  - \n"),
+        "{ris}"
+    );
+}

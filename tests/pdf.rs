@@ -111,6 +111,8 @@ fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
             "Cabinet test · 5 mars 2026".into(),
             "72 %".into(),
             "Sommaire".into(),
+            "COMMENT CITER CETTE ÉTUDE".into(),
+            "Cabinet test. (2026). Étude & relations.".into(),
             "1 Synthèse".into(),
             "Nous avons interrogé 1 252 influenceurs, dont 72 % sans retour".into(),
             "Voir la Figure 1 et le Tableau 2.".into(),
@@ -279,7 +281,7 @@ fn a_static_file_of_the_same_name_is_never_overwritten() {
     ]);
     let out = f.build();
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("the static file `static/r.pdf` have the same name"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the static file `static/r.pdf` has the same name"), "{}", stderr(&out));
     assert!(!f.public("r.pdf").exists());
 }
 

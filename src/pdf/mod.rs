@@ -54,6 +54,8 @@ pub struct Study<'a> {
     pub sources: Vec<DataSource>,
     /// The works the report cites, formatted.
     pub references: &'a [crate::cite::Reference],
+    /// How to cite the study, as Typst markup.
+    pub citation: &'a str,
 }
 
 /// The Typst source of the whole study.
@@ -80,8 +82,10 @@ pub fn document(study: &Study) -> String {
     );
     src.push_str(PREAMBLE);
     src.push_str(&format!(
-        "\n#cover({})\n\n#contents()\n\n",
-        study.cover_keys.as_deref().map_or("none".into(), |k| format!("[{k}]"))
+        "\n#cover({})\n\n#contents()\n\n#how-to-cite({}, [{}])\n\n",
+        study.cover_keys.as_deref().map_or("none".into(), |k| format!("[{k}]")),
+        string(t(lang, "how_to_cite")),
+        study.citation
     ));
     for (i, c) in study.chapters.iter().enumerate() {
         let title = text(&typo(c.title));
