@@ -91,6 +91,9 @@ fn parse(inside: &str) -> Option<Vec<(String, Option<String>)>> {
 
 /// The report's bibliography and how it cites.
 pub struct Bibliography {
+    /// Works datasets name as their source (`source: "@key"`), which the
+    /// references list too.
+    cited_by_data: Vec<String>,
     file: PathBuf,
     library: Library,
     style: IndependentStyle,
@@ -153,6 +156,7 @@ impl Bibliography {
             Language::En => "en-US".into(),
         });
         Ok(Bibliography {
+            cited_by_data: Vec::new(),
             file: file.to_path_buf(),
             library,
             style,
@@ -181,10 +185,59 @@ impl Bibliography {
             .collect()
     }
 
-    /// Formats `cites`, in the order given, and the references they make.
+    /// Datasets whose `source` is `@key` of this bibliography get the
+    /// work's reference as their source (and its address, unless they
+    /// give one), and the work joins the references. A key it does not
+    /// have is an error at the dataset's `source`.
+    pub fn source_datasets(
+        &mut self,
+        datasets: &mut std::collections::BTreeMap<String, crate::datasets::Dataset>,
+        files: &[crate::datasets::DatasetSource],
+    ) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for ds in datasets.values_mut() {
+            let Some(key) =
+                ds.meta.source.as_deref().and_then(|s| s.trim().strip_prefix('@')).map(str::to_string)
+            else {
+                continue;
+            };
+            let Some(entry) = self.library.get(&key) else {
+                let (file, pos) = source_line(ds, files);
+                let d =
+                    Diagnostic::error(file, pos, format!("the source `@{key}` is not in the bibliography"));
+                let d = d.suggest(&key, self.library.keys());
+                errors.push(if d.hint.is_none() {
+                    d.with_hint("add the entry to the bibliography, or correct the key")
+                } else {
+                    d
+                });
+                continue;
+            };
+            let cite = Cite { items: vec![(key.clone(), None)], pos: Pos::new(1, 1) };
+            let reference = self.render(std::iter::once(&cite)).references.into_iter().next();
+            ds.meta.source = reference.map(|r| r.text.plain).or(ds.meta.source.take());
+            if ds.meta.source_url.is_none() {
+                ds.meta.source_url = entry.url_any().map(|u| u.value.to_string());
+            }
+            if !self.cited_by_data.contains(&key) {
+                self.cited_by_data.push(key);
+            }
+        }
+        errors
+    }
+
+    /// Formats `cites`, in the order given, and the references they make
+    /// (with the works datasets cite).
     pub fn render<'c>(&self, cites: impl Iterator<Item = &'c Cite>) -> Rendered {
+        let by_data: Vec<Cite> = self
+            .cited_by_data
+            .iter()
+            .map(|k| Cite { items: vec![(k.clone(), None)], pos: Pos::new(1, 1) })
+            .collect();
+        let mut all: Vec<&Cite> = cites.collect();
+        all.extend(&by_data);
         let mut driver = BibliographyDriver::new();
-        for cite in cites {
+        for cite in all {
             let items = cite
                 .items
                 .iter()
@@ -347,6 +400,22 @@ fn write_text(t: &hayagriva::Formatted, url: Option<&str>, f: &mut Formatted) {
     f.html.push_str(&html);
     f.typst.push_str(&typst);
     f.plain.push_str(&t.text);
+}
+
+/// Where a dataset's `source:` is written, as far as can be told.
+fn source_line(
+    ds: &crate::datasets::Dataset,
+    files: &[crate::datasets::DatasetSource],
+) -> (PathBuf, Option<Pos>) {
+    let yaml = files.iter().find(|f| f.id == ds.id).and_then(|f| f.yaml.as_ref());
+    match yaml {
+        Some((file, text)) => {
+            let line =
+                text.lines().position(|l| l.trim_start().starts_with("source:")).map(|i| Pos::new(i + 1, 1));
+            (file.clone(), line)
+        }
+        None => (ds.file.clone(), None),
+    }
 }
 
 /// The line and column (from 1) of byte `offset` of `text`.

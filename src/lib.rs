@@ -258,8 +258,12 @@ fn build_site(
     // Tiers come from report.yaml; when it has errors, the defaults keep
     // dataset checks going so every error shows in one run.
     let tiers = config.as_ref().map(|c| c.tiers.clone()).unwrap_or_else(config::default_tiers);
-    let (datasets, ds_diags) = datasets::build_all(&project.datasets, &tiers);
+    let (mut datasets, ds_diags) = datasets::build_all(&project.datasets, &tiers);
     diags.extend(ds_diags);
+    let mut bibliography = bibliography;
+    if let Some(b) = bibliography.as_mut() {
+        diags.extend(b.source_datasets(&mut datasets, &project.datasets));
+    }
     let (pages, left_out) = parse_pages(&project.pages, &project.static_files, opts.drafts, &mut diags);
     let Some(config) = config.filter(|_| !diags.has_errors()) else {
         return (diags.sorted(), None);

@@ -36,6 +36,8 @@ impl Project {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.config.hash(&mut h);
+        // A dataset's `source: "@key"` reads the bibliography.
+        self.bibliography.hash(&mut h);
         for d in &self.datasets {
             (&d.id, &d.yaml, &d.csv).hash(&mut h);
         }

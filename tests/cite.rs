@@ -165,3 +165,28 @@ fn the_home_page_says_how_to_cite_the_study_with_bibtex_and_ris() {
         "{ris}"
     );
 }
+
+#[test]
+fn a_dataset_may_name_a_reference_as_its_source() {
+    let f = study(
+        "",
+        "[@morin2017]\n\n```chart\ntype: bar\ndata: confiance\nx: who\ny: share\ntitle: Confiance\n```\n",
+    );
+    f.write("data/confiance.yaml", "source: \"@edelman2016\"\nsample_size: 1000\nfields:\n  share: { type: percent }\nrows:\n  - { id: a, who: Proches, share: 78 }\n");
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = f.read("index.html");
+    let source = "Source\u{202f}: <a href=\"https://www.edelman.com/trust\">Edelman. (2016). Baromètre de confiance 2016. https://www.edelman.com/trust</a>";
+    assert!(home.contains(source), "{home}");
+    let last = f.read("suite/index.html");
+    assert!(last.contains("id=\"ref-edelman2016\""), "a dataset's source joins the references: {last}");
+
+    f.write("data/confiance.yaml", "title: Confiance\nsource: \"@edelmann2016\"\nfields:\n  share: { type: percent }\nrows:\n  - { id: a, who: Proches, share: 78 }\n");
+    let err = stderr(&f.build());
+    assert!(
+        err.contains("data/confiance.yaml:2")
+            && err.contains("the source `@edelmann2016` is not in the bibliography"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `edelman2016`?"), "{err}");
+}
