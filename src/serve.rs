@@ -167,7 +167,8 @@ fn changes_content(kind: &EventKind) -> bool {
 fn is_source(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
     let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-    first.is_some_and(|f| WATCHED.contains(&f.as_str()))
+    let bibliography = rel.components().count() == 1 && rel.extension().is_some_and(|e| e == "bib");
+    bibliography || first.is_some_and(|f| WATCHED.contains(&f.as_str()))
 }
 
 /// Builds again; on success the new site is served, on failure the old one
@@ -364,6 +365,21 @@ mod tests {
             .into_iter()
             .map(|p| (PathBuf::from(p), b"x".to_vec()))
             .collect()
+    }
+
+    #[test]
+    fn sources_are_the_project_files_a_build_reads() {
+        let root = Path::new("/p");
+        for (path, is) in [
+            ("/p/report.yaml", true),
+            ("/p/references.bib", true),
+            ("/p/content/a.md", true),
+            ("/p/public/index.html", false),
+            ("/p/notes.txt", false),
+            ("/p/public/x.bib", false),
+        ] {
+            assert_eq!(is_source(root, Path::new(path)), is, "{path}");
+        }
     }
 
     #[test]
