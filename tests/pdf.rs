@@ -140,6 +140,21 @@ fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
 }
 
 #[test]
+fn every_page_after_the_cover_has_the_running_header_and_its_number() {
+    let f = study();
+    assert!(f.build().status.success());
+    let text = text(&f.public("etude-2026.pdf"));
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert!(pages.len() >= 4, "{}", pages.len());
+    assert!(!pages[0].contains("\n1\n"), "the cover has no number");
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        assert!(page.contains("Étude & relations"), "page {}: the report's title in the header", i + 1);
+        let number = (i + 1).to_string();
+        assert!(page.lines().any(|l| l.trim() == number), "page {} shows its number:\n{page}", i + 1);
+    }
+}
+
+#[test]
 fn long_tables_split_across_pages_with_their_header_repeated() {
     let f = study();
     let out = f.build();
