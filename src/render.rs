@@ -694,9 +694,8 @@ fn numbered_block(block: &blocks::Block, local: usize, fence_line: usize) -> Opt
 
 /// Numbers figures and tables across the report in reading order, and
 /// puts the numbers and the links of references into the pages; an id
-/// used twice or a reference to no id is an error.
-/// Also formats the citations, in reading order, and gives the references
-/// they make.
+/// used twice or a reference to no id is an error. Puts the citations in
+/// too ([`format_citations`]) and gives the references they make.
 fn number_blocks(
     input: &Input,
     bodies: &mut [Option<Body>],
@@ -710,18 +709,7 @@ fn number_blocks(
     let (registry, mut errors) = xref::Registry::new(listed);
     let urls: Vec<&str> = input.pages.iter().map(|p| p.url.as_str()).collect();
     let last_url = urls.last().copied().unwrap_or("/");
-    let cited = input.bibliography.map(|b| {
-        for (page, body) in input.pages.iter().zip(bodies.iter()) {
-            errors.extend(body.iter().flat_map(|body| b.unknown(&page.file, &body.cites)));
-        }
-        let mut offsets = Vec::new();
-        let mut count = 0;
-        for body in bodies.iter() {
-            offsets.push(count);
-            count += body.as_ref().map_or(0, |b| b.cites.len());
-        }
-        (b.render(bodies.iter().flatten().flat_map(|b| &b.cites)), offsets)
-    });
+    let cited = format_citations(input, bodies, &mut errors);
     for (i, (page, body)) in input.pages.iter().zip(bodies.iter_mut()).enumerate() {
         let Some(body) = body else { continue };
         errors.extend(registry.unknown(&page.file, &body.refs));
@@ -733,15 +721,7 @@ fn number_blocks(
         };
         let html_cite = |n: usize| cite_html(cited, offset + n, here, last_url);
         let typst_cite = |n: usize| cite_typst(cited, offset + n);
-        body.html = registry.resolve_with(&body.html, i, &html_cite, |target| {
-            let there = urls.get(target.page).copied().unwrap_or("/");
-            let href = if target.page == i {
-                format!("#{}", target.anchor)
-            } else {
-                format!("{}#{}", relative_url(here, there), target.anchor)
-            };
-            format!("<a class=\"xref\" href=\"{href}\">{}</a>", target.text(lang))
-        });
+        body.html = registry.resolve_with(&body.html, i, &html_cite, |t| t.html_link(i, &urls, lang));
         if let Some(p) = body.print.as_mut() {
             let link = |t: &xref::Target| {
                 format!(
@@ -758,6 +738,26 @@ fn number_blocks(
     }
     let references = cited.map(|(r, _)| r.references).unwrap_or_default();
     (errors, references)
+}
+
+/// The report's citations formatted in reading order, with the place of
+/// each page's first among them; citing an unknown key is an error.
+fn format_citations(
+    input: &Input,
+    bodies: &[Option<Body>],
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(crate::cite::Rendered, Vec<usize>)> {
+    let bibliography = input.bibliography?;
+    for (page, body) in input.pages.iter().zip(bodies) {
+        errors.extend(body.iter().flat_map(|body| bibliography.unknown(&page.file, &body.cites)));
+    }
+    let mut offsets = Vec::new();
+    let mut count = 0;
+    for body in bodies {
+        offsets.push(count);
+        count += body.as_ref().map_or(0, |b| b.cites.len());
+    }
+    Some((bibliography.render(bodies.iter().flatten().flat_map(|b| &b.cites)), offsets))
 }
 
 /// The list of references closing the report, on its last page.

@@ -162,6 +162,18 @@ pub struct Target {
 }
 
 impl Target {
+    /// A link to it from page `page`, `urls` giving each page's URL.
+    pub fn html_link(&self, page: usize, urls: &[&str], lang: Language) -> String {
+        let here = urls.get(page).copied().unwrap_or("/");
+        let there = urls.get(self.page).copied().unwrap_or("/");
+        let href = if self.page == page {
+            format!("#{}", self.anchor)
+        } else {
+            format!("{}#{}", crate::pages::relative_url(here, there), self.anchor)
+        };
+        format!("<a class=\"xref\" href=\"{href}\">{}</a>", self.text(lang))
+    }
+
     /// How a reference to it reads: `Figure 12`.
     pub fn text(&self, lang: Language) -> String {
         format!("{}\u{a0}{}", self.kind.label(lang), self.number)
@@ -230,16 +242,7 @@ impl Registry {
     /// `html` of page `page` with its labels numbered and its references
     /// linked, `urls` giving each page's URL to link across pages.
     pub fn resolve(&self, html: &str, page: usize, urls: &[&str], lang: Language) -> String {
-        self.resolve_with(html, page, &|_| String::new(), |target| {
-            let here = urls.get(page).copied().unwrap_or("/");
-            let there = urls.get(target.page).copied().unwrap_or("/");
-            let href = if target.page == page {
-                format!("#{}", target.anchor)
-            } else {
-                format!("{}#{}", crate::pages::relative_url(here, there), target.anchor)
-            };
-            format!("<a class=\"xref\" href=\"{href}\">{}</a>", target.text(lang))
-        })
+        self.resolve_with(html, page, &|_| String::new(), |target| target.html_link(page, urls, lang))
     }
 
     /// `text` of page `page` with its labels numbered, each reference
