@@ -5,6 +5,9 @@
 # whole-process builds, as `time` measures them.
 #
 #   benches/raw-data.sh [ROWS]
+#
+# PROFILE=dev runs it on the debug build, as a quick smoke test (CI does,
+# so it never compiles a second, release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,9 +18,12 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 
-cargo build --release --quiet --bin barometer --example generate
+profile=${PROFILE:-release}
+cargo build --profile "$profile" --quiet --bin barometer --example generate
 # Where cargo put them: CI caches may move the target folder elsewhere.
-bin=${CARGO_TARGET_DIR:-target}/release
+folder=$profile
+[ "$profile" = dev ] && folder=debug
+bin=${CARGO_TARGET_DIR:-target}/$folder
 if [ ! -f "$dir/data/accounts.csv" ]; then
   "$bin/examples/generate" "$dir" --rows "$rows" --datasets 0
 fi
