@@ -83,6 +83,9 @@ fn study() -> Fixture {
 
 #[test]
 fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
+    if !common::poppler_here() {
+        return;
+    }
     let f = study();
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -141,6 +144,9 @@ fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
 
 #[test]
 fn every_page_after_the_cover_has_the_running_header_and_its_number() {
+    if !common::poppler_here() {
+        return;
+    }
     let f = study();
     assert!(f.build().status.success());
     let text = text(&f.public("etude-2026.pdf"));
@@ -156,6 +162,9 @@ fn every_page_after_the_cover_has_the_running_header_and_its_number() {
 
 #[test]
 fn long_tables_split_across_pages_with_their_header_repeated() {
+    if !common::poppler_here() {
+        return;
+    }
     let f = study();
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -172,6 +181,9 @@ fn long_tables_split_across_pages_with_their_header_repeated() {
 
 #[test]
 fn the_pdf_embeds_its_fonts_and_has_an_outline_and_a_language() {
+    if !common::poppler_here() {
+        return;
+    }
     let f = study();
     assert!(f.build().status.success());
     let pdf = f.public("etude-2026.pdf");
@@ -195,6 +207,9 @@ fn the_pdf_embeds_its_fonts_and_has_an_outline_and_a_language() {
 
 #[test]
 fn what_pdf_ua_forbids_gives_a_tagged_pdf_and_a_warning_at_its_line() {
+    if !common::poppler_here() {
+        return;
+    }
     let f = Fixture::new(&[
         (
             "report.yaml",
@@ -263,6 +278,9 @@ fn pdf_false_builds_no_pdf_and_no_link() {
 
 #[test]
 fn the_pdf_is_named_after_the_title_and_takes_a_paper_size() {
+    if !common::poppler_here() {
+        return;
+    }
     let f = Fixture::new(&[
         ("report.yaml", "title: \"L'été des marques\"\npdf: { paper: us-letter }\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nText.\n"),
@@ -302,6 +320,9 @@ fn a_static_file_of_the_same_name_is_never_overwritten() {
 
 #[test]
 fn content_the_pdf_cannot_typeset_is_never_dropped_silently() {
+    if !common::poppler_here() {
+        return;
+    }
     let f = Fixture::new(&[
         ("report.yaml", "title: R\nlanguage: en\n"),
         (
@@ -335,6 +356,9 @@ fn content_the_pdf_cannot_typeset_is_never_dropped_silently() {
 
 #[test]
 fn the_starter_project_downloads_as_a_pdf_too() {
+    if !common::poppler_here() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let starters = [
         ("fr", "rapport.pdf", "Sommaire", "Les comptes par palier d'audience"),
@@ -386,6 +410,9 @@ fn charts_carry_their_description_as_alternative_text() {
 
 #[test]
 fn every_markdown_construct_is_typeset() {
+    if !common::poppler_here() {
+        return;
+    }
     let page = "---\ntitle: Home\n---\n\
 Some *emphasis*, **strong**, ~~struck~~ and `inline #code`.  \nAfter a hard break. See [the other page](b.md#detail) and [a site](https://example.org).\n\n\
 > A quoted remark.\n\n\

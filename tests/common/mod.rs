@@ -165,3 +165,19 @@ pub fn assert_legible(svg: &str) {
         }
     }
 }
+
+/// Whether poppler's tools (`pdftotext`, `pdfinfo`, Debian's
+/// poppler-utils) are here to read PDFs back. Without them a test that
+/// reads a PDF says so and stops, so `cargo test` passes on a machine that
+/// has only the toolchain; `.ci/run` installs them and sets
+/// `BAROMETER_REQUIRE_POPPLER`, under which their absence fails the test.
+pub fn poppler_here() -> bool {
+    let here = Command::new("pdftotext").arg("-v").output().is_ok();
+    if !here && std::env::var_os("BAROMETER_REQUIRE_POPPLER").is_some() {
+        panic!("reading PDFs needs poppler-utils (pdftotext, pdfinfo): install it");
+    }
+    if !here {
+        eprintln!("skipped: reading PDFs back needs poppler-utils (pdftotext, pdfinfo)");
+    }
+    here
+}
