@@ -8,6 +8,7 @@
 //! the citations are formatted in reading order and the markers replaced.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{FontStyle, FontWeight, IndependentStyle, Locale, LocaleCode, Style};
@@ -17,7 +18,7 @@ use hayagriva::{
 };
 
 use crate::config::Language;
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 
 /// The styles `citation_style` accepts: Hayagriva's bundled CSL styles.
 pub fn style_names() -> impl Iterator<Item = &'static str> {
@@ -32,11 +33,58 @@ pub fn style(name: &str) -> Option<IndependentStyle> {
     }
 }
 
+/// The CSL locale of a report in `lang`.
+fn locale_code(lang: Language) -> &'static str {
+    match lang {
+        Language::Fr => "fr-FR",
+        Language::En => "en-US",
+    }
+}
+
+/// The CSL locales a report in `lang` needs: its own and `en-US`, every
+/// style's fallback. Hayagriva's `archive::locales()` decodes all sixty-odd
+/// of them, about 55 ms on each build; this reads the language tag of the
+/// few whose bytes hold the code, decodes the two it needs, and keeps them
+/// for the process.
+fn locales(lang: Language) -> &'static [Locale] {
+    static FR: OnceLock<Vec<Locale>> = OnceLock::new();
+    static EN: OnceLock<Vec<Locale>> = OnceLock::new();
+    let own = locale_code(lang);
+    let cell = if lang == Language::Fr { &FR } else { &EN };
+    #[derive(serde::Deserialize)]
+    struct Tag {
+        #[serde(rename = "@xml:lang")]
+        lang: Option<String>,
+    }
+    cell.get_or_init(|| {
+        let wanted = |bytes: &&&[u8]| {
+            let holds = |code: &str| bytes.windows(code.len()).any(|w| w == code.as_bytes());
+            if !holds(own) && !holds("en-US") {
+                return false;
+            }
+            let tag: Option<Tag> = ciborium::de::from_reader(**bytes).ok();
+            tag.and_then(|t| t.lang).is_some_and(|l| l == own || l == "en-US")
+        };
+        hayagriva::archive::LOCALES
+            .iter()
+            .filter(wanted)
+            .filter_map(|b| ciborium::de::from_reader(*b).ok())
+            .collect()
+    })
+}
+
 /// One citation in prose: `[@a, p. 4; @b]` cites `a` at page 4 and `b`.
 #[derive(Clone, Debug)]
 pub struct Cite {
     pub items: Vec<(String, Option<String>)>,
     pub pos: Pos,
+}
+
+impl Cite {
+    /// A citation of the work `key` alone.
+    fn of(key: &str) -> Cite {
+        Cite { items: vec![(key.to_string(), None)], pos: Pos::new(1, 1) }
+    }
 }
 
 /// Replaces each `[@key]`, `[@key, p. 4]` or `[@a; @b]` of an author's
@@ -97,7 +145,7 @@ pub struct Bibliography {
     file: PathBuf,
     library: Library,
     style: IndependentStyle,
-    locales: Vec<Locale>,
+    locales: &'static [Locale],
     locale: LocaleCode,
 }
 
@@ -141,26 +189,22 @@ impl Bibliography {
                         hayagriva::io::BibLaTeXError::Parse(p) => (p.span.start, p.kind.to_string()),
                         hayagriva::io::BibLaTeXError::Type(t) => (t.span.start, t.kind.to_string()),
                     };
-                    let (line, column) = line_column(text, start);
                     Diagnostic::error(
                         file,
-                        Some(Pos::new(line, column)),
+                        Some(LineIndex::new(text, 0).pos(start)),
                         format!("in the bibliography: {what}"),
                     )
                     .with_hint("check the entry's braces, commas and field names (BibLaTeX syntax)")
                 })
                 .collect::<Vec<_>>()
         })?;
-        let locale = LocaleCode(match lang {
-            Language::Fr => "fr-FR".into(),
-            Language::En => "en-US".into(),
-        });
+        let locale = LocaleCode(locale_code(lang).into());
         Ok(Bibliography {
             cited_by_data: Vec::new(),
             file: file.to_path_buf(),
             library,
             style,
-            locales: hayagriva::archive::locales(),
+            locales: locales(lang),
             locale,
         })
     }
@@ -175,12 +219,9 @@ impl Bibliography {
             .filter(|(key, _)| self.library.get(key).is_none())
             .map(|(key, pos)| {
                 let message = format!("`@{key}` is not in the bibliography `{}`", self.file.display());
-                let d = Diagnostic::error(page, Some(pos), message).suggest(key, keys.iter().copied());
-                if d.hint.is_none() {
-                    d.with_hint("add the entry to the bibliography, or correct the key")
-                } else {
-                    d
-                }
+                Diagnostic::error(page, Some(pos), message)
+                    .suggest(key, keys.iter().copied())
+                    .or_hint("add the entry to the bibliography, or correct the key")
             })
             .collect()
     }
@@ -205,17 +246,13 @@ impl Bibliography {
                 let (file, pos) = source_line(ds, files);
                 let d =
                     Diagnostic::error(file, pos, format!("the source `@{key}` is not in the bibliography"));
-                let d = d.suggest(&key, self.library.keys());
-                errors.push(if d.hint.is_none() {
-                    d.with_hint("add the entry to the bibliography, or correct the key")
-                } else {
-                    d
-                });
+                errors.push(
+                    d.suggest(&key, self.library.keys())
+                        .or_hint("add the entry to the bibliography, or correct the key"),
+                );
                 continue;
             };
-            let cite = Cite { items: vec![(key.clone(), None)], pos: Pos::new(1, 1) };
-            let reference = self.render(std::iter::once(&cite)).references.into_iter().next();
-            ds.meta.source = reference.map(|r| r.text.plain).or(ds.meta.source.take());
+            ds.meta.source = self.reference(&key).map(|r| r.plain).or(ds.meta.source.take());
             if ds.meta.source_url.is_none() {
                 ds.meta.source_url = entry.url_any().map(|u| u.value.to_string());
             }
@@ -226,18 +263,25 @@ impl Bibliography {
         errors
     }
 
+    /// The reference of the work `key`, as the list of references gives it.
+    fn reference(&self, key: &str) -> Option<Formatted> {
+        let references = self.format(&[&Cite::of(key)]).references;
+        references.into_iter().find(|r| r.key == key).map(|r| r.text)
+    }
+
     /// Formats `cites`, in the order given, and the references they make
     /// (with the works datasets cite).
     pub fn render<'c>(&self, cites: impl Iterator<Item = &'c Cite>) -> Rendered {
-        let by_data: Vec<Cite> = self
-            .cited_by_data
-            .iter()
-            .map(|k| Cite { items: vec![(k.clone(), None)], pos: Pos::new(1, 1) })
-            .collect();
+        let by_data: Vec<Cite> = self.cited_by_data.iter().map(|k| Cite::of(k)).collect();
         let mut all: Vec<&Cite> = cites.collect();
         all.extend(&by_data);
+        self.format(&all)
+    }
+
+    /// Formats `cites` alone, in the order given, and their references.
+    fn format(&self, cites: &[&Cite]) -> Rendered {
         let mut driver = BibliographyDriver::new();
-        for cite in all {
+        for cite in cites {
             let items = cite
                 .items
                 .iter()
@@ -252,12 +296,12 @@ impl Bibliography {
                 items,
                 &self.style,
                 Some(self.locale.clone()),
-                &self.locales,
+                self.locales,
                 None,
             ));
         }
         let done =
-            driver.finish(BibliographyRequest::new(&self.style, Some(self.locale.clone()), &self.locales));
+            driver.finish(BibliographyRequest::new(&self.style, Some(self.locale.clone()), self.locales));
         let references = done
             .bibliography
             .map(|b| b.items)
@@ -291,7 +335,7 @@ pub struct StudyFacts<'a> {
     pub title: &'a str,
     pub author: Option<&'a str>,
     /// The year, from the home page's date.
-    pub year: Option<&'a str>,
+    pub year: Option<i32>,
     pub url: Option<&'a str>,
 }
 
@@ -305,7 +349,7 @@ pub fn study(facts: &StudyFacts, style: Option<&IndependentStyle>, lang: Languag
         bibtex.push_str(&format!("  author = {{{{{}}}}},\n", bibtex_escape(a)));
     }
     if let Some(y) = facts.year {
-        bibtex.push_str(&format!("  year = {{{}}},\n", bibtex_escape(y)));
+        bibtex.push_str(&format!("  year = {{{y}}},\n"));
     }
     if let Some(u) = facts.url {
         bibtex.push_str(&format!("  url = {{{}}},\n", bibtex_escape(u)));
@@ -315,17 +359,11 @@ pub fn study(facts: &StudyFacts, style: Option<&IndependentStyle>, lang: Languag
     let line = |tag: &str, v: &str| format!("{tag}  - {}\n", v.replace(['\n', '\r'], " "));
     ris.push_str(&line("TI", facts.title));
     ris.extend(facts.author.map(|a| line("AU", a)));
-    ris.extend(facts.year.map(|y| line("PY", y)));
+    ris.extend(facts.year.map(|y| line("PY", &y.to_string())));
     ris.extend(facts.url.map(|u| line("UR", u)));
     ris.push_str("ER  - \n");
     let parsed = style.map(|s| Bibliography::parse(Path::new(BIBTEX_FILE), &bibtex, s.clone(), lang));
-    let text = match parsed {
-        Some(Ok(b)) => {
-            let cite = Cite { items: vec![(key.to_string(), None)], pos: Pos::new(1, 1) };
-            b.render(std::iter::once(&cite)).references.into_iter().next().map(|r| r.text)
-        }
-        _ => None,
-    };
+    let text = parsed.and_then(Result::ok).and_then(|b| b.reference(key));
     let text = text.unwrap_or_else(|| formatted_plain(facts.title));
     StudyCitation { text, bibtex, ris }
 }
@@ -365,12 +403,9 @@ fn formatted(children: &ElemChildren) -> Formatted {
 
 fn write_child(child: &ElemChild, f: &mut Formatted) {
     match child {
-        ElemChild::Text(t) | ElemChild::Link { text: t, .. } => {
-            let url = match child {
-                ElemChild::Link { url, .. } if crate::html::is_safe_url(url) => Some(url.as_str()),
-                _ => None,
-            };
-            write_text(t, url, f);
+        ElemChild::Text(t) => write_text(t, None, f),
+        ElemChild::Link { text, url } => {
+            write_text(text, Some(url.as_str()).filter(|u| crate::html::is_safe_url(u)), f)
         }
         ElemChild::Elem(e) => e.children.0.iter().for_each(|c| write_child(c, f)),
         ElemChild::Markup(m) => {
@@ -418,14 +453,6 @@ fn source_line(
     }
 }
 
-/// The line and column (from 1) of byte `offset` of `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,6 +486,14 @@ mod tests {
     }
 
     #[test]
+    fn french_reports_use_french_terms() {
+        let bib = "@online{morin, author = {Morin, Raymond}, title = {La montée}}\n";
+        let b = Bibliography::parse(Path::new("r.bib"), bib, style("apa").unwrap(), Language::Fr).unwrap();
+        let cite = Cite { items: vec![("morin".into(), Some("4".into()))], ..Cite::of("morin") };
+        assert_eq!(b.render([&cite].into_iter()).citations[0].plain, "(Morin, s.\u{a0}d., p. 4)");
+    }
+
+    #[test]
     fn bibliography_errors_point_at_their_line() {
         let errs = Bibliography::parse(
             Path::new("r.bib"),
@@ -476,7 +511,7 @@ mod tests {
         let facts = StudyFacts {
             title: "Influenceurs & marques : 100 % {test}",
             author: Some("Cabinet & associates"),
-            year: Some("2026"),
+            year: Some(2026),
             url: Some("https://example.org/etude/"),
         };
         let c = study(&facts, style("apa").as_ref(), Language::Fr);

@@ -17,6 +17,14 @@ pub enum Language {
 }
 
 impl Language {
+    /// Its ISO 639-1 code: `fr`, `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fr => "fr",
+            Language::En => "en",
+        }
+    }
+
     /// Accepts a BCP 47 tag and keeps its language: `fr-CA` reads as French.
     fn from_tag(tag: &str) -> Option<Language> {
         let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
@@ -53,8 +61,9 @@ pub struct Config {
     pub pdf: Option<PdfConfig>,
     /// A BibLaTeX file in the project, which `[@key]` in prose cites.
     pub bibliography: Option<String>,
-    /// A CSL style bundled with Hayagriva: `apa` unless set.
-    pub citation_style: String,
+    /// A CSL style bundled with Hayagriva, read once: `apa` unless set
+    /// (`None` only if the bundle lacked it).
+    pub citation_style: Option<hayagriva::citationberg::IndependentStyle>,
 }
 
 /// `pdf:` in `report.yaml`: where the study's PDF goes and on what paper.
@@ -189,20 +198,7 @@ impl Config {
         }
         let pdf = pdf_config(raw.pdf.as_ref(), &raw.title, &mut errors);
         let bibliography = raw.bibliography.as_ref().and_then(|b| checked_bibliography(b, &mut errors));
-        let citation_style = match &raw.citation_style {
-            None => "apa".to_string(),
-            Some(s) if crate::cite::style(&s.value).is_some() => s.value.clone(),
-            Some(s) => {
-                let d = Diagnostic::error(
-                    file,
-                    Some(yaml::pos_of(s, 0)),
-                    format!("unknown citation style `{}`", s.value),
-                );
-                let d = d.suggest(&s.value, crate::cite::style_names());
-                errors.push(if d.hint.is_none() { d.with_hint("use a CSL style bundled with barometer, such as `apa`, `chicago-author-date`, `ieee` or `mla`") } else { d });
-                "apa".to_string()
-            }
-        };
+        let citation_style = citation_style(raw.citation_style.as_ref(), &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -226,6 +222,23 @@ impl Config {
     pub fn tier_of(&self, followers: f64) -> Option<&str> {
         self.tiers.iter().rev().find(|t| followers >= t.min_followers as f64).map(|t| t.name.as_str())
     }
+}
+
+/// The citation style `report.yaml` names, read from the bundled styles.
+fn citation_style(
+    raw: Option<&Spanned<String>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<hayagriva::citationberg::IndependentStyle> {
+    let Some(name) = raw else { return crate::cite::style("apa") };
+    let style = crate::cite::style(&name.value);
+    if style.is_none() {
+        let message = format!("unknown citation style `{}`", name.value);
+        let d = Diagnostic::error(Path::new(CONFIG_FILE), Some(yaml::pos_of(name, 0)), message);
+        errors.push(d.suggest(&name.value, crate::cite::style_names()).or_hint(
+            "use a CSL style bundled with barometer, such as `apa`, `chicago-author-date`, `ieee` or `mla`",
+        ));
+    }
+    style
 }
 
 /// The bibliography's path, if it is a `.bib` file inside the project.
@@ -281,10 +294,10 @@ fn pdf_config(raw: Option<&Spanned<RawPdf>>, title: &str, errors: &mut Vec<Diagn
                 Some(yaml::pos_of(p, 0)),
                 format!("unknown paper size `{}`", p.value),
             );
-            let d = d.suggest(&paper, PAPERS.iter().copied());
-            let d =
-                if d.hint.is_none() { d.with_hint(format!("use one of {}", PAPERS.join(", "))) } else { d };
-            errors.push(d);
+            errors.push(
+                d.suggest(&paper, PAPERS.iter().copied())
+                    .or_hint(format!("use one of {}", PAPERS.join(", "))),
+            );
         }
     }
     Some(pdf)

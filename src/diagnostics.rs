@@ -61,6 +61,12 @@ impl Diagnostic {
         self
     }
 
+    /// Gives `hint` unless the diagnostic has one already (say, a
+    /// suggestion from [`Diagnostic::suggest`]).
+    pub fn or_hint(self, hint: impl Into<String>) -> Self {
+        if self.hint.is_some() { self } else { self.with_hint(hint) }
+    }
+
     /// Adds "did you mean …?" when one of `candidates` is close to `wrong`.
     pub fn suggest<'a>(self, wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
         match closest(wrong, candidates) {
@@ -186,6 +192,42 @@ fn line_span(src: &str, pos: Pos) -> Option<(&str, usize)> {
 
 fn next_char_boundary(s: &str, at: usize) -> usize {
     s[at..].chars().next().map_or(at, |c| at + c.len_utf8())
+}
+
+/// Byte offsets in a text to file lines and columns (from 1), the text
+/// starting `offset` lines into its file.
+pub struct LineIndex<'a> {
+    starts: Vec<usize>,
+    offset: usize,
+    text: &'a str,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str, offset: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts, offset, text }
+    }
+
+    fn index(&self, byte: usize) -> usize {
+        match self.starts.binary_search(&byte.min(self.text.len())) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_of(&self, byte: usize) -> usize {
+        self.index(byte) + 1 + self.offset
+    }
+
+    pub fn column_of(&self, byte: usize) -> usize {
+        let start = self.starts[self.index(byte)];
+        self.text.get(start..byte).map_or(1, |s| s.chars().count() + 1)
+    }
+
+    pub fn pos(&self, byte: usize) -> Pos {
+        Pos::new(self.line_of(byte), self.column_of(byte))
+    }
 }
 
 /// The candidate closest to `wrong`, when it is close enough to be a typo.

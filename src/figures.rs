@@ -11,6 +11,7 @@ use crate::format::{NumberFormat, NumberStyle};
 use crate::html::escape;
 use crate::i18n::t;
 use crate::printed::{self, Printed};
+use crate::typography::spaced;
 use crate::xref::{self, Kind};
 
 /// What a block needs from its page and report.
@@ -153,14 +154,15 @@ fn printed_caption(
     fmt: &NumberFormat,
 ) -> printed::Caption {
     let lang = fmt.language();
+    let cited = data_source(ds, fmt);
     printed::Caption {
         kind: if c.label == "figure" { Kind::Figure } else { Kind::Table },
         local,
         anchor: anchor.to_string(),
         title: spaced(c.title, lang).into_owned(),
         subtitle: c.subtitle.map(|s| spaced(s, lang).into_owned()),
-        source: data_source(ds, fmt).source,
-        sample: ds.meta.sample_size.map(|n| sample_size(n, fmt)),
+        source: cited.source,
+        sample: cited.sample,
         notes: c.notes.iter().map(|n| plain_labelled(lang, "note", n)).collect(),
     }
 }
@@ -188,7 +190,7 @@ fn embed_page(
         if place.page_key.is_empty() { root.clone() } else { format!("{root}{}/", place.page_key) };
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n<style>\n@font-face {{ font-family: \"Inter\"; font-weight: 400; font-display: swap; src: url(\"{root}fonts/Inter-Regular.otf\") format(\"opentype\"); }}\n@font-face {{ font-family: \"Inter\"; font-weight: 600 700; font-display: swap; src: url(\"{root}fonts/Inter-SemiBold.otf\") format(\"opentype\"); }}\n{EMBED_CSS}</style>\n</head>\n<body>\n<figure class=\"chart\">\n{}{}<p class=\"fig-study\"><a href=\"{page_url}\" target=\"_top\">{}</a></p>\n</figure>\n</body>\n</html>\n",
-        if lang == Language::Fr { "fr" } else { "en" },
+        lang.code(),
         escape(caption.title),
         figcaption(&Caption { number: None, ..caption.clone() }, ds, fmt),
         frame(panels, lang),
@@ -450,11 +452,6 @@ fn table_html(t: &printed::Table, caption: Option<&str>) -> String {
     }
     html.push_str("</tbody>\n</table>\n");
     html
-}
-
-/// Text as the language sets it: French keeps its no-break spaces.
-fn spaced(text: &str, lang: Language) -> std::borrow::Cow<'_, str> {
-    if lang == Language::Fr { crate::typography::french(text) } else { text.into() }
 }
 
 /// A cell as a reader sees it: numbers in their field's format.

@@ -326,7 +326,7 @@ fn bibliography(
     diags: &mut diagnostics::Diagnostics,
 ) -> Option<cite::Bibliography> {
     let (file, text) = project.bibliography.as_ref()?;
-    let style = cite::style(&config.citation_style)?;
+    let style = config.citation_style.clone()?;
     cite::Bibliography::parse(file, text, style, config.language).map_err(|errs| diags.extend(errs)).ok()
 }
 

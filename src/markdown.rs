@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::Language;
-use crate::diagnostics::{Diagnostic, Pos, closest};
+use crate::diagnostics::{Diagnostic, LineIndex, Pos, closest};
 use crate::pages::{normalize, relative_url};
 
 /// The Markdown extensions every page gets.
@@ -78,7 +78,19 @@ pub struct Site<'a> {
 }
 
 pub fn placeholder(index: usize) -> String {
-    format!("<!--barometer:block:{index}-->")
+    format!("{PLACEHOLDER}{index}-->")
+}
+
+/// Is `html` where a block goes ([`placeholder`])?
+pub fn is_placeholder(html: &str) -> bool {
+    html.starts_with(PLACEHOLDER)
+}
+
+const PLACEHOLDER: &str = "<!--barometer:block:";
+
+/// Does `dest` leave the site: a web address, `mailto:` or `tel:`?
+pub fn is_web_address(dest: &str) -> bool {
+    dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("tel:")
 }
 
 /// Renders a page body (after values in prose were evaluated: `values`
@@ -110,7 +122,7 @@ pub fn render(
     // Where each event came from: (first event index, source line).
     let mut lines_at: Vec<(usize, usize)> = Vec::new();
     for (event, range) in joined_text(Parser::new_ext(body, options()).into_offset_iter()) {
-        let pos = || Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+        let pos = || lines.pos(range.start);
         if print.is_some() {
             lines_at.push((events.len(), lines.line_of(range.start)));
         }
@@ -186,7 +198,7 @@ pub fn render(
                 let written = &body[range.clone()];
                 let alt = written.strip_prefix("![").and_then(|r| r.split(']').next()).unwrap_or("x");
                 if alt.trim().is_empty() {
-                    let pos = Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+                    let pos = lines.pos(range.start);
                     out.errors.push(
                         Diagnostic::warning(file, Some(pos), "this image has no alternative text")
                             .with_hint("say what it shows between the brackets: `![Engagement by tier](…)`"),
@@ -219,7 +231,7 @@ pub fn render(
                 events.push(event);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let pos = Pos::new(lines.line_of(range.start), lines.column_of(range.start));
+                let pos = lines.pos(range.start);
                 let dest = rewrite_link(file, page_url, &dest_url, pos, site, &mut out);
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
@@ -523,7 +535,7 @@ fn rewrite_link<'a>(
     out: &mut Rendered,
 ) -> CowStr<'a> {
     let d = dest.as_ref();
-    if d.contains("://") || d.starts_with("mailto:") || d.starts_with('/') || d.starts_with("tel:") {
+    if is_web_address(d) || d.starts_with('/') {
         return dest.clone();
     }
     if let Some(anchor) = d.strip_prefix('#') {
@@ -628,37 +640,6 @@ pub fn slugify(text: &str) -> String {
     }
     let trimmed = out.trim_end_matches('-');
     if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
-}
-
-/// Byte offsets in a body to file lines and columns.
-struct LineIndex<'a> {
-    starts: Vec<usize>,
-    offset: usize,
-    text: &'a str,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str, offset: usize) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts, offset, text }
-    }
-
-    fn index(&self, byte: usize) -> usize {
-        match self.starts.binary_search(&byte.min(self.text.len())) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        }
-    }
-
-    fn line_of(&self, byte: usize) -> usize {
-        self.index(byte) + 1 + self.offset
-    }
-
-    fn column_of(&self, byte: usize) -> usize {
-        let start = self.starts[self.index(byte)];
-        self.text.get(start..byte).map_or(1, |s| s.chars().count() + 1)
-    }
 }
 
 #[cfg(test)]

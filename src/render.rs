@@ -366,20 +366,14 @@ struct CitationView<'a> {
 /// The study's own citation, in the report's style.
 fn study_citation(input: &Input) -> crate::cite::StudyCitation {
     let config = input.config;
-    let year = input
-        .pages
-        .first()
-        .and_then(|p| p.date.as_deref())
-        .and_then(|d| d.get(..4))
-        .filter(|y| y.chars().all(|c| c.is_ascii_digit()));
+    let year = input.pages.first().and_then(|p| p.date.as_deref()).and_then(crate::dates::Date::parse);
     let facts = crate::cite::StudyFacts {
         title: &config.title,
         author: config.author.as_deref(),
-        year,
+        year: year.map(|d| d.year),
         url: config.base_url.as_deref(),
     };
-    let style = crate::cite::style(&config.citation_style).or_else(|| crate::cite::style("apa"));
-    crate::cite::study(&facts, style.as_ref(), config.language)
+    crate::cite::study(&facts, config.citation_style.as_ref(), config.language)
 }
 
 /// Files the build writes at the site's root that a static file of the
@@ -891,8 +885,7 @@ fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
             let Some(known) = ids.get(link.target_url.as_str()) else {
                 continue;
             };
-            let figure_anchor = ["figure-", "table-", "fig-", "tbl-"].iter().any(|p| anchor.starts_with(p));
-            if !known.contains(anchor.as_str()) && !figure_anchor && !anchor.is_empty() {
+            if !known.contains(anchor.as_str()) && !xref::is_block_anchor(anchor) && !anchor.is_empty() {
                 errors.push(
                     Diagnostic::error(
                         &page.file,

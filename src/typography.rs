@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use crate::config::Language;
 use crate::format::NNBSP;
 
 const NBSP: char = '\u{00A0}';
@@ -45,6 +46,11 @@ fn starts_digit_group(rest: &[char]) -> bool {
 }
 
 /// Applies [`french`] to the text of an HTML fragment, never inside tags.
+/// Text as the language sets it: French keeps its no-break spaces.
+pub fn spaced(text: &str, lang: Language) -> Cow<'_, str> {
+    if lang == Language::Fr { french(text) } else { text.into() }
+}
+
 pub fn french_html(html: &str) -> Cow<'_, str> {
     if !html.contains(' ') {
         return Cow::Borrowed(html);

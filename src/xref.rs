@@ -144,6 +144,12 @@ pub fn anchor(kind: Kind, id: Option<&str>, local: usize) -> String {
     }
 }
 
+/// Is `anchor` a chart's or table's (`fig-trust`, `figure-2`), rather than
+/// a heading's?
+pub fn is_block_anchor(anchor: &str) -> bool {
+    ["figure-", "table-", "fig-", "tbl-"].iter().any(|p| anchor.starts_with(p))
+}
+
 /// Is `id` usable as a block's `id`: letters, digits, `-` and `_`?
 pub fn id_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() || id.len() > 64 {
@@ -229,12 +235,9 @@ impl Registry {
             .filter(|r| !self.keys.contains_key(&r.key))
             .map(|r| {
                 let d = Diagnostic::error(file, Some(r.pos), format!("no chart or table has the id for `@{}`", r.key));
-                let d = d.suggest(&r.key, self.keys.keys().map(String::as_str));
-                if d.hint.is_none() {
-                    d.with_hint("give the block an `id:` (`id: trust` for `@fig-trust` on a chart, `@tbl-trust` on a table)")
-                } else {
-                    d
-                }
+                d.suggest(&r.key, self.keys.keys().map(String::as_str)).or_hint(
+                    "give the block an `id:` (`id: trust` for `@fig-trust` on a chart, `@tbl-trust` on a table)",
+                )
             })
             .collect()
     }

@@ -171,16 +171,19 @@ fn the_home_page_says_how_to_cite_the_study_with_bibtex_and_ris() {
 
 #[test]
 fn a_dataset_may_name_a_reference_as_its_source() {
-    let f = study(
-        "",
-        "[@morin2017]\n\n```chart\ntype: bar\ndata: confiance\nx: who\ny: share\ntitle: Confiance\n```\n",
-    );
+    let chart =
+        |data: &str| format!("```chart\ntype: bar\ndata: {data}\nx: who\ny: share\ntitle: {data}\n```\n\n");
+    let f = study("", &format!("[@morin2017]\n\n{}{}", chart("confiance"), chart("usages")));
+    // Read after `confiance`: its reference is its own, not the first of a list.
+    f.write("data/usages.yaml", "source: \"@morin2017\"\nfields:\n  share: { type: percent }\nrows:\n  - { id: a, who: Pairs, share: 40 }\n");
     f.write("data/confiance.yaml", "source: \"@edelman2016\"\nsample_size: 1000\nfields:\n  share: { type: percent }\nrows:\n  - { id: a, who: Proches, share: 78 }\n");
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     let home = f.read("index.html");
     let source = "Source\u{202f}: <a href=\"https://www.edelman.com/trust\">Edelman. (2016). Baromètre de confiance 2016. https://www.edelman.com/trust</a>";
     assert!(home.contains(source), "{home}");
+    let morin = "Source\u{202f}: Morin, R. (2017). Le marketing d&#39;influence &lt;script&gt;. Isarta.";
+    assert!(home.contains(morin), "{home}");
     let last = f.read("suite/index.html");
     assert!(last.contains("id=\"ref-edelman2016\""), "a dataset's source joins the references: {last}");
 

@@ -132,9 +132,7 @@ impl<'a> Checker<'a> {
             let message = format!("dataset `{}` has no field `{}`", self.ds.id, name.value);
             let d = Diagnostic::error(self.file, Some(self.pos(name)), message)
                 .suggest(&name.value, self.ds.field_names());
-            let d =
-                if d.hint.is_none() { d.with_hint(format!("fields are `{}`", self.field_list())) } else { d };
-            self.errors.push(d);
+            self.errors.push(d.or_hint(format!("fields are `{}`", self.field_list())));
         }
         i
     }

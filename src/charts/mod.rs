@@ -328,9 +328,7 @@ fn render_one(
     let (root, body) = accessible_svg(&buf, (WIDTH, height), id, title, desc, "chart-wide");
     let mut frame = Frame { title: title.to_string(), ..cx.frame.clone() };
     let lang = cx.fmt.language();
-    let typeset = |t: &str| {
-        if lang == Language::Fr { crate::typography::french(t).into_owned() } else { t.to_string() }
-    };
+    let typeset = |t: &str| crate::typography::spaced(t, lang).into_owned();
     frame.footer.extend(
         note.iter().map(|n| format!("{}{} {}", crate::i18n::t(lang, "note"), colon(lang), typeset(n))),
     );

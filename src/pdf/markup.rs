@@ -66,8 +66,8 @@ pub fn page_label(page: usize) -> String {
 
 /// The label of a heading (`h`) or a figure or table (`f`) of a page.
 pub fn anchor_label(page: usize, anchor: &str) -> String {
-    let figure = ["figure-", "table-", "fig-", "tbl-"].iter().any(|p| anchor.starts_with(p));
-    label(&format!("p{page}:{}:{anchor}", if figure { "f" } else { "h" }))
+    let kind = if crate::xref::is_block_anchor(anchor) { "f" } else { "h" };
+    label(&format!("p{page}:{kind}:{anchor}"))
 }
 
 /// A marker in the markup at the start of each block, so a Typst error
@@ -294,7 +294,7 @@ impl<'a, 'e> Writer<'a, 'e> {
     /// web addresses stay links, files of the site link to the site when
     /// its address is known and are plain text otherwise.
     fn link_open(&self, dest: &str) -> String {
-        if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("tel:") {
+        if crate::markdown::is_web_address(dest) {
             return format!("#link({})[", string(dest));
         }
         let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
@@ -345,7 +345,7 @@ impl<'a, 'e> Writer<'a, 'e> {
         if self.key_list(trimmed) {
             return;
         }
-        if trimmed.starts_with("<!--barometer:block:") {
+        if crate::markdown::is_placeholder(trimmed) {
             self.push(&format!("\n{trimmed}\n\n"));
             return;
         }

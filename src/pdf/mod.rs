@@ -21,7 +21,7 @@ pub struct Pdf {
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, Language};
+use crate::config::Config;
 #[cfg(feature = "pdf")]
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Pos;
@@ -62,22 +62,20 @@ pub struct Study<'a> {
 pub fn document(study: &Study) -> String {
     let config = study.config;
     let lang = config.language;
-    let typo = |s: &str| typeset(s, lang);
+    let typo = |s: &str| crate::typography::spaced(s, lang).into_owned();
     let optional = |s: Option<String>| s.map_or_else(|| "none".to_string(), |s| string(&s));
     let mut src = format!(
         "#let report = (title: {}, description: {}, author: {}, date: {}, lang: {}, paper: {}, strings: (\
-         figure: {}, table: {}, contents: {}, figures: {}, tables: {}, key-figures: {}))\n",
+         figure: {}, table: {}, contents: {}, key-figures: {}))\n",
         string(&typo(&config.title)),
         optional(config.description.as_deref().map(typo)),
         optional(config.author.as_deref().map(typo)),
         optional(study.date.clone()),
-        string(language_code(lang)),
+        string(lang.code()),
         string(config.pdf.as_ref().map_or("a4", |p| p.paper.as_str())),
         string(t(lang, "figure")),
         string(t(lang, "table")),
         string(t(lang, "contents")),
-        string(t(lang, "list_of_figures")),
-        string(t(lang, "list_of_tables")),
         string(t(lang, "key_figures")),
     );
     src.push_str(PREAMBLE);
@@ -105,8 +103,7 @@ pub fn document(study: &Study) -> String {
     }
     src.push_str(END_MARK);
     src.push_str("#chapter-title.update(none)\n");
-    let unnumbered = "#set heading(numbering: none)\n";
-    src.push_str(unnumbered);
+    src.push_str("#set heading(numbering: none)\n");
     if study.figures > 0 {
         src.push_str(&format!(
             "#outline(title: {}, target: figure.where(kind: \"chart\"))\n\n",
@@ -154,17 +151,6 @@ fn sources(list: &[DataSource]) -> String {
         out.push_str(&format!("#par(justify: false)[#strong[{}]{cited}{sample}]\n\n", text(&s.title)));
     }
     out
-}
-
-fn language_code(lang: Language) -> &'static str {
-    match lang {
-        Language::Fr => "fr",
-        Language::En => "en",
-    }
-}
-
-fn typeset(s: &str, lang: Language) -> String {
-    if lang == Language::Fr { crate::typography::french(s).into_owned() } else { s.to_string() }
 }
 
 /// Marks the start of chapter `i` in the source, so a Typst error can be
