@@ -51,8 +51,8 @@ pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) ->
 /// The caption's text parts.
 #[derive(Clone)]
 struct Caption<'a> {
-    /// The interface string naming the kind: `figure` or `table`.
-    label: &'static str,
+    /// A figure or a table.
+    kind: Kind,
     /// Where its number across the report goes (see [`crate::xref`]); none
     /// on an embed page, which shows the chart away from the report.
     number: Option<String>,
@@ -88,7 +88,7 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
         }
     }
     let caption = Caption {
-        label: "figure",
+        kind: Kind::Figure,
         number: Some(xref::label_marker(Kind::Figure, place.number)),
         title: &title,
         subtitle: c.subtitle.as_deref(),
@@ -156,7 +156,7 @@ fn printed_caption(
     let lang = fmt.language();
     let cited = data_source(ds, fmt);
     printed::Caption {
-        kind: if c.label == "figure" { Kind::Figure } else { Kind::Table },
+        kind: c.kind,
         local,
         anchor: anchor.to_string(),
         title: spaced(c.title, lang).into_owned(),
@@ -275,7 +275,7 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure 
     let lang = fmt.language();
     let title = tb.title.clone().unwrap_or_else(|| ds.title().to_string());
     let caption = Caption {
-        label: "table",
+        kind: Kind::Table,
         number: Some(xref::label_marker(Kind::Table, place.number)),
         title: &title,
         subtitle: None,
@@ -352,7 +352,7 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
     }
     let mut html = String::from("<figcaption>\n");
     if let Some(number) = &c.number {
-        html.push_str(&format!("<span class=\"fig-label\">{}\u{a0}{number}</span>\n", t(lang, c.label)));
+        html.push_str(&format!("<span class=\"fig-label\">{}\u{a0}{number}</span>\n", c.kind.label(lang)));
     }
     html.push_str(&format!("<span class=\"fig-title\">{}</span>\n", escape(&spaced(c.title, lang))));
     if let Some(sub) = c.subtitle {

@@ -131,24 +131,11 @@ pub fn render(
             Event::End(TagEnd::CodeBlock) => in_code = false,
             _ => {}
         }
-        // References are read in the author's text, before values from data
-        // are put back: a value is text, never a reference. Code stays literal.
+        // References and citations are read in the author's text, before
+        // values from data are put back: a value is text, never a reference.
+        // Code stays literal.
         let event = match event {
-            Event::Text(t) if !in_code => match crate::xref::mark_refs(&t) {
-                Some((marked, keys)) => {
-                    out.refs.extend(keys.into_iter().map(|key| crate::xref::Ref { key, pos: pos() }));
-                    Event::Text(marked.into())
-                }
-                None => Event::Text(t),
-            },
-            e => e,
-        };
-        // Citations likewise, when the report has a bibliography.
-        let event = match event {
-            Event::Text(t) if !in_code && site.cites => match crate::cite::mark(&t, pos(), &mut out.cites) {
-                Some(marked) => Event::Text(marked.into()),
-                None => Event::Text(t),
-            },
+            Event::Text(t) if !in_code => Event::Text(mark_references(t, pos(), site.cites, &mut out)),
             e => e,
         };
         let event = match fill_event(event, values) {
@@ -253,6 +240,25 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.html.push_str(&notes_html(notes, lang));
     out
+}
+
+/// `text` with its `@fig-…`/`@tbl-…` references and, when the report has
+/// a bibliography (`cites`), its `[@key]` citations marked and recorded.
+fn mark_references<'a>(text: CowStr<'a>, pos: Pos, cites: bool, out: &mut Rendered) -> CowStr<'a> {
+    let text = match crate::xref::mark_refs(&text) {
+        Some((marked, keys)) => {
+            out.refs.extend(keys.into_iter().map(|key| crate::xref::Ref { key, pos }));
+            CowStr::from(marked)
+        }
+        None => text,
+    };
+    if !cites {
+        return text;
+    }
+    match crate::cite::mark(&text, pos, &mut out.cites) {
+        Some(marked) => CowStr::from(marked),
+        None => text,
+    }
 }
 
 /// The parser's events with adjacent pieces of text joined: it cuts text

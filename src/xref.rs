@@ -38,7 +38,8 @@ impl Kind {
         }
     }
 
-    fn label(self, lang: Language) -> &'static str {
+    /// Its name in the report's language: `Figure`, `Tableau`.
+    pub fn label(self, lang: Language) -> &'static str {
         t(lang, if self == Kind::Figure { "figure" } else { "table" })
     }
 }
