@@ -50,6 +50,7 @@ fn bench(c: &mut Criterion) {
         vec![pages::parse_page(Path::new("content/part-001/chapter-00000.md"), page_text).expect("page")];
     let cache = FigureCache::default();
     let progress = Progress::default();
+    let fonts = barometer::webfonts::FontCache::default();
     group.bench_function("page, one chapter through prose and the template", |b| {
         b.iter(|| {
             let input = Input {
@@ -63,6 +64,7 @@ fn bench(c: &mut Criterion) {
                 progress: &progress,
                 pdf: false,
                 bibliography: None,
+                fonts: &fonts,
             };
             render(&input).expect("renders")
         })

@@ -189,7 +189,7 @@ fn embed_page(
     let page_url =
         if place.page_key.is_empty() { root.clone() } else { format!("{root}{}/", place.page_key) };
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n<style>\n@font-face {{ font-family: \"Inter\"; font-weight: 400; font-display: swap; src: url(\"{root}fonts/Inter-Regular.otf\") format(\"opentype\"); }}\n@font-face {{ font-family: \"Inter\"; font-weight: 600 700; font-display: swap; src: url(\"{root}fonts/Inter-SemiBold.otf\") format(\"opentype\"); }}\n{EMBED_CSS}</style>\n</head>\n<body>\n<figure class=\"chart\">\n{}{}<p class=\"fig-study\"><a href=\"{page_url}\" target=\"_top\">{}</a></p>\n</figure>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"icon\" href=\"data:,\">\n<style>\n@font-face {{ font-family: \"Inter\"; font-weight: 400; font-display: swap; src: url(\"{root}fonts/Inter-Regular.woff2\") format(\"woff2\"); }}\n@font-face {{ font-family: \"Inter\"; font-weight: 600 700; font-display: swap; src: url(\"{root}fonts/Inter-SemiBold.woff2\") format(\"woff2\"); }}\n{EMBED_CSS}</style>\n</head>\n<body>\n<figure class=\"chart\">\n{}{}<p class=\"fig-study\"><a href=\"{page_url}\" target=\"_top\">{}</a></p>\n</figure>\n</body>\n</html>\n",
         lang.code(),
         escape(caption.title),
         figcaption(&Caption { number: None, ..caption.clone() }, ds, fmt),

@@ -36,6 +36,7 @@ pub mod starter;
 pub mod stats;
 pub mod theme;
 pub mod typography;
+pub mod webfonts;
 pub mod xref;
 pub mod yaml;
 
@@ -130,12 +131,13 @@ pub type Files = BTreeMap<PathBuf, Vec<u8>>;
 #[derive(Default)]
 pub struct Cache {
     figures: render::FigureCache,
+    fonts: webfonts::FontCache,
 }
 
 impl Cache {
     /// A cache that keeps figures from one build to the next.
     pub fn reusing() -> Cache {
-        Cache { figures: render::FigureCache::reusing() }
+        Cache { figures: render::FigureCache::reusing(), fonts: webfonts::FontCache::default() }
     }
 }
 
@@ -281,6 +283,7 @@ fn build_site(
         progress: &opts.progress,
         pdf: opts.pdf,
         bibliography: bibliography.as_ref(),
+        fonts: &cache.fonts,
     };
     let site = match render::render(&input) {
         Ok((site, warnings)) => {

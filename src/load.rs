@@ -336,7 +336,7 @@ mod tests {
         assert_eq!(p.templates["page.html"].0, Path::new("templates/page.html"));
         assert_eq!(p.static_files[Path::new("style.css")], b"body{}");
         assert!(p.static_files.contains_key(Path::new("img/logo.svg")));
-        assert!(p.static_files.contains_key(Path::new("fonts/Inter-Regular.otf")));
+        assert!(p.static_files.contains_key(Path::new("fonts/Inter-Regular.ttf")));
         let errs = load_overrides(&mut p, "defualt");
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `default`?"));
     }

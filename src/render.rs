@@ -53,6 +53,8 @@ pub struct Input<'a> {
     pub pdf: bool,
     /// What `[@key]` in prose cites.
     pub bibliography: Option<&'a crate::cite::Bibliography>,
+    /// Web fonts made by earlier builds.
+    pub fonts: &'a crate::webfonts::FontCache,
 }
 
 /// Figures drawn by earlier builds, for `serve`: a figure is drawn again
@@ -135,7 +137,7 @@ impl Generation<'_> {
 
 /// The figures behind a lock, even if a build panicked while holding it:
 /// each figure is inserted whole, so what is there is sound.
-fn relock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn relock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -342,8 +344,30 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     for ds in input.datasets.values() {
         site.files.insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
     }
+    let fonts = crate::webfonts::sources(input.static_files);
     for (path, bytes) in input.static_files {
-        site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
+        if !fonts.contains(&path.as_path()) {
+            site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
+        }
+    }
+    let chars = crate::webfonts::CharSet::of_site(site.files.iter());
+    let web_fonts: Vec<_> = fonts
+        .par_iter()
+        .map(|path| {
+            let bytes = crate::webfonts::woff2(path, &input.static_files[*path], &chars, input.fonts)?;
+            Ok((path.with_extension("woff2"), bytes))
+        })
+        .collect();
+    for font in web_fonts {
+        match font {
+            Ok((path, bytes)) => {
+                site.files.insert(path, bytes);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     if let (Some(pdf), Some(settings)) = (study, &input.config.pdf) {
         site.pdf_pages = Some(pdf.pages);

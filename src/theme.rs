@@ -25,7 +25,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// Static files of the default theme: (path in the output, bytes).
 pub const STATIC: &[(&str, &[u8])] = &[
     static_file!("style.css"),
-    static_file!("fonts/Inter-Regular.otf"),
-    static_file!("fonts/Inter-SemiBold.otf"),
+    static_file!("fonts/Inter-Regular.ttf"),
+    static_file!("fonts/Inter-SemiBold.ttf"),
     static_file!("fonts/LICENSE-Inter.txt"),
 ];

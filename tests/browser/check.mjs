@@ -28,7 +28,7 @@ if (!site || !shots) {
 const root = path.resolve(site);
 const widths = [1280, 375];
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.otf': 'font/otf', '.csv': 'text/csv; charset=utf-8', '.txt': 'text/plain' };
+  '.png': 'image/png', '.otf': 'font/otf', '.woff2': 'font/woff2', '.csv': 'text/csv; charset=utf-8', '.txt': 'text/plain' };
 
 /** Every index.html under the site, and every chart embed page, as URL paths. */
 async function pages(dir, prefix = '/') {

@@ -1,0 +1,192 @@
+//! The site's fonts as small WOFF2 files.
+//!
+//! A theme ships whole fonts in `static/fonts/` (`.ttf` or `.otf`): the PDF
+//! and the chart PNGs need every glyph. A reader's browser does not: it
+//! needs the characters the site's pages show. So each font becomes
+//! `fonts/<name>.woff2`, cut down to the characters of the built pages
+//! (with their kerning and ligatures) and Brotli-compressed, and the whole
+//! font is not published. Cutting needs TrueType outlines (`glyf`); a font
+//! with PostScript outlines (CFF) is compressed whole.
+
+use std::collections::BTreeSet;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::Diagnostic;
+use crate::render::relock;
+
+/// The characters a site shows, gathered from its HTML, SVG and CSS.
+#[derive(Clone, Debug, Default, Hash, PartialEq, Eq)]
+pub struct CharSet(BTreeSet<char>);
+
+impl CharSet {
+    /// Printable ASCII, always kept: a reader's search box, a URL typed
+    /// into a page's text, digits a script might add.
+    pub fn new() -> CharSet {
+        CharSet((' '..='~').collect())
+    }
+
+    /// Adds the text of a file, reading numeric character references
+    /// (`&#8239;`) as the characters they stand for.
+    pub fn add_text(&mut self, text: &str) {
+        let mut rest = text;
+        while let Some(at) = rest.find("&#") {
+            self.0.extend(rest[..at].chars());
+            rest = &rest[at + 2..];
+            let (radix, digits) = match rest.strip_prefix(['x', 'X']) {
+                Some(hex) => (16, hex),
+                None => (10, rest),
+            };
+            let end = digits.find(';').unwrap_or(0);
+            let decoded = u32::from_str_radix(&digits[..end], radix).ok().and_then(char::from_u32);
+            match decoded {
+                Some(c) => {
+                    self.0.insert(c);
+                    rest = &digits[end + 1..];
+                }
+                None => self.0.extend(['&', '#']),
+            }
+        }
+        self.0.extend(rest.chars());
+    }
+
+    /// Gathers the characters of every page, drawing and style sheet of a
+    /// built site.
+    pub fn of_site<'a>(files: impl Iterator<Item = (&'a PathBuf, &'a Vec<u8>)>) -> CharSet {
+        let mut set = CharSet::new();
+        for (path, bytes) in files {
+            let shown = path.extension().is_some_and(|e| e == "html" || e == "svg" || e == "css");
+            if let (true, Ok(text)) = (shown, std::str::from_utf8(bytes)) {
+                set.add_text(text);
+            }
+        }
+        set
+    }
+
+    pub fn contains(&self, c: char) -> bool {
+        self.0.contains(&c)
+    }
+
+    fn unicodes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().map(|&c| u32::from(c))
+    }
+}
+
+/// The fonts of the theme the site serves as WOFF2: those in `fonts/`
+/// with no `.woff2` of the same name beside them.
+pub fn sources(static_files: &std::collections::BTreeMap<PathBuf, Vec<u8>>) -> Vec<&Path> {
+    static_files
+        .keys()
+        .filter(|p| p.starts_with("fonts") && p.extension().is_some_and(|e| e == "ttf" || e == "otf"))
+        .filter(|p| !static_files.contains_key(&p.with_extension("woff2")))
+        .map(PathBuf::as_path)
+        .collect()
+}
+
+/// WOFF2 files already made, by font and characters: `serve` rebuilds on
+/// every edit, and most edits add no character.
+#[derive(Default)]
+pub struct FontCache(Mutex<std::collections::HashMap<u64, Vec<u8>>>);
+
+impl FontCache {
+    fn get_or(&self, font: &[u8], chars: &CharSet, make: impl FnOnce() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+        let mut h = DefaultHasher::new();
+        (font, chars).hash(&mut h);
+        let key = h.finish();
+        if let Some(done) = relock(&self.0).get(&key) {
+            return Ok(Vec::clone(done));
+        }
+        let made = make()?;
+        relock(&self.0).insert(key, made.clone());
+        Ok(made)
+    }
+}
+
+/// The WOFF2 version of `font` (the bytes of `path`, relative to the
+/// theme's `static/`) for a site showing `chars`.
+pub fn woff2(path: &Path, font: &[u8], chars: &CharSet, cache: &FontCache) -> Result<Vec<u8>, Diagnostic> {
+    cache
+        .get_or(font, chars, || {
+            let cut = subset(font, chars)?;
+            ttf2woff2::encode(cut.as_deref().unwrap_or(font), ttf2woff2::BrotliQuality::default())
+                .map_err(|e| e.to_string())
+        })
+        .map_err(|e| {
+            Diagnostic::error(Path::new("static").join(path), None, format!("this font cannot be made a web font: {e}"))
+                .with_hint("use a valid OpenType font (.ttf or .otf), or put your own .woff2 of the same name beside it")
+        })
+}
+
+/// The font cut down to `chars`, or `None` when it cannot be cut (CFF
+/// outlines, or a build without the `subset-fonts` feature) and is served
+/// whole.
+#[cfg(feature = "subset-fonts")]
+fn subset(font: &[u8], chars: &CharSet) -> Result<Option<Vec<u8>>, String> {
+    use read_fonts::collections::IntSet;
+    use read_fonts::types::{NameId, Tag};
+    use read_fonts::{FontRef, TableProvider};
+
+    let font = FontRef::new(font).map_err(|e| e.to_string())?;
+    if font.glyf().is_err() {
+        return Ok(None);
+    }
+    let unicodes: IntSet<u32> = chars.unicodes().collect();
+    let mut scripts = IntSet::<Tag>::empty();
+    scripts.invert();
+    let features: IntSet<Tag> = skera::DEFAULT_LAYOUT_FEATURES.iter().copied().collect();
+    // The names a browser reads (family, style, version, licence notice).
+    let mut names = IntSet::<NameId>::empty();
+    names.insert_range(NameId::from(0)..=NameId::from(6));
+    names.insert_range(NameId::from(13)..=NameId::from(14));
+    let mut languages = IntSet::<u16>::empty();
+    languages.insert(0x0409);
+    let plan = skera::Plan::new(
+        &IntSet::empty(),
+        &unicodes,
+        &font,
+        skera::SubsetFlags::SUBSET_FLAGS_DEFAULT,
+        &IntSet::empty(),
+        &scripts,
+        &features,
+        &names,
+        &languages,
+    );
+    skera::subset_font(&font, &plan).map(Some).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "subset-fonts"))]
+fn subset(_: &[u8], _: &CharSet) -> Result<Option<Vec<u8>>, String> {
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_references_are_read_as_characters() {
+        let mut set = CharSet::default();
+        set.add_text("a&#8239;b&#x2019;c&#;d&#xZZ;");
+        for c in ['a', 'b', 'c', 'd', '\u{202F}', '\u{2019}', '&', '#', ';'] {
+            assert!(set.contains(c), "{c:?}");
+        }
+        assert!(!set.contains('e'));
+    }
+
+    #[test]
+    fn only_fonts_without_a_woff2_beside_them_are_sources() {
+        let files: std::collections::BTreeMap<PathBuf, Vec<u8>> = [
+            "fonts/A.ttf",
+            "fonts/B.otf",
+            "fonts/B.woff2",
+            "fonts/LICENSE.txt",
+            "img/C.ttf",
+        ]
+        .into_iter()
+        .map(|p| (PathBuf::from(p), Vec::new()))
+        .collect();
+        assert_eq!(sources(&files), [Path::new("fonts/A.ttf")]);
+    }
+}
