@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
                 static_files: &BTreeMap::new(),
                 figures: cache.generation(|| 0),
                 progress: &progress,
-                pdf: false,
+                publish: false,
                 bibliography: None,
                 fonts: &fonts,
             };
@@ -79,7 +79,8 @@ fn bench(c: &mut Criterion) {
         strict: false,
         force: false,
         progress: Progress::default(),
-        pdf: true,
+        publish: true,
+        base_url: None,
     };
     group.sample_size(10);
     group.bench_function("whole build in memory, 100 pages and 200 charts, with the PDF", |b| {

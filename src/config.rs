@@ -139,7 +139,7 @@ struct RawConfig {
     description: Option<String>,
     language: Option<Spanned<String>>,
     theme: Option<String>,
-    base_url: Option<String>,
+    base_url: Option<Spanned<String>>,
     author: Option<String>,
     tiers: Option<Spanned<indexmap::IndexMap<String, u64>>>,
     charts: Option<ChartsConfig>,
@@ -149,6 +149,30 @@ struct RawConfig {
 }
 
 pub const CONFIG_FILE: &str = "report.yaml";
+
+/// A site address as `http(s)://host/…/`, ending with `/` so page paths
+/// append to it; otherwise why not.
+pub fn parse_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let host =
+        url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).map(|r| r.split('/').next());
+    let valid =
+        matches!(host, Some(Some(h)) if !h.is_empty()) && !url.contains(['?', '#', ' ', '"', '<', '>', '\\']);
+    if !valid {
+        return Err(format!("the site's address must be a full http(s) address, not `{url}`"));
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+/// `base_url`, checked by [`parse_base_url`]; an error at its line.
+fn checked_base_url(raw: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    parse_base_url(&raw.value)
+        .map_err(|message| {
+            let hint = "write where the site is published, like `base_url: https://example.org/study/`";
+            errors.push(Diagnostic::error(CONFIG_FILE, Some(yaml::pos_of(raw, 0)), message).with_hint(hint));
+        })
+        .ok()
+}
 
 impl Config {
     /// Reads and validates `report.yaml` from its text.
@@ -199,6 +223,7 @@ impl Config {
         let pdf = pdf_config(raw.pdf.as_ref(), &raw.title, &mut errors);
         let bibliography = raw.bibliography.as_ref().and_then(|b| checked_bibliography(b, &mut errors));
         let citation_style = citation_style(raw.citation_style.as_ref(), &mut errors);
+        let base_url = raw.base_url.as_ref().and_then(|b| checked_base_url(b, &mut errors));
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -208,7 +233,7 @@ impl Config {
             language,
             language_tag,
             theme: raw.theme.unwrap_or_else(|| "default".into()),
-            base_url: raw.base_url,
+            base_url,
             author: raw.author,
             tiers,
             charts: raw.charts.unwrap_or_default(),
@@ -216,6 +241,12 @@ impl Config {
             bibliography,
             citation_style,
         })
+    }
+
+    /// The address of a site page (`/relations/`) or file (`cards/a.png`)
+    /// on the web, when `base_url` says where the site is published.
+    pub fn absolute_url(&self, path: &str) -> Option<String> {
+        self.base_url.as_ref().map(|base| format!("{base}{}", path.trim_start_matches('/')))
     }
 
     /// The tier an account with `followers` belongs to, if any.

@@ -9,6 +9,8 @@
 //! nothing is written unless everything succeeded.
 
 pub mod blocks;
+#[cfg(feature = "social-cards")]
+pub mod cards;
 pub mod charts;
 pub mod cite;
 pub mod config;
@@ -36,6 +38,7 @@ pub mod starter;
 pub mod stats;
 pub mod theme;
 pub mod typography;
+pub mod web;
 pub mod webfonts;
 pub mod xref;
 pub mod yaml;
@@ -64,9 +67,12 @@ pub struct Options {
     pub force: bool,
     /// Told as pages render, for a progress bar.
     pub progress: Progress,
-    /// Typeset the study's PDF when the report asks for one; `serve` does
-    /// not, so an edit shows in the browser at once.
-    pub pdf: bool,
+    /// Make what only a published site needs: the study's PDF (when the
+    /// report asks for one) and the social cards. `serve` does not, so an
+    /// edit shows in the browser at once.
+    pub publish: bool,
+    /// The site's address, over report.yaml's `base_url`.
+    pub base_url: Option<String>,
 }
 
 /// Told how many pages have rendered, of how many, as a build goes.
@@ -242,7 +248,10 @@ fn build_site(
 ) -> (Vec<Diagnostic>, Option<Built>) {
     let mut diags = diagnostics::Diagnostics::default();
     let config = match Config::parse(&project.config) {
-        Ok(c) => Some(c),
+        Ok(mut c) => {
+            c.base_url = opts.base_url.clone().or(c.base_url);
+            Some(c)
+        }
         Err(errs) => {
             diags.extend(errs);
             None
@@ -281,7 +290,7 @@ fn build_site(
         static_files: &project.static_files,
         figures: cache.figures.generation(|| project.data_fingerprint()),
         progress: &opts.progress,
-        pdf: opts.pdf,
+        publish: opts.publish,
         bibliography: bibliography.as_ref(),
         fonts: &cache.fonts,
     };
@@ -307,6 +316,12 @@ fn build_site(
     }
     if diags.has_errors() {
         return (diags.sorted(), None);
+    }
+    if opts.strict && config.base_url.is_none() {
+        let message = "the site has no address: shared links show no preview card, and there is no \
+                       sitemap, robots.txt or canonical address";
+        let hint = "add `base_url: https://…/` (the address the site is published at) to report.yaml, or pass `--base-url`";
+        diags.push(Diagnostic::warning(config::CONFIG_FILE, None, message).with_hint(hint));
     }
     if opts.strict && !diags.items.is_empty() {
         return (strict(diags.sorted()), None);

@@ -80,6 +80,10 @@ struct Common {
     /// Treat warnings as errors (a missing source, an unused dataset, …).
     #[arg(long)]
     strict: bool,
+    /// The address the site is published at, instead of report.yaml's
+    /// `base_url` (a preview deployment, GitHub Pages' own address).
+    #[arg(long, value_name = "URL", value_parser = barometer::config::parse_base_url)]
+    base_url: Option<String>,
     /// How to print errors and warnings.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
@@ -123,7 +127,8 @@ fn main() -> ExitCode {
         strict: common.strict,
         force,
         progress,
-        pdf: true,
+        publish: true,
+        base_url: common.base_url.clone(),
     };
     let outcome = run(&opts);
     print_diagnostics(&outcome, common.message_format);

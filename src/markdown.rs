@@ -63,6 +63,9 @@ pub struct Rendered {
     pub typst: Option<crate::pdf::markup::Written>,
     /// `[@key]` citations, marked in `html` (see [`crate::cite`]).
     pub cites: Vec<crate::cite::Cite>,
+    /// The text of the first paragraph, which describes the page when its
+    /// front matter does not.
+    pub first_paragraph: Option<String>,
 }
 
 /// What a page needs to know about the others to link to them.
@@ -229,6 +232,7 @@ pub fn render(
     if lang == Language::Fr {
         events = events.into_iter().map(french_event).collect();
     }
+    out.first_paragraph = first_paragraph(&events);
     if let Some(cx) = print {
         let line_at = |i: usize| {
             let k = lines_at.partition_point(|&(from, _)| from <= i);
@@ -240,6 +244,33 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.html.push_str(&notes_html(notes, lang));
     out
+}
+
+/// The words of the first paragraph outside footnotes, as plain text:
+/// no markup, no reference or citation markers, spaces collapsed.
+fn first_paragraph(events: &[Event]) -> Option<String> {
+    let mut in_note = false;
+    let start = events.iter().position(|e| {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => in_note = true,
+            Event::End(TagEnd::FootnoteDefinition) => in_note = false,
+            _ => {}
+        }
+        !in_note && matches!(e, Event::Start(Tag::Paragraph))
+    })?;
+    let mut text = String::new();
+    for e in &events[start + 1..] {
+        match e {
+            Event::End(TagEnd::Paragraph) => break,
+            Event::Text(t) | Event::Code(t) => {
+                text.extend(crate::xref::split_markers(t).filter(|(_, marker)| !marker).map(|(s, _)| s));
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split([' ', '\n', '\t']).filter(|w| !w.is_empty()).collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// `text` with its `@fig-…`/`@tbl-…` references and, when the report has

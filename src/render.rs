@@ -25,6 +25,7 @@ use crate::markdown::{self, Heading, PageLink, RawBlock};
 use crate::pages::{Page, relative_url, root_prefix};
 use crate::pdf;
 use crate::prose;
+use crate::web;
 use crate::xref;
 
 /// The site in memory: output path to bytes.
@@ -49,8 +50,8 @@ pub struct Input<'a> {
     /// Figures drawn by earlier builds that may be reused.
     pub figures: Generation<'a>,
     pub progress: &'a crate::Progress,
-    /// Typeset the PDF, if the report asks for one.
-    pub pdf: bool,
+    /// Typeset the PDF (if the report asks for one) and draw social cards.
+    pub publish: bool,
     /// What `[@key]` in prose cites.
     pub bibliography: Option<&'a crate::cite::Bibliography>,
     /// Web fonts made by earlier builds.
@@ -159,6 +160,10 @@ struct Body {
     cites: Vec<crate::cite::Cite>,
     /// The page for the PDF, when the report has one.
     print: Option<PrintedPage>,
+    /// The text of its first paragraph, to describe it.
+    first_paragraph: Option<String>,
+    /// Its first key figures or chart, for its social card.
+    card: Option<crate::printed::Printed>,
 }
 
 /// A page as the PDF shows it: its Typst markup, the drawings and site
@@ -246,7 +251,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     };
     let prose_engine = prose::engine(fmt.clone());
     let printing: Option<HashMap<String, usize>> =
-        (cfg!(feature = "pdf") && input.pdf && input.config.pdf.is_some())
+        (cfg!(feature = "pdf") && input.publish && input.config.pdf.is_some())
             .then(|| input.pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect());
     let env = PageEnv {
         prose: &prose_engine,
@@ -315,14 +320,38 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         site.files.extend(std::mem::take(&mut body.files));
     }
 
+    let painter = card_painter(input);
+    let metas: Vec<web::PageMeta> = input
+        .pages
+        .iter()
+        .zip(&ok_bodies)
+        .map(|(page, b)| {
+            let facts = web::PageFacts {
+                page,
+                first_paragraph: b.first_paragraph.as_deref(),
+                figure: b.card.as_ref(),
+                shown: &b.shown,
+                card: painter.is_some(),
+            };
+            web::page_meta(input.config, input.datasets, &facts)
+        })
+        .collect();
+    let descriptions: Vec<Option<String>> = metas.iter().map(|m| m.description.clone()).collect();
+    let has_feed = input.pages.iter().any(|p| p.date.is_some());
+    base.insert("feed", &has_feed.then_some(web::FEED_FILE));
+
     // Each body moves into its page: page HTML is not copied.
     let navigation = Navigation::new(input.pages);
     let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
         .pages
         .par_iter()
-        .zip(ok_bodies.into_par_iter())
+        .zip(ok_bodies.into_par_iter().zip(metas.into_par_iter()))
         .enumerate()
-        .map(|(i, (page, body))| render_page(i, page, body, input, (&tera, &base, &navigation)))
+        .flat_map_iter(|(i, (page, (body, meta)))| {
+            let card = painter.as_ref().map(|p| paint_card(p, page, &body, &meta, input));
+            let html = render_page(i, page, body, meta, input, (&tera, &base, &navigation));
+            std::iter::once(html).chain(card)
+        })
         .collect();
     for o in outputs {
         match o {
@@ -332,7 +361,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
             Err(e) => errors.push(e),
         }
     }
-    match render_404(&tera, &base) {
+    match render_404(&tera, &base, input) {
         Ok(bytes) => {
             site.files.insert(PathBuf::from("404.html"), bytes);
         }
@@ -373,6 +402,8 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         site.pdf_pages = Some(pdf.pages);
         site.files.insert(PathBuf::from(&settings.file), pdf.bytes);
     }
+    let has_robots = input.static_files.contains_key(std::path::Path::new(web::ROBOTS_FILE));
+    site.files.extend(web::site_files(input.config, input.pages, &descriptions, has_robots));
     site.files.insert(PathBuf::from(crate::cite::BIBTEX_FILE), study_citation.bibtex.into_bytes());
     site.files.insert(PathBuf::from(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
     site.figures = input.figures.keep();
@@ -403,7 +434,7 @@ fn study_citation(input: &Input) -> crate::cite::StudyCitation {
 /// Files the build writes at the site's root that a static file of the
 /// same name would be lost to: an error, never an overwrite.
 fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
-    let pdf = input.config.pdf.as_ref().filter(|_| input.pdf).map(|p| p.file.as_str());
+    let pdf = input.config.pdf.as_ref().filter(|_| input.publish).map(|p| p.file.as_str());
     [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf]
         .into_iter()
         .flatten()
@@ -437,7 +468,7 @@ fn study_pdf(
     (references, citation): (&[crate::cite::Reference], &crate::cite::StudyCitation),
     fmt: &NumberFormat,
 ) -> Result<Option<Typeset>, Vec<Diagnostic>> {
-    if !input.pdf || input.config.pdf.is_none() {
+    if !input.publish || input.config.pdf.is_none() {
         return Ok(None);
     }
     let mut errors = Vec::new();
@@ -640,6 +671,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
     let (mut charts, mut tables) = (0, 0);
     let mut files = Vec::new();
     let mut shown = Vec::new();
+    let mut card = None;
     diags.extend(lint::shares_without_sample_size(page, datasets));
     // Figures go in a folder per page (`figures/s/b/1.svg`): page URLs are
     // unique, so their figures' names are too.
@@ -675,6 +707,9 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
                         p.key_figures.push(markup);
                     }
                 }
+                if card.is_none() && !matches!(fig.printed, crate::printed::Printed::Table { .. }) {
+                    card = Some(fig.printed.clone());
+                }
                 files.extend(fig.files);
                 numbered.extend(numbered_block(&block, place.number, raw.fence_line));
             }
@@ -695,6 +730,8 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         refs,
         cites: rendered.cites,
         print,
+        first_paragraph: rendered.first_paragraph,
+        card,
     };
     (Some(body), diags)
 }
@@ -928,6 +965,7 @@ fn render_page(
     i: usize,
     page: &Page,
     body: Body,
+    meta: web::PageMeta,
     input: &Input,
     (tera, base, navigation): (&Tera, &Context, &Navigation),
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
@@ -950,6 +988,7 @@ fn render_page(
     ctx.insert("prev", &navigation.previous(i).map(neighbour));
     ctx.insert("next", &navigation.next(i).map(neighbour));
     ctx.insert("root", &root_prefix(&page.url));
+    ctx.insert("meta", &meta);
     ctx.insert(
         "page",
         &PageView {
@@ -989,13 +1028,79 @@ fn render_page(
     Ok((page.output_path(), html.into_bytes()))
 }
 
-fn render_404(tera: &Tera, base: &Context) -> Result<Vec<u8>, Diagnostic> {
+/// The page a server shows for an address the site does not have, at any
+/// depth (`/a/b/nope.html`): with `base_url` its links are full addresses;
+/// without, they start at the host's root and its style is inside it, so
+/// it looks right wherever it is served from.
+fn render_404(tera: &Tera, base: &Context, input: &Input) -> Result<Vec<u8>, Diagnostic> {
     let mut ctx = base.clone();
-    ctx.insert("root", "./");
+    match &input.config.base_url {
+        Some(base_url) => ctx.insert("root", base_url),
+        None => {
+            ctx.insert("root", "/");
+            let css = input.static_files.get(std::path::Path::new("style.css"));
+            let css = css.map(|c| String::from_utf8_lossy(c).replace("</", "<\\/"));
+            ctx.insert("inline_css", &css);
+        }
+    }
+    ctx.insert("meta", &web::PageMeta { title: input.config.title.clone(), ..Default::default() });
     ctx.insert("nav", &Vec::<NavEntry>::new());
     ctx.insert("prev", &None::<Neighbour>);
     ctx.insert("next", &None::<Neighbour>);
     tera.render("404.html", &ctx)
         .map(String::into_bytes)
         .map_err(|e| Diagnostic::error("templates/404.html", None, format!("rendering the 404 page: {e}")))
+}
+
+#[cfg(feature = "social-cards")]
+type Painter = crate::cards::Painter;
+#[cfg(not(feature = "social-cards"))]
+type Painter = std::convert::Infallible;
+
+/// What draws the social cards, when the site has an address to share
+/// them from (`base_url`) and is being published.
+#[cfg(feature = "social-cards")]
+fn card_painter(input: &Input) -> Option<Painter> {
+    input.config.base_url.as_ref().filter(|_| input.publish)?;
+    let fonts = crate::webfonts::fonts(input.static_files);
+    Some(crate::cards::Painter::new(fonts.map(|(_, b)| b.as_slice()), crate::charts::canvas::FAMILY))
+}
+
+#[cfg(not(feature = "social-cards"))]
+fn card_painter(_: &Input) -> Option<Painter> {
+    None
+}
+
+/// The page's social card: its path and PNG bytes.
+#[cfg(feature = "social-cards")]
+fn paint_card(
+    painter: &Painter,
+    page: &Page,
+    body: &Body,
+    meta: &web::PageMeta,
+    input: &Input,
+) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
+    let home = page.url == "/";
+    let card = crate::cards::Card {
+        kicker: if home { input.config.author.as_deref() } else { Some(&input.config.title) },
+        title: &meta.title,
+        description: meta.description.as_deref(),
+        figure: body.card.as_ref(),
+    };
+    let png = painter.paint(&card).map_err(|e| {
+        Diagnostic::error(&page.file, None, format!("drawing the page's social card: {e}"))
+            .with_hint("report this problem; set no `base_url` to build without social cards")
+    })?;
+    Ok((PathBuf::from(web::card_path(&page.url)), png))
+}
+
+#[cfg(not(feature = "social-cards"))]
+fn paint_card(
+    painter: &Painter,
+    _: &Page,
+    _: &Body,
+    _: &web::PageMeta,
+    _: &Input,
+) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
+    match *painter {}
 }

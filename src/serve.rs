@@ -68,7 +68,8 @@ pub fn serve(
         strict: false,
         force: false,
         progress: Default::default(),
-        pdf: false,
+        publish: false,
+        base_url: None,
     };
     let cache = Cache::reusing();
     let (reload, _) = broadcast::channel(16);

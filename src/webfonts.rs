@@ -74,14 +74,21 @@ impl CharSet {
     }
 }
 
+/// The theme's fonts: `.ttf` and `.otf` files in `static/fonts/`.
+pub fn fonts(
+    static_files: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+) -> impl Iterator<Item = (&PathBuf, &Vec<u8>)> {
+    static_files
+        .iter()
+        .filter(|(p, _)| p.starts_with("fonts") && p.extension().is_some_and(|e| e == "ttf" || e == "otf"))
+}
+
 /// The fonts of the theme the site serves as WOFF2: those in `fonts/`
 /// with no `.woff2` of the same name beside them.
 pub fn sources(static_files: &std::collections::BTreeMap<PathBuf, Vec<u8>>) -> Vec<&Path> {
-    static_files
-        .keys()
-        .filter(|p| p.starts_with("fonts") && p.extension().is_some_and(|e| e == "ttf" || e == "otf"))
+    fonts(static_files)
+        .map(|(p, _)| p.as_path())
         .filter(|p| !static_files.contains_key(&p.with_extension("woff2")))
-        .map(PathBuf::as_path)
         .collect()
 }
 
@@ -91,7 +98,12 @@ pub fn sources(static_files: &std::collections::BTreeMap<PathBuf, Vec<u8>>) -> V
 pub struct FontCache(Mutex<std::collections::HashMap<u64, Vec<u8>>>);
 
 impl FontCache {
-    fn get_or(&self, font: &[u8], chars: &CharSet, make: impl FnOnce() -> Result<Vec<u8>, String>) -> Result<Vec<u8>, String> {
+    fn get_or(
+        &self,
+        font: &[u8],
+        chars: &CharSet,
+        make: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<Vec<u8>, String> {
         let mut h = DefaultHasher::new();
         (font, chars).hash(&mut h);
         let key = h.finish();
@@ -114,8 +126,14 @@ pub fn woff2(path: &Path, font: &[u8], chars: &CharSet, cache: &FontCache) -> Re
                 .map_err(|e| e.to_string())
         })
         .map_err(|e| {
-            Diagnostic::error(Path::new("static").join(path), None, format!("this font cannot be made a web font: {e}"))
-                .with_hint("use a valid OpenType font (.ttf or .otf), or put your own .woff2 of the same name beside it")
+            Diagnostic::error(
+                Path::new("static").join(path),
+                None,
+                format!("this font cannot be made a web font: {e}"),
+            )
+            .with_hint(
+                "use a valid OpenType font (.ttf or .otf), or put your own .woff2 of the same name beside it",
+            )
         })
 }
 
@@ -177,16 +195,11 @@ mod tests {
 
     #[test]
     fn only_fonts_without_a_woff2_beside_them_are_sources() {
-        let files: std::collections::BTreeMap<PathBuf, Vec<u8>> = [
-            "fonts/A.ttf",
-            "fonts/B.otf",
-            "fonts/B.woff2",
-            "fonts/LICENSE.txt",
-            "img/C.ttf",
-        ]
-        .into_iter()
-        .map(|p| (PathBuf::from(p), Vec::new()))
-        .collect();
+        let files: std::collections::BTreeMap<PathBuf, Vec<u8>> =
+            ["fonts/A.ttf", "fonts/B.otf", "fonts/B.woff2", "fonts/LICENSE.txt", "img/C.ttf"]
+                .into_iter()
+                .map(|p| (PathBuf::from(p), Vec::new()))
+                .collect();
         assert_eq!(sources(&files), [Path::new("fonts/A.ttf")]);
     }
 }

@@ -185,7 +185,8 @@ fn build(root: &Path) -> Option<std::thread::Result<Outcome>> {
         strict: false,
         force: false,
         progress: Default::default(),
-        pdf: true,
+        publish: true,
+        base_url: None,
     };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {

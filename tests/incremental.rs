@@ -17,7 +17,8 @@ fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
         strict: false,
         force: false,
         progress: Default::default(),
-        pdf: true,
+        publish: true,
+        base_url: None,
     };
     let (outcome, files) = run_with(&opts, cache);
     assert!(files.is_some(), "{:?}", outcome.diagnostics);
@@ -65,7 +66,8 @@ fn only_what_changed_is_drawn_again() {
             strict: false,
             force: false,
             progress: Default::default(),
-            pdf: true,
+            publish: true,
+            base_url: None,
         },
         &cache,
     )

@@ -12,7 +12,7 @@
 
 mod axes;
 mod bars;
-mod canvas;
+pub(crate) mod canvas;
 mod describe;
 mod donut;
 mod frame;

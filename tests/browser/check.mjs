@@ -10,7 +10,17 @@
 // (figures/**.html) are checked like pages. Screenshots go to the folder
 // given second, to be looked at.
 //
-//   node check.mjs SITE_DIR SCREENSHOT_DIR
+// What a search engine and a social network read is checked too, as
+// Lighthouse's SEO audits do (it does not run offline): a title, a
+// description, a language, crawlable links with their own words, no
+// `noindex` but on embed pages, a valid robots.txt; and when the site was
+// built with a base URL (the third argument, whose port the server takes),
+// a canonical address for each page and an og:image that loads as a
+// 1200 x 630 PNG. An address the site does not have gets its 404 page,
+// as on GitHub Pages; at any depth it must be styled, with a working
+// home link.
+//
+//   node check.mjs SITE_DIR SCREENSHOT_DIR [BASE_URL]
 import { createServer } from 'node:http';
 import { readFile, readdir, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -20,7 +30,7 @@ import { chromium } from 'playwright-core';
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const [site, shots] = process.argv.slice(2);
+const [site, shots, builtFor] = process.argv.slice(2);
 if (!site || !shots) {
   console.error('usage: node check.mjs SITE_DIR SCREENSHOT_DIR');
   process.exit(2);
@@ -68,6 +78,44 @@ function chartTextProblems() {
   return out;
 }
 
+/** In the page: what search engines and social networks would miss. */
+async function seoProblems({ page, builtFor }) {
+  const out = [];
+  const meta = (sel) => document.querySelector(sel)?.getAttribute('content')?.trim();
+  if (!document.title.trim()) out.push('no <title>');
+  if (!document.documentElement.lang) out.push('no <html lang>');
+  const embed = page.startsWith('/figures/');
+  if (!embed && !meta('meta[name="description"]')) out.push('no meta description');
+  const robots = meta('meta[name="robots"]') ?? '';
+  if (!embed && /noindex/.test(robots)) out.push('the page asks not to be indexed');
+  const vague = /^(click here|here|more|read more|cliquez ici|ici|en savoir plus|plus|lien|link)$/i;
+  for (const a of document.querySelectorAll('a')) {
+    const href = a.getAttribute('href');
+    if (href === null || href === '' || href.startsWith('javascript:')) out.push(`link without an address: ${a.outerHTML.slice(0, 80)}`);
+    const words = (a.textContent || a.getAttribute('aria-label') || '').trim();
+    if (vague.test(words)) out.push(`link text says nothing: "${words}"`);
+  }
+  if (builtFor && !embed) {
+    const canonical = document.querySelector('link[rel="canonical"]')?.href;
+    const expected = new URL(page.replace(/^\//, ''), builtFor).href;
+    if (canonical !== expected) out.push(`canonical ${canonical}, expected ${expected}`);
+    const image = meta('meta[property="og:image"]');
+    if (!image) out.push('no og:image');
+    else {
+      const bytes = new Uint8Array(await (await fetch(image)).arrayBuffer());
+      const view = new DataView(bytes.buffer);
+      const png = bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+      if (!png || view.getUint32(16) !== 1200 || view.getUint32(20) !== 630) out.push(`og:image ${image} is not a 1200 x 630 PNG`);
+    }
+    for (const p of ['og:title', 'og:url', 'og:image:alt']) if (!meta(`meta[property="${p}"]`)) out.push(`no ${p}`);
+  }
+  if (page === '/' && builtFor) {
+    const text = await (await fetch('/robots.txt')).text();
+    if (!/^User-agent: \*$/m.test(text) || !/^Sitemap: https?:\/\/\S+$/m.test(text)) out.push('robots.txt is not valid');
+  }
+  return out;
+}
+
 const server = createServer(async (req, res) => {
   const url = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
   let file = path.normalize(path.join(root, url.endsWith('/') ? `${url}index.html` : url));
@@ -76,10 +124,12 @@ const server = createServer(async (req, res) => {
     const body = await readFile(file);
     res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(body);
   } catch {
-    res.writeHead(404).end('not found');
+    const notFound = await readFile(path.join(root, '404.html')).catch(() => 'not found');
+    res.writeHead(404, { 'content-type': types['.html'] }).end(notFound);
   }
 });
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const port = builtFor ? Number(new URL(builtFor).port) : 0;
+await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 const browser = await chromium.launch({
@@ -105,6 +155,7 @@ for (const page of await pages(root)) {
     const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (overflow > 0) problems.push(`horizontal overflow of ${overflow}px`);
     problems.push(...await tab.evaluate(chartTextProblems));
+    if (width === widths[0]) problems.push(...await tab.evaluate(seoProblems, { page, builtFor: builtFor ?? null }));
     if (width === widths[0]) {
       // Printed, every chart's data table shows, though its <details> is closed.
       await tab.emulateMedia({ media: 'print' });
@@ -127,6 +178,22 @@ for (const page of await pages(root)) {
     if (problems.length) failures.push({ name, problems });
     else passed += 1;
   }
+}
+// The 404 page, served for an address deep in the site.
+{
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  tab.on('request', (r) => { if (!r.url().startsWith(base)) problems.push(`request to another host: ${r.url()}`); });
+  const response = await tab.goto(`${base}/relations/nope/deep.html`, { waitUntil: 'networkidle' });
+  if (response.status() !== 404) problems.push(`status ${response.status()}, not 404`);
+  const styled = await tab.evaluate(() => getComputedStyle(document.querySelector('.masthead')).borderTopWidth);
+  if (styled !== '6px') problems.push(`not styled (masthead border ${styled})`);
+  const home = await tab.evaluate(() => document.querySelector('.masthead-title')?.href);
+  const reached = home ? await tab.goto(home) : null;
+  if (!reached || reached.status() !== 200) problems.push(`home link ${home} does not lead home`);
+  await tab.close();
+  if (problems.length) failures.push({ name: '404 page at /relations/nope/deep.html', problems });
+  else passed += 1;
 }
 await browser.close();
 server.close();

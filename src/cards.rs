@@ -1,0 +1,201 @@
+//! Social cards: the picture a link to a page shows when it is shared.
+//!
+//! A card is 1200 x 630 (the size LinkedIn, Facebook and X crop to), drawn
+//! from the page as an SVG in the theme's colours and fonts, then turned
+//! into a PNG by resvg. It shows the page's title, its first key figure
+//! (or, without one, its first chart), the report's title and the source
+//! line, big enough to read as a thumbnail.
+
+use crate::charts::canvas::{Font, text_width, wrap};
+use crate::html::escape;
+use crate::printed::{KeyFigure, Panel, Printed};
+
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+
+const MARGIN: f64 = 72.0;
+const INK: &str = "#1a1a1a";
+const MUTED: &str = "#595959";
+const ACCENT: &str = "#1f4e79";
+const RULE: &str = "#d9d9d9";
+
+/// What a card shows, taken from a rendered page.
+pub struct Card<'a> {
+    /// Above the title: the report's title, or on the home page its author.
+    pub kicker: Option<&'a str>,
+    pub title: &'a str,
+    /// The page's description, shown when it has no figure.
+    pub description: Option<&'a str>,
+    pub figure: Option<&'a Printed>,
+}
+
+/// The fonts cards are drawn with, read once per build.
+pub struct Painter {
+    options: resvg::usvg::Options<'static>,
+}
+
+impl Painter {
+    /// A painter with the theme's fonts; `family` is the family name the
+    /// cards ask for.
+    pub fn new<'a>(fonts: impl Iterator<Item = &'a [u8]>, family: &str) -> Painter {
+        let mut options = resvg::usvg::Options { font_family: family.to_string(), ..Default::default() };
+        for font in fonts {
+            options.fontdb_mut().load_font_data(font.to_vec());
+        }
+        Painter { options }
+    }
+
+    /// The card as a PNG.
+    pub fn paint(&self, card: &Card) -> Result<Vec<u8>, String> {
+        let svg = svg(card, &self.options.font_family);
+        let tree = resvg::usvg::Tree::from_str(&svg, &self.options).map_err(|e| e.to_string())?;
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("a card cannot be allocated")?;
+        resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+        let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        // Shared links fetch the card over mobile networks: compressed
+        // harder than chart downloads, which a build makes many more of.
+        crate::charts::canvas::encode_png_with(
+            &rgb,
+            (WIDTH, HEIGHT),
+            png::Compression::Balanced,
+            png::Filter::Adaptive,
+        )
+    }
+}
+
+/// Lines of text set at one size, top to bottom.
+struct Column {
+    svg: String,
+    y: f64,
+    family: String,
+}
+
+impl Column {
+    /// Sets `text` in at most `max_lines` lines of `size` px (the last
+    /// ending with `…` when it is cut), and moves down past it.
+    fn text(&mut self, text: &str, size: f64, weight: u16, color: &str, max_lines: usize) {
+        let font = Font::new(size, plotters::style::BLACK);
+        let font = if weight >= 600 { font.bold() } else { font };
+        let width = f64::from(WIDTH) - 2.0 * MARGIN;
+        let mut lines = wrap(text, &font, width);
+        if lines.len() > max_lines {
+            lines.truncate(max_lines);
+            let last = lines.last_mut().expect("max_lines is at least one");
+            while !last.is_empty() && text_width(&format!("{last} …"), &font) > width {
+                last.pop();
+            }
+            last.push_str(" …");
+        }
+        for line in &lines {
+            self.y += size * 1.18;
+            self.svg.push_str(&format!(
+                "<text x=\"{MARGIN}\" y=\"{:.1}\" font-family=\"{}\" font-size=\"{size}\" font-weight=\"{weight}\" fill=\"{color}\">{}</text>\n",
+                self.y,
+                escape(&self.family),
+                escape(line)
+            ));
+        }
+        self.y += size * 0.3;
+    }
+
+    fn gap(&mut self, px: f64) {
+        self.y += px;
+    }
+}
+
+/// The card as an SVG document.
+pub fn svg(card: &Card, family: &str) -> String {
+    let mut col = Column { svg: String::new(), y: 44.0, family: family.to_string() };
+    if let Some(kicker) = card.kicker {
+        col.text(kicker, 28.0, 600, MUTED, 1);
+        col.gap(6.0);
+    }
+    let figure_lines = if card.figure.is_some() { 2 } else { 3 };
+    col.text(card.title, 54.0, 600, INK, figure_lines);
+    let footer = card.figure.and_then(source_line).map(|source| {
+        let mut foot = Column { svg: String::new(), y: 0.0, family: family.to_string() };
+        foot.text(&source, 24.0, 400, MUTED, 2);
+        foot
+    });
+    let bottom = f64::from(HEIGHT) - 36.0 - footer.as_ref().map_or(0.0, |f| f.y + 20.0);
+    match card.figure {
+        Some(Printed::KeyFigures(keys)) if !keys.is_empty() => key_figure(&mut col, &keys[0]),
+        Some(Printed::Chart { panels, .. }) if !panels.is_empty() => chart(&mut col, &panels[0], bottom),
+        _ => {
+            if let Some(d) = card.description {
+                col.gap(10.0);
+                col.text(d, 34.0, 400, MUTED, 4);
+            }
+        }
+    }
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\n\
+         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#ffffff\"/>\n\
+         <rect width=\"{WIDTH}\" height=\"14\" fill=\"{ACCENT}\"/>\n"
+    );
+    out.push_str(&col.svg);
+    if let Some(foot) = footer {
+        out.push_str(&format!(
+            "<rect x=\"{MARGIN}\" y=\"{bottom:.1}\" width=\"{}\" height=\"2\" fill=\"{RULE}\"/>\n<g transform=\"translate(0 {:.1})\">\n{}</g>\n",
+            f64::from(WIDTH) - 2.0 * MARGIN,
+            bottom + 6.0,
+            foot.svg
+        ));
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The figure's source and sample, on one line: `Source : … · n = 1 252`.
+fn source_line(figure: &Printed) -> Option<String> {
+    let parts: Vec<String> = match figure {
+        Printed::KeyFigures(keys) => keys.first()?.cited.clone(),
+        Printed::Chart { caption, .. } | Printed::Table { caption, .. } => {
+            caption.source.iter().map(|(s, _)| s.clone()).chain(caption.sample.clone()).collect()
+        }
+    };
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn key_figure(col: &mut Column, key: &KeyFigure) {
+    col.gap(4.0);
+    col.text(&key.value, 150.0, 600, ACCENT, 1);
+    col.text(&key.label, 38.0, 400, INK, 2);
+}
+
+/// The chart, as large as the space between the title and the source
+/// line allows: drawn wide or narrow, whichever then reads bigger.
+fn chart(col: &mut Column, panel: &Panel, bottom: f64) {
+    let (top, box_w) = (col.y + 8.0, f64::from(WIDTH) - 2.0 * MARGIN);
+    let box_h = bottom - top - 12.0;
+    if box_h < 80.0 {
+        return;
+    }
+    let fit = |svg: &str| svg_size(svg).map(|(end, w, h)| (end, w, h, (box_w / w).min(box_h / h)));
+    let best = [fit(&panel.svg).map(|f| (&panel.svg, f)), fit(&panel.narrow).map(|f| (&panel.narrow, f))]
+        .into_iter()
+        .flatten()
+        .max_by(|a, b| a.1.3.total_cmp(&b.1.3));
+    let Some((svg, (open_end, w, h, scale))) = best else { return };
+    let inner = svg[open_end..].trim_end().trim_end_matches("</svg>");
+    let x = MARGIN + (box_w - w * scale) / 2.0;
+    col.svg.push_str(&format!(
+        "<svg x=\"{x:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" viewBox=\"0 0 {w} {h}\">{inner}</svg>\n",
+        w * scale,
+        h * scale
+    ));
+    col.y = top + h * scale;
+}
+
+/// Where a chart's opening `<svg …>` tag ends, and its viewBox size.
+fn svg_size(svg: &str) -> Option<(usize, f64, f64)> {
+    let start = svg.find("<svg")?;
+    let end = start + svg[start..].find('>')? + 1;
+    let tag = &svg[start..end];
+    let view_box = tag.split("viewBox=\"").nth(1)?.split('"').next()?;
+    let n: Vec<f64> = view_box.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    match n[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 => Some((end, w, h)),
+        _ => None,
+    }
+}

@@ -1,0 +1,33 @@
+//! `sitemap.xml` and `robots.txt`: where search engines find every page.
+//! Both need the site's address (`base_url`), so they exist only with it.
+
+use super::xml_escape;
+
+/// A page in the sitemap: its address, and its `date` when it has one
+/// (never the build's time, which would say every page changed).
+pub struct Entry<'a> {
+    pub loc: String,
+    pub lastmod: Option<&'a str>,
+}
+
+/// The sitemap of the pages, in reading order.
+pub fn sitemap(entries: &[Entry]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for e in entries {
+        out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", xml_escape(&e.loc)));
+        if let Some(date) = e.lastmod.filter(|d| crate::dates::Date::parse(d).is_some()) {
+            out.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// `robots.txt`: every page may be crawled, and here is the sitemap.
+pub fn robots(sitemap_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n")
+}
