@@ -13,6 +13,8 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Said, never failing a build, `--strict` included.
+    Note,
     Warning,
     Error,
 }
@@ -56,6 +58,10 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, pos, message) }
     }
 
+    pub fn note(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(file, pos, message) }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -90,6 +96,7 @@ impl Diagnostic {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let path = self.file.display().to_string();
         let title = level.primary_title(self.message.as_str());
@@ -144,13 +151,15 @@ impl Diagnostic {
             Some(h) => format!("{} ({h})", self.message),
             None => self.message.clone(),
         };
-        format!("::{} {props},title=barometer::{}", self.severity_name(), escape_data(&text))
+        let command = if self.severity == Severity::Note { "notice" } else { self.severity_name() };
+        format!("::{command} {props},title=barometer::{}", escape_data(&text))
     }
 
     fn severity_name(&self) -> &'static str {
         match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 

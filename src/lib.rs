@@ -317,13 +317,15 @@ fn build_site(
     if diags.has_errors() {
         return (diags.sorted(), None);
     }
+    // Said under `--strict` only, as a note: a student's coursework has no
+    // address, and a study about to be published should have one.
     if opts.strict && config.base_url.is_none() {
         let message = "the site has no address: shared links show no preview card, and there is no \
                        sitemap, robots.txt or canonical address";
         let hint = "add `base_url: https://…/` (the address the site is published at) to report.yaml, or pass `--base-url`";
-        diags.push(Diagnostic::warning(config::CONFIG_FILE, None, message).with_hint(hint));
+        diags.push(Diagnostic::note(config::CONFIG_FILE, None, message).with_hint(hint));
     }
-    if opts.strict && !diags.items.is_empty() {
+    if opts.strict && diags.items.iter().any(|d| d.severity == Severity::Warning) {
         return (strict(diags.sorted()), None);
     }
     let built = Built {
@@ -365,9 +367,9 @@ fn origin(output: &Path, pages: &[Page], project: &load::Project) -> PathBuf {
     }
 }
 
-/// Under `--strict`, every warning is an error.
+/// Under `--strict`, every warning is an error (notes stay notes).
 fn strict(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    for d in &mut diags {
+    for d in diags.iter_mut().filter(|d| d.severity == Severity::Warning) {
         d.severity = Severity::Error;
     }
     diags

@@ -194,6 +194,10 @@ fn new(dir: &std::path::Path, language: Lang) -> ExitCode {
     match barometer::starter::write(dir, language) {
         Ok(()) => {
             println!("created {}; build it with: barometer build --root {}", dir.display(), dir.display());
+            println!(
+                "{} publishes it on GitHub Pages once pushed (see the comments at its top)",
+                barometer::starter::WORKFLOW
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -272,7 +276,8 @@ fn summary_json(outcome: &Outcome, line: &str, building: bool) -> String {
         "success": s.is_some(),
         "command": if building { "build" } else { "check" },
         "errors": errors,
-        "warnings": outcome.diagnostics.len() - errors,
+        "warnings": outcome.diagnostics.iter().filter(|d| d.severity == barometer::Severity::Warning).count(),
+        "notes": outcome.diagnostics.iter().filter(|d| d.severity == barometer::Severity::Note).count(),
         "pages": s.map(|s| s.pages),
         "charts": s.map(|s| s.charts),
         "datasets": s.map(|s| s.datasets),

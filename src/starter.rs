@@ -6,8 +6,12 @@ use std::path::Path;
 
 use crate::config::Language;
 
+/// The GitHub Actions workflow that checks, builds and publishes the
+/// report on GitHub Pages.
+pub const WORKFLOW: &str = ".github/workflows/publish.yml";
+
 /// The starter's files, by path in the project.
-type Files = [(&'static str, &'static str); 7];
+type Files = [(&'static str, &'static str); 8];
 
 const EN: Files = [
     ("report.yaml", include_str!("starter/en/report.yaml")),
@@ -18,6 +22,7 @@ const EN: Files = [
     ("data/accounts.yaml", include_str!("starter/en/data/accounts.yaml")),
     // Stored without its dot, so it does not apply to this repository.
     (".gitignore", include_str!("starter/en/gitignore")),
+    (WORKFLOW, include_str!("starter/publish.yml")),
 ];
 
 const FR: Files = [
@@ -28,6 +33,7 @@ const FR: Files = [
     ("data/comptes.csv", include_str!("starter/fr/data/comptes.csv")),
     ("data/comptes.yaml", include_str!("starter/fr/data/comptes.yaml")),
     (".gitignore", include_str!("starter/fr/gitignore")),
+    (WORKFLOW, include_str!("starter/publish.yml")),
 ];
 
 /// Writes the starter project into `dir`, which must not exist or be empty.

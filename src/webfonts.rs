@@ -193,6 +193,34 @@ mod tests {
         assert!(!set.contains('e'));
     }
 
+    #[cfg(feature = "subset-fonts")]
+    #[test]
+    fn a_cut_font_maps_the_characters_shown_and_keeps_its_kerning() {
+        use read_fonts::{FontRef, TableProvider};
+        let whole = crate::theme::STATIC
+            .iter()
+            .find(|(p, _)| *p == "fonts/Inter-Regular.ttf")
+            .map(|(_, b)| *b)
+            .expect("theme font");
+        let mut chars = CharSet::new();
+        chars.add_text("Baromètre : 72\u{202F}% « œuvre » — 1\u{202F}252 €");
+        let cut = subset(whole, &chars).expect("cut").expect("TrueType outlines");
+        assert!(cut.len() * 5 < whole.len(), "{} of {} bytes", cut.len(), whole.len());
+        let font = FontRef::new(&cut).expect("a valid font");
+        let cmap = font.cmap().expect("cmap");
+        for c in ['è', '\u{202F}', '«', 'œ', '—', '€', 'A', '~'] {
+            assert!(cmap.map_codepoint(c).is_some(), "{c:?} is shown and must be in the font");
+        }
+        for c in ['Ж', 'ß', 'ñ'] {
+            assert!(cmap.map_codepoint(c).is_none(), "{c:?} is not shown");
+        }
+        assert!(font.gpos().is_ok(), "kerning and positioning are kept");
+        let woff2 =
+            woff2(Path::new("fonts/Inter-Regular.ttf"), whole, &chars, &FontCache::default()).expect("woff2");
+        assert_eq!(&woff2[..4], b"wOF2");
+        assert!(woff2.len() < cut.len());
+    }
+
     #[test]
     fn only_fonts_without_a_woff2_beside_them_are_sources() {
         let files: std::collections::BTreeMap<PathBuf, Vec<u8>> =

@@ -25,7 +25,20 @@ fn new_writes_a_project_that_builds_and_checks_strictly_in_both_languages() {
         assert!(out.status.success(), "{}", stderr(&out));
         let out = barometer(&["check", "--strict", "--root", dir]);
         assert!(out.status.success(), "{lang}: {}", stderr(&out));
+        let err = stderr(&out);
+        let said: Vec<&str> = err.lines().filter(|l| !l.starts_with([' ', '|'])).collect();
+        assert!(said.len() == 1 && said[0].starts_with("note: the site has no address"), "{lang}: {said:?}");
+        let out = barometer(&["check", "--strict", "--root", dir, "--base-url", "https://example.org/r/"]);
+        assert!(out.status.success(), "{lang}: {}", stderr(&out));
         assert!(stderr(&out).is_empty(), "{lang}: no warning at all: {}", stderr(&out));
+        let workflow =
+            std::fs::read_to_string(tmp.path().join(lang).join(".github/workflows/publish.yml")).unwrap();
+        let steps: Vec<&str> = workflow.lines().filter_map(|l| l.trim().strip_prefix("run: ")).collect();
+        assert!(steps.iter().any(|s| s.starts_with("barometer check --strict --base-url")), "{steps:?}");
+        assert!(workflow.contains("actions/deploy-pages@"), "publishes on GitHub Pages");
+        let parsed: serde_json::Value = serde_saphyr::from_str(&workflow).expect("the workflow is YAML");
+        assert!(parsed["jobs"]["build"]["steps"].as_array().is_some_and(|s| s.len() >= 6), "{parsed:#}");
+        assert_eq!(parsed["jobs"]["deploy"]["needs"], "build");
         let out = barometer(&["build", "--root", dir]);
         assert!(out.status.success(), "{}", stderr(&out));
         let home = std::fs::read_to_string(tmp.path().join(lang).join("public/index.html")).unwrap();

@@ -354,11 +354,15 @@ fn without_an_address_the_feed_uses_stable_ids_and_nothing_claims_an_address() {
         Some("La deuxième vague de l'enquête.")
     );
 
+    // `--strict` says so, once, as a note that does not fail the check.
     let strict = f.run(&["check", "--strict"]);
-    assert!(!strict.status.success());
+    assert!(strict.status.success(), "{}", stderr(&strict));
+    assert_eq!(stderr(&strict).matches("note: the site has no address").count(), 1, "{}", stderr(&strict));
     assert!(stderr(&strict).contains("base_url"), "{}", stderr(&strict));
+    assert!(!stderr(&f.run(&["check"])).contains("base_url"), "only under --strict");
     let with_address = f.run(&["check", "--strict", "--base-url", "https://example.org/etude"]);
     assert!(with_address.status.success(), "{}", stderr(&with_address));
+    assert!(!stderr(&with_address).contains("base_url"), "{}", stderr(&with_address));
     let bad = f.run(&["build", "--base-url", "example.org"]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
