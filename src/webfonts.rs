@@ -69,6 +69,7 @@ impl CharSet {
         self.0.contains(&c)
     }
 
+    #[cfg(feature = "subset-fonts")]
     fn unicodes(&self) -> impl Iterator<Item = u32> + '_ {
         self.0.iter().map(|&c| u32::from(c))
     }

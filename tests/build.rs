@@ -215,7 +215,9 @@ fn output_loads_nothing_from_other_hosts_and_needs_no_javascript() {
     assert!(f.build().status.success());
     for page in ["index.html", "methode/index.html", "404.html"] {
         let html = f.read(page);
-        assert!(!html.contains("<script"), "{page} has a script");
+        // JSON-LD is data for search engines, not a script a browser runs.
+        let data = html.matches("<script type=\"application/ld+json\">").count();
+        assert_eq!(html.matches("<script").count(), data, "{page} has a script");
         for attr in ["src=\"http", "href=\"http", "url(http", "src=\"//", "href=\"//"] {
             assert!(!html.contains(attr), "{page} loads {attr}");
         }
@@ -317,7 +319,12 @@ fn front_matter_and_dataset_text_are_escaped_everywhere() {
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     let html = f.read("index.html");
-    assert!(!html.contains("<script"), "no script element anywhere");
+    let data = html.matches("<script type=\"application/ld+json\">").count();
+    assert_eq!(html.matches("<script").count(), data, "no script element but JSON-LD");
+    for json in html.split("<script type=\"application/ld+json\">").skip(1) {
+        let json = json.split("</script>").next().expect("closed");
+        assert!(!json.contains(['<', '>']), "text from data stays inside the JSON: {json}");
+    }
     assert!(!html.contains("<img src=x"), "dataset title escaped");
     assert!(!html.contains("\"><b>"), "attribute values escaped");
     assert!(html.contains("R &amp; &lt;D&gt;"));
