@@ -1039,7 +1039,10 @@ fn render_404(tera: &Tera, base: &Context, input: &Input) -> Result<Vec<u8>, Dia
         None => {
             ctx.insert("root", "/");
             let css = input.static_files.get(std::path::Path::new("style.css"));
-            let css = css.map(|c| String::from_utf8_lossy(c).replace("</", "<\\/"));
+            // Its fonts, like its links, start at the host's root.
+            let css = css.map(|c| {
+                String::from_utf8_lossy(c).replace("</", "<\\/").replace("url(\"fonts/", "url(\"/fonts/")
+            });
             ctx.insert("inline_css", &css);
         }
     }

@@ -377,6 +377,7 @@ fn the_404_page_works_at_any_depth() {
     assert!(select(&page, r#"link[rel="stylesheet"]"#).is_empty());
     let style: String = select(&page, "style").iter().flat_map(|s| s.text()).collect();
     assert!(style.contains(".masthead"), "the theme's style is inline");
+    assert!(style.contains("url(\"/fonts/Inter-Regular.woff2\")"), "its fonts load from the host's root");
     for a in select(&page, "a[href]") {
         let href = a.value().attr("href").expect("href");
         assert!(href.starts_with('/') || href.starts_with('#'), "{href} depends on where the page is");
