@@ -62,6 +62,10 @@ impl CharSet {
                 set.add_text(text);
             }
         }
+        // A style sheet may show text in capitals (`text-transform`): `è`
+        // in the page is drawn `È`.
+        let cased: Vec<char> = set.0.iter().flat_map(|c| c.to_uppercase().chain(c.to_lowercase())).collect();
+        set.0.extend(cased);
         set
     }
 
@@ -220,6 +224,15 @@ mod tests {
             woff2(Path::new("fonts/Inter-Regular.ttf"), whole, &chars, &FontCache::default()).expect("woff2");
         assert_eq!(&woff2[..4], b"wOF2");
         assert!(woff2.len() < cut.len());
+    }
+
+    #[test]
+    fn a_site_keeps_both_cases_of_its_letters() {
+        let page = (PathBuf::from("index.html"), "<p class=\"kicker\">Baromètre</p>".as_bytes().to_vec());
+        let image = (PathBuf::from("logo.png"), "Ω".as_bytes().to_vec());
+        let set = CharSet::of_site([(&page.0, &page.1), (&image.0, &image.1)].into_iter());
+        assert!(set.contains('è') && set.contains('È'), "text-transform: uppercase draws È");
+        assert!(!set.contains('Ω'), "only pages, drawings and style sheets are read");
     }
 
     #[test]
