@@ -10,8 +10,9 @@
 // (figures/**.html) are checked like pages. Screenshots go to the folder
 // given second, to be looked at.
 //
-// What a search engine and a social network read is checked too, as
-// Lighthouse's SEO audits do (it does not run offline): a title, a
+// What a search engine and a social network read is checked too: by
+// Lighthouse's SEO audits on every page (it runs here, offline, against
+// this Chromium), and by our own checks of the same things: a title, a
 // description, a language, crawlable links with their own words, no
 // `noindex` but on embed pages, a valid robots.txt; and when the site was
 // built with a base URL (the third argument, whose port the server takes),
@@ -132,9 +133,11 @@ const port = builtFor ? Number(new URL(builtFor).port) : 0;
 await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 
+// Lighthouse drives the same browser through its debugging port.
+const debugPort = 20000 + (process.pid % 10000);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  args: [`--remote-debugging-port=${debugPort}`, '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 await mkdir(shots, { recursive: true });
@@ -179,6 +182,18 @@ for (const page of await pages(root)) {
     else passed += 1;
   }
 }
+// Lighthouse's SEO category, on every page but the chart embeds (which
+// ask not to be indexed): every audit it scores must pass.
+const { default: lighthouse } = await import('lighthouse');
+for (const page of (await pages(root)).filter((p) => !p.startsWith('/figures/'))) {
+  const flags = { port: debugPort, onlyCategories: ['seo'], output: 'json', logLevel: 'error' };
+  const { lhr } = await lighthouse(base + page, flags);
+  const audits = lhr.categories.seo.auditRefs.map((r) => lhr.audits[r.id]);
+  const failed = audits.filter((a) => a.scoreDisplayMode === 'binary' && a.score !== 1);
+  if (failed.length) failures.push({ name: `Lighthouse SEO ${page}`, problems: failed.map((a) => `${a.id}: ${a.title}`) });
+  else passed += 1;
+}
+
 // The 404 page, served for an address deep in the site.
 {
   const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
