@@ -8,24 +8,49 @@
 //! font is not published. Cutting needs TrueType outlines (`glyf`); a font
 //! with PostScript outlines (CFF) is compressed whole.
 
-use std::collections::BTreeSet;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::Diagnostic;
 use crate::render::relock;
 
 /// The characters a site shows, gathered from its HTML, SVG and CSS.
-#[derive(Clone, Debug, Default, Hash, PartialEq, Eq)]
-pub struct CharSet(BTreeSet<char>);
+///
+/// One bit per Unicode scalar value (136 KB): a thousand-page site has
+/// tens of millions of characters to read, and setting a bit is cheaper
+/// than inserting into an ordered set.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub struct CharSet(Vec<u64>);
+
+const WORDS: usize = (char::MAX as usize + 1).div_ceil(64);
+
+impl Default for CharSet {
+    fn default() -> CharSet {
+        CharSet(vec![0; WORDS])
+    }
+}
 
 impl CharSet {
     /// Printable ASCII, always kept: a reader's search box, a URL typed
     /// into a page's text, digits a script might add.
     pub fn new() -> CharSet {
-        CharSet((' '..='~').collect())
+        let mut set = CharSet::default();
+        (' '..='~').for_each(|c| set.insert(c));
+        set
+    }
+
+    pub fn insert(&mut self, c: char) {
+        let i = c as usize;
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    pub fn contains(&self, c: char) -> bool {
+        let i = c as usize;
+        self.0[i / 64] & (1 << (i % 64)) != 0
     }
 
     /// Adds the text of a file, reading numeric character references
@@ -33,7 +58,7 @@ impl CharSet {
     pub fn add_text(&mut self, text: &str) {
         let mut rest = text;
         while let Some(at) = rest.find("&#") {
-            self.0.extend(rest[..at].chars());
+            rest[..at].chars().for_each(|c| self.insert(c));
             rest = &rest[at + 2..];
             let (radix, digits) = match rest.strip_prefix(['x', 'X']) {
                 Some(hex) => (16, hex),
@@ -43,39 +68,53 @@ impl CharSet {
             let decoded = u32::from_str_radix(&digits[..end], radix).ok().and_then(char::from_u32);
             match decoded {
                 Some(c) => {
-                    self.0.insert(c);
+                    self.insert(c);
                     rest = &digits[end + 1..];
                 }
-                None => self.0.extend(['&', '#']),
+                None => ['&', '#'].into_iter().for_each(|c| self.insert(c)),
             }
         }
-        self.0.extend(rest.chars());
+        rest.chars().for_each(|c| self.insert(c));
     }
 
     /// Gathers the characters of every page, drawing and style sheet of a
-    /// built site.
+    /// built site, files read in parallel.
     pub fn of_site<'a>(files: impl Iterator<Item = (&'a PathBuf, &'a Vec<u8>)>) -> CharSet {
-        let mut set = CharSet::new();
-        for (path, bytes) in files {
-            let shown = path.extension().is_some_and(|e| e == "html" || e == "svg" || e == "css");
-            if let (true, Ok(text)) = (shown, std::str::from_utf8(bytes)) {
+        let shown: Vec<&str> = files
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "html" || e == "svg" || e == "css"))
+            .filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok())
+            .collect();
+        let mut set = shown
+            .par_iter()
+            .fold(CharSet::new, |mut set, text| {
                 set.add_text(text);
-            }
-        }
+                set
+            })
+            .reduce(CharSet::new, CharSet::union);
         // A style sheet may show text in capitals (`text-transform`): `è`
         // in the page is drawn `È`.
-        let cased: Vec<char> = set.0.iter().flat_map(|c| c.to_uppercase().chain(c.to_lowercase())).collect();
-        set.0.extend(cased);
+        let cased: Vec<char> = set.chars().flat_map(|c| c.to_uppercase().chain(c.to_lowercase())).collect();
+        cased.into_iter().for_each(|c| set.insert(c));
         set
     }
 
-    pub fn contains(&self, c: char) -> bool {
-        self.0.contains(&c)
+    fn union(mut self, other: CharSet) -> CharSet {
+        self.0.iter_mut().zip(other.0).for_each(|(a, b)| *a |= b);
+        self
+    }
+
+    /// The characters in the set, in order.
+    pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.0.iter().enumerate().filter(|(_, w)| **w != 0).flat_map(|(i, &w)| {
+            (0..64)
+                .filter(move |b| w & (1 << b) != 0)
+                .filter_map(move |b| char::from_u32((i * 64 + b) as u32))
+        })
     }
 
     #[cfg(feature = "subset-fonts")]
     fn unicodes(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().map(|&c| u32::from(c))
+        self.chars().map(u32::from)
     }
 }
 
