@@ -265,6 +265,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         figures: &input.figures,
         print: printing.as_ref(),
         static_files: input.static_files,
+        cards: draws_cards(input),
     };
     let done = AtomicUsize::new(0);
     let total = input.pages.len();
@@ -353,20 +354,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
             std::iter::once(html).chain(card)
         })
         .collect();
-    for o in outputs {
-        match o {
-            Ok((path, bytes)) => {
-                site.files.insert(path, bytes);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    match render_404(&tera, &base, input) {
-        Ok(bytes) => {
-            site.files.insert(PathBuf::from("404.html"), bytes);
-        }
-        Err(e) => errors.push(e),
-    }
+    keep(&mut site.files, outputs, &mut errors);
+    let not_found = render_404(&tera, &base, input).map(|bytes| (PathBuf::from("404.html"), bytes));
+    keep(&mut site.files, [not_found], &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -379,22 +369,8 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
             site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
         }
     }
-    let chars = crate::webfonts::CharSet::of_site(site.files.iter());
-    let web_fonts: Vec<_> = fonts
-        .par_iter()
-        .map(|path| {
-            let bytes = crate::webfonts::woff2(path, &input.static_files[*path], &chars, input.fonts)?;
-            Ok((path.with_extension("woff2"), bytes))
-        })
-        .collect();
-    for font in web_fonts {
-        match font {
-            Ok((path, bytes)) => {
-                site.files.insert(path, bytes);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
+    let web_fonts = web_fonts(input, &fonts, &site.files);
+    keep(&mut site.files, web_fonts, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -408,6 +384,38 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     site.files.insert(PathBuf::from(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
     site.figures = input.figures.keep();
     Ok((site, warnings))
+}
+
+/// Files rendered into the site, and problems into `errors`.
+fn keep(
+    files: &mut BTreeMap<PathBuf, Vec<u8>>,
+    outputs: impl IntoIterator<Item = Result<(PathBuf, Vec<u8>), Diagnostic>>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for output in outputs {
+        match output {
+            Ok((path, bytes)) => {
+                files.insert(path, bytes);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+}
+
+/// The theme's `fonts` as WOFF2 files, cut to the characters of `site`.
+fn web_fonts(
+    input: &Input,
+    fonts: &[&std::path::Path],
+    site: &BTreeMap<PathBuf, Vec<u8>>,
+) -> Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> {
+    let chars = crate::webfonts::CharSet::of_site(site.iter());
+    fonts
+        .par_iter()
+        .map(|path| {
+            let bytes = crate::webfonts::woff2(path, &input.static_files[*path], &chars, input.fonts)?;
+            Ok((path.with_extension("woff2"), bytes))
+        })
+        .collect()
 }
 
 /// How to cite the study, for the theme.
@@ -435,7 +443,9 @@ fn study_citation(input: &Input) -> crate::cite::StudyCitation {
 /// same name would be lost to: an error, never an overwrite.
 fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
     let pdf = input.config.pdf.as_ref().filter(|_| input.publish).map(|p| p.file.as_str());
-    [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf]
+    let sitemap = input.config.base_url.as_ref().map(|_| web::SITEMAP_FILE);
+    let feed = input.pages.iter().any(|p| p.date.is_some()).then_some(web::FEED_FILE);
+    [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf, sitemap, feed]
         .into_iter()
         .flatten()
         .filter(|name| input.static_files.contains_key(std::path::Path::new(name)))
@@ -626,6 +636,8 @@ struct PageEnv<'a> {
     /// Page URL to place in reading order, when pages are also written for the PDF.
     print: Option<&'a HashMap<String, usize>>,
     static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
+    /// Social cards are drawn: keep each page's first figure for its card.
+    cards: bool,
 }
 
 fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
@@ -707,7 +719,8 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
                         p.key_figures.push(markup);
                     }
                 }
-                if card.is_none() && !matches!(fig.printed, crate::printed::Printed::Table { .. }) {
+                let for_card = !matches!(fig.printed, crate::printed::Printed::Table { .. });
+                if env.cards && card.is_none() && for_card {
                     card = Some(fig.printed.clone());
                 }
                 files.extend(fig.files);
@@ -1060,11 +1073,18 @@ type Painter = crate::cards::Painter;
 #[cfg(not(feature = "social-cards"))]
 type Painter = std::convert::Infallible;
 
-/// What draws the social cards, when the site has an address to share
-/// them from (`base_url`) and is being published.
+/// Social cards are drawn when the site has an address to share them
+/// from (`base_url`), is being published, and the binary can draw them.
+fn draws_cards(input: &Input) -> bool {
+    cfg!(feature = "social-cards") && input.publish && input.config.base_url.is_some()
+}
+
+/// What draws the social cards, when [`draws_cards`].
 #[cfg(feature = "social-cards")]
 fn card_painter(input: &Input) -> Option<Painter> {
-    input.config.base_url.as_ref().filter(|_| input.publish)?;
+    if !draws_cards(input) {
+        return None;
+    }
     let fonts = crate::webfonts::fonts(input.static_files);
     Some(crate::cards::Painter::new(fonts.map(|(_, b)| b.as_slice()), crate::charts::canvas::FAMILY))
 }

@@ -445,3 +445,21 @@ fn a_base_url_that_is_not_an_address_is_an_error_at_its_line() {
     let err = stderr(&out);
     assert!(err.contains("report.yaml:2") && err.contains("full http(s) address"), "{err}");
 }
+
+#[test]
+fn a_robots_txt_of_the_project_is_kept_and_a_sitemap_of_its_own_is_an_error() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: R\nbase_url: https://example.org/\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        ("static/robots.txt", "User-agent: *\nDisallow: /\n"),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(f.read("robots.txt"), "User-agent: *\nDisallow: /\n");
+    assert!(f.public("sitemap.xml").is_file());
+    f.write("static/sitemap.xml", "<urlset/>");
+    let out = f.build();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("static/sitemap.xml"), "{}", stderr(&out));
+    assert_ne!(f.read("sitemap.xml"), "<urlset/>", "the previous output is untouched");
+}
