@@ -81,9 +81,17 @@ impl Column {
         if lines.len() > max_lines {
             lines.truncate(max_lines);
             let last = lines.last_mut().expect("max_lines is at least one");
+            // Cut at a word, or within one only when it alone is too wide.
             while !last.is_empty() && text_width(&format!("{last} …"), &font) > width {
-                last.pop();
+                match last.rsplit_once(' ') {
+                    Some((kept, _)) => last.truncate(kept.len()),
+                    None => {
+                        last.pop();
+                    }
+                }
             }
+            let kept = last.trim_end_matches([',', ';', ':', ' ', '\u{a0}', '\u{202f}']).len();
+            last.truncate(kept);
             last.push_str(" …");
         }
         for line in &lines {
@@ -119,7 +127,7 @@ pub fn svg(card: &Card, family: &str) -> String {
     });
     let bottom = f64::from(HEIGHT) - 36.0 - footer.as_ref().map_or(0.0, |f| f.y + 20.0);
     match card.figure {
-        Some(Printed::KeyFigures(keys)) if !keys.is_empty() => key_figure(&mut col, &keys[0]),
+        Some(Printed::KeyFigures(keys)) if !keys.is_empty() => key_figure(&mut col, &keys[0], bottom),
         Some(Printed::Chart { panels, .. }) if !panels.is_empty() => chart(&mut col, &panels[0], bottom),
         _ => {
             if let Some(d) = card.description {
@@ -157,10 +165,17 @@ fn source_line(figure: &Printed) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-fn key_figure(col: &mut Column, key: &KeyFigure) {
+/// The number as large as the room above the source line allows (up to
+/// 150 px), and what it counts below it.
+fn key_figure(col: &mut Column, key: &KeyFigure, bottom: f64) {
+    const LABEL: f64 = 38.0;
+    let font = Font::new(LABEL, plotters::style::BLACK);
+    let label_lines = wrap(&key.label, &font, f64::from(WIDTH) - 2.0 * MARGIN).len().clamp(1, 2) as f64;
+    let label_height = label_lines * LABEL * 1.18 + LABEL * 0.3;
+    let room = bottom - col.y - 4.0 - label_height - 12.0;
     col.gap(4.0);
-    col.text(&key.value, 150.0, 600, ACCENT, 1);
-    col.text(&key.label, 38.0, 400, INK, 2);
+    col.text(&key.value, (room / 1.48).clamp(56.0, 150.0), 600, ACCENT, 1);
+    col.text(&key.label, LABEL, 400, INK, 2);
 }
 
 /// The chart, as large as the space between the title and the source
@@ -197,5 +212,77 @@ fn svg_size(svg: &str) -> Option<(usize, f64, f64)> {
     match n[..] {
         [_, _, w, h] if w > 0.0 && h > 0.0 => Some((end, w, h)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each `<text>`'s baseline and size, top to bottom, and where the
+    /// rule above the source line is.
+    fn layout(svg: &str) -> (Vec<(f64, f64)>, Option<f64>) {
+        let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+        let mut shift = 0.0;
+        let mut texts = Vec::new();
+        for n in doc.descendants() {
+            if let Some(t) = n.attribute("transform") {
+                shift = t.trim_start_matches("translate(0 ").trim_end_matches(')').parse().expect("shift");
+            }
+            if n.has_tag_name("text")
+                && n.ancestors().all(|a| a.attribute("viewBox").is_none() || a == doc.root_element())
+            {
+                let y: f64 = n.attribute("y").expect("y").parse().expect("number");
+                let size: f64 = n.attribute("font-size").expect("size").parse().expect("number");
+                let inside_footer = n.ancestors().any(|a| a.has_tag_name("g"));
+                texts.push((if inside_footer { y + shift } else { y }, size));
+            }
+        }
+        let rule = doc.descendants().find(|n| n.has_tag_name("rect") && n.attribute("height") == Some("2"));
+        (texts, rule.map(|r| r.attribute("y").expect("y").parse().expect("number")))
+    }
+
+    #[test]
+    fn long_words_never_run_into_the_source_line_or_off_the_card() {
+        let long = "Part des influenceurs qui jugent important de savoir ce que l'annonceur a pensé de leur travail une fois la campagne terminée";
+        let figure = Printed::KeyFigures(vec![KeyFigure {
+            value: "1\u{202F}252".into(),
+            label: long.into(),
+            cited: vec![format!("Source\u{202F}: {long}"), "n = 1\u{202F}252 répondants".into()],
+        }]);
+        let card = Card { kicker: Some(long), title: long, description: None, figure: Some(&figure) };
+        let (texts, rule) = layout(&svg(&card, "Inter"));
+        let rule = rule.expect("a source line");
+        let (above, below): (Vec<(f64, f64)>, Vec<(f64, f64)>) = texts.iter().partition(|(y, _)| *y < rule);
+        assert_eq!(above.len(), 1 + 2 + 1 + 2, "kicker, title, number and label, each cut: {texts:?}");
+        assert_eq!(below.len(), 2, "the source on two lines at most: {texts:?}");
+        let number = above[3];
+        assert!(number.1 >= 56.0 && number.1 < 150.0, "the number shrinks to fit: {number:?}");
+        let label_bottom = above[5].0 + 38.0 * 0.25;
+        assert!(label_bottom < rule, "the label ends above the rule: {texts:?}, rule {rule}");
+        assert!(below.iter().all(|(y, _)| *y < f64::from(HEIGHT) - 20.0), "{texts:?}");
+    }
+
+    #[test]
+    fn a_short_page_keeps_its_number_large() {
+        let figure = Printed::KeyFigures(vec![KeyFigure {
+            value: "72\u{202F}%".into(),
+            label: "N'ont aucun retour".into(),
+            cited: vec!["Source\u{202F}: Cabinet".into()],
+        }]);
+        let card =
+            Card { kicker: Some("Baromètre"), title: "Relations", description: None, figure: Some(&figure) };
+        let (texts, _) = layout(&svg(&card, "Inter"));
+        assert!(texts.iter().any(|(_, size)| *size == 150.0), "{texts:?}");
+    }
+
+    #[test]
+    fn text_is_escaped_in_the_card() {
+        let card = Card { kicker: None, title: "A <b> & \"c\"", description: Some("</svg>"), figure: None };
+        let svg = svg(&card, "Inter");
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed");
+        let texts: Vec<&str> =
+            doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        assert_eq!(texts, ["A <b> & \"c\"", "</svg>"]);
     }
 }
