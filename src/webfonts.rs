@@ -58,7 +58,7 @@ impl CharSet {
     pub fn add_text(&mut self, text: &str) {
         let mut rest = text;
         while let Some(at) = rest.find("&#") {
-            rest[..at].chars().for_each(|c| self.insert(c));
+            self.add_plain(&rest[..at]);
             rest = &rest[at + 2..];
             let (radix, digits) = match rest.strip_prefix(['x', 'X']) {
                 Some(hex) => (16, hex),
@@ -74,7 +74,25 @@ impl CharSet {
                 None => ['&', '#'].into_iter().for_each(|c| self.insert(c)),
             }
         }
-        rest.chars().for_each(|c| self.insert(c));
+        self.add_plain(rest);
+    }
+
+    /// Adds every character of `text`. Pages are mostly ASCII: those bytes
+    /// are gathered in one word, and only the others are decoded.
+    fn add_plain(&mut self, text: &str) {
+        let mut ascii: u128 = 0;
+        let mut rest = text;
+        while !rest.is_empty() {
+            let plain = rest.bytes().take_while(u8::is_ascii).count();
+            rest.as_bytes()[..plain].iter().for_each(|&b| ascii |= 1 << b);
+            rest = &rest[plain..];
+            if let Some(c) = rest.chars().next() {
+                self.insert(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        self.0[0] |= ascii as u64;
+        self.0[1] |= (ascii >> 64) as u64;
     }
 
     /// Gathers the characters of every page, drawing and style sheet of a
