@@ -219,9 +219,12 @@ fn svg_size(svg: &str) -> Option<(usize, f64, f64)> {
 mod tests {
     use super::*;
 
+    /// A `<text>`'s baseline and size.
+    type Line = (f64, f64);
+
     /// Each `<text>`'s baseline and size, top to bottom, and where the
     /// rule above the source line is.
-    fn layout(svg: &str) -> (Vec<(f64, f64)>, Option<f64>) {
+    fn layout(svg: &str) -> (Vec<Line>, Option<f64>) {
         let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
         let mut shift = 0.0;
         let mut texts = Vec::new();
@@ -253,7 +256,7 @@ mod tests {
         let card = Card { kicker: Some(long), title: long, description: None, figure: Some(&figure) };
         let (texts, rule) = layout(&svg(&card, "Inter"));
         let rule = rule.expect("a source line");
-        let (above, below): (Vec<(f64, f64)>, Vec<(f64, f64)>) = texts.iter().partition(|(y, _)| *y < rule);
+        let (above, below): (Vec<Line>, Vec<Line>) = texts.iter().partition(|(y, _)| *y < rule);
         assert_eq!(above.len(), 1 + 2 + 1 + 2, "kicker, title, number and label, each cut: {texts:?}");
         assert_eq!(below.len(), 2, "the source on two lines at most: {texts:?}");
         let number = above[3];
