@@ -90,7 +90,7 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
     let image = config.absolute_url(&card_path(&page.url)).filter(|_| facts.card);
     let title = spaced(title, lang).into_owned();
     PageMeta {
-        image_alt: image.as_ref().map(|_| card_alt(&title, facts.figure)),
+        image_alt: image.as_ref().map(|_| card_alt(&title, facts.figure, lang)),
         title,
         description,
         canonical: config.absolute_url(&page.url),
@@ -102,12 +102,18 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
 }
 
 /// The social card in words: the page's title and its figure.
-fn card_alt(title: &str, figure: Option<&Printed>) -> String {
+fn card_alt(title: &str, figure: Option<&Printed>, lang: Language) -> String {
+    let colon = match lang {
+        Language::Fr => "\u{a0}: ",
+        Language::En => ": ",
+    };
     match figure {
         Some(Printed::KeyFigures(keys)) if !keys.is_empty() => {
-            format!("{title} : {} — {}", keys[0].value, keys[0].label)
+            format!("{title}{colon}{} — {}", keys[0].value, keys[0].label)
         }
-        Some(Printed::Chart { panels, .. }) if !panels.is_empty() => format!("{title} : {}", panels[0].desc),
+        Some(Printed::Chart { panels, .. }) if !panels.is_empty() => {
+            format!("{title}{colon}{}", panels[0].desc)
+        }
         _ => title.to_string(),
     }
 }
