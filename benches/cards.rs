@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let fonts = barometer::theme::STATIC.iter().filter(|(p, _)| p.ends_with(".ttf")).map(|(_, b)| *b);
-    let painter = Painter::new(fonts, "Inter");
+    let painter = Painter::new(fonts, "Inter", Default::default());
     let figure = Printed::KeyFigures(vec![KeyFigure {
         value: "72\u{202F}%".into(),
         label: "N'ont aucun retour sur leurs prestations".into(),

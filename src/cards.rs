@@ -14,10 +14,53 @@ pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 
 const MARGIN: f64 = 72.0;
-const INK: &str = "#1a1a1a";
-const MUTED: &str = "#595959";
-const ACCENT: &str = "#1f4e79";
-const RULE: &str = "#d9d9d9";
+/// The theme's colours, read from its style sheet's custom properties
+/// (`--ink`, `--muted`, `--accent`, `--rule`, `--paper`), so a card looks
+/// like the site it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Palette {
+    pub ink: String,
+    pub muted: String,
+    pub accent: String,
+    pub rule: String,
+    pub paper: String,
+}
+
+impl Default for Palette {
+    /// The default theme's.
+    fn default() -> Palette {
+        Palette {
+            ink: "#1a1a1a".into(),
+            muted: "#595959".into(),
+            accent: "#1f4e79".into(),
+            rule: "#d9d9d9".into(),
+            paper: "#ffffff".into(),
+        }
+    }
+}
+
+impl Palette {
+    /// The colours a style sheet declares, the default theme's for those
+    /// it does not, or not as a hex colour (`#1f4e79`, `#fff`).
+    pub fn from_css(css: &str) -> Palette {
+        let read = |name: &str, fallback: String| {
+            let declared = css.split(&format!("--{name}:")).nth(1).and_then(|v| v.split([';', '}']).next());
+            let value = declared.map(str::trim).filter(|v| {
+                v.strip_prefix('#')
+                    .is_some_and(|h| matches!(h.len(), 3 | 6) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            });
+            value.map_or(fallback, str::to_string)
+        };
+        let d = Palette::default();
+        Palette {
+            ink: read("ink", d.ink),
+            muted: read("muted", d.muted),
+            accent: read("accent", d.accent),
+            rule: read("rule", d.rule),
+            paper: read("paper", d.paper),
+        }
+    }
+}
 
 /// What a card shows, taken from a rendered page.
 pub struct Card<'a> {
@@ -32,22 +75,23 @@ pub struct Card<'a> {
 /// The fonts cards are drawn with, read once per build.
 pub struct Painter {
     options: resvg::usvg::Options<'static>,
+    palette: Palette,
 }
 
 impl Painter {
     /// A painter with the theme's fonts; `family` is the family name the
     /// cards ask for.
-    pub fn new<'a>(fonts: impl Iterator<Item = &'a [u8]>, family: &str) -> Painter {
+    pub fn new<'a>(fonts: impl Iterator<Item = &'a [u8]>, family: &str, palette: Palette) -> Painter {
         let mut options = resvg::usvg::Options { font_family: family.to_string(), ..Default::default() };
         for font in fonts {
             options.fontdb_mut().load_font_data(font.to_vec());
         }
-        Painter { options }
+        Painter { options, palette }
     }
 
     /// The card as a PNG.
     pub fn paint(&self, card: &Card) -> Result<Vec<u8>, String> {
-        let svg = svg(card, &self.options.font_family);
+        let svg = svg(card, &self.options.font_family, &self.palette);
         let tree = resvg::usvg::Tree::from_str(&svg, &self.options).map_err(|e| e.to_string())?;
         let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("a card cannot be allocated")?;
         resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
@@ -112,40 +156,44 @@ impl Column {
 }
 
 /// The card as an SVG document.
-pub fn svg(card: &Card, family: &str) -> String {
+pub fn svg(card: &Card, family: &str, colours: &Palette) -> String {
     let mut col = Column { svg: String::new(), y: 44.0, family: family.to_string() };
     if let Some(kicker) = card.kicker {
-        col.text(kicker, 28.0, 600, MUTED, 1);
+        col.text(kicker, 28.0, 600, &colours.muted, 1);
         col.gap(6.0);
     }
     let figure_lines = if card.figure.is_some() { 2 } else { 3 };
-    col.text(card.title, 54.0, 600, INK, figure_lines);
+    col.text(card.title, 54.0, 600, &colours.ink, figure_lines);
     let footer = card.figure.and_then(source_line).map(|source| {
         let mut foot = Column { svg: String::new(), y: 0.0, family: family.to_string() };
-        foot.text(&source, 24.0, 400, MUTED, 2);
+        foot.text(&source, 24.0, 400, &colours.muted, 2);
         foot
     });
     let bottom = f64::from(HEIGHT) - 36.0 - footer.as_ref().map_or(0.0, |f| f.y + 20.0);
     match card.figure {
-        Some(Printed::KeyFigures(keys)) if !keys.is_empty() => key_figure(&mut col, &keys[0], bottom),
+        Some(Printed::KeyFigures(keys)) if !keys.is_empty() => {
+            key_figure(&mut col, &keys[0], bottom, colours)
+        }
         Some(Printed::Chart { panels, .. }) if !panels.is_empty() => chart(&mut col, &panels[0], bottom),
         _ => {
             if let Some(d) = card.description {
                 col.gap(10.0);
-                col.text(d, 34.0, 400, MUTED, 4);
+                col.text(d, 34.0, 400, &colours.muted, 4);
             }
         }
     }
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\n\
-         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#ffffff\"/>\n\
-         <rect width=\"{WIDTH}\" height=\"14\" fill=\"{ACCENT}\"/>\n"
+         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"{}\"/>\n\
+         <rect width=\"{WIDTH}\" height=\"14\" fill=\"{}\"/>\n",
+        colours.paper, colours.accent
     );
     out.push_str(&col.svg);
     if let Some(foot) = footer {
         out.push_str(&format!(
-            "<rect x=\"{MARGIN}\" y=\"{bottom:.1}\" width=\"{}\" height=\"2\" fill=\"{RULE}\"/>\n<g transform=\"translate(0 {:.1})\">\n{}</g>\n",
+            "<rect x=\"{MARGIN}\" y=\"{bottom:.1}\" width=\"{}\" height=\"2\" fill=\"{}\"/>\n<g transform=\"translate(0 {:.1})\">\n{}</g>\n",
             f64::from(WIDTH) - 2.0 * MARGIN,
+            colours.rule,
             bottom + 6.0,
             foot.svg
         ));
@@ -167,15 +215,15 @@ fn source_line(figure: &Printed) -> Option<String> {
 
 /// The number as large as the room above the source line allows (up to
 /// 150 px), and what it counts below it.
-fn key_figure(col: &mut Column, key: &KeyFigure, bottom: f64) {
+fn key_figure(col: &mut Column, key: &KeyFigure, bottom: f64, colours: &Palette) {
     const LABEL: f64 = 38.0;
     let font = Font::new(LABEL, plotters::style::BLACK);
     let label_lines = wrap(&key.label, &font, f64::from(WIDTH) - 2.0 * MARGIN).len().clamp(1, 2) as f64;
     let label_height = label_lines * LABEL * 1.18 + LABEL * 0.3;
     let room = bottom - col.y - 4.0 - label_height - 12.0;
     col.gap(4.0);
-    col.text(&key.value, (room / 1.48).clamp(56.0, 150.0), 600, ACCENT, 1);
-    col.text(&key.label, LABEL, 400, INK, 2);
+    col.text(&key.value, (room / 1.48).clamp(56.0, 150.0), 600, &colours.accent, 1);
+    col.text(&key.label, LABEL, 400, &colours.ink, 2);
 }
 
 /// The chart, as large as the space between the title and the source
@@ -254,7 +302,7 @@ mod tests {
             cited: vec![format!("Source\u{202F}: {long}"), "n = 1\u{202F}252 répondants".into()],
         }]);
         let card = Card { kicker: Some(long), title: long, description: None, figure: Some(&figure) };
-        let (texts, rule) = layout(&svg(&card, "Inter"));
+        let (texts, rule) = layout(&svg(&card, "Inter", &Palette::default()));
         let rule = rule.expect("a source line");
         let (above, below): (Vec<Line>, Vec<Line>) = texts.iter().partition(|(y, _)| *y < rule);
         assert_eq!(above.len(), 1 + 2 + 1 + 2, "kicker, title, number and label, each cut: {texts:?}");
@@ -275,14 +323,28 @@ mod tests {
         }]);
         let card =
             Card { kicker: Some("Baromètre"), title: "Relations", description: None, figure: Some(&figure) };
-        let (texts, _) = layout(&svg(&card, "Inter"));
+        let (texts, _) = layout(&svg(&card, "Inter", &Palette::default()));
         assert!(texts.iter().any(|(_, size)| *size == 150.0), "{texts:?}");
+    }
+
+    #[test]
+    fn cards_take_the_theme_colours_it_declares() {
+        let css =
+            ":root {\n  --ink: #222;\n  --accent: #8a1538;\n  --muted: red;\n  --rule: #abc\" onload=\"x;\n}";
+        let p = Palette::from_css(css);
+        assert_eq!((p.ink.as_str(), p.accent.as_str()), ("#222", "#8a1538"));
+        assert_eq!(p.muted, Palette::default().muted, "only hex colours are read");
+        assert_eq!(p.rule, Palette::default().rule, "nothing but a colour reaches the SVG");
+        let card = Card { kicker: None, title: "T", description: None, figure: None };
+        assert!(svg(&card, "Inter", &p).contains("fill=\"#8a1538\""));
+        let theme = crate::theme::STATIC.iter().find(|(n, _)| *n == "style.css").expect("css").1;
+        assert_eq!(Palette::from_css(std::str::from_utf8(theme).expect("utf-8")), Palette::default());
     }
 
     #[test]
     fn text_is_escaped_in_the_card() {
         let card = Card { kicker: None, title: "A <b> & \"c\"", description: Some("</svg>"), figure: None };
-        let svg = svg(&card, "Inter");
+        let svg = svg(&card, "Inter", &Palette::default());
         let doc = roxmltree::Document::parse(&svg).expect("well-formed");
         let texts: Vec<&str> =
             doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();

@@ -1086,7 +1086,10 @@ fn card_painter(input: &Input) -> Option<Painter> {
         return None;
     }
     let fonts = crate::webfonts::fonts(input.static_files);
-    Some(crate::cards::Painter::new(fonts.map(|(_, b)| b.as_slice()), crate::charts::canvas::FAMILY))
+    let css = input.static_files.get(std::path::Path::new("style.css"));
+    let palette =
+        css.map(|c| crate::cards::Palette::from_css(&String::from_utf8_lossy(c))).unwrap_or_default();
+    Some(crate::cards::Painter::new(fonts.map(|(_, b)| b.as_slice()), crate::charts::canvas::FAMILY, palette))
 }
 
 #[cfg(not(feature = "social-cards"))]
