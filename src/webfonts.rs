@@ -154,10 +154,12 @@ pub fn sources(static_files: &std::collections::BTreeMap<PathBuf, Vec<u8>>) -> V
         .collect()
 }
 
-/// WOFF2 files already made, by font and characters: `serve` rebuilds on
-/// every edit, and most edits add no character.
+/// The WOFF2 file last made of each font, with the characters it was cut
+/// to: `serve` rebuilds on every edit and most edits add no character.
+/// Only the latest cut of a font is kept, so a long session of edits does
+/// not pile up cuts no build will ask for again.
 #[derive(Default)]
-pub struct FontCache(Mutex<std::collections::HashMap<u64, Vec<u8>>>);
+pub struct FontCache(Mutex<std::collections::HashMap<u64, (u64, Vec<u8>)>>);
 
 impl FontCache {
     fn get_or(
@@ -166,16 +168,28 @@ impl FontCache {
         chars: &CharSet,
         make: impl FnOnce() -> Result<Vec<u8>, String>,
     ) -> Result<Vec<u8>, String> {
-        let mut h = DefaultHasher::new();
-        (font, chars).hash(&mut h);
-        let key = h.finish();
-        if let Some(done) = relock(&self.0).get(&key) {
-            return Ok(Vec::clone(done));
+        let (key, cut) = (hash_of(font), hash_of(chars));
+        if let Some((made_for, done)) = relock(&self.0).get(&key)
+            && *made_for == cut
+        {
+            return Ok(done.clone());
         }
         let made = make()?;
-        relock(&self.0).insert(key, made.clone());
+        relock(&self.0).insert(key, (cut, made.clone()));
         Ok(made)
     }
+
+    /// How many cuts are kept.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        relock(&self.0).len()
+    }
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// The WOFF2 version of `font` (the bytes of `path`, relative to the
@@ -290,6 +304,22 @@ mod tests {
         let set = CharSet::of_site([(&page.0, &page.1), (&image.0, &image.1)].into_iter());
         assert!(set.contains('è') && set.contains('È'), "text-transform: uppercase draws È");
         assert!(!set.contains('Ω'), "only pages, drawings and style sheets are read");
+    }
+
+    #[test]
+    fn the_cache_gives_back_a_cut_for_the_same_characters_and_keeps_only_the_latest() {
+        let cache = FontCache::default();
+        let (font, mut chars) = (b"font".as_slice(), CharSet::new());
+        let made = cache.get_or(font, &chars, || Ok(vec![1])).expect("made");
+        assert_eq!(made, [1]);
+        let again = cache.get_or(font, &chars, || panic!("the same cut is not made twice")).expect("kept");
+        assert_eq!(again, [1]);
+        chars.insert('é');
+        let recut = cache.get_or(font, &chars, || Ok(vec![2])).expect("made");
+        assert_eq!(recut, [2], "new characters, a new cut");
+        assert_eq!(cache.len(), 1, "the older cut of the font is dropped");
+        cache.get_or(b"other font", &chars, || Ok(vec![3])).expect("made");
+        assert_eq!(cache.len(), 2);
     }
 
     #[test]
