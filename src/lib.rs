@@ -263,7 +263,7 @@ fn build_site(
             diags.extend(load::load_bibliography(project, file));
         }
     }
-    let bibliography = config.as_ref().and_then(|c| bibliography(c, project, &mut diags));
+    let mut bibliography = config.as_ref().and_then(|c| bibliography(c, project, &mut diags));
 
     // Validate: datasets and pages, all errors of both.
     // Tiers come from report.yaml; when it has errors, the defaults keep
@@ -271,7 +271,6 @@ fn build_site(
     let tiers = config.as_ref().map(|c| c.tiers.clone()).unwrap_or_else(config::default_tiers);
     let (mut datasets, ds_diags) = datasets::build_all(&project.datasets, &tiers);
     diags.extend(ds_diags);
-    let mut bibliography = bibliography;
     if let Some(b) = bibliography.as_mut() {
         diags.extend(b.source_datasets(&mut datasets, &project.datasets));
     }

@@ -338,8 +338,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         })
         .collect();
     let descriptions: Vec<Option<String>> = metas.iter().map(|m| m.description.clone()).collect();
-    let has_feed = input.pages.iter().any(|p| p.date.is_some());
-    base.insert("feed", &has_feed.then_some(web::FEED_FILE));
+    base.insert("feed", &web::has_feed(input.pages).then_some(web::FEED_FILE));
 
     // Each body moves into its page: page HTML is not copied.
     let navigation = Navigation::new(input.pages);
@@ -444,7 +443,7 @@ fn study_citation(input: &Input) -> crate::cite::StudyCitation {
 fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
     let pdf = input.config.pdf.as_ref().filter(|_| input.publish).map(|p| p.file.as_str());
     let sitemap = input.config.base_url.as_ref().map(|_| web::SITEMAP_FILE);
-    let feed = input.pages.iter().any(|p| p.date.is_some()).then_some(web::FEED_FILE);
+    let feed = web::has_feed(input.pages).then_some(web::FEED_FILE);
     [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf, sitemap, feed]
         .into_iter()
         .flatten()

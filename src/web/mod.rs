@@ -171,6 +171,11 @@ pub fn site_files(
     files
 }
 
+/// The report has an Atom feed: a page has a `date`.
+pub fn has_feed(pages: &[crate::pages::Page]) -> bool {
+    pages.iter().any(|p| p.date.is_some())
+}
+
 /// Where a page's social card is written: `cards/index.png` for the home
 /// page, `cards/s/b.png` for `/s/b/`.
 pub fn card_path(page_url: &str) -> String {

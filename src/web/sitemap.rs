@@ -4,7 +4,8 @@
 use super::xml_escape;
 
 /// A page in the sitemap: its address, and its `date` when it has one
-/// (never the build's time, which would say every page changed).
+/// (checked when the page was read; never the build's time, which would
+/// say every page changed).
 pub struct Entry<'a> {
     pub loc: String,
     pub lastmod: Option<&'a str>,
@@ -18,8 +19,8 @@ pub fn sitemap(entries: &[Entry]) -> String {
     );
     for e in entries {
         out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", xml_escape(&e.loc)));
-        if let Some(date) = e.lastmod.filter(|d| crate::dates::Date::parse(d).is_some()) {
-            out.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
+        if let Some(date) = e.lastmod {
+            out.push_str(&format!("    <lastmod>{}</lastmod>\n", xml_escape(date)));
         }
         out.push_str("  </url>\n");
     }
