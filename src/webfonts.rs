@@ -81,14 +81,15 @@ impl CharSet {
     /// are gathered in one word, and only the others are decoded.
     fn add_plain(&mut self, text: &str) {
         let mut ascii: u128 = 0;
-        let mut rest = text;
-        while !rest.is_empty() {
-            let plain = rest.bytes().take_while(u8::is_ascii).count();
-            rest.as_bytes()[..plain].iter().for_each(|&b| ascii |= 1 << b);
-            rest = &rest[plain..];
-            if let Some(c) = rest.chars().next() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii() {
+                ascii |= 1 << b;
+                i += 1;
+            } else if let Some(c) = text[i..].chars().next() {
                 self.insert(c);
-                rest = &rest[c.len_utf8()..];
+                i += c.len_utf8();
             }
         }
         self.0[0] |= ascii as u64;
@@ -102,8 +103,10 @@ impl CharSet {
             .filter(|(path, _)| path.extension().is_some_and(|e| e == "html" || e == "svg" || e == "css"))
             .filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok())
             .collect();
+        // Each piece of work starts a set of 136 KB: a few dozen pages each.
         let mut set = shown
             .par_iter()
+            .with_min_len(32)
             .fold(CharSet::new, |mut set, text| {
                 set.add_text(text);
                 set
