@@ -463,3 +463,23 @@ fn a_robots_txt_of_the_project_is_kept_and_a_sitemap_of_its_own_is_an_error() {
     assert!(stderr(&out).contains("static/sitemap.xml"), "{}", stderr(&out));
     assert_ne!(f.read("sitemap.xml"), "<urlset/>", "the previous output is untouched");
 }
+
+#[test]
+fn dropping_the_address_removes_our_cards_and_sitemap_but_never_a_file_of_yours() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: R\nbase_url: https://example.org/\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+    ]);
+    assert!(f.build().status.success());
+    assert!(f.public("cards/index.png").is_file() && f.public("sitemap.xml").is_file());
+    fs::write(f.public("cards/mine.png"), b"yours").expect("write");
+    fs::write(f.public("notes.txt"), b"yours too").expect("write");
+    f.write("report.yaml", "title: R\n");
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for ours in ["cards/index.png", "sitemap.xml", "robots.txt"] {
+        assert!(!f.public(ours).exists(), "{ours} was ours, and is gone");
+    }
+    assert_eq!(fs::read(f.public("cards/mine.png")).expect("kept"), b"yours");
+    assert_eq!(fs::read(f.public("notes.txt")).expect("kept"), b"yours too");
+}
