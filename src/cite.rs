@@ -38,6 +38,8 @@ fn locale_code(lang: Language) -> &'static str {
     match lang {
         Language::Fr => "fr-FR",
         Language::En => "en-US",
+        Language::De => "de-DE",
+        Language::Es => "es-ES",
     }
 }
 
@@ -47,10 +49,9 @@ fn locale_code(lang: Language) -> &'static str {
 /// few whose bytes hold the code, decodes the two it needs, and keeps them
 /// for the process.
 fn locales(lang: Language) -> &'static [Locale] {
-    static FR: OnceLock<Vec<Locale>> = OnceLock::new();
-    static EN: OnceLock<Vec<Locale>> = OnceLock::new();
+    static CELLS: [OnceLock<Vec<Locale>>; 4] = [const { OnceLock::new() }; 4];
     let own = locale_code(lang);
-    let cell = if lang == Language::Fr { &FR } else { &EN };
+    let cell = &CELLS[lang.index()];
     #[derive(serde::Deserialize)]
     struct Tag {
         #[serde(rename = "@xml:lang")]

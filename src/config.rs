@@ -5,34 +5,45 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::i18n::Localized;
 use crate::yaml::{self, Spanned};
 
 /// The languages the number formats and theme strings know.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 pub enum Language {
     #[serde(rename = "fr")]
     Fr,
     #[serde(rename = "en")]
     En,
+    #[serde(rename = "de")]
+    De,
+    #[serde(rename = "es")]
+    Es,
 }
 
 impl Language {
+    /// Every language the number formats, dates and theme strings know.
+    pub const ALL: [Language; 4] = [Language::Fr, Language::En, Language::De, Language::Es];
+
     /// Its ISO 639-1 code: `fr`, `en`.
     pub fn code(self) -> &'static str {
         match self {
             Language::Fr => "fr",
             Language::En => "en",
+            Language::De => "de",
+            Language::Es => "es",
         }
     }
 
     /// Accepts a BCP 47 tag and keeps its language: `fr-CA` reads as French.
-    fn from_tag(tag: &str) -> Option<Language> {
+    pub fn from_tag(tag: &str) -> Option<Language> {
         let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        match primary.as_str() {
-            "fr" => Some(Language::Fr),
-            "en" => Some(Language::En),
-            _ => None,
-        }
+        Language::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The codes of [`Language::ALL`], for hints: `fr`, `en`, `de`, `es`.
+    pub fn codes() -> String {
+        Language::ALL.map(|l| format!("`{}`", l.code())).join(", ")
     }
 }
 
@@ -43,7 +54,8 @@ pub struct Tier {
     pub min_followers: u64,
 }
 
-/// `report.yaml`, validated.
+/// `report.yaml`, validated, as one edition reads it: its title,
+/// description, author, language and PDF are the edition's.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub title: String,
@@ -51,6 +63,12 @@ pub struct Config {
     pub language: Language,
     /// The BCP 47 tag as written, for `<html lang>`.
     pub language_tag: String,
+    /// Every edition of the report, its first language first; one for a
+    /// single-language report.
+    pub editions: Vec<Edition>,
+    /// Translations missing from the settings, each shown in the first
+    /// language instead.
+    pub warnings: Vec<Diagnostic>,
     pub theme: String,
     pub base_url: Option<String>,
     pub author: Option<String>,
@@ -64,6 +82,18 @@ pub struct Config {
     /// A CSL style bundled with Hayagriva, read once: `apa` unless set
     /// (`None` only if the bundle lacked it).
     pub citation_style: Option<hayagriva::citationberg::IndependentStyle>,
+}
+
+/// One language of the report, and its settings in that language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edition {
+    pub language: Language,
+    pub tag: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    /// Its PDF's file name, in its folder.
+    pub pdf_file: Option<String>,
 }
 
 /// `pdf:` in `report.yaml`: where the study's PDF goes and on what paper.
@@ -109,7 +139,7 @@ impl<'de> Deserialize<'de> for RawPdf {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPdfSettings {
-    file: Option<Spanned<String>>,
+    file: Option<Spanned<Localized>>,
     paper: Option<Spanned<String>>,
 }
 
@@ -135,12 +165,13 @@ impl Default for ChartsConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
-    description: Option<String>,
+    title: Spanned<Localized>,
+    description: Option<Spanned<Localized>>,
     language: Option<Spanned<String>>,
+    languages: Option<Spanned<Vec<Spanned<String>>>>,
     theme: Option<String>,
     base_url: Option<Spanned<String>>,
-    author: Option<String>,
+    author: Option<Spanned<Localized>>,
     tiers: Option<Spanned<indexmap::IndexMap<String, u64>>>,
     charts: Option<ChartsConfig>,
     pdf: Option<Spanned<RawPdf>>,
@@ -180,23 +211,15 @@ impl Config {
         let file = Path::new(CONFIG_FILE);
         let raw: RawConfig = yaml::parse(file, text, 0).map_err(|d| vec![d])?;
         let mut errors = Vec::new();
-        let (language, language_tag) = match &raw.language {
-            None => (Language::En, "en".to_string()),
-            Some(tag) => match Language::from_tag(&tag.value) {
-                Some(l) => (l, tag.value.clone()),
-                None => {
-                    errors.push(
-                        Diagnostic::error(
-                            file,
-                            Some(yaml::pos_of(tag, 0)),
-                            format!("unsupported language `{}`", tag.value),
-                        )
-                        .with_hint("use `fr` or `en`"),
-                    );
-                    (Language::En, "en".to_string())
-                }
-            },
-        };
+        let languages = languages(&raw, &mut errors);
+        let mut warnings = Vec::new();
+        let pdf = pdf_config(raw.pdf.as_ref(), &mut errors);
+        let editions: Vec<Edition> = languages
+            .iter()
+            .map(|(lang, tag)| {
+                edition(&raw, (*lang, tag), &languages, pdf.as_ref(), (&mut errors, &mut warnings))
+            })
+            .collect();
         let tiers = match &raw.tiers {
             None => default_tiers(),
             Some(t) => {
@@ -216,31 +239,64 @@ impl Config {
                 tiers
             }
         };
-        if raw.title.trim().is_empty() {
-            errors
-                .push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
-        }
-        let pdf = pdf_config(raw.pdf.as_ref(), &raw.title, &mut errors);
         let bibliography = raw.bibliography.as_ref().and_then(|b| checked_bibliography(b, &mut errors));
         let citation_style = citation_style(raw.citation_style.as_ref(), &mut errors);
         let base_url = raw.base_url.as_ref().and_then(|b| checked_base_url(b, &mut errors));
         if !errors.is_empty() {
+            // Each edition reads the settings: a problem they share is told once.
+            let mut seen = std::collections::HashSet::new();
+            errors.retain(|d| seen.insert((d.pos, d.message.clone())));
             return Err(errors);
         }
-        Ok(Config {
-            title: raw.title,
-            description: raw.description,
-            language,
-            language_tag,
+        let first = editions[0].clone();
+        let config = Config {
+            title: String::new(),
+            description: None,
+            language: first.language,
+            language_tag: String::new(),
+            editions,
+            warnings,
             theme: raw.theme.unwrap_or_else(|| "default".into()),
             base_url,
-            author: raw.author,
+            author: None,
             tiers,
             charts: raw.charts.unwrap_or_default(),
             pdf,
             bibliography,
             citation_style,
-        })
+        };
+        Ok(config.edition(&first))
+    }
+
+    /// The settings as `edition` reads them.
+    pub fn edition(&self, edition: &Edition) -> Config {
+        let pdf =
+            self.pdf.clone().map(|p| PdfConfig { file: edition.pdf_file.clone().unwrap_or(p.file), ..p });
+        Config {
+            title: edition.title.clone(),
+            description: edition.description.clone(),
+            author: edition.author.clone(),
+            language: edition.language,
+            language_tag: edition.tag.clone(),
+            pdf,
+            ..self.clone()
+        }
+    }
+
+    /// Whether the report has editions in several languages.
+    pub fn is_multilingual(&self) -> bool {
+        self.editions.len() > 1
+    }
+
+    /// The report's first language, whose pages are at the site's root.
+    pub fn default_language(&self) -> Language {
+        self.editions.first().map_or(self.language, |e| e.language)
+    }
+
+    /// Where the edition in `lang` lives in the site: `""` at the root for
+    /// the first language, `en/` for the others.
+    pub fn prefix(&self, lang: Language) -> String {
+        if lang == self.default_language() { String::new() } else { format!("{}/", lang.code()) }
     }
 
     /// The address of a site page (`/relations/`) or file (`cards/a.png`)
@@ -291,30 +347,57 @@ fn checked_bibliography(b: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Op
     None
 }
 
-/// The PDF settings: on by default, named after the report's title.
-fn pdf_config(raw: Option<&Spanned<RawPdf>>, title: &str, errors: &mut Vec<Diagnostic>) -> Option<PdfConfig> {
-    let file = Path::new(CONFIG_FILE);
-    let default_file = || {
-        let slug = crate::markdown::slugify(title);
-        let stem: String = slug.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(80).collect();
-        let stem = stem.trim_matches('-');
-        if stem.is_empty() { "study.pdf".to_string() } else { format!("{stem}.pdf") }
+/// The PDF named after a report's title.
+fn default_pdf_file(title: &str) -> String {
+    let slug = crate::markdown::slugify(title);
+    let stem: String = slug.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(80).collect();
+    let stem = stem.trim_matches('-');
+    if stem.is_empty() { "study.pdf".to_string() } else { format!("{stem}.pdf") }
+}
+
+/// The PDF's file name in one edition: as `pdf.file` gives it, or named
+/// after the edition's title.
+fn pdf_file(
+    raw: Option<&Spanned<RawPdf>>,
+    (lang, languages): (Language, &[Language]),
+    title: &str,
+    diags: (&mut Vec<Diagnostic>, &mut Vec<Diagnostic>),
+) -> String {
+    let Some(RawPdf::Settings(RawPdfSettings { file: Some(f), .. })) = raw.map(|r| &r.value) else {
+        return default_pdf_file(title);
     };
+    let (errors, warnings) = diags;
+    let mut found = Vec::new();
+    let name = crate::i18n::resolve(f, lang, languages, (Path::new(CONFIG_FILE), "pdf.file"), &mut found);
+    for d in found {
+        if d.is_error() { errors.push(d) } else { warnings.push(d) }
+    }
+    let Some(name) = name else { return default_pdf_file(title) };
+    match pdf_file_problem(&name) {
+        None => name,
+        Some(why) => {
+            errors.push(
+                Diagnostic::error(
+                    Path::new(CONFIG_FILE),
+                    Some(yaml::pos_of(f, 0)),
+                    format!("`pdf.file` `{name}` {why}"),
+                )
+                .with_hint("write a plain file name such as `etude-2026.pdf`"),
+            );
+            default_pdf_file(title)
+        }
+    }
+}
+
+/// The PDF settings: on by default; each edition names its file.
+fn pdf_config(raw: Option<&Spanned<RawPdf>>, errors: &mut Vec<Diagnostic>) -> Option<PdfConfig> {
+    let file = Path::new(CONFIG_FILE);
     let settings = match raw.map(|r| &r.value) {
-        None | Some(RawPdf::On(true)) => return Some(PdfConfig { file: default_file(), paper: "a4".into() }),
+        None | Some(RawPdf::On(true)) => return Some(PdfConfig { file: String::new(), paper: "a4".into() }),
         Some(RawPdf::On(false)) => return None,
         Some(RawPdf::Settings(s)) => s,
     };
-    let mut pdf = PdfConfig { file: default_file(), paper: "a4".into() };
-    if let Some(f) = &settings.file {
-        match pdf_file_problem(&f.value) {
-            None => pdf.file = f.value.clone(),
-            Some(why) => errors.push(
-                Diagnostic::error(file, Some(yaml::pos_of(f, 0)), format!("`pdf.file` `{}` {why}", f.value))
-                    .with_hint("write a plain file name such as `etude-2026.pdf`"),
-            ),
-        }
-    }
+    let mut pdf = PdfConfig { file: String::new(), paper: "a4".into() };
     if let Some(p) = &settings.paper {
         let paper = p.value.to_ascii_lowercase();
         if PAPERS.contains(&paper.as_str()) {
@@ -332,6 +415,100 @@ fn pdf_config(raw: Option<&Spanned<RawPdf>>, title: &str, errors: &mut Vec<Diagn
         }
     }
     Some(pdf)
+}
+
+/// The report's languages with their tags as written, the first the
+/// default: `languages:`, or `language:` alone, or English.
+fn languages(raw: &RawConfig, errors: &mut Vec<Diagnostic>) -> Vec<(Language, String)> {
+    let file = Path::new(CONFIG_FILE);
+    let mut tags: Vec<&Spanned<String>> = Vec::new();
+    match (&raw.languages, &raw.language) {
+        (Some(list), single) => {
+            if list.value.is_empty() {
+                errors.push(
+                    Diagnostic::error(file, Some(yaml::pos_of(list, 0)), "`languages` is empty").with_hint(
+                        "list the report's languages, its first language first: `languages: [fr, en]`",
+                    ),
+                );
+            }
+            tags.extend(&list.value);
+            if let (Some(single), Some(first)) = (single, list.value.first())
+                && Language::from_tag(&single.value) != Language::from_tag(&first.value)
+            {
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        Some(yaml::pos_of(single, 0)),
+                        format!("`language: {}` is not the first of `languages`", single.value),
+                    )
+                    .with_hint("remove `language`: the first of `languages` is the report's first language"),
+                );
+            }
+        }
+        (None, Some(single)) => tags.push(single),
+        (None, None) => {}
+    }
+    let mut out: Vec<(Language, String)> = Vec::new();
+    for tag in tags {
+        match Language::from_tag(&tag.value) {
+            Some(l) if out.iter().any(|(o, _)| *o == l) => errors.push(Diagnostic::error(
+                file,
+                Some(yaml::pos_of(tag, 0)),
+                format!("the language `{}` is listed twice", tag.value),
+            )),
+            Some(l) => out.push((l, tag.value.clone())),
+            None => errors.push(
+                Diagnostic::error(
+                    file,
+                    Some(yaml::pos_of(tag, 0)),
+                    format!("unsupported language `{}`", tag.value),
+                )
+                .with_hint(format!(
+                    "use one of {} (adding a language is explained in the README)",
+                    Language::codes()
+                )),
+            ),
+        }
+    }
+    if out.is_empty() {
+        out.push((Language::En, "en".to_string()));
+    }
+    out
+}
+
+/// The settings in one language: errors and warnings (a missing
+/// translation) go to `diags`.
+fn edition(
+    raw: &RawConfig,
+    (lang, tag): (Language, &str),
+    all: &[(Language, String)],
+    pdf: Option<&PdfConfig>,
+    (errors, warnings): (&mut Vec<Diagnostic>, &mut Vec<Diagnostic>),
+) -> Edition {
+    let file = Path::new(CONFIG_FILE);
+    let languages: Vec<Language> = all.iter().map(|(l, _)| *l).collect();
+    let first = lang == languages[0];
+    let mut found = Vec::new();
+    let mut text = |t: Option<&Spanned<Localized>>, what: &str| {
+        t.and_then(|t| crate::i18n::resolve(t, lang, &languages, (file, what), &mut found))
+    };
+    let title = text(Some(&raw.title), "title").unwrap_or_default();
+    let description = text(raw.description.as_ref(), "description");
+    let author = text(raw.author.as_ref(), "author");
+    // Problems shared by every edition (an unknown code, no default text)
+    // are reported once, by the first.
+    for d in found {
+        match d.is_error() {
+            true if first => errors.push(d),
+            true => {}
+            false => warnings.push(d),
+        }
+    }
+    if first && title.trim().is_empty() {
+        errors.push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
+    }
+    let pdf_file = pdf.map(|_| pdf_file(raw.pdf.as_ref(), (lang, &languages), &title, (errors, warnings)));
+    Edition { language: lang, tag: tag.to_string(), title, description, author, pdf_file }
 }
 
 /// Why `name` cannot be the PDF's file name, if it cannot: it is written
@@ -388,7 +565,7 @@ mod tests {
 
     #[test]
     fn unknown_language_and_field_are_errors() {
-        let errs = Config::parse("title: T\nlanguage: de\n").unwrap_err();
+        let errs = Config::parse("title: T\nlanguage: it\n").unwrap_err();
         assert_eq!(errs[0].pos.map(|p| p.line), Some(2));
         let errs = Config::parse("title: T\nlangage: fr\n").unwrap_err();
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `language`?"));

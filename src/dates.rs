@@ -29,6 +29,10 @@ const MONTHS_FR: [&str; 12] =
     ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
 const MONTHS_EN: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_DE: [&str; 12] =
+    ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."];
+const MONTHS_ES: [&str; 12] =
+    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"];
 
 impl Date {
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a real month and day.
@@ -76,20 +80,29 @@ impl Date {
     }
 
     /// The date in full for tables and descriptions: `mars 2024`,
-    /// `15 mars 2024`; `Mar 2024`, `Mar 15, 2024`.
+    /// `15 mars 2024`; `Mar 2024`, `Mar 15, 2024`; `15. März 2024`;
+    /// `15 mar 2024` (CLDR's medium dates).
     pub fn label(&self, lang: Language) -> String {
         let month = |m: u32| month_name(lang, m);
         match (self.precision(), lang) {
             (Precision::Year, _) => self.year.to_string(),
             (Precision::Month, _) => format!("{} {}", month(self.month), self.year),
-            (Precision::Day, Language::Fr) => format!("{} {} {}", self.day, month(self.month), self.year),
             (Precision::Day, Language::En) => format!("{} {}, {}", month(self.month), self.day, self.year),
+            (Precision::Day, Language::De) => format!("{}. {} {}", self.day, month(self.month), self.year),
+            (Precision::Day, Language::Fr | Language::Es) => {
+                format!("{} {} {}", self.day, month(self.month), self.year)
+            }
         }
     }
 }
 
 fn month_name(lang: Language, month: u32) -> &'static str {
-    let names = if lang == Language::Fr { &MONTHS_FR } else { &MONTHS_EN };
+    let names = match lang {
+        Language::Fr => &MONTHS_FR,
+        Language::En => &MONTHS_EN,
+        Language::De => &MONTHS_DE,
+        Language::Es => &MONTHS_ES,
+    };
     names[(month.clamp(1, 12) - 1) as usize]
 }
 
@@ -208,8 +221,9 @@ fn month_ticks(start: Date, end: Date, step: u32, lang: Language) -> Vec<Tick> {
 fn day_tick(d: Date, first: bool, lang: Language) -> Tick {
     let label = match (first || d.month == 1 && d.day == 1, lang) {
         (true, _) => d.label(lang),
-        (false, Language::Fr) => format!("{} {}", d.day, month_name(lang, d.month)),
         (false, Language::En) => format!("{} {}", month_name(lang, d.month), d.day),
+        (false, Language::De) => format!("{}. {}", d.day, month_name(lang, d.month)),
+        (false, Language::Fr | Language::Es) => format!("{} {}", d.day, month_name(lang, d.month)),
     };
     Tick { days: d.days(), label }
 }

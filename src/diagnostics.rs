@@ -20,7 +20,7 @@ pub enum Severity {
 }
 
 /// A position in a source file, 1-based like editors show it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
     pub line: usize,
     pub column: usize,

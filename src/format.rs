@@ -19,6 +19,7 @@ use icu_decimal::input::Decimal;
 use icu_locale_core::locale;
 
 use crate::config::Language;
+use crate::i18n::Strings;
 
 /// Narrow no-break space (U+202F): CLDR's French group separator, and what
 /// French typography puts before `%`.
@@ -104,28 +105,81 @@ impl NumberStyle {
     }
 }
 
-/// A compact unit: the power of a thousand and its symbols.
+/// A compact unit: the power of a thousand and its symbol in each
+/// language, in [`Language::ALL`]'s order (CLDR's short forms).
 struct Compact {
     divisor: f64,
-    en: &'static str,
-    fr: &'static str,
+    symbols: [&'static str; 4],
 }
 
 const COMPACT: [Compact; 4] = [
-    Compact { divisor: 1e12, en: "T", fr: "Bn" },
-    Compact { divisor: 1e9, en: "B", fr: "Md" },
-    Compact { divisor: 1e6, en: "M", fr: "M" },
-    Compact { divisor: 1e3, en: "K", fr: "k" },
+    Compact { divisor: 1e12, symbols: ["Bn", "T", "Bio.", "B"] },
+    Compact { divisor: 1e9, symbols: ["Md", "B", "Mrd.", "mil\u{a0}M"] },
+    Compact { divisor: 1e6, symbols: ["M", "M", "Mio.", "M"] },
+    Compact { divisor: 1e3, symbols: ["k", "K", "Tsd.", "mil"] },
 ];
+
+/// How a language writes what CLDR's decimal data does not cover: the
+/// space before `%`, the currency sign's side, the compact symbols'
+/// spacing and file sizes.
+struct Conventions {
+    /// The decimal separator below a thousand, where nothing is grouped.
+    comma: bool,
+    /// Before `%`: none in English, a narrow no-break space in French, a
+    /// no-break space in German and Spanish.
+    before_percent: Option<char>,
+    /// `3,50 €` rather than `€3.50`.
+    currency_after: bool,
+    /// `12 k` rather than `12K`.
+    compact_space: bool,
+    /// Kilobytes and megabytes.
+    sizes: (&'static str, &'static str),
+}
+
+impl Language {
+    fn conventions(self) -> Conventions {
+        match self {
+            Language::Fr => Conventions {
+                comma: true,
+                before_percent: Some(NNBSP),
+                currency_after: true,
+                compact_space: true,
+                sizes: ("ko", "Mo"),
+            },
+            Language::En => Conventions {
+                comma: false,
+                before_percent: None,
+                currency_after: false,
+                compact_space: false,
+                sizes: ("kB", "MB"),
+            },
+            Language::De | Language::Es => Conventions {
+                comma: true,
+                before_percent: Some(NBSP),
+                currency_after: true,
+                compact_space: true,
+                sizes: ("kB", "MB"),
+            },
+        }
+    }
+
+    /// Its place in [`Language::ALL`], for tables by language.
+    pub fn index(self) -> usize {
+        Language::ALL.iter().position(|l| *l == self).unwrap_or(0)
+    }
+}
 
 fn compact_unit(magnitude: f64) -> Option<&'static Compact> {
     COMPACT.iter().find(|c| magnitude >= c.divisor)
 }
 
-/// Formats numbers for one language.
+/// Formats numbers for one language, and holds its interface strings
+/// (the theme's, or a project's over them) for the code that writes
+/// labels beside numbers.
 pub struct NumberFormat {
     language: Language,
     formatter: DecimalFormatter,
+    strings: Option<Strings>,
 }
 
 impl std::fmt::Debug for NumberFormat {
@@ -139,17 +193,34 @@ impl NumberFormat {
         let prefs = match language {
             Language::Fr => locale!("fr").into(),
             Language::En => locale!("en").into(),
+            Language::De => locale!("de").into(),
+            Language::Es => locale!("es").into(),
         };
-        // Compiled CLDR data covers both locales, so this cannot fail at run time;
+        // Compiled CLDR data covers these locales, so this cannot fail at run time;
         // the fallback keeps it panic-free all the same.
         let formatter = DecimalFormatter::try_new(prefs, Default::default())
             .or_else(|_| DecimalFormatter::try_new(Default::default(), Default::default()))
             .expect("root locale data is compiled in");
-        NumberFormat { language, formatter }
+        NumberFormat { language, formatter, strings: None }
+    }
+
+    /// The format of `language`, with a project's strings over the theme's.
+    pub fn with_strings(language: Language, strings: Option<Strings>) -> NumberFormat {
+        NumberFormat { strings, ..NumberFormat::new(language) }
     }
 
     pub fn language(&self) -> Language {
         self.language
+    }
+
+    /// The interface strings of the format's language.
+    pub fn strings(&self) -> &Strings {
+        self.strings.as_ref().unwrap_or_else(|| Strings::theme(self.language))
+    }
+
+    /// One interface string in the format's language.
+    pub fn t(&self, key: &str) -> &str {
+        self.strings().get(key)
     }
 
     /// A plain number with `decimals` digits, or the precision it needs.
@@ -201,10 +272,10 @@ impl NumberFormat {
     /// A file's size as a download link gives it: `2,1 Mo` / `2.1 MB`, and
     /// `340 ko` / `340 kB` below a megabyte.
     pub fn file_size(&self, bytes: usize) -> String {
-        let fr = self.language == Language::Fr;
+        let (kilo, mega) = self.language.conventions().sizes;
         let (value, unit, decimals) = match bytes {
-            b if b < 1_000_000 => ((b as f64 / 1000.0).max(1.0), if fr { "ko" } else { "kB" }, 0),
-            b => (b as f64 / 1_000_000.0, if fr { "Mo" } else { "MB" }, 1),
+            b if b < 1_000_000 => ((b as f64 / 1000.0).max(1.0), kilo, 0),
+            b => (b as f64 / 1_000_000.0, mega, 1),
         };
         format!("{}\u{a0}{unit}", self.number(value, Some(decimals)))
     }
@@ -247,10 +318,7 @@ impl NumberFormat {
         // axis ticks and labels are mostly such numbers.
         let whole_digits = text.split('.').next().map_or(0, str::len);
         if whole_digits < 4 {
-            return match self.language {
-                Language::Fr => text.replace('.', ","),
-                Language::En => text,
-            };
+            return if self.language.conventions().comma { text.replace('.', ",") } else { text };
         }
         self.icu(&text)
     }
@@ -272,13 +340,13 @@ impl NumberFormat {
         compact: Option<&Compact>,
         style: &NumberStyle,
     ) -> String {
-        let fr = self.language == Language::Fr;
+        let conv = self.language.conventions();
         let mut out = String::with_capacity(digits.len() + 8);
         if negative {
             out.push(MINUS);
         }
         out.push_str(style.prefix.as_deref().unwrap_or(""));
-        if let (Some(c), false) = (style.currency, fr) {
+        if let (Some(c), false) = (style.currency, conv.currency_after) {
             out.push_str(c.sign());
             if c == Currency::Chf {
                 out.push(NBSP);
@@ -286,20 +354,16 @@ impl NumberFormat {
         }
         out.push_str(digits);
         if let Some(unit) = compact {
-            if fr {
+            if conv.compact_space {
                 out.push(NBSP);
-                out.push_str(unit.fr);
-            } else {
-                out.push_str(unit.en);
             }
+            out.push_str(unit.symbols[self.language.index()]);
         }
         if style.percent {
-            if fr {
-                out.push(NNBSP);
-            }
+            out.extend(conv.before_percent);
             out.push('%');
         }
-        if let (Some(c), true) = (style.currency, fr) {
+        if let (Some(c), true) = (style.currency, conv.currency_after) {
             out.push(NBSP);
             out.push_str(c.sign());
         }

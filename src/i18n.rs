@@ -1,73 +1,291 @@
-//! The theme's interface strings in the report's language.
+//! Text in the reader's language: the theme's interface strings, and text
+//! that settings and data give in several languages.
+//!
+//! The theme ships one translation file per language
+//! (`themes/default/i18n/fr.yaml`); a project's own `i18n/<code>.yaml`
+//! replaces any of its strings. Settings and dataset text may be a plain
+//! string, the same in every language, or a map by language code
+//! (`{ fr: Confiance, en: Trust }`): see [`Localized`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
+use serde::Deserialize;
 
 use crate::config::Language;
+use crate::diagnostics::Diagnostic;
+use crate::yaml::{self, Spanned};
 
-const STRINGS: &[(&str, &str, &str)] = &[
-    ("contents", "Sommaire", "Contents"),
-    ("on_this_page", "Sur cette page", "On this page"),
-    ("previous", "Précédent", "Previous"),
-    ("next", "Suivant", "Next"),
-    ("source", "Source", "Source"),
-    ("sample", "Échantillon", "Sample"),
-    ("respondents", "répondants", "respondents"),
-    ("note", "Note", "Note"),
-    ("data_table", "Voir les données", "Show the data"),
-    ("download_csv", "Télécharger les données (CSV)", "Download the data (CSV)"),
-    ("download", "Télécharger", "Download"),
-    ("data_csv", "données (CSV)", "data (CSV)"),
-    ("figure", "Figure", "Figure"),
-    ("table", "Tableau", "Table"),
-    ("skip", "Aller au contenu", "Skip to content"),
-    ("not_found", "Page introuvable", "Page not found"),
-    (
-        "not_found_text",
-        "Cette page n’existe pas ou a été déplacée.",
-        "This page does not exist or has moved.",
-    ),
-    ("back_home", "Retour à l’accueil", "Back to the home page"),
-    ("made_with", "Réalisé avec barometer", "Made with barometer"),
-    ("yes", "oui", "yes"),
-    ("no", "non", "no"),
-    ("published", "Publié", "Published"),
-    ("chapter_nav", "Chapitres", "Chapters"),
-    ("notes", "Notes", "Notes"),
-    ("embed", "Intégrer ce graphique", "Embed this chart"),
-    ("pdf_download", "Télécharger l’étude complète", "Download the full study"),
-    ("list_of_figures", "Liste des figures", "List of figures"),
-    ("list_of_tables", "Liste des tableaux", "List of tables"),
-    ("sources", "Sources des données", "Data sources"),
-    ("key_figures", "Chiffres clés", "Key figures"),
-    ("references", "Références", "References"),
-    ("how_to_cite", "Comment citer cette étude", "How to cite this study"),
-    ("cite_download", "Télécharger la référence\u{202f}:", "Download the reference:"),
-    ("embed_hint", "Copiez ce code dans votre page :", "Paste this code into your page:"),
-    (
-        "embed_hint_relative",
-        "Copiez ce code dans une page de ce site (l’adresse complète demande `base_url` dans report.yaml) :",
-        "Paste this code into a page of this site (a full address needs `base_url` in report.yaml):",
-    ),
-    ("embed_preview", "Voir la page à intégrer", "Open the page to embed"),
-    ("see_study", "Voir l’étude complète", "See the full study"),
-    ("back_to_text", "Retour à l’appel de note", "Back to reference"),
-    (
-        "ci_note",
-        "les barres d’erreur donnent l’intervalle de confiance à 95 % (méthode de Wilson).",
-        "error bars show the 95% confidence interval (Wilson method).",
-    ),
+/// The theme's translation files, compiled in: (language, text).
+const THEME: [(Language, &str); 4] = [
+    (Language::Fr, include_str!("../themes/default/i18n/fr.yaml")),
+    (Language::En, include_str!("../themes/default/i18n/en.yaml")),
+    (Language::De, include_str!("../themes/default/i18n/de.yaml")),
+    (Language::Es, include_str!("../themes/default/i18n/es.yaml")),
 ];
 
-/// The strings as a map for templates (`t.previous`).
-pub fn strings(lang: Language) -> IndexMap<&'static str, &'static str> {
-    STRINGS.iter().map(|(k, fr, en)| (*k, if lang == Language::Fr { *fr } else { *en })).collect()
+/// Where a project's translation files go.
+pub const PROJECT_DIR: &str = "i18n";
+
+/// The interface strings of one language.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Strings(IndexMap<String, String>);
+
+impl Strings {
+    /// The theme's strings in `lang`, read once per process.
+    pub fn theme(lang: Language) -> &'static Strings {
+        static CELLS: [OnceLock<Strings>; 4] = [const { OnceLock::new() }; 4];
+        let i = Language::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        CELLS[i].get_or_init(|| {
+            let text = THEME.iter().find(|(l, _)| *l == lang).map_or("", |(_, t)| t);
+            // The theme's files are ours and tested; an empty map is the
+            // panic-free fallback all the same.
+            Strings(yaml::parse(Path::new("i18n"), text, 0).unwrap_or_default())
+        })
+    }
+
+    /// The theme's strings in `lang` with a project's file over them, or
+    /// why the file cannot be read. Keys the theme lacks are warnings.
+    pub fn with_project(lang: Language, file: &Path, text: &str) -> (Strings, Vec<Diagnostic>) {
+        let mut strings = Strings::theme(lang).clone();
+        let own: IndexMap<Spanned<String>, String> = match yaml::parse(file, text, 0) {
+            Ok(m) => m,
+            Err(e) => return (strings, vec![e]),
+        };
+        let mut diags = Vec::new();
+        for (key, value) in own {
+            match strings.0.get_mut(&key.value) {
+                Some(v) => *v = value,
+                None => diags.push(
+                    Diagnostic::warning(
+                        file,
+                        Some(yaml::pos_of(&key, 0)),
+                        format!("the theme has no string `{}`", key.value),
+                    )
+                    .suggest(&key.value, strings.0.keys().map(String::as_str)),
+                ),
+            }
+        }
+        (strings, diags)
+    }
+
+    /// One string; empty for a key the theme lacks.
+    pub fn get(&self, key: &str) -> &str {
+        self.0.get(key).map_or("", String::as_str)
+    }
+
+    /// The strings as templates read them (`t.previous`).
+    pub fn map(&self) -> &IndexMap<String, String> {
+        &self.0
+    }
 }
 
-/// One string, for Rust code that writes HTML.
+/// One of the theme's strings in `lang`, for Rust code that writes HTML.
 pub fn t(lang: Language, key: &str) -> &'static str {
-    STRINGS
-        .iter()
-        .find(|(k, ..)| *k == key)
-        .map(|(_, fr, en)| if lang == Language::Fr { *fr } else { *en })
-        .unwrap_or("")
+    Strings::theme(lang).get(key)
+}
+
+/// `template` with each `{word}` replaced by its value in `words`, in one
+/// pass: a value holding braces is never read as a placeholder.
+pub fn fill(template: &str, words: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let word = after.find('}').map(|close| (&after[..close], &after[close + 1..]));
+        match word.and_then(|(w, tail)| words.iter().find(|(k, _)| *k == w).map(|(_, v)| (v, tail))) {
+            Some((value, tail)) => {
+                out.push_str(value);
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The project's translation files, by language, checked: a file for a
+/// language we do not format is an error.
+pub fn project_strings(
+    files: &BTreeMap<PathBuf, String>,
+    languages: &[Language],
+) -> (BTreeMap<Language, Strings>, Vec<Diagnostic>) {
+    let mut out = BTreeMap::new();
+    let mut diags = Vec::new();
+    for (file, text) in files {
+        let code = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        match Language::ALL.into_iter().find(|l| l.code() == code) {
+            Some(lang) if languages.contains(&lang) => {
+                let (strings, problems) = Strings::with_project(lang, file, text);
+                out.insert(lang, strings);
+                diags.extend(problems);
+            }
+            Some(_) => {}
+            None => diags.push(
+                Diagnostic::error(
+                    file,
+                    None,
+                    format!("barometer cannot format numbers and dates in `{code}`"),
+                )
+                .with_hint(format!(
+                    "name the file after one of {} (adding a language is explained in the README)",
+                    Language::codes()
+                )),
+            ),
+        }
+    }
+    (out, diags)
+}
+
+/// Text from settings or data: the same in every language, or given per
+/// language code.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Localized {
+    Plain(String),
+    ByLanguage(IndexMap<String, String>),
+}
+
+/// What [`Localized::pick`] found.
+#[derive(Debug, PartialEq)]
+pub enum Picked<'a> {
+    /// The text in the language asked for (or the same in all).
+    Found(&'a str),
+    /// None in that language: the default language's, to be warned about.
+    Fallback(&'a str),
+}
+
+impl Picked<'_> {
+    pub fn text(&self) -> &str {
+        match self {
+            Picked::Found(t) | Picked::Fallback(t) => t,
+        }
+    }
+}
+
+impl Localized {
+    /// The text in `lang`, or else in `default`; `None` when neither has it.
+    pub fn pick(&self, lang: Language, default: Language) -> Option<Picked<'_>> {
+        match self {
+            Localized::Plain(t) => Some(Picked::Found(t)),
+            Localized::ByLanguage(m) => match m.get(lang.code()) {
+                Some(t) => Some(Picked::Found(t)),
+                None => m.get(default.code()).map(|t| Picked::Fallback(t)),
+            },
+        }
+    }
+
+    /// The codes it is given in that are not among `languages`.
+    pub fn strangers(&self, languages: &[Language]) -> Vec<&str> {
+        match self {
+            Localized::Plain(_) => Vec::new(),
+            Localized::ByLanguage(m) => {
+                m.keys().map(String::as_str).filter(|k| !languages.iter().any(|l| l.code() == *k)).collect()
+            }
+        }
+    }
+}
+
+/// Checks a localized setting against the report's languages: errors for
+/// a missing default or an unknown code, a warning (and the default's
+/// text) for a missing translation. `what` names it in messages.
+pub fn resolve(
+    text: &Spanned<Localized>,
+    lang: Language,
+    languages: &[Language],
+    (file, what): (&Path, &str),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let pos = Some(yaml::pos_of(text, 0));
+    let default = languages.first().copied().unwrap_or(lang);
+    for code in text.value.strangers(languages) {
+        let list = languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
+        diags.push(
+            Diagnostic::error(
+                file,
+                pos,
+                format!("`{what}` is given in `{code}`, which is not a language of the report ({list})"),
+            )
+            .with_hint("add the language to `languages:` in report.yaml, or remove this text"),
+        );
+    }
+    match text.value.pick(lang, default) {
+        Some(Picked::Found(t)) => Some(t.to_string()),
+        Some(Picked::Fallback(t)) => {
+            diags.push(
+                Diagnostic::warning(
+                    file,
+                    pos,
+                    format!("`{what}` has no `{}` text; the `{}` text is shown", lang.code(), default.code()),
+                )
+                .with_hint(format!("add `{}: …` to it", lang.code())),
+            );
+            Some(t.to_string())
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    pos,
+                    format!("`{what}` has no text in `{}`, the report's first language", default.code()),
+                )
+                .with_hint(format!("add `{}: …` to it", default.code())),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_string_of_the_english_theme() {
+        let en = Strings::theme(Language::En);
+        assert!(en.map().len() > 30);
+        for lang in Language::ALL {
+            let s = Strings::theme(lang);
+            let keys: Vec<&String> = s.map().keys().collect();
+            assert_eq!(keys, en.map().keys().collect::<Vec<_>>(), "{lang:?}");
+            assert!(s.map().values().all(|v| !v.trim().is_empty()), "{lang:?}");
+        }
+        assert_eq!(t(Language::De, "previous"), "Zurück");
+        assert_eq!(t(Language::Es, "next"), "Siguiente");
+    }
+
+    #[test]
+    fn a_project_file_replaces_strings_and_names_unknown_keys() {
+        let file = Path::new("i18n/en.yaml");
+        let (s, diags) = Strings::with_project(Language::En, file, "previous: Back\nprevius: x\n");
+        assert_eq!(s.get("previous"), "Back");
+        assert_eq!(s.get("next"), "Next");
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].pos.map(|p| p.line), Some(2));
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `previous`?"));
+    }
+
+    #[test]
+    fn fill_replaces_known_words_once() {
+        assert_eq!(fill("{a} and {b} {c}", &[("a", "{b}"), ("b", "x")]), "{b} and x {c}");
+        assert_eq!(fill("{", &[]), "{");
+        assert_eq!(fill("no words", &[("a", "b")]), "no words");
+    }
+
+    #[test]
+    fn localized_text_falls_back_to_the_default_language() {
+        let text = Localized::ByLanguage([("fr".into(), "Confiance".into())].into_iter().collect());
+        assert_eq!(text.pick(Language::En, Language::Fr), Some(Picked::Fallback("Confiance")));
+        assert_eq!(text.pick(Language::Fr, Language::Fr), Some(Picked::Found("Confiance")));
+        assert_eq!(text.pick(Language::Fr, Language::En), Some(Picked::Found("Confiance")));
+        assert_eq!(text.pick(Language::De, Language::En), None);
+        assert_eq!(Localized::Plain("x".into()).pick(Language::De, Language::En), Some(Picked::Found("x")));
+    }
 }

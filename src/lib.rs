@@ -250,6 +250,7 @@ fn build_site(
     let config = match Config::parse(&project.config) {
         Ok(mut c) => {
             c.base_url = opts.base_url.clone().or(c.base_url);
+            diags.extend(std::mem::take(&mut c.warnings));
             Some(c)
         }
         Err(errs) => {

@@ -225,7 +225,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     let mut base = Context::new();
     base.insert_value("data", prose::data_value(input.datasets));
     base.insert("report", &report_view(input.config));
-    base.insert("t", &i18n::strings(input.config.language));
+    base.insert("t", fmt.strings().map());
     base.insert("pdf", &None::<PdfLink>);
     let errors = generated_clashes(input);
     if !errors.is_empty() {

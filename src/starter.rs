@@ -44,7 +44,7 @@ pub fn write(dir: &Path, language: Language) -> Result<(), String> {
     }
     let files = match language {
         Language::Fr => &FR,
-        Language::En => &EN,
+        _ => &EN,
     };
     for (path, text) in files {
         let target = dir.join(path);

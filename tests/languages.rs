@@ -42,13 +42,12 @@ fn a_single_language_report_is_byte_identical_to_before_languages() {
         .output()
         .expect("run barometer");
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    let expected: BTreeMap<String, String> =
-        fs::read_to_string(root.with_extension("sha256"))
-            .expect("digests")
-            .lines()
-            .filter_map(|l| l.split_once("  "))
-            .map(|(hash, path)| (path.to_string(), hash.to_string()))
-            .collect();
+    let expected: BTreeMap<String, String> = fs::read_to_string(root.with_extension("sha256"))
+        .expect("digests")
+        .lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(hash, path)| (path.to_string(), hash.to_string()))
+        .collect();
     let built = digests(out.path());
     let changed: Vec<&String> =
         expected.keys().chain(built.keys()).filter(|p| expected.get(*p) != built.get(*p)).collect();

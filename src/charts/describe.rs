@@ -3,39 +3,29 @@
 
 use super::{Categorical, Points, ValueFormat};
 use crate::blocks::{ChartKind, Missing};
-use crate::config::Language;
 use crate::format::NumberFormat;
+use crate::i18n::fill;
 
-fn kind_name(kind: ChartKind, lang: Language) -> &'static str {
+/// The chart kind's name, as its description starts.
+fn kind_name(kind: ChartKind, fmt: &NumberFormat) -> &str {
     use ChartKind::*;
-    match (kind, lang) {
-        (Bar, Language::Fr) => "Diagramme en barres",
-        (Column, Language::Fr) => "Histogramme en colonnes",
-        (Stacked, Language::Fr) => "Barres empilées",
-        (Line, Language::Fr) => "Courbe",
-        (Area, Language::Fr) => "Aires",
-        (Donut, Language::Fr) => "Diagramme en anneau",
-        (Scatter, Language::Fr) => "Nuage de points",
-        (Range, Language::Fr) => "Valeurs et intervalles",
-        (Slope, Language::Fr) => "Graphique de pente",
-        (Histogram, Language::Fr) => "Histogramme",
-        (Bar, Language::En) => "Bar chart",
-        (Column, Language::En) => "Column chart",
-        (Stacked, Language::En) => "Stacked bar chart",
-        (Line, Language::En) => "Line chart",
-        (Area, Language::En) => "Area chart",
-        (Donut, Language::En) => "Donut chart",
-        (Scatter, Language::En) => "Scatter plot",
-        (Range, Language::En) => "Range plot",
-        (Slope, Language::En) => "Slope chart",
-        (Histogram, Language::En) => "Histogram",
-    }
+    fmt.t(match kind {
+        Bar => "chart_bar",
+        Column => "chart_column",
+        Stacked => "chart_stacked",
+        Line => "chart_line",
+        Area => "chart_area",
+        Donut => "chart_donut",
+        Scatter => "chart_scatter",
+        Range => "chart_range",
+        Slope => "chart_slope",
+        Histogram => "chart_histogram",
+    })
 }
 
 /// "Bar chart: Part by Statement (3 categories). Highest: … (93%); lowest: … (27%)."
 /// `note`, what the chart did with missing values, ends the sentence.
 pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat, note: Option<&str>) -> String {
-    let lang = fmt.language();
     let vf = ValueFormat { fmt, style: &data.style };
     let mut cells: Vec<(String, f64)> = Vec::new();
     for s in &data.series {
@@ -52,24 +42,22 @@ pub fn categorical(kind: ChartKind, data: &Categorical, fmt: &NumberFormat, note
     let max = cells.iter().max_by(|a, b| a.1.total_cmp(&b.1));
     let min = cells.iter().min_by(|a, b| a.1.total_cmp(&b.1));
     let n = data.categories.len();
-    let kind = kind_name(kind, lang);
-    let (what, by) = (&data.value_label, &data.category_label);
+    let kind = kind_name(kind, fmt);
+    let (what, by) = (data.value_label.as_str(), data.category_label.as_str());
     let span = data.times.as_ref().and(data.categories.first().zip(data.categories.last()));
-    let mut s = match (lang, span) {
-        (Language::Fr, Some((a, b))) => format!("{kind} : {what}, de {a} à {b} ({n} périodes)."),
-        (Language::En, Some((a, b))) => format!("{kind}: {what}, {a} to {b} ({n} periods)."),
-        (Language::Fr, None) => format!("{kind} : {what} selon {by} ({n} catégories)."),
-        (Language::En, None) => format!("{kind}: {what} by {by} ({n} categories)."),
+    let n = n.to_string();
+    let mut s = match span {
+        Some((first, last)) => fill(
+            fmt.t("desc_periods"),
+            &[("kind", kind), ("what", what), ("first", first), ("last", last), ("n", &n)],
+        ),
+        None => fill(fmt.t("desc_categories"), &[("kind", kind), ("what", what), ("by", by), ("n", &n)]),
     };
     if let (Some(max), Some(min)) = (max, min) {
-        let (hi, lo) = (vf.label(max.1), vf.label(min.1));
+        let (high, low) = (vf.label(max.1), vf.label(min.1));
         let (top, bottom) = (brief(&max.0), brief(&min.0));
-        s.push_str(&match lang {
-            Language::Fr => {
-                format!(" Valeur la plus haute : {top} ({hi}) ; la plus basse : {bottom} ({lo}).")
-            }
-            Language::En => format!(" Highest: {top} ({hi}); lowest: {bottom} ({lo})."),
-        });
+        let words = [("top", &*top), ("high", &high), ("bottom", &bottom), ("low", &low)];
+        s.push_str(&fill(fmt.t("desc_extremes"), &words));
     }
     if let Some(note) = note {
         s.push(' ');
@@ -83,7 +71,7 @@ const NAMED_MISSING: usize = 4;
 
 /// What the chart did with missing values, naming them: also shown as a
 /// note under the chart, so no reader takes a gap or a filled value for data.
-pub fn missing(data: &Categorical, lang: Language) -> Option<String> {
+pub fn missing(data: &Categorical, fmt: &NumberFormat) -> Option<String> {
     // Only charts over an axis of categories or time choose what a missing
     // value is; a grouped bar chart simply has no bar there.
     if data.filled.is_empty() {
@@ -112,28 +100,16 @@ pub fn missing(data: &Categorical, lang: Language) -> Option<String> {
     let mut named = cells.iter().take(NAMED_MISSING).cloned().collect::<Vec<_>>().join(", ");
     if cells.len() > NAMED_MISSING {
         let more = cells.len() - NAMED_MISSING;
-        named.push_str(&match lang {
-            Language::Fr => format!(" et {more} autre{}", if more > 1 { "s" } else { "" }),
-            Language::En => format!(" and {more} more"),
-        });
+        let key = if more > 1 { "and_more" } else { "and_one_more" };
+        named.push_str(&fill(fmt.t(key), &[("n", &more.to_string())]));
     }
-    let (n, plural) = (cells.len(), cells.len() > 1);
-    Some(match (data.missing, lang) {
-        (Missing::Gap, Language::Fr) if plural => {
-            format!("{n} valeurs manquantes, laissées en blanc : {named}.")
-        }
-        (Missing::Gap, Language::Fr) => format!("Une valeur manquante, laissée en blanc : {named}."),
-        (Missing::Gap, Language::En) if plural => format!("{n} missing values, left blank: {named}."),
-        (Missing::Gap, Language::En) => format!("One missing value, left blank: {named}."),
-        (Missing::Zero, Language::Fr) => format!("Valeurs manquantes comptées comme zéro : {named}."),
-        (Missing::Zero, Language::En) => format!("Missing values counted as zero: {named}."),
-        (Missing::Interpolate, Language::Fr) => {
-            format!("Valeurs manquantes interpolées entre leurs voisines : {named}.")
-        }
-        (Missing::Interpolate, Language::En) => {
-            format!("Missing values interpolated between neighbours: {named}.")
-        }
-    })
+    let key = match data.missing {
+        Missing::Gap if cells.len() > 1 => "missing_gap",
+        Missing::Gap => "missing_gap_one",
+        Missing::Zero => "missing_zero",
+        Missing::Interpolate => "missing_interpolate",
+    };
+    Some(fill(fmt.t(key), &[("n", &cells.len().to_string()), ("named", &named)]))
 }
 
 /// The most characters of a category the description quotes: it is read
@@ -149,17 +125,15 @@ fn brief(label: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn scatter(p: &Points, fmt: &NumberFormat) -> String {
-    let n = p.points.len();
-    match fmt.language() {
-        Language::Fr => format!("Nuage de points : {} selon {} ({n} points).", p.y_label, p.x_label),
-        Language::En => format!("Scatter plot: {} against {} ({n} points).", p.y_label, p.x_label),
-    }
+    let n = p.points.len().to_string();
+    fill(fmt.t("desc_scatter"), &[("y", &p.y_label), ("x", &p.x_label), ("n", &n)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::charts::Series;
+    use crate::config::Language;
     use crate::format::NumberStyle;
 
     fn data() -> Categorical {

@@ -307,7 +307,7 @@ fn drawable(chart: &Chart, ds: &Dataset, fmt: &NumberFormat) -> Result<(Drawable
     if data.categories.is_empty() {
         return Err(format!("dataset `{}` has no rows to draw", ds.id));
     }
-    let note = describe::missing(&data, fmt.language());
+    let note = describe::missing(&data, fmt);
     let desc = describe::categorical(chart.kind, &data, fmt, note.as_deref());
     Ok((Drawable::Categories(data), Words { desc, note }))
 }

@@ -103,10 +103,7 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
 
 /// The social card in words: the page's title and its figure.
 fn card_alt(title: &str, figure: Option<&Printed>, lang: Language) -> String {
-    let colon = match lang {
-        Language::Fr => "\u{a0}: ",
-        Language::En => ": ",
-    };
+    let colon = if lang == Language::Fr { "\u{a0}: " } else { ": " };
     match figure {
         Some(Printed::KeyFigures(keys)) if !keys.is_empty() => {
             format!("{title}{colon}{} — {}", keys[0].value, keys[0].label)
@@ -199,6 +196,8 @@ pub fn locale(lang: Language) -> &'static str {
     match lang {
         Language::Fr => "fr_FR",
         Language::En => "en_US",
+        Language::De => "de_DE",
+        Language::Es => "es_ES",
     }
 }
 
