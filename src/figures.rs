@@ -22,6 +22,9 @@ pub struct Place<'a> {
     pub root: &'a str,
     /// Names the page in download file names: `relations`, `s-b`, `index`.
     pub page_key: &'a str,
+    /// From the page to its edition's dataset downloads: `../data/`,
+    /// `../../en/data/`.
+    pub data: &'a str,
     pub tiers: &'a [Tier],
     /// Draw a PNG of each chart too.
     pub png: bool,
@@ -67,7 +70,7 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     let title = c.title.clone().unwrap_or_else(|| ds.title().to_string());
     let mut notes: Vec<String> = c.note.iter().cloned().collect();
     if c.ci {
-        notes.push(t(lang, "ci_note").to_string());
+        notes.push(fmt.t("ci_note").to_string());
     }
     let around = Frame {
         title: title.clone(),
@@ -100,19 +103,19 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     html.push_str(&frame(&panels, lang));
     html.push_str(&format!(
         "<details class=\"chart-data\"><summary>{}</summary>\n{}</details>\n",
-        t(lang, "data_table"),
+        fmt.t("data_table"),
         data_table(ds, &columns, fmt, None)
     ));
     html.push_str(&format!(
-        "<p class=\"fig-download\">{}{} {links}<a href=\"{}data/{}.csv\" download>{}</a></p>\n",
-        t(lang, "download"),
+        "<p class=\"fig-download\">{}{} {links}<a href=\"{}{}.csv\" download>{}</a></p>\n",
+        fmt.t("download"),
         colon(lang),
-        place.root,
+        place.data,
         escape(&ds.id),
-        t(lang, "data_csv")
+        fmt.t("data_csv")
     ));
     let (embed, page) = embed_page(&panels, &caption, ds, fmt, place);
-    html.push_str(&embed_snippet(&embed, &title, &panels, place, lang));
+    html.push_str(&embed_snippet(&embed, &title, &panels, place, fmt));
     html.push_str("</figure>\n");
     let mut files = files;
     files.push((PathBuf::from(&embed), page.into_bytes()));
@@ -194,7 +197,7 @@ fn embed_page(
         escape(caption.title),
         figcaption(&Caption { number: None, ..caption.clone() }, ds, fmt),
         frame(panels, lang),
-        t(lang, "see_study"),
+        fmt.t("see_study"),
     );
     (path, html)
 }
@@ -205,7 +208,7 @@ const EMBED_CSS: &str = "body { margin: 0; padding: 12px; font: 15px/1.45 Inter,
 /// The `<iframe>` code for the chart's embed page, to copy from under the
 /// chart: with the site's address when `base_url` is set, else relative
 /// to the site, which only works on the same site.
-fn embed_snippet(embed: &str, title: &str, panels: &[Panel], place: &Place, lang: Language) -> String {
+fn embed_snippet(embed: &str, title: &str, panels: &[Panel], place: &Place, fmt: &NumberFormat) -> String {
     let src = match place.base_url {
         Some(base) => format!("{}/{embed}", base.trim_end_matches('/')),
         None => format!("/{embed}"),
@@ -216,13 +219,13 @@ fn embed_snippet(embed: &str, title: &str, panels: &[Panel], place: &Place, lang
         escape(&src),
         escape(title)
     );
-    let hint = if place.base_url.is_some() { t(lang, "embed_hint") } else { t(lang, "embed_hint_relative") };
+    let hint = if place.base_url.is_some() { fmt.t("embed_hint") } else { fmt.t("embed_hint_relative") };
     format!(
         "<details class=\"chart-embed\"><summary>{}</summary>\n<p>{hint}</p>\n<pre><code>{}</code></pre>\n<p><a href=\"{}{embed}\">{}</a></p>\n</details>\n",
-        t(lang, "embed"),
+        fmt.t("embed"),
         escape(&code),
         place.root,
-        t(lang, "embed_preview")
+        fmt.t("embed_preview")
     )
 }
 
@@ -272,7 +275,6 @@ fn frame(panels: &[Panel], lang: Language) -> String {
 }
 
 fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure {
-    let lang = fmt.language();
     let title = tb.title.clone().unwrap_or_else(|| ds.title().to_string());
     let caption = Caption {
         kind: Kind::Table,
@@ -292,7 +294,7 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure 
     let cells = table_cells(ds, &tb.columns, fmt);
     html.push_str(&table_html(&cells, None));
     html.push_str("</div>\n");
-    html.push_str(&download(ds, place.root, lang));
+    html.push_str(&download(ds, place.data, fmt));
     html.push_str("</figure>\n");
     let caption = printed_caption(&caption, &anchor, place.number, ds, fmt);
     Figure { html, files: Vec::new(), printed: Printed::Table { caption, table: cells } }
@@ -333,7 +335,7 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> Figure {
 
 /// `n = 1 252 répondants`.
 fn sample_size(n: u64, fmt: &NumberFormat) -> String {
-    format!("n\u{a0}=\u{a0}{} {}", fmt.number(n as f64, None), t(fmt.language(), "respondents"))
+    format!("n\u{a0}=\u{a0}{} {}", fmt.number(n as f64, None), fmt.t("respondents"))
 }
 
 /// Title, then source and sample size: a figure is never shown without them.
@@ -345,7 +347,7 @@ fn figcaption(c: &Caption, ds: &Dataset, fmt: &NumberFormat) -> String {
             Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(source)),
             None => escape(source),
         };
-        meta.push(format!("<span class=\"fig-source\">{}{} {source}</span>", t(lang, "source"), colon(lang)));
+        meta.push(format!("<span class=\"fig-source\">{}{} {source}</span>", fmt.t("source"), colon(lang)));
     }
     if let Some(n) = ds.meta.sample_size {
         meta.push(format!("<span class=\"fig-n\">{}</span>", sample_size(n, fmt)));
@@ -392,11 +394,11 @@ fn cited(ds: &Dataset, fmt: &NumberFormat) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-fn download(ds: &Dataset, root: &str, lang: Language) -> String {
+fn download(ds: &Dataset, data: &str, fmt: &NumberFormat) -> String {
     format!(
-        "<p class=\"fig-download\"><a href=\"{root}data/{}.csv\" download>{}</a></p>\n",
+        "<p class=\"fig-download\"><a href=\"{data}{}.csv\" download>{}</a></p>\n",
         escape(&ds.id),
-        t(lang, "download_csv")
+        fmt.t("download_csv")
     )
 }
 

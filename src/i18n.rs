@@ -46,13 +46,14 @@ impl Strings {
         })
     }
 
-    /// The theme's strings in `lang` with a project's file over them, or
-    /// why the file cannot be read. Keys the theme lacks are warnings.
-    pub fn with_project(lang: Language, file: &Path, text: &str) -> (Strings, Vec<Diagnostic>) {
-        let mut strings = Strings::theme(lang).clone();
+    /// These strings with a project's file over them, and the file's
+    /// problems: an unreadable file is an error, a key the theme lacks a
+    /// warning.
+    pub fn with_project(mut self, file: &Path, text: &str) -> (Strings, Vec<Diagnostic>) {
+        let strings = &mut self;
         let own: IndexMap<Spanned<String>, String> = match yaml::parse(file, text, 0) {
             Ok(m) => m,
-            Err(e) => return (strings, vec![e]),
+            Err(e) => return (self, vec![e]),
         };
         let mut diags = Vec::new();
         for (key, value) in own {
@@ -68,7 +69,7 @@ impl Strings {
                 ),
             }
         }
-        (strings, diags)
+        (self, diags)
     }
 
     /// One string; empty for a key the theme lacks.
@@ -114,16 +115,17 @@ pub fn fill(template: &str, words: &[(&str, &str)]) -> String {
 /// The project's translation files, by language, checked: a file for a
 /// language we do not format is an error.
 pub fn project_strings(
-    files: &BTreeMap<PathBuf, String>,
+    files: &[(PathBuf, String)],
     languages: &[Language],
 ) -> (BTreeMap<Language, Strings>, Vec<Diagnostic>) {
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<Language, Strings> = BTreeMap::new();
     let mut diags = Vec::new();
     for (file, text) in files {
         let code = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         match Language::ALL.into_iter().find(|l| l.code() == code) {
             Some(lang) if languages.contains(&lang) => {
-                let (strings, problems) = Strings::with_project(lang, file, text);
+                let base = out.remove(&lang).unwrap_or_else(|| Strings::theme(lang).clone());
+                let (strings, problems) = base.with_project(file, text);
                 out.insert(lang, strings);
                 diags.extend(problems);
             }
@@ -142,6 +144,34 @@ pub fn project_strings(
         }
     }
     (out, diags)
+}
+
+/// The language a build reads text in, among the report's languages
+/// (the first is the default).
+#[derive(Clone, Copy, Debug)]
+pub struct Tongue<'a> {
+    pub lang: Language,
+    pub languages: &'a [Language],
+}
+
+impl Tongue<'static> {
+    /// English, in a report of that one language: what a test or a bench
+    /// reading one file without a report assumes.
+    pub fn single() -> Tongue<'static> {
+        Tongue { lang: Language::En, languages: &[] }
+    }
+}
+
+impl Tongue<'_> {
+    /// Whether text may come in other languages than this one.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The report's first language.
+    pub fn default(&self) -> Language {
+        self.languages.first().copied().unwrap_or(self.lang)
+    }
 }
 
 /// Text from settings or data: the same in every language, or given per
@@ -264,7 +294,8 @@ mod tests {
     #[test]
     fn a_project_file_replaces_strings_and_names_unknown_keys() {
         let file = Path::new("i18n/en.yaml");
-        let (s, diags) = Strings::with_project(Language::En, file, "previous: Back\nprevius: x\n");
+        let (s, diags) =
+            Strings::theme(Language::En).clone().with_project(file, "previous: Back\nprevius: x\n");
         assert_eq!(s.get("previous"), "Back");
         assert_eq!(s.get("next"), "Next");
         assert_eq!(diags.len(), 1);

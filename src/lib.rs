@@ -107,7 +107,7 @@ pub struct Summary {
     /// Charts and tables drawn by this build, and taken from the cache.
     pub figures: render::FigureCount,
     /// The pages of the study's PDF, when one was typeset.
-    pub pdf_pages: Option<usize>,
+    pub pdf_pages: Vec<usize>,
 }
 
 /// The result of a run: warnings and errors, the source texts to show them
@@ -191,7 +191,7 @@ struct Built {
     charts: usize,
     datasets: usize,
     figures: render::FigureCount,
-    pdf_pages: Option<usize>,
+    pdf_pages: Vec<usize>,
 }
 
 /// Validates, renders and (with an output) writes a loaded project: its
@@ -270,40 +270,82 @@ fn build_site(
     // Tiers come from report.yaml; when it has errors, the defaults keep
     // dataset checks going so every error shows in one run.
     let tiers = config.as_ref().map(|c| c.tiers.clone()).unwrap_or_else(config::default_tiers);
-    let (mut datasets, ds_diags) = datasets::build_all(&project.datasets, &tiers);
+    let languages: Vec<config::Language> =
+        config.as_ref().map(|c| c.editions.iter().map(|e| e.language).collect()).unwrap_or_default();
+    let tongue = i18n::Tongue {
+        lang: languages.first().copied().unwrap_or(config::Language::En),
+        languages: &languages,
+    };
+    let (mut datasets, ds_diags) = datasets::build_all_in(&project.datasets, &tiers, tongue);
     diags.extend(ds_diags);
     if let Some(b) = bibliography.as_mut() {
         diags.extend(b.source_datasets(&mut datasets, &project.datasets));
     }
-    let (pages, left_out) = parse_pages(&project.pages, &project.static_files, opts.drafts, &mut diags);
+    let (pages, left_out) = parse_pages(project, &languages, opts.drafts, &mut diags);
+    let (strings, string_diags) = i18n::project_strings(&project.translations, &languages);
+    diags.extend(string_diags);
     let Some(config) = config.filter(|_| !diags.has_errors()) else {
         return (diags.sorted(), None);
     };
 
-    // Render.
-    let input = render::Input {
-        config: &config,
-        pages: &pages,
-        left_out: &left_out,
-        datasets: &datasets,
-        templates: &project.templates,
-        static_files: &project.static_files,
-        figures: cache.figures.generation(|| project.data_fingerprint()),
-        progress: &opts.progress,
-        publish: opts.publish,
-        bibliography: bibliography.as_ref(),
-        fonts: &cache.fonts,
-    };
-    let site = match render::render(&input) {
-        Ok((site, warnings)) => {
-            diags.extend(warnings);
-            site
+    // Render each edition, then what the whole site shares.
+    let figures = cache.figures.generation(|| project.data_fingerprint());
+    let alternates = render::Alternates::new(&config, &pages);
+    let mut site = render::Site::default();
+    let mut errors = Vec::new();
+    for edition in &config.editions {
+        let lang = edition.language;
+        let first = lang == config.default_language();
+        let edition_config = config.edition(edition);
+        let prefix = config.prefix(lang);
+        let own: Vec<Page>;
+        let edition_pages = if config.is_multilingual() {
+            let wanted = Some(lang).filter(|_| !first);
+            own = pages.iter().filter(|p| p.lang == wanted).cloned().collect();
+            &own
+        } else {
+            &pages
+        };
+        let local =
+            edition_data(&edition_config, project, (&languages, bibliography.as_ref()), first, &mut diags);
+        let (edition_datasets, edition_bibliography) = match &local {
+            Some((d, b)) => (d, b.as_ref()),
+            None => (&datasets, bibliography.as_ref()),
+        };
+        let input = render::Input {
+            config: &edition_config,
+            pages: edition_pages,
+            left_out: &left_out,
+            datasets: edition_datasets,
+            templates: &project.templates,
+            static_files: &project.static_files,
+            figures: &figures,
+            progress: &opts.progress,
+            publish: opts.publish,
+            bibliography: edition_bibliography,
+            fonts: &cache.fonts,
+            prefix: &prefix,
+            alternates: &alternates,
+            strings: strings.get(&lang),
+        };
+        match render::render(&input) {
+            Ok((edition_site, warnings)) => {
+                diags.extend(warnings);
+                site.merge(edition_site);
+            }
+            Err(errs) => errors.extend(errs),
         }
-        Err(errs) => {
-            diags.extend(errs);
-            return (diags.sorted(), None);
-        }
-    };
+    }
+    if !errors.is_empty() {
+        diags.extend(errors);
+        return (diags.sorted(), None);
+    }
+    let shared = (&figures, &cache.fonts);
+    let errs = render::finish(&mut site, &config, (&pages, &alternates), &project.static_files, shared);
+    if !errs.is_empty() {
+        diags.extend(errs);
+        return (diags.sorted(), None);
+    }
 
     for (a, b) in site::path_conflicts(&site.files) {
         let message = format!(
@@ -324,6 +366,9 @@ fn build_site(
                        sitemap, robots.txt or canonical address";
         let hint = "add `base_url: https://…/` (the address the site is published at) to report.yaml, or pass `--base-url`";
         diags.push(Diagnostic::note(config::CONFIG_FILE, None, message).with_hint(hint));
+    }
+    if opts.strict {
+        diags.extend(missing_translations(&config, &pages));
     }
     if opts.strict && diags.items.iter().any(|d| d.severity == Severity::Warning) {
         return (strict(diags.sorted()), None);
@@ -375,17 +420,18 @@ fn strict(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-/// Parses every page; drafts are left out unless asked for.
+/// Parses every page; drafts are left out unless asked for. In a report
+/// in several `languages`, `a.en.md` is `a.md` in English.
 fn parse_pages(
-    sources: &[(PathBuf, String)],
-    static_files: &BTreeMap<PathBuf, Vec<u8>>,
+    project: &load::Project,
+    languages: &[config::Language],
     drafts: bool,
     diags: &mut diagnostics::Diagnostics,
 ) -> (Vec<Page>, HashSet<PathBuf>) {
     let mut pages = Vec::new();
     let mut left_out = HashSet::new();
-    for (path, text) in sources {
-        match pages::parse_page(path, text) {
+    for (path, text) in &project.pages {
+        match pages::parse_page_in(path, text, languages) {
             Ok(p) if p.front.draft && !drafts => {
                 left_out.insert(p.file);
             }
@@ -393,11 +439,13 @@ fn parse_pages(
             Err(d) => diags.push(d),
         }
     }
+    inherit_from_originals(&mut pages);
     pages::reading_order(&mut pages);
-    diags.extend(pages::check_urls(
-        &pages,
-        &pages::generated_names(static_files.keys().map(PathBuf::as_path)),
-    ));
+    let mut taken = pages::generated_names(project.static_files.keys().map(PathBuf::as_path));
+    for lang in languages.iter().skip(1).filter(|_| languages.len() > 1) {
+        taken.insert(lang.code().to_string(), format!("the {} edition of the report", lang.code()));
+    }
+    diags.extend(pages::check_urls(&pages, &taken));
     if pages.is_empty() && !diags.has_errors() {
         diags.push(
             Diagnostic::error("content", None, "the report has no pages")
@@ -405,4 +453,74 @@ fn parse_pages(
         );
     }
     (pages, left_out)
+}
+
+/// A translation without a `weight` or `date` of its own takes its
+/// original's, so both editions read in the same order and date.
+fn inherit_from_originals(pages: &mut [Page]) {
+    let originals: std::collections::HashMap<PathBuf, (Option<i64>, Option<String>)> = pages
+        .iter()
+        .filter(|p| p.lang.is_none())
+        .map(|p| (p.key.clone(), (p.front.weight, p.date.clone())))
+        .collect();
+    for p in pages.iter_mut().filter(|p| p.lang.is_some()) {
+        if let Some((weight, date)) = originals.get(&p.key) {
+            p.front.weight = p.front.weight.or(*weight);
+            p.date = p.date.clone().or_else(|| date.clone());
+        }
+    }
+}
+
+/// Under `--strict`, a note for each page of the first language that
+/// another language lacks. Notes, not warnings: a report translated a
+/// chapter at a time still builds, and the list says what is left.
+fn missing_translations(config: &Config, pages: &[Page]) -> Vec<Diagnostic> {
+    let others: Vec<config::Language> = config.editions.iter().skip(1).map(|e| e.language).collect();
+    let have: HashSet<(&Path, config::Language)> =
+        pages.iter().filter_map(|p| Some((p.key.as_path(), p.lang?))).collect();
+    pages
+        .iter()
+        .filter(|p| p.lang.is_none())
+        .filter_map(|p| {
+            let missing: Vec<&str> =
+                others.iter().filter(|l| !have.contains(&(p.key.as_path(), **l))).map(|l| l.code()).collect();
+            let first = missing.first()?;
+            let stem = p.key.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let message = format!("this page has no translation in {}", missing.join(", "));
+            let hint = format!(
+                "add `{}` beside it; until then it is left out of that edition",
+                p.key.with_file_name(format!("{stem}.{first}.md")).display()
+            );
+            Some(Diagnostic::note(&p.file, None, message).with_hint(hint))
+        })
+        .collect()
+}
+
+/// The datasets and bibliography in an edition's language, when it is not
+/// the first (whose are built already). Their problems were told by the
+/// first edition; only what is new (a missing translation) is added.
+fn edition_data(
+    config: &Config,
+    project: &load::Project,
+    (languages, bibliography): (&[config::Language], Option<&cite::Bibliography>),
+    first: bool,
+    diags: &mut diagnostics::Diagnostics,
+) -> Option<(BTreeMap<String, datasets::Dataset>, Option<cite::Bibliography>)> {
+    if first {
+        return None;
+    }
+    let mut quiet = diagnostics::Diagnostics::default();
+    let mut bib = bibliography.and_then(|_| self::bibliography(config, project, &mut quiet));
+    let tongue = i18n::Tongue { lang: config.language, languages };
+    let (mut local, found) = datasets::build_all_in(&project.datasets, &config.tiers, tongue);
+    if let Some(b) = bib.as_mut() {
+        b.source_datasets(&mut local, &project.datasets);
+    }
+    let told: HashSet<(PathBuf, Option<diagnostics::Pos>, String)> =
+        diags.items.iter().map(|d| (d.file.clone(), d.pos, d.message.clone())).collect();
+    let new = found
+        .into_iter()
+        .filter(|d| !d.is_error() && !told.contains(&(d.file.clone(), d.pos, d.message.clone())));
+    diags.extend(new.collect::<Vec<_>>());
+    Some((local, bib))
 }

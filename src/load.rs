@@ -26,6 +26,9 @@ pub struct Project {
     pub static_files: BTreeMap<PathBuf, Vec<u8>>,
     /// The bibliography `report.yaml` names: (file, text).
     pub bibliography: Option<(PathBuf, String)>,
+    /// Translation files of a theme in `themes/` and of the project
+    /// (`i18n/en.yaml`): (file, text), the project's last.
+    pub translations: Vec<(PathBuf, String)>,
 }
 
 impl Project {
@@ -38,6 +41,8 @@ impl Project {
         self.config.hash(&mut h);
         // A dataset's `source: "@key"` reads the bibliography.
         self.bibliography.hash(&mut h);
+        // Chart descriptions are written with the theme's strings.
+        self.translations.hash(&mut h);
         for d in &self.datasets {
             (&d.id, &d.yaml, &d.csv).hash(&mut h);
         }
@@ -49,7 +54,7 @@ impl Project {
         let config = std::iter::once((Path::new(CONFIG_FILE), self.config.as_str()));
         let pages = self.pages.iter().map(|(p, t)| (p.as_path(), t.as_str()));
         let datasets = self.datasets.iter().flat_map(|d| d.yaml.iter().chain(&d.csv));
-        let templates = self.templates.values().chain(&self.bibliography);
+        let templates = self.templates.values().chain(&self.bibliography).chain(&self.translations);
         config.chain(pages).chain(datasets.chain(templates).map(|(p, t)| (p.as_path(), t.as_str())))
     }
 }
@@ -126,6 +131,15 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
                 Err(e) => {
                     errors.push(Diagnostic::error(&path, None, format!("cannot read: {}", io_reason(&e))))
                 }
+            }
+        }
+    }
+    for layer in [theme_dir.join(crate::i18n::PROJECT_DIR), PathBuf::from(crate::i18n::PROJECT_DIR)] {
+        for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
+            if path.extension().is_some_and(|e| e == "yaml")
+                && let Some(text) = read_text(&root, &path, &mut errors)
+            {
+                project.translations.push((path, text));
             }
         }
     }

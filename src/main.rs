@@ -252,7 +252,14 @@ fn summary_line(outcome: &Outcome, opts: &Options) -> String {
 /// `built 8 pages, 16 charts, 14 datasets and the PDF (19 pages) in 52 ms into public`.
 fn done_line(s: &barometer::Summary, verb: &str, dest: Option<&std::path::Path>) -> String {
     let dest = dest.map(|o| format!(" into {}", o.display())).unwrap_or_default();
-    let pdf = s.pdf_pages.map(|n| format!(" and the PDF ({})", count(n, "page"))).unwrap_or_default();
+    let pdf = match s.pdf_pages.as_slice() {
+        [] => String::new(),
+        [n] => format!(" and the PDF ({})", count(*n, "page")),
+        several => {
+            let pages: Vec<String> = several.iter().map(|n| n.to_string()).collect();
+            format!(" and {} PDFs ({} pages)", several.len(), pages.join(" and "))
+        }
+    };
     format!(
         "{verb} {}, {}, {}{pdf} in {} ms{dest}",
         count(s.pages, "page"),

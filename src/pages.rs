@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::config::Language;
 use crate::datasets::Scalar;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::paths;
@@ -46,14 +47,35 @@ pub struct Page {
     pub body: String,
     /// Lines above the body in the file (the front matter and its fences).
     pub body_line_offset: usize,
-    /// Site URL with slashes: `/`, `/a/`, `/s/b/`.
+    /// Site URL with slashes: `/`, `/a/`, `/s/b/`; `/en/a/` for the
+    /// English translation of a French report's `/a/`.
     pub url: String,
+    /// The language of a translation (`a.en.md`); `None` for a page in
+    /// the report's first language.
+    pub lang: Option<Language>,
+    /// The file of the page in the first language that this one
+    /// translates (`content/a.md` for `content/a.en.md`); its own file
+    /// for a page in the first language.
+    pub key: PathBuf,
 }
 
 impl Page {
-    /// How many folders deep the page's `index.html` is in the output.
+    /// How many folders deep the page is in its edition: 0 for a home page.
     pub fn depth(&self) -> usize {
-        self.url.trim_matches('/').split('/').filter(|s| !s.is_empty()).count()
+        self.local_url().trim_matches('/').split('/').filter(|s| !s.is_empty()).count()
+    }
+
+    /// Its URL within its edition: `/a/` for `/en/a/`.
+    pub fn local_url(&self) -> &str {
+        match self.lang {
+            Some(l) => self.url.strip_prefix('/').and_then(|u| u.strip_prefix(l.code())).unwrap_or(&self.url),
+            None => &self.url,
+        }
+    }
+
+    /// Whether it is the home page of its edition.
+    pub fn is_home(&self) -> bool {
+        self.local_url() == "/"
     }
 
     /// `a/index.html`, relative to the output folder.
@@ -65,12 +87,46 @@ impl Page {
     /// The section the page belongs to: `content/s/` for `content/s/b.md`
     /// and for `content/s/_index.md`'s parent listing.
     pub fn is_section_index(&self) -> bool {
-        self.file.file_stem().is_some_and(|s| s == "_index")
+        self.key.file_stem().is_some_and(|s| s == "_index")
     }
 }
 
 /// Splits `---` front matter off the top of a page and reads it.
 pub fn parse_page(file: &Path, text: &str) -> Result<Page, Diagnostic> {
+    parse_page_in(file, text, &[])
+}
+
+/// The language a file name gives a page of a report in `languages` (the
+/// first being the default): `a.en.md` is the English translation of
+/// `a.md`. Its key file and its language, `None` for the default one.
+fn language_of(file: &Path, languages: &[Language]) -> Result<(PathBuf, Option<Language>), Diagnostic> {
+    let own = || Ok((file.to_path_buf(), None));
+    if languages.len() < 2 {
+        return own();
+    }
+    let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { return own() };
+    let Some((base, code)) = stem.rsplit_once('.') else { return own() };
+    let Some(lang) = Language::ALL.into_iter().find(|l| l.code() == code) else { return own() };
+    let key = file.with_file_name(format!("{base}.md"));
+    match languages.iter().position(|l| *l == lang) {
+        Some(0) => Ok((key, None)),
+        Some(_) => Ok((key, Some(lang))),
+        None => {
+            let list = languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
+            Err(Diagnostic::error(
+                file,
+                None,
+                format!("this page is in `{code}`, which is not a language of the report ({list})"),
+            )
+            .with_hint(format!("add `{code}` to `languages:` in report.yaml, or rename the file")))
+        }
+    }
+}
+
+/// [`parse_page`] in a report in `languages`, where `a.en.md` translates
+/// `a.md` and is published under `/en/`.
+pub fn parse_page_in(file: &Path, text: &str, languages: &[Language]) -> Result<Page, Diagnostic> {
+    let (key, lang) = language_of(file, languages)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (front_text, body, body_line_offset) = split_front_matter(text).ok_or_else(|| {
         Diagnostic::error(file, Some(Pos::new(1, 1)), "the page has no front matter")
@@ -95,14 +151,27 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Diagnostic> {
         }
         None => None,
     };
-    let url = url_for(file, front.slug.as_ref().map(|s| s.value.as_str()));
-    check_path_parts(file, &front, &url)?;
-    Ok(Page { file: file.to_path_buf(), front, date, body: body.to_string(), body_line_offset, url })
+    let url = url_for(&key, front.slug.as_ref().map(|s| s.value.as_str()));
+    check_path_parts(file, &key, &front, &url)?;
+    let url = match lang {
+        Some(l) => format!("/{}{url}", l.code()),
+        None => url,
+    };
+    Ok(Page {
+        file: file.to_path_buf(),
+        front,
+        date,
+        body: body.to_string(),
+        body_line_offset,
+        url,
+        lang,
+        key,
+    })
 }
 
 /// The slug, and the folder and file names a page's URL is made of, must
 /// each be one safe path part.
-fn check_path_parts(file: &Path, front: &FrontMatter, url: &str) -> Result<(), Diagnostic> {
+fn check_path_parts(file: &Path, key: &Path, front: &FrontMatter, url: &str) -> Result<(), Diagnostic> {
     if let Some(slug) = &front.slug
         && let Some(why) = paths::segment_problem(&slug.value)
     {
@@ -116,7 +185,7 @@ fn check_path_parts(file: &Path, front: &FrontMatter, url: &str) -> Result<(), D
     }
     let parts: Vec<&str> = url.split('/').filter(|p| !p.is_empty()).collect();
     // The last part is the file's own name, unless the page opens a section.
-    let own = usize::from(file.file_stem().is_none_or(|s| s != "_index"));
+    let own = usize::from(key.file_stem().is_none_or(|s| s != "_index"));
     for (i, part) in parts.iter().enumerate() {
         let Some(why) = paths::segment_problem(part) else { continue };
         let fix = paths::suggest_segment(part);
@@ -192,7 +261,7 @@ pub fn check_urls(pages: &[Page], taken: &BTreeMap<String, String>) -> Vec<Diagn
     let mut errors = Vec::new();
     for p in pages {
         let at = p.front.slug.as_ref().map(|s| yaml::pos_of(s, 1));
-        let first = p.url.trim_matches('/').split('/').next().unwrap_or("").to_lowercase();
+        let first = p.local_url().trim_matches('/').split('/').next().unwrap_or("").to_lowercase();
         if let Some(what) = taken.get(&first) {
             let at = at.filter(|_| p.depth() == 1);
             errors.push(
@@ -279,7 +348,7 @@ pub fn reading_order(pages: &mut [Page]) {
     let key = |p: &Page| -> Vec<(i64, String)> {
         let mut key = Vec::new();
         let mut dir = PathBuf::from("content");
-        let rel = p.file.strip_prefix("content").unwrap_or(&p.file);
+        let rel = p.key.strip_prefix("content").unwrap_or(&p.key);
         let comps: Vec<String> =
             rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         for name in &comps[..comps.len().saturating_sub(1)] {
@@ -291,6 +360,8 @@ pub fn reading_order(pages: &mut [Page]) {
         } else {
             key.push((p.front.weight.unwrap_or(UNWEIGHTED), comps.last().cloned().unwrap_or_default()));
         }
+        // A page's translations follow it, in a fixed order of languages.
+        key.push((p.lang.map_or(0, |l| l.index() as i64 + 1), String::new()));
         key
     };
     pages.sort_by_cached_key(key);

@@ -4,7 +4,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,8 +35,20 @@ pub struct Site {
     pub pages: usize,
     pub charts: usize,
     pub figures: FigureCount,
-    /// The pages of the study's PDF, when one was typeset.
-    pub pdf_pages: Option<usize>,
+    /// The pages of each PDF typeset, one per edition.
+    pub pdf_pages: Vec<usize>,
+}
+
+impl Site {
+    /// Adds an edition's files and counts to the site.
+    pub fn merge(&mut self, other: Site) {
+        self.files.extend(other.files);
+        self.pages += other.pages;
+        self.charts += other.charts;
+        self.figures.drawn += other.figures.drawn;
+        self.figures.reused += other.figures.reused;
+        self.pdf_pages.extend(other.pdf_pages);
+    }
 }
 
 /// Everything rendering needs, already loaded and validated.
@@ -48,7 +60,7 @@ pub struct Input<'a> {
     pub templates: &'a BTreeMap<String, (PathBuf, String)>,
     pub static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
     /// Figures drawn by earlier builds that may be reused.
-    pub figures: Generation<'a>,
+    pub figures: &'a Generation<'a>,
     pub progress: &'a crate::Progress,
     /// Typeset the PDF (if the report asks for one) and draw social cards.
     pub publish: bool,
@@ -56,6 +68,138 @@ pub struct Input<'a> {
     pub bibliography: Option<&'a crate::cite::Bibliography>,
     /// Web fonts made by earlier builds.
     pub fonts: &'a crate::webfonts::FontCache,
+    /// Where the edition lives in the site: `""`, or `en/` for the English
+    /// edition of a French report.
+    pub prefix: &'a str,
+    /// Every page's versions in the report's languages.
+    pub alternates: &'a Alternates,
+    /// The theme's strings in the edition's language, with the project's
+    /// over them.
+    pub strings: Option<&'a i18n::Strings>,
+}
+
+/// One version of a page: its language, as its edition's tag says it, and
+/// its URL.
+#[derive(Clone, Debug)]
+pub struct Version {
+    pub language: crate::config::Language,
+    pub tag: String,
+    pub url: String,
+}
+
+/// The versions of each page in every language of the report, by the
+/// page's file in the first language: what the language switch and
+/// `hreflang` link to.
+#[derive(Debug, Default)]
+pub struct Alternates(HashMap<PathBuf, Vec<Version>>, Vec<PageLinkTarget>);
+
+/// A page any edition may link to: its file, the file it translates, its
+/// language (`None` for the first) and URL.
+#[derive(Debug)]
+struct PageLinkTarget {
+    file: PathBuf,
+    key: PathBuf,
+    lang: Option<crate::config::Language>,
+    url: String,
+}
+
+impl Alternates {
+    /// The versions of `pages` in the order of `config`'s editions; empty
+    /// for a single-language report, whose pages have no other version.
+    pub fn new(config: &Config, pages: &[Page]) -> Alternates {
+        let mut map: HashMap<PathBuf, Vec<Version>> = HashMap::new();
+        if !config.is_multilingual() {
+            return Alternates(map, Vec::new());
+        }
+        for edition in &config.editions {
+            let lang = Some(edition.language).filter(|l| *l != config.default_language());
+            for p in pages.iter().filter(|p| p.lang == lang) {
+                let version =
+                    Version { language: edition.language, tag: edition.tag.clone(), url: p.url.clone() };
+                map.entry(p.key.clone()).or_default().push(version);
+            }
+        }
+        let targets = pages
+            .iter()
+            .map(|p| PageLinkTarget {
+                file: p.file.clone(),
+                key: p.key.clone(),
+                lang: p.lang,
+                url: p.url.clone(),
+            })
+            .collect();
+        Alternates(map, targets)
+    }
+
+    /// Where a link to each page file leads from the edition in `lang`
+    /// (`None` for the first language): a page of another language leads
+    /// to its version in this one when there is one, else to itself. `None`
+    /// in a single-language report.
+    fn link_targets(&self, lang: Option<crate::config::Language>) -> Option<HashMap<PathBuf, String>> {
+        if self.1.is_empty() {
+            return None;
+        }
+        let here: HashMap<&Path, &str> =
+            self.1.iter().filter(|t| t.lang == lang).map(|t| (t.key.as_path(), t.url.as_str())).collect();
+        let urls = self.1.iter().map(|t| {
+            let url = here.get(t.key.as_path()).copied().unwrap_or(&t.url);
+            (t.file.clone(), url.to_string())
+        });
+        Some(urls.collect())
+    }
+
+    /// The versions of `page`, its own among them; none when it has no
+    /// translation.
+    pub fn of(&self, page: &Page) -> &[Version] {
+        self.0.get(&page.key).filter(|v| v.len() > 1).map_or(&[], Vec::as_slice)
+    }
+
+    /// The language switch of `page`: each language's version of it, or
+    /// that edition's home page when it has none; empty in a
+    /// single-language report.
+    fn links(&self, page: &Page, config: &Config) -> Vec<LanguageLink> {
+        let Some(homes) = self.0.get(std::path::Path::new(HOME_FILE)) else { return Vec::new() };
+        let versions = self.of(page);
+        let here = page.lang.unwrap_or(config.default_language());
+        let mut links: Vec<LanguageLink> = homes
+            .iter()
+            .map(|home| {
+                let own = versions.iter().find(|v| v.language == home.language);
+                let target = own.unwrap_or(home);
+                LanguageLink {
+                    code: home.language.code(),
+                    tag: home.tag.clone(),
+                    name: i18n::t(home.language, "language_name").to_string(),
+                    url: relative_url(&page.url, &target.url),
+                    href: own.and_then(|v| config.absolute_url(&v.url)),
+                    current: home.language == here,
+                }
+            })
+            .collect();
+        if !links.iter().any(|l| l.current) {
+            links.clear();
+        }
+        links
+    }
+}
+
+/// The home page's file, whose versions are each edition's home.
+const HOME_FILE: &str = "content/_index.md";
+
+/// A link to one version of the page, for the language switch and
+/// `hreflang`.
+#[derive(Serialize)]
+struct LanguageLink {
+    code: &'static str,
+    tag: String,
+    /// The language's name in itself: `Français`, `English`.
+    name: String,
+    /// Relative to the page.
+    url: String,
+    /// On the web, with `base_url`, when it is a translation of the page
+    /// (not an edition's home page standing in), for `hreflang`.
+    href: Option<String>,
+    current: bool,
 }
 
 /// Figures drawn by earlier builds, for `serve`: a figure is drawn again
@@ -110,7 +254,7 @@ impl Generation<'_> {
             return draw();
         }
         let mut h = DefaultHasher::new();
-        let where_ = (place.number, place.root, place.page_key, place.png, place.base_url);
+        let where_ = (place.number, place.root, place.page_key, place.data, place.png, place.base_url);
         (self.stamp, &raw.name, &raw.yaml, where_).hash(&mut h);
         let key = h.finish();
         let old = relock(&self.cache.drawn).get(&key).cloned();
@@ -220,13 +364,14 @@ struct Neighbour<'a> {
 
 /// Renders the whole site, or every error found on the way.
 pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let fmt = Arc::new(NumberFormat::new(input.config.language));
+    let fmt = Arc::new(NumberFormat::with_strings(input.config.language, input.strings.cloned()));
     let tera = build_tera(input.templates, fmt.clone())?;
     let mut base = Context::new();
     base.insert_value("data", prose::data_value(input.datasets));
     base.insert("report", &report_view(input.config));
     base.insert("t", fmt.strings().map());
     base.insert("pdf", &None::<PdfLink>);
+    base.insert("home", &format!("{}index.html", input.prefix));
     let errors = generated_clashes(input);
     if !errors.is_empty() {
         return Err(errors);
@@ -236,13 +381,16 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         "citation",
         &CitationView {
             html: &study_citation.text.html,
-            bibtex: crate::cite::BIBTEX_FILE,
-            ris: crate::cite::RIS_FILE,
+            bibtex: &format!("{}{}", input.prefix, crate::cite::BIBTEX_FILE),
+            ris: &format!("{}{}", input.prefix, crate::cite::RIS_FILE),
         },
     );
 
-    let urls: HashMap<PathBuf, String> =
-        input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect();
+    let edition_lang = Some(input.config.language).filter(|l| *l != input.config.default_language());
+    let urls: HashMap<PathBuf, String> = input
+        .alternates
+        .link_targets(edition_lang)
+        .unwrap_or_else(|| input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect());
     let site_links = markdown::Site {
         urls: &urls,
         left_out: input.left_out,
@@ -266,6 +414,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         print: printing.as_ref(),
         static_files: input.static_files,
         cards: draws_cards(input),
+        prefix: input.prefix,
     };
     let done = AtomicUsize::new(0);
     let total = input.pages.len();
@@ -310,7 +459,8 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         Err(errs) => return Err(errs),
     };
     if let (Some(pdf), Some(settings)) = (&study, &input.config.pdf) {
-        base.insert("pdf", &PdfLink { file: &settings.file, size: fmt.file_size(pdf.bytes.len()) });
+        let file = format!("{}{}", input.prefix, settings.file);
+        base.insert("pdf", &PdfLink { file: &file, size: fmt.file_size(pdf.bytes.len()) });
     }
     let mut site = Site {
         pages: input.pages.len(),
@@ -333,12 +483,13 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
                 figure: b.card.as_ref(),
                 shown: &b.shown,
                 card: painter.is_some(),
+                prefix: input.prefix,
             };
             web::page_meta(input.config, input.datasets, &facts)
         })
         .collect();
     let descriptions: Vec<Option<String>> = metas.iter().map(|m| m.description.clone()).collect();
-    base.insert("feed", &web::has_feed(input.pages).then_some(web::FEED_FILE));
+    base.insert("feed", &web::has_feed(input.pages).then(|| format!("{}{}", input.prefix, web::FEED_FILE)));
 
     // Each body moves into its page: page HTML is not copied.
     let navigation = Navigation::new(input.pages);
@@ -354,35 +505,51 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         })
         .collect();
     keep(&mut site.files, outputs, &mut errors);
-    let not_found = render_404(&tera, &base, input).map(|bytes| (PathBuf::from("404.html"), bytes));
-    keep(&mut site.files, [not_found], &mut errors);
+    if input.prefix.is_empty() {
+        let not_found = render_404(&tera, &base, input).map(|bytes| (PathBuf::from("404.html"), bytes));
+        keep(&mut site.files, [not_found], &mut errors);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     for ds in input.datasets.values() {
-        site.files.insert(PathBuf::from(format!("data/{}.csv", ds.id)), write_csv(ds));
+        site.files.insert(PathBuf::from(format!("{}data/{}.csv", input.prefix, ds.id)), write_csv(ds));
     }
-    let fonts = crate::webfonts::sources(input.static_files);
-    for (path, bytes) in input.static_files {
+    if let (Some(pdf), Some(settings)) = (study, &input.config.pdf) {
+        site.pdf_pages.push(pdf.pages);
+        site.files.insert(PathBuf::from(format!("{}{}", input.prefix, settings.file)), pdf.bytes);
+    }
+    site.files.extend(web::feed_file(input.config, input.pages, &descriptions, input.prefix));
+    let at = |name: &str| PathBuf::from(format!("{}{name}", input.prefix));
+    site.files.insert(at(crate::cite::BIBTEX_FILE), study_citation.bibtex.into_bytes());
+    site.files.insert(at(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
+    Ok((site, warnings))
+}
+
+/// What only the whole site has, once all its editions rendered: the
+/// static files, the web fonts cut to what every edition shows, and the
+/// sitemap and `robots.txt` over every page.
+pub fn finish(
+    site: &mut Site,
+    config: &Config,
+    (pages, alternates): (&[Page], &Alternates),
+    static_files: &BTreeMap<PathBuf, Vec<u8>>,
+    (figures, font_cache): (&Generation, &crate::webfonts::FontCache),
+) -> Vec<Diagnostic> {
+    let fonts = crate::webfonts::sources(static_files);
+    for (path, bytes) in static_files {
         if !fonts.contains(&path.as_path()) {
             site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
         }
     }
-    let web_fonts = web_fonts(input, &fonts, &site.files);
+    let mut errors = Vec::new();
+    let web_fonts = web_fonts(static_files, &fonts, &site.files, font_cache);
     keep(&mut site.files, web_fonts, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if let (Some(pdf), Some(settings)) = (study, &input.config.pdf) {
-        site.pdf_pages = Some(pdf.pages);
-        site.files.insert(PathBuf::from(&settings.file), pdf.bytes);
-    }
-    let has_robots = input.static_files.contains_key(std::path::Path::new(web::ROBOTS_FILE));
-    site.files.extend(web::site_files(input.config, input.pages, &descriptions, has_robots));
-    site.files.insert(PathBuf::from(crate::cite::BIBTEX_FILE), study_citation.bibtex.into_bytes());
-    site.files.insert(PathBuf::from(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
-    site.figures = input.figures.keep();
-    Ok((site, warnings))
+    let has_robots = static_files.contains_key(std::path::Path::new(web::ROBOTS_FILE));
+    let versions = |p: &Page| alternates.of(p).iter().map(|v| (v.tag.as_str(), v.url.as_str())).collect();
+    site.files.extend(web::site_files(config, pages, versions, has_robots));
+    site.figures = figures.keep();
+    errors
 }
 
 /// Files rendered into the site, and problems into `errors`.
@@ -403,15 +570,16 @@ fn keep(
 
 /// The theme's `fonts` as WOFF2 files, cut to the characters of `site`.
 fn web_fonts(
-    input: &Input,
+    static_files: &BTreeMap<PathBuf, Vec<u8>>,
     fonts: &[&std::path::Path],
     site: &BTreeMap<PathBuf, Vec<u8>>,
+    cache: &crate::webfonts::FontCache,
 ) -> Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> {
     let chars = crate::webfonts::CharSet::of_site(site.iter());
     fonts
         .par_iter()
         .map(|path| {
-            let bytes = crate::webfonts::woff2(path, &input.static_files[*path], &chars, input.fonts)?;
+            let bytes = crate::webfonts::woff2(path, &static_files[*path], &chars, cache)?;
             Ok((path.with_extension("woff2"), bytes))
         })
         .collect()
@@ -442,11 +610,13 @@ fn study_citation(input: &Input) -> crate::cite::StudyCitation {
 /// same name would be lost to: an error, never an overwrite.
 fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
     let pdf = input.config.pdf.as_ref().filter(|_| input.publish).map(|p| p.file.as_str());
-    let sitemap = input.config.base_url.as_ref().map(|_| web::SITEMAP_FILE);
+    let sitemap =
+        input.config.base_url.as_ref().filter(|_| input.prefix.is_empty()).map(|_| web::SITEMAP_FILE);
     let feed = web::has_feed(input.pages).then_some(web::FEED_FILE);
     [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf, sitemap, feed]
         .into_iter()
         .flatten()
+        .map(|name| format!("{}{name}", input.prefix))
         .filter(|name| input.static_files.contains_key(std::path::Path::new(name)))
         .map(|name| {
             Diagnostic::error(
@@ -529,7 +699,7 @@ fn study_pdf(
             .pages
             .iter()
             .zip(bodies)
-            .find(|(p, _)| p.url == "/")
+            .find(|(p, _)| p.is_home())
             .and_then(|(_, b)| b.print.as_ref())
             .map(|p| p.key_figures.concat())
             .filter(|k| !k.is_empty()),
@@ -637,6 +807,8 @@ struct PageEnv<'a> {
     static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
     /// Social cards are drawn: keep each page's first figure for its card.
     cards: bool,
+    /// The edition's folder in the site.
+    prefix: &'a str,
 }
 
 fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
@@ -687,6 +859,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
     // Figures go in a folder per page (`figures/s/b/1.svg`): page URLs are
     // unique, so their figures' names are too.
     let page_key = page.url.trim_matches('/').to_string();
+    let data = format!("{root}{}data/", env.prefix);
     for (i, raw) in rendered.blocks.iter().enumerate() {
         let block = match blocks::resolve(raw, &page.file, datasets) {
             Ok(b) => b,
@@ -706,7 +879,15 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
             blocks::Block::Table(_) => &mut tables,
             blocks::Block::KeyFigures(_) => &mut key_figures,
         };
-        let place = Place { number: *counter + 1, root: &root, page_key: &page_key, tiers, png, base_url };
+        let place = Place {
+            number: *counter + 1,
+            root: &root,
+            page_key: &page_key,
+            data: &data,
+            tiers,
+            png,
+            base_url,
+        };
         match env.figures.figure(raw, &place, || figures::render(&block, ds, fmt, &place)) {
             Ok(fig) => {
                 *counter += 1;
@@ -882,7 +1063,7 @@ impl Navigation {
         let mut place = vec![None; pages.len()];
         for (k, &j) in chain.iter().enumerate() {
             place[j] = Some(k);
-            children.entry(section_of(&pages[j].url).to_string()).or_default().push(j);
+            children.entry(section_of(pages[j].local_url()).to_string()).or_default().push(j);
         }
         Navigation { children, chain, place }
     }
@@ -983,7 +1164,7 @@ fn render_page(
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let pages = input.pages;
     let nav: Vec<NavEntry> = navigation
-        .entries_for(&page.url)
+        .entries_for(page.local_url())
         .into_iter()
         .map(|j| &pages[j])
         .map(|p| NavEntry {
@@ -1000,6 +1181,7 @@ fn render_page(
     ctx.insert("prev", &navigation.previous(i).map(neighbour));
     ctx.insert("next", &navigation.next(i).map(neighbour));
     ctx.insert("root", &root_prefix(&page.url));
+    ctx.insert("languages", &input.alternates.links(page, input.config));
     ctx.insert("meta", &meta);
     ctx.insert(
         "page",
@@ -1018,7 +1200,7 @@ fn render_page(
             } else {
                 Vec::new()
             },
-            is_home: page.url == "/",
+            is_home: page.is_home(),
         },
     );
     let name = match &page.front.template {
@@ -1030,7 +1212,7 @@ fn render_page(
             }
             t.value.clone()
         }
-        None if page.url == "/" => "index.html".to_string(),
+        None if page.is_home() => "index.html".to_string(),
         None => "page.html".to_string(),
     };
     let html = tera.render(&name, &ctx).map_err(|e| {
@@ -1060,6 +1242,7 @@ fn render_404(tera: &Tera, base: &Context, input: &Input) -> Result<Vec<u8>, Dia
     }
     ctx.insert("meta", &web::PageMeta { title: input.config.title.clone(), ..Default::default() });
     ctx.insert("nav", &Vec::<NavEntry>::new());
+    ctx.insert("languages", &Vec::<LanguageLink>::new());
     ctx.insert("prev", &None::<Neighbour>);
     ctx.insert("next", &None::<Neighbour>);
     tera.render("404.html", &ctx)
@@ -1105,7 +1288,7 @@ fn paint_card(
     meta: &web::PageMeta,
     input: &Input,
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
-    let home = page.url == "/";
+    let home = page.is_home();
     let card = crate::cards::Card {
         kicker: if home { input.config.author.as_deref() } else { Some(&input.config.title) },
         title: &meta.title,

@@ -9,6 +9,7 @@
 mod column;
 mod csv_source;
 mod derive;
+mod translate;
 mod typing;
 mod yaml_source;
 
@@ -20,6 +21,7 @@ use serde::Deserialize;
 use crate::config::Tier;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::format::NumberStyle;
+use crate::i18n::Tongue;
 
 pub use column::{Column, Row};
 pub use csv_source::write_csv;
@@ -254,13 +256,25 @@ struct Pending {
     recipe: yaml_source::Recipe,
     /// The fields its file declares (labels, types).
     declared: Vec<RawField>,
+    /// Translations its file lacks.
+    warnings: Vec<Diagnostic>,
 }
 
 /// Parses and types every dataset, then computes the derived ones in
 /// dependency order; all errors of all datasets are returned.
 pub fn build_all(sources: &[DatasetSource], tiers: &[Tier]) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
+    build_all_in(sources, tiers, Tongue::single())
+}
+
+/// [`build_all`] with text in `tongue`'s language: maps by language in
+/// YAML and `name@en` columns give the translations.
+pub fn build_all_in(
+    sources: &[DatasetSource],
+    tiers: &[Tier],
+    tongue: Tongue,
+) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let read: Vec<_> = sources.par_iter().map(read_one).collect();
+    let read: Vec<_> = sources.par_iter().map(|s| read_one(s, tongue)).collect();
     let mut out = BTreeMap::new();
     let mut diags = Vec::new();
     let mut derived = Vec::new();
@@ -324,6 +338,7 @@ fn compute(
     let (mut ds, more) = finish(p.id, p.file, meta, typed);
     ds.from = Some(p.recipe.from.0);
     warnings.extend(more);
+    warnings.extend(p.warnings);
     Ok((ds, warnings))
 }
 
@@ -363,15 +378,15 @@ fn unresolved(waiting: &[Pending], all_ids: &[String], failed: &[String]) -> Vec
         .collect()
 }
 
-fn read_one(src: &DatasetSource) -> Result<Prepared, (String, Vec<Diagnostic>)> {
+fn read_one(src: &DatasetSource, tongue: Tongue) -> Result<Prepared, (String, Vec<Diagnostic>)> {
     let fail = |d: Diagnostic| (src.id.clone(), vec![d]);
     let parsed = match &src.yaml {
-        Some((path, text)) => Some(yaml_source::parse(path, text).map_err(fail)?),
+        Some((path, text)) => Some(yaml_source::parse_in(path, text, tongue).map_err(fail)?),
         None => None,
     };
-    let (meta, table, has_rows, recipe) = match parsed {
-        Some(p) => (p.meta, p.table, p.has_rows, p.recipe),
-        None => (Meta::default(), RawTable::default(), false, None),
+    let (meta, table, has_rows, recipe, mut translations) = match parsed {
+        Some(p) => (p.meta, p.table, p.has_rows, p.recipe, p.warnings),
+        None => (Meta::default(), RawTable::default(), false, None, Vec::new()),
     };
     if let (Some(recipe), Some((path, _))) = (recipe, &src.yaml) {
         if has_rows || src.csv.is_some() {
@@ -381,7 +396,7 @@ fn read_one(src: &DatasetSource) -> Result<Prepared, (String, Vec<Diagnostic>)> 
             ));
         }
         let (id, file, declared) = (src.id.clone(), path.clone(), table.fields);
-        return Ok(Prepared::Derived(Pending { id, file, meta, recipe, declared }));
+        return Ok(Prepared::Derived(Pending { id, file, meta, recipe, declared, warnings: translations }));
     }
     let errs = |e| (src.id.clone(), e);
     let (file, typed) = match (&src.csv, &src.yaml) {
@@ -404,7 +419,11 @@ fn read_one(src: &DatasetSource) -> Result<Prepared, (String, Vec<Diagnostic>)> 
         (None, Some((path, _))) => (path.clone(), typing::type_table(path, table).map_err(errs)?),
         (None, None) => return Err((src.id.clone(), Vec::new())),
     };
-    let (ds, warnings) = finish(src.id.clone(), file, meta, typed);
+    let (mut ds, mut warnings) = finish(src.id.clone(), file, meta, typed);
+    if tongue.is_multilingual() {
+        translations.extend(translate::columns(&mut ds, tongue).map_err(errs)?);
+    }
+    warnings.extend(translations);
     Ok(Prepared::Ready(ds, warnings))
 }
 

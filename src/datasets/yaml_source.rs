@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::{FieldType, Meta, RawCell, RawField, RawTable, Value};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::format::{Currency, MAX_DECIMALS, NumberStyle};
+use crate::i18n::{Localized, Tongue};
 use crate::yaml::{self, Spanned};
 
 /// A YAML scalar as written. Untagged so YAML's own typing decides:
@@ -45,10 +46,19 @@ impl Scalar {
     }
 }
 
+/// A cell as written: a scalar, or text per language
+/// (`{ fr: Oui, en: Yes }`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum YamlCell {
+    Scalar(Scalar),
+    ByLanguage(IndexMap<String, String>),
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FieldSpec {
-    label: Option<String>,
+    label: Option<Spanned<Localized>>,
     #[serde(rename = "type")]
     ty: Option<FieldType>,
     default: Option<Scalar>,
@@ -95,14 +105,14 @@ impl FieldSpec {
 }
 
 /// A row as written: field name to spanned value.
-type YamlRow = IndexMap<String, Spanned<Scalar>>;
+type YamlRow = IndexMap<String, Spanned<YamlCell>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DatasetFile {
-    title: Option<String>,
-    description: Option<String>,
-    source: Option<String>,
+    title: Option<Spanned<Localized>>,
+    description: Option<Spanned<Localized>>,
+    source: Option<Spanned<Localized>>,
     source_url: Option<Spanned<String>>,
     sample_size: Option<u64>,
     date: Option<Scalar>,
@@ -137,6 +147,8 @@ pub struct Parsed {
     /// Whether the file held `rows` (even an empty list).
     pub has_rows: bool,
     pub recipe: Option<Recipe>,
+    /// Translations missing in the language read, shown in the first.
+    pub warnings: Vec<Diagnostic>,
 }
 
 fn spanned_text(s: Spanned<String>) -> (String, Pos) {
@@ -167,8 +179,35 @@ fn too_big(path: &Path, what: String) -> Diagnostic {
     )
 }
 
-/// Parses a dataset file.
+/// Parses a dataset file of a single-language report.
+#[cfg(test)]
 pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
+    parse_in(path, text, Tongue::single())
+}
+
+/// Text given per language, in `tongue`'s: an error ends the parse,
+/// warnings (a missing translation) go to `warnings`.
+fn localized(
+    path: &Path,
+    text: Option<&Spanned<Localized>>,
+    what: &str,
+    tongue: Tongue,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Option<String>, Diagnostic> {
+    let Some(text) = text else { return Ok(None) };
+    let mut found = Vec::new();
+    let picked = crate::i18n::resolve(text, tongue.lang, tongue.languages, (path, what), &mut found);
+    for d in found {
+        if d.is_error() {
+            return Err(d);
+        }
+        warnings.push(d);
+    }
+    Ok(picked)
+}
+
+/// Parses a dataset file, its text in `tongue`'s language.
+pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagnostic> {
     if text.len() > MAX_YAML_BYTES {
         let size = format!("{} MB", MAX_YAML_BYTES >> 20);
         return Err(too_big(path, format!("a YAML dataset may be at most {size}; this one is larger")));
@@ -196,10 +235,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         .with_hint("write an address starting with https://, http:// or mailto:"));
     }
     check_finite(path, &file)?;
+    let mut warnings = Vec::new();
     let meta = Meta {
-        title: file.title,
-        description: file.description,
-        source: file.source,
+        title: localized(path, file.title.as_ref(), "title", tongue, &mut warnings)?,
+        description: localized(path, file.description.as_ref(), "description", tongue, &mut warnings)?,
+        source: localized(path, file.source.as_ref(), "source", tongue, &mut warnings)?,
         source_url: file.source_url.map(|u| u.value),
         sample_size: file.sample_size,
         date: file.date.map(|d| d.into_cell_value().0.raw_text()),
@@ -211,10 +251,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         .map(|(name, spec)| {
             let pos = yaml::pos_of(&spec, 0);
             let spec = spec.value;
+            let what = format!("fields.{name}.label");
             Ok(RawField {
+                label: localized(path, spec.label.as_ref(), &what, tongue, &mut warnings)?,
                 name,
                 style: spec.style(path)?,
-                label: spec.label,
                 ty: spec.ty,
                 default: spec.default.map(|d| d.into_cell_value().0),
                 pos,
@@ -222,24 +263,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         })
         .collect::<Result<_, Diagnostic>>()?;
     let has_rows = file.rows.is_some();
-    let rows = file
-        .rows
-        .unwrap_or_default()
-        .into_iter()
-        .map(|row| {
-            let pos = yaml::pos_of(&row, 0);
-            let cells = row
-                .value
-                .into_iter()
-                .map(|(name, cell)| {
-                    let cell_pos = yaml::pos_of(&cell, 0);
-                    let (value, quoted) = cell.value.into_cell_value();
-                    (name, RawCell { value, pos: cell_pos, quoted })
-                })
-                .collect();
-            (pos, cells)
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(file.rows.as_ref().map_or(0, Vec::len));
+    for row in file.rows.unwrap_or_default() {
+        let pos = yaml::pos_of(&row, 0);
+        let mut cells = Vec::with_capacity(row.value.len());
+        for (name, cell) in row.value {
+            let cell_pos = yaml::pos_of(&cell, 0);
+            let (value, quoted) = match cell.value {
+                YamlCell::Scalar(s) => s.into_cell_value(),
+                YamlCell::ByLanguage(m) => {
+                    let text = Spanned {
+                        value: Localized::ByLanguage(m),
+                        referenced: cell.referenced,
+                        defined: cell.defined,
+                    };
+                    let picked = localized(path, Some(&text), &name, tongue, &mut warnings)?;
+                    (picked.map_or(Value::Null, Value::Text), true)
+                }
+            };
+            cells.push((name, RawCell { value, pos: cell_pos, quoted }));
+        }
+        rows.push((pos, cells));
+    }
     let recipe_parts = file.filter.is_some()
         || file.derive.is_some()
         || file.group_by.is_some()
@@ -269,7 +314,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         }
         None => None,
     };
-    Ok(Parsed { meta, table: RawTable { fields, rows }, has_rows, recipe })
+    Ok(Parsed { meta, table: RawTable { fields, rows }, has_rows, recipe, warnings })
 }
 
 /// `.nan`, `.inf` and numbers beyond `f64` (`1e400`) are not figures a
@@ -277,7 +322,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
 fn check_finite(path: &Path, file: &DatasetFile) -> Result<(), Diagnostic> {
     let cells = file.rows.iter().flatten().flat_map(|r| r.value.values());
     for cell in cells {
-        if let Scalar::Float(f) = cell.value
+        if let YamlCell::Scalar(Scalar::Float(f)) = cell.value
             && !f.is_finite()
         {
             return Err(Diagnostic::error(

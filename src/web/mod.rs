@@ -58,12 +58,14 @@ pub struct PageFacts<'a> {
     pub shown: &'a [String],
     /// It has a social card.
     pub card: bool,
+    /// Its edition's folder in the site: `""`, `en/`.
+    pub prefix: &'a str,
 }
 
 /// The page's description, addresses, sharing tags and JSON-LD.
 pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &PageFacts) -> PageMeta {
     let page = facts.page;
-    let home = page.url == "/";
+    let home = page.is_home();
     let lang = config.language;
     let title = if home { &config.title } else { &page.front.title };
     // The home page stands for the report: the report's description
@@ -84,7 +86,7 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
     let mut seen = std::collections::HashSet::new();
     for id in facts.shown.iter().filter(|id| seen.insert(id.as_str())) {
         if let Some(ds) = datasets.get(id) {
-            items.push(jsonld::dataset(ds, config, &format!("data/{id}.csv")));
+            items.push(jsonld::dataset(ds, config, &format!("{}data/{id}.csv", facts.prefix)));
         }
     }
     let image = config.absolute_url(&card_path(&page.url)).filter(|_| facts.card);
@@ -115,31 +117,47 @@ fn card_alt(title: &str, figure: Option<&Printed>, lang: Language) -> String {
     }
 }
 
-/// The files for search engines and feed readers: `sitemap.xml` and
-/// `robots.txt` with `base_url`, and `atom.xml` when a page has a date.
-/// `descriptions` go with `pages`, in order. A `robots.txt` of the
-/// project's own is kept (`has_robots`).
-pub fn site_files(
+/// The files for search engines: `sitemap.xml` and `robots.txt`, with
+/// `base_url`, over every page of every edition; `versions` gives a
+/// page's versions in each language (language tag, URL) for the
+/// sitemap's alternates. A `robots.txt` of the project's own is kept
+/// (`has_robots`).
+pub fn site_files<'p>(
     config: &Config,
-    pages: &[crate::pages::Page],
-    descriptions: &[Option<String>],
+    pages: &'p [crate::pages::Page],
+    versions: impl Fn(&'p crate::pages::Page) -> Vec<(&'p str, &'p str)>,
     has_robots: bool,
 ) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
-    if let Some(map_url) = config.absolute_url(SITEMAP_FILE) {
-        let entries: Vec<sitemap::Entry> = pages
-            .iter()
-            .filter_map(|p| {
-                Some(sitemap::Entry { loc: config.absolute_url(&p.url)?, lastmod: p.date.as_deref() })
-            })
-            .collect();
-        files.push((PathBuf::from(SITEMAP_FILE), sitemap::sitemap(&entries).into_bytes()));
-        if !has_robots {
-            files.push((PathBuf::from(ROBOTS_FILE), sitemap::robots(&map_url).into_bytes()));
-        }
+    let Some(map_url) = config.absolute_url(SITEMAP_FILE) else { return files };
+    let entries: Vec<sitemap::Entry> = pages
+        .iter()
+        .filter_map(|p| {
+            let alternates = versions(p)
+                .into_iter()
+                .filter_map(|(tag, url)| Some((tag.to_string(), config.absolute_url(url)?)))
+                .collect();
+            Some(sitemap::Entry { loc: config.absolute_url(&p.url)?, lastmod: p.date.as_deref(), alternates })
+        })
+        .collect();
+    files.push((PathBuf::from(SITEMAP_FILE), sitemap::sitemap(&entries).into_bytes()));
+    if !has_robots {
+        files.push((PathBuf::from(ROBOTS_FILE), sitemap::robots(&map_url).into_bytes()));
     }
+    files
+}
+
+/// An edition's `atom.xml` (in its folder, `prefix`), when a page has a
+/// date. `descriptions` go with `pages`, in order.
+pub fn feed_file(
+    config: &Config,
+    pages: &[crate::pages::Page],
+    descriptions: &[Option<String>],
+    prefix: &str,
+) -> Option<(PathBuf, Vec<u8>)> {
+    let home = format!("/{prefix}");
     let address =
-        |path: &str| config.absolute_url(path).unwrap_or_else(|| crate::pages::relative_url("/", path));
+        |path: &str| config.absolute_url(path).unwrap_or_else(|| crate::pages::relative_url(&home, path));
     let id = |path: &str| config.absolute_url(path).unwrap_or_else(|| feed::urn(&config.title, path));
     let mut entries: Vec<feed::Entry> = pages
         .iter()
@@ -154,18 +172,16 @@ pub fn site_files(
             })
         })
         .collect();
+    let file = format!("{prefix}{FEED_FILE}");
     let about = feed::Feed {
         title: &config.title,
         author: config.author.as_deref(),
-        home: address("/"),
-        id: id("/"),
-        url: config.absolute_url(FEED_FILE).unwrap_or_else(|| FEED_FILE.to_string()),
+        home: address(&home),
+        id: id(&home),
+        url: config.absolute_url(&file).unwrap_or_else(|| FEED_FILE.to_string()),
         lang: &config.language_tag,
     };
-    if let Some(atom) = feed::atom(&about, &mut entries) {
-        files.push((PathBuf::from(FEED_FILE), atom.into_bytes()));
-    }
-    files
+    feed::atom(&about, &mut entries).map(|atom| (PathBuf::from(file), atom.into_bytes()))
 }
 
 /// The report has an Atom feed: a page has a `date`.
