@@ -51,8 +51,10 @@ fn bench(c: &mut Criterion) {
     let cache = FigureCache::default();
     let progress = Progress::default();
     let fonts = barometer::webfonts::FontCache::default();
+    let alternates = barometer::render::Alternates::default();
     group.bench_function("page, one chapter through prose and the template", |b| {
         b.iter(|| {
+            let figures = cache.generation(|| 0);
             let input = Input {
                 config: &config,
                 pages: &page,
@@ -60,11 +62,14 @@ fn bench(c: &mut Criterion) {
                 datasets: &datasets,
                 templates: &project.templates,
                 static_files: &BTreeMap::new(),
-                figures: cache.generation(|| 0),
+                figures: &figures,
                 progress: &progress,
                 publish: false,
                 bibliography: None,
                 fonts: &fonts,
+                prefix: "",
+                alternates: &alternates,
+                strings: None,
             };
             render(&input).expect("renders")
         })

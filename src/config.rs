@@ -111,7 +111,7 @@ pub const PAPERS: &[&str] = &["a4", "a5", "a3", "us-letter", "us-legal"];
 /// `pdf: false`, or `pdf: { file, paper }`.
 enum RawPdf {
     On(bool),
-    Settings(RawPdfSettings),
+    Settings(Box<RawPdfSettings>),
 }
 
 /// Read by hand rather than `untagged`, which would lose the settings'
@@ -129,7 +129,7 @@ impl<'de> Deserialize<'de> for RawPdf {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawPdf, A::Error> {
                 RawPdfSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RawPdf::Settings)
+                    .map(|s| RawPdf::Settings(Box::new(s)))
             }
         }
         d.deserialize_any(Visitor)
@@ -363,9 +363,8 @@ fn pdf_file(
     title: &str,
     diags: (&mut Vec<Diagnostic>, &mut Vec<Diagnostic>),
 ) -> String {
-    let Some(RawPdf::Settings(RawPdfSettings { file: Some(f), .. })) = raw.map(|r| &r.value) else {
-        return default_pdf_file(title);
-    };
+    let Some(RawPdf::Settings(settings)) = raw.map(|r| &r.value) else { return default_pdf_file(title) };
+    let Some(f) = &settings.file else { return default_pdf_file(title) };
     let (errors, warnings) = diags;
     let mut found = Vec::new();
     let name = crate::i18n::resolve(f, lang, languages, (Path::new(CONFIG_FILE), "pdf.file"), &mut found);

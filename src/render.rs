@@ -410,7 +410,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         tiers: &input.config.tiers,
         png: input.config.charts.png,
         base_url: input.config.base_url.as_deref(),
-        figures: &input.figures,
+        figures: input.figures,
         print: printing.as_ref(),
         static_files: input.static_files,
         cards: draws_cards(input),
