@@ -55,9 +55,13 @@ pub fn columns(ds: &mut Dataset, tongue: Tongue) -> Result<Vec<Diagnostic>, Vec<
         }
         let (cells, missing) = translated(&ds.columns[target], &ds.columns[i]);
         ds.columns[target] = cells;
-        if missing > 0 {
+        if let Some((count, first)) = missing {
+            let row = match ds.field_index("id") {
+                Some(id) => format!("row {} (id `{}`)", first + 1, ds.columns[id].text(first)),
+                None => format!("row {}", first + 1),
+            };
             let message = format!(
-                "{missing} of {} cells of `{}` have no `{}` text; the `{}` text is shown",
+                "{count} of {} cells of `{}` have no `{}` text, the first in {row}; the `{}` text is shown",
                 ds.len,
                 field.name,
                 lang.code(),
@@ -79,15 +83,18 @@ pub fn columns(ds: &mut Dataset, tongue: Tongue) -> Result<Vec<Diagnostic>, Vec<
     Ok(warnings)
 }
 
-/// `original` with each cell `translation` has in its place, and how many
-/// cells with text had no translation.
-fn translated(original: &Column, translation: &Column) -> (Column, usize) {
-    let mut missing = 0;
+/// `original` with each cell `translation` has in its place, and, when
+/// cells with text had no translation, how many and the first one's row.
+fn translated(original: &Column, translation: &Column) -> (Column, Option<(usize, usize)>) {
+    let mut missing: Option<(usize, usize)> = None;
     let cells = (0..original.len()).map(|r| {
         if !translation.is_null(r) {
             return crate::datasets::Value::Text(translation.text(r).into_owned());
         }
-        missing += usize::from(!original.is_null(r));
+        if !original.is_null(r) {
+            let (count, first) = missing.unwrap_or((0, r));
+            missing = Some((count + 1, first));
+        }
         original.get(r)
     });
     let column = Column::from_values(cells.collect::<Vec<_>>());
