@@ -63,8 +63,13 @@ enum Command {
         /// The folder to create; it must not exist or be empty.
         dir: PathBuf,
         /// The language of the report and of its starter text.
-        #[arg(long, value_enum, default_value_t = Lang::Fr)]
-        language: Lang,
+        /// (French unless told.)
+        #[arg(long, value_enum)]
+        language: Option<Lang>,
+        /// A report in several languages, the first at the site's root and
+        /// the others under /en/ or /fr/: `fr,en` or `en,fr`.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        languages: Vec<Lang>,
     },
 }
 
@@ -112,7 +117,7 @@ fn main() -> ExitCode {
             (common, Some(output), force)
         }
         Command::Check { common } => (common, None, false),
-        Command::New { dir, language } => return new(&dir, language),
+        Command::New { dir, language, languages } => return new(&dir, language, &languages),
         #[cfg(feature = "serve")]
         Command::Serve { root, port, open, drafts } => return serve(root, port, open, drafts),
     };
@@ -186,12 +191,23 @@ fn open_browser(url: &str) {
     let _ = std::process::Command::new(program).args(args).arg(url).spawn();
 }
 
-fn new(dir: &std::path::Path, language: Lang) -> ExitCode {
-    let language = match language {
+fn new(dir: &std::path::Path, language: Option<Lang>, languages: &[Lang]) -> ExitCode {
+    let of = |l: &Lang| match l {
         Lang::Fr => barometer::config::Language::Fr,
         Lang::En => barometer::config::Language::En,
     };
-    match barometer::starter::write(dir, language) {
+    let first = language.map(|l| of(&l));
+    let languages: Vec<_> = match languages {
+        [] => vec![first.unwrap_or(barometer::config::Language::Fr)],
+        list => list.iter().map(of).collect(),
+    };
+    if first.is_some_and(|f| f != languages[0]) {
+        eprintln!(
+            "error: `--language` names the report's first language, and `--languages` starts with another"
+        );
+        return ExitCode::from(2);
+    }
+    match barometer::starter::write(dir, &languages) {
         Ok(()) => {
             println!("created {}; build it with: barometer build --root {}", dir.display(), dir.display());
             println!(

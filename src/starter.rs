@@ -36,16 +36,46 @@ const FR: Files = [
     (WORKFLOW, include_str!("starter/publish.yml")),
 ];
 
-/// Writes the starter project into `dir`, which must not exist or be empty.
-pub fn write(dir: &Path, language: Language) -> Result<(), String> {
+/// What a French starter becomes with an English edition: these files
+/// over its own.
+const FR_EN: [(&str, &str); 5] = [
+    ("report.yaml", include_str!("starter/fr+en/report.yaml")),
+    ("data/enquete.yaml", include_str!("starter/fr+en/data/enquete.yaml")),
+    ("data/comptes.yaml", include_str!("starter/fr+en/data/comptes.yaml")),
+    ("content/_index.en.md", include_str!("starter/fr+en/content/_index.en.md")),
+    ("content/comptes.en.md", include_str!("starter/fr+en/content/comptes.en.md")),
+];
+
+/// What an English starter becomes with a French edition.
+const EN_FR: [(&str, &str); 5] = [
+    ("report.yaml", include_str!("starter/en+fr/report.yaml")),
+    ("data/survey.yaml", include_str!("starter/en+fr/data/survey.yaml")),
+    ("data/accounts.yaml", include_str!("starter/en+fr/data/accounts.yaml")),
+    ("content/_index.fr.md", include_str!("starter/en+fr/content/_index.fr.md")),
+    ("content/accounts.fr.md", include_str!("starter/en+fr/content/accounts.fr.md")),
+];
+
+/// The starters there are: one language, French or English, or both with
+/// either first.
+pub const CHOICES: &str = "`fr`, `en`, `fr,en` or `en,fr`";
+
+/// Writes the starter project into `dir`, which must not exist or be
+/// empty: in `languages`, the first the report's first language.
+pub fn write(dir: &Path, languages: &[Language]) -> Result<(), String> {
     let busy = fs::read_dir(dir).map(|mut entries| entries.next().is_some()).unwrap_or(false);
     if busy {
         return Err(format!("`{}` is not empty; give `new` a new folder", dir.display()));
     }
-    let files = match language {
-        Language::Fr => &FR,
-        _ => &EN,
+    let (base, overlay): (&Files, &[(&str, &str)]) = match languages {
+        [Language::Fr] => (&FR, &[]),
+        [Language::En] => (&EN, &[]),
+        [Language::Fr, Language::En] => (&FR, &FR_EN),
+        [Language::En, Language::Fr] => (&EN, &EN_FR),
+        _ => {
+            return Err(format!("there is a starter in {CHOICES}; add other languages to report.yaml after"));
+        }
     };
+    let files = base.iter().filter(|(p, _)| !overlay.iter().any(|(o, _)| o == p)).chain(overlay);
     for (path, text) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {

@@ -52,6 +52,39 @@ fn new_writes_a_project_that_builds_and_checks_strictly_in_both_languages() {
     assert!(stderr(&again).contains("is not empty"), "{}", stderr(&again));
 }
 
+#[test]
+fn new_writes_a_bilingual_project_either_language_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (list, other, switch) in [("fr,en", "en", "English"), ("en,fr", "fr", "Français")] {
+        let dir = tmp.path().join(list.replace(',', "-"));
+        let dir = dir.to_str().unwrap();
+        let out = barometer(&["new", dir, "--languages", list]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = barometer(&["check", "--strict", "--root", dir, "--base-url", "https://example.org/r/"]);
+        assert!(out.status.success(), "{list}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{list}: every page and text is translated: {}", stderr(&out));
+        let out = barometer(&["build", "--root", dir]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("and 2 PDFs"), "{}", stdout(&out));
+        let public = std::path::Path::new(dir).join("public");
+        let home = std::fs::read_to_string(public.join(other).join("index.html")).unwrap();
+        assert!(home.contains(&format!("<html lang=\"{other}\">")) && home.contains("key-figures"));
+        let root = std::fs::read_to_string(public.join("index.html")).unwrap();
+        assert!(root.contains(&format!(">{switch}</a>")), "{list}: the home page links to the other edition");
+        let chapters = std::fs::read_dir(public.join(other)).unwrap().count();
+        assert!(chapters >= 4, "{list}: home, chapter, data and PDF in /{other}/");
+    }
+    let clash = barometer(&[
+        "new",
+        tmp.path().join("x").to_str().unwrap(),
+        "--language",
+        "en",
+        "--languages",
+        "fr,en",
+    ]);
+    assert_eq!(clash.status.code(), Some(2), "{}", stderr(&clash));
+}
+
 const CLEAN: &[(&str, &str)] = &[
     ("report.yaml", "title: T\nlanguage: en\n"),
     (
