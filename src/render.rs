@@ -445,7 +445,10 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     if !errors.is_empty() {
         return Err(errors);
     }
-    warnings.extend(site_warnings(input, &ok_bodies));
+    // The first edition has every page: what nothing uses is told once, by it.
+    if input.prefix.is_empty() {
+        warnings.extend(site_warnings(input, &ok_bodies));
+    }
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
     if let Some(last) = ok_bodies.last_mut().filter(|_| !references.is_empty()) {
         last.html.push_str(&references_html(&references, input.config.language));
