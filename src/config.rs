@@ -217,7 +217,7 @@ impl Config {
         let editions: Vec<Edition> = languages
             .iter()
             .map(|(lang, tag)| {
-                edition(&raw, (*lang, tag), &languages, pdf.as_ref(), (&mut errors, &mut warnings))
+                edition((&raw, text), (*lang, tag), &languages, pdf.as_ref(), (&mut errors, &mut warnings))
             })
             .collect();
         let tiers = match &raw.tiers {
@@ -358,7 +358,7 @@ fn default_pdf_file(title: &str) -> String {
 /// The PDF's file name in one edition: as `pdf.file` gives it, or named
 /// after the edition's title.
 fn pdf_file(
-    raw: Option<&Spanned<RawPdf>>,
+    (raw, source): (Option<&Spanned<RawPdf>>, &str),
     (lang, languages): (Language, &[Language]),
     title: &str,
     diags: (&mut Vec<Diagnostic>, &mut Vec<Diagnostic>),
@@ -367,7 +367,8 @@ fn pdf_file(
     let Some(f) = &settings.file else { return default_pdf_file(title) };
     let (errors, warnings) = diags;
     let mut found = Vec::new();
-    let name = crate::i18n::resolve(f, lang, languages, (Path::new(CONFIG_FILE), "pdf.file"), &mut found);
+    let name =
+        crate::i18n::resolve(f, lang, languages, (Path::new(CONFIG_FILE), source, "pdf.file"), &mut found);
     for d in found {
         if d.is_error() { errors.push(d) } else { warnings.push(d) }
     }
@@ -478,7 +479,7 @@ fn languages(raw: &RawConfig, errors: &mut Vec<Diagnostic>) -> Vec<(Language, St
 /// The settings in one language: errors and warnings (a missing
 /// translation) go to `diags`.
 fn edition(
-    raw: &RawConfig,
+    (raw, source): (&RawConfig, &str),
     (lang, tag): (Language, &str),
     all: &[(Language, String)],
     pdf: Option<&PdfConfig>,
@@ -489,7 +490,7 @@ fn edition(
     let first = lang == languages[0];
     let mut found = Vec::new();
     let mut text = |t: Option<&Spanned<Localized>>, what: &str| {
-        t.and_then(|t| crate::i18n::resolve(t, lang, &languages, (file, what), &mut found))
+        t.and_then(|t| crate::i18n::resolve(t, lang, &languages, (file, source, what), &mut found))
     };
     let title = text(Some(&raw.title), "title").unwrap_or_default();
     let description = text(raw.description.as_ref(), "description");
@@ -506,7 +507,8 @@ fn edition(
     if first && title.trim().is_empty() {
         errors.push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
     }
-    let pdf_file = pdf.map(|_| pdf_file(raw.pdf.as_ref(), (lang, &languages), &title, (errors, warnings)));
+    let pdf_file =
+        pdf.map(|_| pdf_file((raw.pdf.as_ref(), source), (lang, &languages), &title, (errors, warnings)));
     Edition { language: lang, tag: tag.to_string(), title, description, author, pdf_file }
 }
 

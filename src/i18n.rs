@@ -176,11 +176,60 @@ impl Tongue<'_> {
 
 /// Text from settings or data: the same in every language, or given per
 /// language code.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Localized {
     Plain(String),
     ByLanguage(IndexMap<String, String>),
+    /// A plain scalar YAML typed as a boolean or a number (`N`, `2024`):
+    /// what serde saw of it. [`resolve`] reads the text as written back
+    /// from the file.
+    Typed(String),
+}
+
+/// Read by hand: YAML types a scalar before an untagged enum sees it, so
+/// `label: N` would arrive as `false`; such a scalar is kept as
+/// [`Localized::Typed`].
+impl<'de> Deserialize<'de> for Localized {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Localized;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text, or text by language such as `{ fr: Confiance, en: Trust }`")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Localized, E> {
+                Ok(Localized::Plain(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Localized, E> {
+                Ok(Localized::Typed(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Localized, E> {
+                Ok(Localized::Typed(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Localized, E> {
+                Ok(Localized::Typed(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Localized, E> {
+                Ok(Localized::Typed(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Localized, A::Error> {
+                IndexMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Localized::ByLanguage)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// The plain scalar written at `pos` in `source` (1-based line and
+/// column): a scalar YAML reads as a boolean or number holds no space,
+/// comma, bracket or `#`, so it ends at the first of them.
+fn scalar_at(source: &str, pos: crate::diagnostics::Pos) -> Option<&str> {
+    let line = source.lines().nth(pos.line.checked_sub(1)?)?;
+    let start = line.char_indices().nth(pos.column.checked_sub(1)?)?.0;
+    let rest = &line[start..];
+    let end = rest.find([' ', '\t', ',', '}', ']', '#']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|t| !t.is_empty())
 }
 
 /// What [`Localized::pick`] found.
@@ -204,7 +253,7 @@ impl Localized {
     /// The text in `lang`, or else in `default`; `None` when neither has it.
     pub fn pick(&self, lang: Language, default: Language) -> Option<Picked<'_>> {
         match self {
-            Localized::Plain(t) => Some(Picked::Found(t)),
+            Localized::Plain(t) | Localized::Typed(t) => Some(Picked::Found(t)),
             Localized::ByLanguage(m) => match m.get(lang.code()) {
                 Some(t) => Some(Picked::Found(t)),
                 None => m.get(default.code()).map(|t| Picked::Fallback(t)),
@@ -215,7 +264,7 @@ impl Localized {
     /// The codes it is given in that are not among `languages`.
     pub fn strangers(&self, languages: &[Language]) -> Vec<&str> {
         match self {
-            Localized::Plain(_) => Vec::new(),
+            Localized::Plain(_) | Localized::Typed(_) => Vec::new(),
             Localized::ByLanguage(m) => {
                 m.keys().map(String::as_str).filter(|k| !languages.iter().any(|l| l.code() == *k)).collect()
             }
@@ -230,10 +279,14 @@ pub fn resolve(
     text: &Spanned<Localized>,
     lang: Language,
     languages: &[Language],
-    (file, what): (&Path, &str),
+    (file, source, what): (&Path, &str, &str),
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let pos = Some(yaml::pos_of(text, 0));
+    if let Localized::Typed(seen) = &text.value {
+        let written = pos.and_then(|p| scalar_at(source, p)).unwrap_or(seen);
+        return Some(written.to_string());
+    }
     let default = languages.first().copied().unwrap_or(lang);
     for code in text.value.strangers(languages) {
         let list = languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
@@ -301,6 +354,20 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].pos.map(|p| p.line), Some(2));
         assert_eq!(diags[0].hint.as_deref(), Some("did you mean `previous`?"));
+    }
+
+    #[test]
+    fn scalars_yaml_types_read_as_written() {
+        let parse = |text: &str| {
+            let v: IndexMap<String, Spanned<Localized>> = yaml::parse(Path::new("t.yaml"), text, 0).unwrap();
+            let s = &v["a"];
+            resolve(s, Language::Fr, &[Language::Fr], (Path::new("t.yaml"), text, "a"), &mut Vec::new())
+        };
+        assert_eq!(parse("a: N\n").as_deref(), Some("N"));
+        assert_eq!(parse("a: 1.50 # note\n").as_deref(), Some("1.50"));
+        assert_eq!(parse("x: { a: yes, b: 2 }\na: off\n").as_deref(), Some("off"));
+        assert_eq!(parse("a: \"N\"\n").as_deref(), Some("N"));
+        assert_eq!(parse("a: { fr: N, en: 2024 }\n").as_deref(), Some("N"));
     }
 
     #[test]

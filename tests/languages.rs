@@ -167,6 +167,14 @@ fn each_edition_has_its_urls_language_and_translated_text() {
     assert!(f.read("en/relations/index.html").contains("../../en/data/comptes.csv"));
     assert!(f.public("etude.pdf").is_file() && f.public("en/study.pdf").is_file());
     assert!(en.contains("href=\"../en/study.pdf\""), "the English PDF is linked from English pages");
+    // Each edition has its feed, in its language, dated as the original.
+    let feed = f.read("en/atom.xml");
+    assert!(feed.contains("xml:lang=\"en\"") && feed.contains("<title>Home</title>"), "{feed}");
+    assert!(feed.contains("https://example.org/etude/en/") && feed.contains("2024-03-15"), "{feed}");
+    assert!(f.read("atom.xml").contains("<title>Accueil</title>"));
+    assert!(en.contains("href=\"../en/atom.xml\""));
+    // Search engines read the English dataset in English.
+    assert!(en.contains("\"inLanguage\":\"en\"") && en.contains("\"name\":\"What creators go through\""));
 }
 
 #[test]

@@ -129,7 +129,8 @@ fn every_page_of_the_example_shares_as_a_social_network_reads_it() {
     for page in &pages {
         let doc = parse(&site, page);
         let expected = format!("{BASE}{}", page.trim_start_matches('/'));
-        assert_eq!(attr(&doc, "html", "lang").as_deref(), Some("fr"), "{page}");
+        let lang = if page.starts_with("/en/") { "en" } else { "fr" };
+        assert_eq!(attr(&doc, "html", "lang").as_deref(), Some(lang), "{page}");
         assert_eq!(attr(&doc, r#"link[rel="canonical"]"#, "href").as_deref(), Some(expected.as_str()));
         assert_eq!(meta(&doc, r#"meta[property="og:url"]"#).as_deref(), Some(expected.as_str()));
         let title = meta(&doc, r#"meta[property="og:title"]"#).expect("og:title");
@@ -140,7 +141,8 @@ fn every_page_of_the_example_shares_as_a_social_network_reads_it() {
         assert_eq!(meta(&doc, r#"meta[property="og:description"]"#), Some(description.clone()));
         descriptions.insert(description);
         assert_eq!(meta(&doc, r#"meta[name="twitter:card"]"#).as_deref(), Some("summary_large_image"));
-        assert_eq!(meta(&doc, r#"meta[property="og:locale"]"#).as_deref(), Some("fr_FR"));
+        let locale = if lang == "en" { "en_US" } else { "fr_FR" };
+        assert_eq!(meta(&doc, r#"meta[property="og:locale"]"#).as_deref(), Some(locale));
         let image = meta(&doc, r#"meta[property="og:image"]"#).expect("og:image");
         assert_eq!(meta(&doc, r#"meta[name="twitter:image"]"#).as_ref(), Some(&image));
         assert!(meta(&doc, r#"meta[property="og:image:alt"]"#).is_some_and(|a| a.contains(&title)), "{page}");
@@ -172,8 +174,11 @@ fn the_sitemap_lists_every_page_at_its_address_and_robots_txt_points_to_it() {
     let mut listed = BTreeSet::new();
     for url in doc.root_element().children().filter(|n| n.is_element()) {
         assert_eq!(url.tag_name().name(), "url");
-        let children: Vec<&str> =
-            url.children().filter(|n| n.is_element()).map(|n| n.tag_name().name()).collect();
+        let children: Vec<&str> = url
+            .children()
+            .filter(|n| n.is_element() && n.tag_name().namespace() == Some(ns))
+            .map(|n| n.tag_name().name())
+            .collect();
         assert_eq!(children, ["loc"], "no lastmod without a page date");
         let loc = url.children().find(|n| n.has_tag_name((ns, "loc"))).and_then(|n| n.text()).expect("loc");
         assert!(local(&site, loc).is_file(), "{loc} is not a page");
@@ -199,13 +204,19 @@ fn the_report_and_its_datasets_are_described_in_valid_json_ld() {
     for page in page_paths(&site).into_iter().filter(|p| !p.starts_with("/figures/")) {
         let items = jsonld(&parse(&site, &page));
         let reports = items.iter().filter(|i| i["@type"] == "Report").count();
-        assert_eq!(reports, usize::from(page == "/"), "{page}: the report is described on the home page");
+        let home = page == "/" || page == "/en/";
+        assert_eq!(reports, usize::from(home), "{page}: the report is described on each edition's home page");
         for item in items {
             match item["@type"].as_str() {
                 Some("Report") => {
                     assert_valid(&report, &item);
-                    assert_eq!(item["url"], BASE);
-                    assert_eq!(item["name"], "Influenceurs et marques : le baromètre");
+                    if page == "/" {
+                        assert_eq!(item["url"], BASE);
+                        assert_eq!(item["name"], "Influenceurs et marques : le baromètre");
+                    } else {
+                        assert_eq!(item["url"], format!("{BASE}en/"));
+                        assert_eq!(item["name"], "Influencers and brands: the barometer");
+                    }
                 }
                 Some("Dataset") => {
                     assert_valid(&datasets, &item);

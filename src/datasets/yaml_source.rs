@@ -188,7 +188,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
 /// Text given per language, in `tongue`'s: an error ends the parse,
 /// warnings (a missing translation) go to `warnings`.
 fn localized(
-    path: &Path,
+    (path, source): (&Path, &str),
     text: Option<&Spanned<Localized>>,
     what: &str,
     tongue: Tongue,
@@ -196,7 +196,7 @@ fn localized(
 ) -> Result<Option<String>, Diagnostic> {
     let Some(text) = text else { return Ok(None) };
     let mut found = Vec::new();
-    let picked = crate::i18n::resolve(text, tongue.lang, tongue.languages, (path, what), &mut found);
+    let picked = crate::i18n::resolve(text, tongue.lang, tongue.languages, (path, source, what), &mut found);
     for d in found {
         if d.is_error() {
             return Err(d);
@@ -237,9 +237,15 @@ pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagn
     check_finite(path, &file)?;
     let mut warnings = Vec::new();
     let meta = Meta {
-        title: localized(path, file.title.as_ref(), "title", tongue, &mut warnings)?,
-        description: localized(path, file.description.as_ref(), "description", tongue, &mut warnings)?,
-        source: localized(path, file.source.as_ref(), "source", tongue, &mut warnings)?,
+        title: localized((path, text), file.title.as_ref(), "title", tongue, &mut warnings)?,
+        description: localized(
+            (path, text),
+            file.description.as_ref(),
+            "description",
+            tongue,
+            &mut warnings,
+        )?,
+        source: localized((path, text), file.source.as_ref(), "source", tongue, &mut warnings)?,
         source_url: file.source_url.map(|u| u.value),
         sample_size: file.sample_size,
         date: file.date.map(|d| d.into_cell_value().0.raw_text()),
@@ -253,7 +259,7 @@ pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagn
             let spec = spec.value;
             let what = format!("fields.{name}.label");
             Ok(RawField {
-                label: localized(path, spec.label.as_ref(), &what, tongue, &mut warnings)?,
+                label: localized((path, text), spec.label.as_ref(), &what, tongue, &mut warnings)?,
                 name,
                 style: spec.style(path)?,
                 ty: spec.ty,
@@ -272,12 +278,12 @@ pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagn
             let (value, quoted) = match cell.value {
                 YamlCell::Scalar(s) => s.into_cell_value(),
                 YamlCell::ByLanguage(m) => {
-                    let text = Spanned {
+                    let by_language = Spanned {
                         value: Localized::ByLanguage(m),
                         referenced: cell.referenced,
                         defined: cell.defined,
                     };
-                    let picked = localized(path, Some(&text), &name, tongue, &mut warnings)?;
+                    let picked = localized((path, text), Some(&by_language), &name, tongue, &mut warnings)?;
                     (picked.map_or(Value::Null, Value::Text), true)
                 }
             };

@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 use crate::config::Config;
 use crate::datasets::Dataset;
 
-/// The report: title, description, author, date, language, address.
-pub fn report(config: &Config, date: Option<&str>) -> Value {
+/// The report: title, description, author, date, language, and the
+/// address of its home page (`home`, a site URL: `/`, `/en/`).
+pub fn report(config: &Config, date: Option<&str>, home: &str) -> Value {
     let mut v = json!({
         "@type": "Report",
         "name": config.title,
@@ -17,7 +18,7 @@ pub fn report(config: &Config, date: Option<&str>) -> Value {
     insert(&mut v, "description", config.description.as_deref().map(Value::from));
     insert(&mut v, "author", config.author.as_deref().map(creator));
     insert(&mut v, "datePublished", date.map(Value::from));
-    insert(&mut v, "url", config.absolute_url("").map(Value::from));
+    insert(&mut v, "url", config.absolute_url(home).map(Value::from));
     v
 }
 

@@ -81,7 +81,7 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
         .map(|d| clip(&d, DESCRIPTION_MAX));
     let mut items = Vec::new();
     if home {
-        items.push(jsonld::report(config, page.date.as_deref()));
+        items.push(jsonld::report(config, page.date.as_deref(), &page.url));
     }
     let mut seen = std::collections::HashSet::new();
     for id in facts.shown.iter().filter(|id| seen.insert(id.as_str())) {

@@ -110,6 +110,24 @@ async function seoProblems({ page, builtFor }) {
     }
     for (const p of ['og:title', 'og:url', 'og:image:alt']) if (!meta(`meta[property="${p}"]`)) out.push(`no ${p}`);
   }
+  // Editions in other languages: each alternate is a page of its own
+  // language that names this one back, and the language switch leads to
+  // pages that exist.
+  for (const link of document.querySelectorAll('link[rel="alternate"][hreflang]')) {
+    const lang = link.getAttribute('hreflang');
+    const target = await fetch(link.href);
+    if (!target.ok) { out.push(`hreflang ${lang}: ${link.href} answers ${target.status}`); continue; }
+    const other = new DOMParser().parseFromString(await target.text(), 'text/html');
+    const own = document.querySelector('link[rel="canonical"]')?.href;
+    if (lang !== 'x-default' && other.documentElement.lang !== lang) out.push(`hreflang ${lang}: ${link.href} is in ${other.documentElement.lang}`);
+    const back = [...other.querySelectorAll('link[rel="alternate"][hreflang]')].map((l) => l.getAttribute('href'));
+    if (own && !back.includes(own)) out.push(`hreflang ${lang}: ${link.href} does not name ${own} back`);
+  }
+  for (const a of document.querySelectorAll('nav.languages a')) {
+    const target = await fetch(a.href);
+    const lang = new DOMParser().parseFromString(await target.text(), 'text/html').documentElement.lang;
+    if (!target.ok || lang !== a.getAttribute('hreflang')) out.push(`language switch ${a.textContent} leads to ${a.href} (${target.status}, ${lang})`);
+  }
   if (page === '/' && builtFor) {
     const text = await (await fetch('/robots.txt')).text();
     if (!/^User-agent: \*$/m.test(text) || !/^Sitemap: https?:\/\/\S+$/m.test(text)) out.push('robots.txt is not valid');
