@@ -288,64 +288,18 @@ fn build_site(
         return (diags.sorted(), None);
     };
 
-    // Render each edition, then what the whole site shares.
-    let figures = cache.figures.generation(|| project.data_fingerprint());
-    let alternates = render::Alternates::new(&config, &pages);
-    let mut site = render::Site::default();
-    let mut errors = Vec::new();
-    for edition in &config.editions {
-        let lang = edition.language;
-        let first = lang == config.default_language();
-        let edition_config = config.edition(edition);
-        let prefix = config.prefix(lang);
-        let own: Vec<Page>;
-        let edition_pages = if config.is_multilingual() {
-            let wanted = Some(lang).filter(|_| !first);
-            own = pages.iter().filter(|p| p.lang == wanted).cloned().collect();
-            &own
-        } else {
-            &pages
-        };
-        let local =
-            edition_data(&edition_config, project, (&languages, bibliography.as_ref()), first, &mut diags);
-        let (edition_datasets, edition_bibliography) = match &local {
-            Some((d, b)) => (d, b.as_ref()),
-            None => (&datasets, bibliography.as_ref()),
-        };
-        let input = render::Input {
-            config: &edition_config,
-            pages: edition_pages,
-            left_out: &left_out,
-            datasets: edition_datasets,
-            templates: &project.templates,
-            static_files: &project.static_files,
-            figures: &figures,
-            progress: &opts.progress,
-            publish: opts.publish,
-            bibliography: edition_bibliography,
-            fonts: &cache.fonts,
-            prefix: &prefix,
-            alternates: &alternates,
-            strings: strings.get(&lang),
-        };
-        match render::render(&input) {
-            Ok((edition_site, warnings)) => {
-                diags.extend(warnings);
-                site.merge(edition_site);
-            }
-            Err(errs) => errors.extend(errs),
-        }
-    }
-    if !errors.is_empty() {
-        diags.extend(errors);
+    let report = Report {
+        config: &config,
+        pages: &pages,
+        left_out: &left_out,
+        datasets: &datasets,
+        bibliography: bibliography.as_ref(),
+        strings: &strings,
+        languages: &languages,
+    };
+    let Some(site) = render_site(opts, project, &report, cache, &mut diags) else {
         return (diags.sorted(), None);
-    }
-    let shared = (&figures, &cache.fonts);
-    let errs = render::finish(&mut site, &config, (&pages, &alternates), &project.static_files, shared);
-    if !errs.is_empty() {
-        diags.extend(errs);
-        return (diags.sorted(), None);
-    }
+    };
 
     for (a, b) in site::path_conflicts(&site.files) {
         let message = format!(
@@ -382,6 +336,91 @@ fn build_site(
         files: site.files,
     };
     (diags.sorted(), Some(built))
+}
+
+/// The report in memory, validated, in its first language: what each
+/// edition is rendered from.
+struct Report<'a> {
+    config: &'a Config,
+    pages: &'a [Page],
+    left_out: &'a HashSet<PathBuf>,
+    datasets: &'a BTreeMap<String, datasets::Dataset>,
+    bibliography: Option<&'a cite::Bibliography>,
+    /// The project's translation files, by language.
+    strings: &'a BTreeMap<config::Language, i18n::Strings>,
+    languages: &'a [config::Language],
+}
+
+/// Renders each edition of the report, then what the whole site shares;
+/// `None` when any of it failed, with why in `diags`.
+fn render_site(
+    opts: &Options,
+    project: &load::Project,
+    report: &Report,
+    cache: &Cache,
+    diags: &mut diagnostics::Diagnostics,
+) -> Option<render::Site> {
+    let config = report.config;
+    let figures = cache.figures.generation(|| project.data_fingerprint());
+    let alternates = render::Alternates::new(config, report.pages);
+    let mut site = render::Site::default();
+    let mut errors = Vec::new();
+    let (mut rendered, all) = (0, report.pages.len());
+    for edition in &config.editions {
+        let lang = edition.language;
+        let first = lang == config.default_language();
+        let edition_config = config.edition(edition);
+        let prefix = config.prefix(lang);
+        let own: Vec<Page>;
+        let pages = if config.is_multilingual() {
+            let wanted = Some(lang).filter(|_| !first);
+            own = report.pages.iter().filter(|p| p.lang == wanted).cloned().collect();
+            &own
+        } else {
+            report.pages
+        };
+        // One bar for the whole site, the editions one after the other.
+        let (outer, before) = (opts.progress.clone(), rendered);
+        let progress = Progress::new(move |done, _| outer.tell(before + done, all));
+        rendered += pages.len();
+        let local =
+            edition_data(&edition_config, project, (report.languages, report.bibliography), first, diags);
+        let (datasets, bibliography) = match &local {
+            Some((d, b)) => (d, b.as_ref()),
+            None => (report.datasets, report.bibliography),
+        };
+        let input = render::Input {
+            config: &edition_config,
+            pages,
+            left_out: report.left_out,
+            datasets,
+            templates: &project.templates,
+            static_files: &project.static_files,
+            figures: &figures,
+            progress: &progress,
+            publish: opts.publish,
+            bibliography,
+            fonts: &cache.fonts,
+            prefix: &prefix,
+            alternates: &alternates,
+            strings: report.strings.get(&lang),
+        };
+        match render::render(&input) {
+            Ok((edition_site, warnings)) => {
+                diags.extend(warnings);
+                site.merge(edition_site);
+            }
+            Err(errs) => errors.extend(errs),
+        }
+    }
+    if errors.is_empty() {
+        let shared = (&figures, &cache.fonts);
+        errors =
+            render::finish(&mut site, config, (report.pages, &alternates), &project.static_files, shared);
+    }
+    let failed = !errors.is_empty();
+    diags.extend(errors);
+    (!failed).then_some(site)
 }
 
 /// The report's bibliography, parsed with its citation style.
@@ -442,7 +481,7 @@ fn parse_pages(
     inherit_from_originals(&mut pages);
     pages::reading_order(&mut pages);
     let mut taken = pages::generated_names(project.static_files.keys().map(PathBuf::as_path));
-    for lang in languages.iter().skip(1).filter(|_| languages.len() > 1) {
+    for lang in languages.iter().skip(1) {
         taken.insert(lang.code().to_string(), format!("the {} edition of the report", lang.code()));
     }
     diags.extend(pages::check_urls(&pages, &taken));
