@@ -247,6 +247,7 @@ fn build_site(
     cache: &Cache,
 ) -> (Vec<Diagnostic>, Option<Built>) {
     let mut diags = diagnostics::Diagnostics::default();
+    diags.extend(std::mem::take(&mut project.warnings));
     let config = match Config::parse(&project.config) {
         Ok(mut c) => {
             c.base_url = opts.base_url.clone().or(c.base_url);

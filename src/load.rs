@@ -29,6 +29,9 @@ pub struct Project {
     /// Translation files of a theme in `themes/` and of the project
     /// (`i18n/en.yaml`): (file, text), the project's last.
     pub translations: Vec<(PathBuf, String)>,
+    /// What reading found that does not stop a build: a file in `data/`
+    /// that is no dataset barometer reads.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Project {
@@ -81,7 +84,7 @@ pub fn load(root: &Path) -> Result<Project, Vec<Diagnostic>> {
             project.pages.push((path, text));
         }
     }
-    project.datasets = load_datasets(root, &mut errors);
+    project.datasets = load_datasets(root, &mut errors, &mut project.warnings);
     for (name, text) in theme::TEMPLATES {
         project.templates.insert(
             name.to_string(),
@@ -146,14 +149,22 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
     errors
 }
 
-fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource> {
+/// The extensions of the files `data/` holds datasets in.
+pub const DATA_EXTENSIONS: &[&str] = &["yaml", "yml", "csv", "tsv"];
+
+fn load_datasets(
+    root: &Path,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<DatasetSource> {
     let data_dir = Path::new("data");
     let mut by_id: BTreeMap<String, DatasetSource> = BTreeMap::new();
     // Lower-cased id to the first id and file spelled so.
     let mut by_folded: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for path in files_under(root, "data", errors) {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if !matches!(ext.as_str(), "yaml" | "yml" | "csv") {
+        if !DATA_EXTENSIONS.contains(&ext.as_str()) {
+            warnings.push(unread(&path, &ext));
             continue;
         }
         let Some(text) = read_text(root, &path, errors) else {
@@ -176,7 +187,7 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
             continue;
         }
         let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
-        let slot = if ext == "csv" { &mut entry.csv } else { &mut entry.yaml };
+        let slot = if matches!(ext.as_str(), "csv" | "tsv") { &mut entry.csv } else { &mut entry.yaml };
         if let Some((first, _)) = slot {
             errors.push(
                 Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))
@@ -187,6 +198,21 @@ fn load_datasets(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<DatasetSource
         }
     }
     by_id.into_values().collect()
+}
+
+/// A file in `data/` that is no dataset: said, so a survey saved as a
+/// workbook is not silently left out of the report.
+fn unread(path: &Path, ext: &str) -> Diagnostic {
+    let what =
+        if ext.is_empty() { "files without an extension".to_string() } else { format!("`.{ext}` files") };
+    let hint = match ext {
+        "xlsx" | "xls" | "ods" => {
+            "save the sheet as CSV (File > Save as > CSV) beside it, or move the workbook out of data/"
+        }
+        _ => "datasets are .csv, .tsv or .yaml files; move other files out of data/",
+    };
+    Diagnostic::warning(path, None, format!("barometer does not read {what}: this file is in no dataset"))
+        .with_hint(hint)
 }
 
 /// A dataset id is its path under `data/`, and names its CSV download:

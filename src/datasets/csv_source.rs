@@ -38,7 +38,8 @@ fn read_in_chunks(
     chunk: usize,
 ) -> Result<Typed, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let delimiter = sniff_delimiter(text);
+    let tabs = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    let delimiter = if tabs { b'\t' } else { sniff_delimiter(text) };
     let (headers, body) = headers(path, text, delimiter).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     for f in declared.iter().filter(|f| !headers.contains(&f.name) && f.default.is_none()) {

@@ -431,7 +431,7 @@ fn read_one(src: &DatasetSource, tongue: Tongue) -> Result<Prepared, (String, Ve
 fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Dataset, Vec<Diagnostic>) {
     let mut warnings = typed.warnings;
     if meta.source.is_none() {
-        let hint = match file.extension().is_some_and(|e| e == "csv") {
+        let hint = match file.extension().is_some_and(|e| e == "csv" || e == "tsv") {
             true => {
                 format!("add `{}` beside it with a `source:` line", file.with_extension("yaml").display())
             }
