@@ -150,7 +150,7 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
 }
 
 /// The extensions of the files `data/` holds datasets in.
-pub const DATA_EXTENSIONS: &[&str] = &["yaml", "yml", "csv", "tsv"];
+pub const DATA_EXTENSIONS: &[&str] = &["yaml", "yml", "csv", "tsv", "json"];
 
 fn load_datasets(
     root: &Path,
@@ -187,7 +187,9 @@ fn load_datasets(
             continue;
         }
         let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
-        let slot = if matches!(ext.as_str(), "csv" | "tsv") { &mut entry.csv } else { &mut entry.yaml };
+        // A CSV, TSV or JSON file holds rows; a YAML file settings, maybe rows.
+        let slot =
+            if matches!(ext.as_str(), "csv" | "tsv" | "json") { &mut entry.csv } else { &mut entry.yaml };
         if let Some((first, _)) = slot {
             errors.push(
                 Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))
@@ -209,7 +211,7 @@ fn unread(path: &Path, ext: &str) -> Diagnostic {
         "xlsx" | "xls" | "ods" => {
             "save the sheet as CSV (File > Save as > CSV) beside it, or move the workbook out of data/"
         }
-        _ => "datasets are .csv, .tsv or .yaml files; move other files out of data/",
+        _ => "datasets are .csv, .tsv, .json or .yaml files; move other files out of data/",
     };
     Diagnostic::warning(path, None, format!("barometer does not read {what}: this file is in no dataset"))
         .with_hint(hint)

@@ -64,3 +64,33 @@ fn files_in_data_that_are_no_dataset_are_warned_about() {
     let both = project(&[("data/comptes.csv", "a\n1\n"), ("data/comptes.tsv", "a\n1\n")]);
     assert!(stderr(&both.build()).contains("two files define dataset `comptes`"));
 }
+
+#[test]
+fn a_json_array_of_objects_is_a_dataset_with_cells_at_their_line() {
+    let json = "[\n  {\"compte\": \"@lea\", \"abonnes\": 12500, \"actif\": true},\n  {\"compte\": \"@marc\", \"abonnes\": null, \"actif\": false},\n  {\"compte\": \"Zoé \\u00e9t\\u00e9\", \"abonnes\": 1.5e3, \"actif\": null}\n]\n";
+    let f = project(&[("data/comptes.json", json), ("data/comptes.yaml", "source: Panel\n")]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = f.read("index.html");
+    assert!(
+        home.contains("<td>Zoé été</td>")
+            && home.contains(">1\u{202f}500<")
+            && home.contains(">12\u{202f}500<"),
+        "{home}"
+    );
+    assert_eq!(f.read("data/comptes.csv").lines().nth(2), Some("'@marc,,false"));
+    let bad = project(&[
+        (
+            "data/comptes.json",
+            "[\n  {\"compte\": \"@lea\", \"abonnes\": 12500},\n  {\"compte\": \"@marc\", \"abonnes\": \"beaucoup\"}\n]\n",
+        ),
+        ("data/comptes.yaml", "source: Panel\nfields:\n  abonnes: { type: integer }\n"),
+    ]);
+    let err = stderr(&bad.build());
+    assert!(err.contains("data/comptes.json:3:"), "the bad cell's line: {err}");
+    let object = project(&[("data/comptes.json", "{\"compte\": \"@lea\"}\n")]);
+    assert!(stderr(&object.build()).contains("a JSON dataset is an array of objects"));
+    let nested = project(&[("data/comptes.json", "[{\"compte\": {\"a\": [1]}}]\n")]);
+    let err = stderr(&nested.build());
+    assert!(err.contains("data/comptes.json:1:"), "{err}");
+}

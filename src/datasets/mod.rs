@@ -414,7 +414,14 @@ fn read_one(src: &DatasetSource, tongue: Tongue) -> Result<Prepared, (String, Ve
                     ),
                 ));
             }
-            (csv_path.clone(), csv_source::read(csv_path, text, &table.fields).map_err(errs)?)
+            if csv_path.extension().is_some_and(|e| e == "json") {
+                let (rows, more) = yaml_source::json_rows(csv_path, text, tongue).map_err(fail)?;
+                translations.extend(more);
+                let table = RawTable { fields: table.fields, rows };
+                (csv_path.clone(), typing::type_table(csv_path, table).map_err(errs)?)
+            } else {
+                (csv_path.clone(), csv_source::read(csv_path, text, &table.fields).map_err(errs)?)
+            }
         }
         (None, Some((path, _))) => (path.clone(), typing::type_table(path, table).map_err(errs)?),
         (None, None) => return Err((src.id.clone(), Vec::new())),
@@ -431,7 +438,7 @@ fn read_one(src: &DatasetSource, tongue: Tongue) -> Result<Prepared, (String, Ve
 fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Dataset, Vec<Diagnostic>) {
     let mut warnings = typed.warnings;
     if meta.source.is_none() {
-        let hint = match file.extension().is_some_and(|e| e == "csv" || e == "tsv") {
+        let hint = match file.extension().is_some_and(|e| e == "csv" || e == "tsv" || e == "json") {
             true => {
                 format!("add `{}` beside it with a `source:` line", file.with_extension("yaml").display())
             }

@@ -269,28 +269,7 @@ pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagn
         })
         .collect::<Result<_, Diagnostic>>()?;
     let has_rows = file.rows.is_some();
-    let mut rows = Vec::with_capacity(file.rows.as_ref().map_or(0, Vec::len));
-    for row in file.rows.unwrap_or_default() {
-        let pos = yaml::pos_of(&row, 0);
-        let mut cells = Vec::with_capacity(row.value.len());
-        for (name, cell) in row.value {
-            let cell_pos = yaml::pos_of(&cell, 0);
-            let (value, quoted) = match cell.value {
-                YamlCell::Scalar(s) => s.into_cell_value(),
-                YamlCell::ByLanguage(m) => {
-                    let by_language = Spanned {
-                        value: Localized::ByLanguage(m),
-                        referenced: cell.referenced,
-                        defined: cell.defined,
-                    };
-                    let picked = localized((path, text), Some(&by_language), &name, tongue, &mut warnings)?;
-                    (picked.map_or(Value::Null, Value::Text), true)
-                }
-            };
-            cells.push((name, RawCell { value, pos: cell_pos, quoted }));
-        }
-        rows.push((pos, cells));
-    }
+    let rows = raw_rows((path, text), file.rows.unwrap_or_default(), tongue, &mut warnings)?;
     let recipe_parts = file.filter.is_some()
         || file.derive.is_some()
         || file.group_by.is_some()
@@ -321,6 +300,72 @@ pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagn
         None => None,
     };
     Ok(Parsed { meta, table: RawTable { fields, rows }, has_rows, recipe, warnings })
+}
+
+/// Rows as written, each cell with its place, text by language picked in
+/// `tongue`'s.
+fn raw_rows(
+    (path, text): (&Path, &str),
+    written: Vec<Spanned<YamlRow>>,
+    tongue: Tongue,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<super::RawRow>, Diagnostic> {
+    let mut rows = Vec::with_capacity(written.len());
+    for row in written {
+        let pos = yaml::pos_of(&row, 0);
+        let mut cells = Vec::with_capacity(row.value.len());
+        for (name, cell) in row.value {
+            let cell_pos = yaml::pos_of(&cell, 0);
+            let (value, quoted) = match cell.value {
+                YamlCell::Scalar(s) => s.into_cell_value(),
+                YamlCell::ByLanguage(m) => {
+                    let by_language = Spanned {
+                        value: Localized::ByLanguage(m),
+                        referenced: cell.referenced,
+                        defined: cell.defined,
+                    };
+                    let picked = localized((path, text), Some(&by_language), &name, tongue, warnings)?;
+                    (picked.map_or(Value::Null, Value::Text), true)
+                }
+            };
+            cells.push((name, RawCell { value, pos: cell_pos, quoted }));
+        }
+        rows.push((pos, cells));
+    }
+    Ok(rows)
+}
+
+/// The rows of a JSON dataset, an array of objects (`[{"id": "a",
+/// "share": 72}]`). JSON is YAML's flow syntax, so the YAML reader gives
+/// every cell its line and column; like YAML, it is for tables a study
+/// quotes, up to [`MAX_YAML_BYTES`] and [`MAX_YAML_ROWS`].
+pub fn json_rows(
+    path: &Path,
+    text: &str,
+    tongue: Tongue,
+) -> Result<(Vec<super::RawRow>, Vec<Diagnostic>), Diagnostic> {
+    if text.len() > MAX_YAML_BYTES {
+        let size = format!("{} MB", MAX_YAML_BYTES >> 20);
+        return Err(too_big(path, format!("a JSON dataset may be at most {size}; this one is larger")));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !text.trim_start().starts_with('[') {
+        return Err(Diagnostic::error(
+            path,
+            Some(Pos::new(1, 1)),
+            "a JSON dataset is an array of objects, one per row",
+        )
+        .with_hint("write it as `[{\"id\": \"a\", \"share\": 72}, …]`"));
+    }
+    let written: Vec<Spanned<YamlRow>> = yaml::parse(path, text, 0)?;
+    if written.len() > MAX_YAML_ROWS {
+        let message =
+            format!("a JSON dataset may hold at most {MAX_YAML_ROWS} rows; this one has {}", written.len());
+        return Err(too_big(path, message));
+    }
+    let mut warnings = Vec::new();
+    let rows = raw_rows((path, text), written, tongue, &mut warnings)?;
+    Ok((rows, warnings))
 }
 
 /// `.nan`, `.inf` and numbers beyond `f64` (`1e400`) are not figures a
