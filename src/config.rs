@@ -22,7 +22,8 @@ pub enum Language {
 }
 
 impl Language {
-    /// Every language the number formats, dates and theme strings know.
+    /// Every language the number formats, dates and theme strings know,
+    /// in the order the variants are declared ([`Language::index`]).
     pub const ALL: [Language; 4] = [Language::Fr, Language::En, Language::De, Language::Es];
 
     /// Its ISO 639-1 code: `fr`, `en`.
@@ -35,10 +36,25 @@ impl Language {
         }
     }
 
+    /// The language of an ISO 639-1 code, exactly as [`Language::code`]
+    /// writes it: `en`, not `EN` nor `en-GB`.
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     /// Accepts a BCP 47 tag and keeps its language: `fr-CA` reads as French.
     pub fn from_tag(tag: &str) -> Option<Language> {
-        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        Language::ALL.into_iter().find(|l| l.code() == primary)
+        Language::from_code(&tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase())
+    }
+
+    /// Its place in [`Language::ALL`], for tables by language.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// `languages`' codes for a message: `fr, en`.
+    pub fn list(languages: &[Language]) -> String {
+        languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ")
     }
 
     /// The codes of [`Language::ALL`], for hints: `fr`, `en`, `de`, `es`.
@@ -562,6 +578,16 @@ mod tests {
         let names: Vec<_> = c.tiers.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["nano", "micro", "macro"]);
         assert_eq!(c.tier_of(29_999.0), Some("micro"));
+    }
+
+    #[test]
+    fn languages_index_tables_in_the_order_of_all() {
+        for (i, l) in Language::ALL.into_iter().enumerate() {
+            assert_eq!(l.index(), i, "{l:?}");
+            assert_eq!(Language::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Language::from_code("EN"), None);
+        assert_eq!(Language::from_tag("EN-gb"), Some(Language::En));
     }
 
     #[test]

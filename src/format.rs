@@ -162,11 +162,6 @@ impl Language {
             },
         }
     }
-
-    /// Its place in [`Language::ALL`], for tables by language.
-    pub fn index(self) -> usize {
-        Language::ALL.iter().position(|l| *l == self).unwrap_or(0)
-    }
 }
 
 fn compact_unit(magnitude: f64) -> Option<&'static Compact> {

@@ -18,12 +18,12 @@ use crate::config::Language;
 use crate::diagnostics::Diagnostic;
 use crate::yaml::{self, Spanned};
 
-/// The theme's translation files, compiled in: (language, text).
-const THEME: [(Language, &str); 4] = [
-    (Language::Fr, include_str!("../themes/default/i18n/fr.yaml")),
-    (Language::En, include_str!("../themes/default/i18n/en.yaml")),
-    (Language::De, include_str!("../themes/default/i18n/de.yaml")),
-    (Language::Es, include_str!("../themes/default/i18n/es.yaml")),
+/// The theme's translation files, compiled in, in [`Language::ALL`]'s order.
+const THEME: [&str; 4] = [
+    include_str!("../themes/default/i18n/fr.yaml"),
+    include_str!("../themes/default/i18n/en.yaml"),
+    include_str!("../themes/default/i18n/de.yaml"),
+    include_str!("../themes/default/i18n/es.yaml"),
 ];
 
 /// Where a project's translation files go.
@@ -37,12 +37,10 @@ impl Strings {
     /// The theme's strings in `lang`, read once per process.
     pub fn theme(lang: Language) -> &'static Strings {
         static CELLS: [OnceLock<Strings>; 4] = [const { OnceLock::new() }; 4];
-        let i = Language::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-        CELLS[i].get_or_init(|| {
-            let text = THEME.iter().find(|(l, _)| *l == lang).map_or("", |(_, t)| t);
+        CELLS[lang.index()].get_or_init(|| {
             // The theme's files are ours and tested; an empty map is the
             // panic-free fallback all the same.
-            Strings(yaml::parse(Path::new("i18n"), text, 0).unwrap_or_default())
+            Strings(yaml::parse(Path::new("i18n"), THEME[lang.index()], 0).unwrap_or_default())
         })
     }
 
@@ -122,7 +120,7 @@ pub fn project_strings(
     let mut diags = Vec::new();
     for (file, text) in files {
         let code = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        match Language::ALL.into_iter().find(|l| l.code() == code) {
+        match Language::from_code(&code) {
             Some(lang) if languages.contains(&lang) => {
                 let base = out.remove(&lang).unwrap_or_else(|| Strings::theme(lang).clone());
                 let (strings, problems) = base.with_project(file, text);
@@ -289,7 +287,7 @@ pub fn resolve(
     }
     let default = languages.first().copied().unwrap_or(lang);
     for code in text.value.strangers(languages) {
-        let list = languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
+        let list = Language::list(languages);
         diags.push(
             Diagnostic::error(
                 file,

@@ -106,13 +106,13 @@ fn language_of(file: &Path, languages: &[Language]) -> Result<(PathBuf, Option<L
     }
     let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { return own() };
     let Some((base, code)) = stem.rsplit_once('.') else { return own() };
-    let Some(lang) = Language::ALL.into_iter().find(|l| l.code() == code) else { return own() };
+    let Some(lang) = Language::from_code(code) else { return own() };
     let key = file.with_file_name(format!("{base}.md"));
     match languages.iter().position(|l| *l == lang) {
         Some(0) => Ok((key, None)),
         Some(_) => Ok((key, Some(lang))),
         None => {
-            let list = languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
+            let list = Language::list(languages);
             Err(Diagnostic::error(
                 file,
                 None,

@@ -11,7 +11,7 @@ use crate::i18n::Tongue;
 /// `name@code` with `code` a language barometer knows.
 fn translation_of(header: &str) -> Option<(&str, crate::config::Language)> {
     let (name, code) = header.rsplit_once('@')?;
-    let lang = crate::config::Language::ALL.into_iter().find(|l| l.code() == code)?;
+    let lang = crate::config::Language::from_code(code)?;
     (!name.is_empty()).then_some((name, lang))
 }
 
@@ -26,7 +26,7 @@ pub fn columns(ds: &mut Dataset, tongue: Tongue) -> Result<Vec<Diagnostic>, Vec<
     for (i, field) in ds.fields.iter().enumerate() {
         let Some((name, lang)) = translation_of(&field.name) else { continue };
         drop.push(i);
-        let list = tongue.languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
+        let list = crate::config::Language::list(tongue.languages);
         let Some(target) = ds.field_index(name) else {
             errors.push(
                 Diagnostic::error(
