@@ -309,6 +309,12 @@ impl Config {
         self.editions.first().map_or(self.language, |e| e.language)
     }
 
+    /// What the pages of the edition in `lang` have as their language
+    /// ([`crate::pages::Page::lang`]): `None` for the first language.
+    pub fn page_language(&self, lang: Language) -> Option<Language> {
+        Some(lang).filter(|l| *l != self.default_language())
+    }
+
     /// Where the edition in `lang` lives in the site: `""` at the root for
     /// the first language, `en/` for the others.
     pub fn prefix(&self, lang: Language) -> String {

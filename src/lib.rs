@@ -374,7 +374,7 @@ fn render_site(
         let prefix = config.prefix(lang);
         let own: Vec<Page>;
         let pages = if config.is_multilingual() {
-            let wanted = Some(lang).filter(|_| !first);
+            let wanted = config.page_language(lang);
             own = report.pages.iter().filter(|p| p.lang == wanted).cloned().collect();
             &own
         } else {

@@ -112,7 +112,7 @@ impl Alternates {
             return Alternates(map, Vec::new());
         }
         for edition in &config.editions {
-            let lang = Some(edition.language).filter(|l| *l != config.default_language());
+            let lang = config.page_language(edition.language);
             for p in pages.iter().filter(|p| p.lang == lang) {
                 let version =
                     Version { language: edition.language, tag: edition.tag.clone(), url: p.url.clone() };
@@ -386,7 +386,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         },
     );
 
-    let edition_lang = Some(input.config.language).filter(|l| *l != input.config.default_language());
+    let edition_lang = input.config.page_language(input.config.language);
     let urls: HashMap<PathBuf, String> = input
         .alternates
         .link_targets(edition_lang)
