@@ -78,6 +78,14 @@ pub struct Input<'a> {
     pub strings: Option<&'a i18n::Strings>,
 }
 
+impl Input<'_> {
+    /// A file of the edition (`study.pdf`) as its path in the site:
+    /// `study.pdf` in the first language, `en/study.pdf` in English.
+    fn in_edition(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+}
+
 /// One version of a page: its language, as its edition's tag says it, and
 /// its URL.
 #[derive(Clone, Debug)]
@@ -371,7 +379,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     base.insert("report", &report_view(input.config));
     base.insert("t", fmt.strings().map());
     base.insert("pdf", &None::<PdfLink>);
-    base.insert("home", &format!("{}index.html", input.prefix));
+    base.insert("home", &input.in_edition("index.html"));
     let errors = generated_clashes(input);
     if !errors.is_empty() {
         return Err(errors);
@@ -381,8 +389,8 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         "citation",
         &CitationView {
             html: &study_citation.text.html,
-            bibtex: &format!("{}{}", input.prefix, crate::cite::BIBTEX_FILE),
-            ris: &format!("{}{}", input.prefix, crate::cite::RIS_FILE),
+            bibtex: &input.in_edition(crate::cite::BIBTEX_FILE),
+            ris: &input.in_edition(crate::cite::RIS_FILE),
         },
     );
 
@@ -462,7 +470,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         Err(errs) => return Err(errs),
     };
     if let (Some(pdf), Some(settings)) = (&study, &input.config.pdf) {
-        let file = format!("{}{}", input.prefix, settings.file);
+        let file = input.in_edition(&settings.file);
         base.insert("pdf", &PdfLink { file: &file, size: fmt.file_size(pdf.bytes.len()) });
     }
     let mut site = Site {
@@ -492,7 +500,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         })
         .collect();
     let descriptions: Vec<Option<String>> = metas.iter().map(|m| m.description.clone()).collect();
-    base.insert("feed", &web::has_feed(input.pages).then(|| format!("{}{}", input.prefix, web::FEED_FILE)));
+    base.insert("feed", &web::has_feed(input.pages).then(|| input.in_edition(web::FEED_FILE)));
 
     // Each body moves into its page: page HTML is not copied.
     let navigation = Navigation::new(input.pages);
@@ -516,14 +524,14 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         return Err(errors);
     }
     for ds in input.datasets.values() {
-        site.files.insert(PathBuf::from(format!("{}data/{}.csv", input.prefix, ds.id)), write_csv(ds));
+        site.files.insert(PathBuf::from(input.in_edition(&format!("data/{}.csv", ds.id))), write_csv(ds));
     }
     if let (Some(pdf), Some(settings)) = (study, &input.config.pdf) {
         site.pdf_pages.push(pdf.pages);
-        site.files.insert(PathBuf::from(format!("{}{}", input.prefix, settings.file)), pdf.bytes);
+        site.files.insert(PathBuf::from(input.in_edition(&settings.file)), pdf.bytes);
     }
     site.files.extend(web::feed_file(input.config, input.pages, &descriptions, input.prefix));
-    let at = |name: &str| PathBuf::from(format!("{}{name}", input.prefix));
+    let at = |name: &str| PathBuf::from(input.in_edition(name));
     site.files.insert(at(crate::cite::BIBTEX_FILE), study_citation.bibtex.into_bytes());
     site.files.insert(at(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
     Ok((site, warnings))
@@ -619,7 +627,7 @@ fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
     [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf, sitemap, feed]
         .into_iter()
         .flatten()
-        .map(|name| format!("{}{name}", input.prefix))
+        .map(|name| input.in_edition(name))
         .filter(|name| input.static_files.contains_key(std::path::Path::new(name)))
         .map(|name| {
             Diagnostic::error(
