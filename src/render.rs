@@ -4,7 +4,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -86,30 +86,21 @@ impl Input<'_> {
     }
 }
 
-/// One version of a page: its language, as its edition's tag says it, and
-/// its URL.
+/// One version of a page: its language, as its edition's tag says it, its
+/// file and its URL.
 #[derive(Clone, Debug)]
 pub struct Version {
     pub language: crate::config::Language,
     pub tag: String,
+    pub file: PathBuf,
     pub url: String,
 }
 
 /// The versions of each page in every language of the report, by the
-/// page's file in the first language: what the language switch and
-/// `hreflang` link to.
+/// page's file in the first language: what the language switch,
+/// `hreflang` and links between pages lead to.
 #[derive(Debug, Default)]
-pub struct Alternates(HashMap<PathBuf, Vec<Version>>, Vec<PageLinkTarget>);
-
-/// A page any edition may link to: its file, the file it translates, its
-/// language (`None` for the first) and URL.
-#[derive(Debug)]
-struct PageLinkTarget {
-    file: PathBuf,
-    key: PathBuf,
-    lang: Option<crate::config::Language>,
-    url: String,
-}
+pub struct Alternates(HashMap<PathBuf, Vec<Version>>);
 
 impl Alternates {
     /// The versions of `pages` in the order of `config`'s editions; empty
@@ -117,43 +108,38 @@ impl Alternates {
     pub fn new(config: &Config, pages: &[Page]) -> Alternates {
         let mut map: HashMap<PathBuf, Vec<Version>> = HashMap::new();
         if !config.is_multilingual() {
-            return Alternates(map, Vec::new());
+            return Alternates(map);
         }
         for edition in &config.editions {
             let lang = config.page_language(edition.language);
             for p in pages.iter().filter(|p| p.lang == lang) {
-                let version =
-                    Version { language: edition.language, tag: edition.tag.clone(), url: p.url.clone() };
+                let version = Version {
+                    language: edition.language,
+                    tag: edition.tag.clone(),
+                    file: p.file.clone(),
+                    url: p.url.clone(),
+                };
                 map.entry(p.key.clone()).or_default().push(version);
             }
         }
-        let targets = pages
-            .iter()
-            .map(|p| PageLinkTarget {
-                file: p.file.clone(),
-                key: p.key.clone(),
-                lang: p.lang,
-                url: p.url.clone(),
-            })
-            .collect();
-        Alternates(map, targets)
+        Alternates(map)
     }
 
-    /// Where a link to each page file leads from the edition in `lang`
-    /// (`None` for the first language): a page of another language leads
-    /// to its version in this one when there is one, else to itself. `None`
-    /// in a single-language report.
-    fn link_targets(&self, lang: Option<crate::config::Language>) -> Option<HashMap<PathBuf, String>> {
-        if self.1.is_empty() {
+    /// Where a link to each page file leads from the edition in
+    /// `language`: to the page's version in that language when there is
+    /// one, else to the page itself. `None` in a single-language report.
+    fn link_targets(&self, language: crate::config::Language) -> Option<HashMap<PathBuf, String>> {
+        if self.0.is_empty() {
             return None;
         }
-        let here: HashMap<&Path, &str> =
-            self.1.iter().filter(|t| t.lang == lang).map(|t| (t.key.as_path(), t.url.as_str())).collect();
-        let urls = self.1.iter().map(|t| {
-            let url = here.get(t.key.as_path()).copied().unwrap_or(&t.url);
-            (t.file.clone(), url.to_string())
-        });
-        Some(urls.collect())
+        let mut urls = HashMap::new();
+        for versions in self.0.values() {
+            let here = versions.iter().find(|v| v.language == language);
+            for v in versions {
+                urls.insert(v.file.clone(), here.unwrap_or(v).url.clone());
+            }
+        }
+        Some(urls)
     }
 
     /// The versions of `page`, its own among them; none when it has no
@@ -394,10 +380,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         },
     );
 
-    let edition_lang = input.config.page_language(input.config.language);
     let urls: HashMap<PathBuf, String> = input
         .alternates
-        .link_targets(edition_lang)
+        .link_targets(input.config.language)
         .unwrap_or_else(|| input.pages.iter().map(|p| (p.file.clone(), p.url.clone())).collect());
     let site_links = markdown::Site {
         urls: &urls,
