@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::i18n::Localized;
+use crate::i18n::{Localized, Tongue};
 use crate::yaml::{self, Spanned};
 
 /// The languages the number formats and theme strings know.
@@ -381,7 +381,7 @@ fn default_pdf_file(title: &str) -> String {
 /// after the edition's title.
 fn pdf_file(
     (raw, source): (Option<&Spanned<RawPdf>>, &str),
-    (lang, languages): (Language, &[Language]),
+    tongue: Tongue,
     title: &str,
     diags: (&mut Vec<Diagnostic>, &mut Vec<Diagnostic>),
 ) -> String {
@@ -389,8 +389,7 @@ fn pdf_file(
     let Some(f) = &settings.file else { return default_pdf_file(title) };
     let (errors, warnings) = diags;
     let mut found = Vec::new();
-    let name =
-        crate::i18n::resolve(f, lang, languages, (Path::new(CONFIG_FILE), source, "pdf.file"), &mut found);
+    let name = crate::i18n::resolve(f, tongue, (Path::new(CONFIG_FILE), source, "pdf.file"), &mut found);
     for d in found {
         if d.is_error() { errors.push(d) } else { warnings.push(d) }
     }
@@ -509,10 +508,11 @@ fn edition(
 ) -> Edition {
     let file = Path::new(CONFIG_FILE);
     let languages: Vec<Language> = all.iter().map(|(l, _)| *l).collect();
+    let tongue = Tongue { lang, languages: &languages };
     let first = lang == languages[0];
     let mut found = Vec::new();
     let mut text = |t: Option<&Spanned<Localized>>, what: &str| {
-        t.and_then(|t| crate::i18n::resolve(t, lang, &languages, (file, source, what), &mut found))
+        t.and_then(|t| crate::i18n::resolve(t, tongue, (file, source, what), &mut found))
     };
     let title = text(Some(&raw.title), "title").unwrap_or_default();
     let description = text(raw.description.as_ref(), "description");
@@ -529,8 +529,7 @@ fn edition(
     if first && title.trim().is_empty() {
         errors.push(Diagnostic::error(file, None, "`title` is empty").with_hint("give the report a title"));
     }
-    let pdf_file =
-        pdf.map(|_| pdf_file((raw.pdf.as_ref(), source), (lang, &languages), &title, (errors, warnings)));
+    let pdf_file = pdf.map(|_| pdf_file((raw.pdf.as_ref(), source), tongue, &title, (errors, warnings)));
     Edition { language: lang, tag: tag.to_string(), title, description, author, pdf_file }
 }
 

@@ -48,14 +48,13 @@ impl Strings {
     /// problems: an unreadable file is an error, a key the theme lacks a
     /// warning.
     pub fn with_project(mut self, file: &Path, text: &str) -> (Strings, Vec<Diagnostic>) {
-        let strings = &mut self;
         let own: IndexMap<Spanned<String>, String> = match yaml::parse(file, text, 0) {
             Ok(m) => m,
             Err(e) => return (self, vec![e]),
         };
         let mut diags = Vec::new();
         for (key, value) in own {
-            match strings.0.get_mut(&key.value) {
+            match self.0.get_mut(&key.value) {
                 Some(v) => *v = value,
                 None => diags.push(
                     Diagnostic::warning(
@@ -63,7 +62,7 @@ impl Strings {
                         Some(yaml::pos_of(&key, 0)),
                         format!("the theme has no string `{}`", key.value),
                     )
-                    .suggest(&key.value, strings.0.keys().map(String::as_str)),
+                    .suggest(&key.value, self.0.keys().map(String::as_str)),
                 ),
             }
         }
@@ -239,14 +238,6 @@ pub enum Picked<'a> {
     Fallback(&'a str),
 }
 
-impl Picked<'_> {
-    pub fn text(&self) -> &str {
-        match self {
-            Picked::Found(t) | Picked::Fallback(t) => t,
-        }
-    }
-}
-
 impl Localized {
     /// The text in `lang`, or else in `default`; `None` when neither has it.
     pub fn pick(&self, lang: Language, default: Language) -> Option<Picked<'_>> {
@@ -270,24 +261,24 @@ impl Localized {
     }
 }
 
-/// Checks a localized setting against the report's languages: errors for
+/// Checks a localized setting against the report's languages (in
+/// `tongue`): errors for
 /// a missing default or an unknown code, a warning (and the default's
 /// text) for a missing translation. `what` names it in messages.
 pub fn resolve(
     text: &Spanned<Localized>,
-    lang: Language,
-    languages: &[Language],
+    tongue: Tongue,
     (file, source, what): (&Path, &str, &str),
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let pos = Some(yaml::pos_of(text, 0));
+    let at = yaml::pos_of(text, 0);
     if let Localized::Typed(seen) = &text.value {
-        let written = pos.and_then(|p| scalar_at(source, p)).unwrap_or(seen);
-        return Some(written.to_string());
+        return Some(scalar_at(source, at).unwrap_or(seen).to_string());
     }
-    let default = languages.first().copied().unwrap_or(lang);
-    for code in text.value.strangers(languages) {
-        let list = Language::list(languages);
+    let pos = Some(at);
+    let (lang, default) = (tongue.lang, tongue.default());
+    for code in text.value.strangers(tongue.languages) {
+        let list = Language::list(tongue.languages);
         diags.push(
             Diagnostic::error(
                 file,
@@ -359,7 +350,8 @@ mod tests {
         let parse = |text: &str| {
             let v: IndexMap<String, Spanned<Localized>> = yaml::parse(Path::new("t.yaml"), text, 0).unwrap();
             let s = &v["a"];
-            resolve(s, Language::Fr, &[Language::Fr], (Path::new("t.yaml"), text, "a"), &mut Vec::new())
+            let tongue = Tongue { lang: Language::Fr, languages: &[Language::Fr] };
+            resolve(s, tongue, (Path::new("t.yaml"), text, "a"), &mut Vec::new())
         };
         assert_eq!(parse("a: N\n").as_deref(), Some("N"));
         assert_eq!(parse("a: 1.50 # note\n").as_deref(), Some("1.50"));

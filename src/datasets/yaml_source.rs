@@ -196,7 +196,7 @@ fn localized(
 ) -> Result<Option<String>, Diagnostic> {
     let Some(text) = text else { return Ok(None) };
     let mut found = Vec::new();
-    let picked = crate::i18n::resolve(text, tongue.lang, tongue.languages, (path, source, what), &mut found);
+    let picked = crate::i18n::resolve(text, tongue, (path, source, what), &mut found);
     for d in found {
         if d.is_error() {
             return Err(d);
