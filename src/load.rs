@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::CONFIG_FILE;
-use crate::datasets::{DatasetSource, id_for};
+use crate::datasets::{DatasetSource, id_for, is_rows_file};
 use crate::diagnostics::Diagnostic;
 use crate::theme;
 
@@ -188,8 +188,7 @@ fn load_datasets(
         }
         let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
         // A CSV, TSV or JSON file holds rows; a YAML file settings, maybe rows.
-        let slot =
-            if matches!(ext.as_str(), "csv" | "tsv" | "json") { &mut entry.csv } else { &mut entry.yaml };
+        let slot = if is_rows_file(&ext) { &mut entry.csv } else { &mut entry.yaml };
         if let Some((first, _)) = slot {
             errors.push(
                 Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))

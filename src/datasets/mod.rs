@@ -438,7 +438,7 @@ fn read_one(src: &DatasetSource, tongue: Tongue) -> Result<Prepared, (String, Ve
 fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Dataset, Vec<Diagnostic>) {
     let mut warnings = typed.warnings;
     if meta.source.is_none() {
-        let hint = match file.extension().is_some_and(|e| e == "csv" || e == "tsv" || e == "json") {
+        let hint = match file.extension().and_then(|e| e.to_str()).is_some_and(is_rows_file) {
             true => {
                 format!("add `{}` beside it with a `source:` line", file.with_extension("yaml").display())
             }
@@ -472,6 +472,12 @@ fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Datas
 
 /// Below this many respondents a share is too fragile to show without a warning.
 const SMALL_SAMPLE: u64 = 30;
+
+/// Whether a file with extension `ext` (lower case) holds a dataset's
+/// rows only, its settings going in a YAML file beside it.
+pub fn is_rows_file(ext: &str) -> bool {
+    matches!(ext, "csv" | "tsv" | "json")
+}
 
 /// The dataset id of a file under `data/`: its path without extension.
 pub fn id_for(data_dir: &Path, file: &Path) -> String {
