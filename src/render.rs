@@ -40,13 +40,12 @@ pub struct Site {
 }
 
 impl Site {
-    /// Adds an edition's files and counts to the site.
+    /// Adds an edition's files and counts to the site. (The figures drawn
+    /// and reused are counted once for all editions, by [`finish`].)
     pub fn merge(&mut self, other: Site) {
         self.files.extend(other.files);
         self.pages += other.pages;
         self.charts += other.charts;
-        self.figures.drawn += other.figures.drawn;
-        self.figures.reused += other.figures.reused;
         self.pdf_pages.extend(other.pdf_pages);
     }
 }
