@@ -173,10 +173,26 @@ fn named(map: Option<IndexMap<String, Spanned<String>>>) -> Vec<(String, String,
 pub const MAX_YAML_BYTES: usize = 8 << 20;
 pub const MAX_YAML_ROWS: usize = 50_000;
 
-fn too_big(path: &Path, what: String) -> Diagnostic {
-    Diagnostic::error(path, None, what).with_hint(
-        "put raw rows in a CSV file beside it (same name, .csv), with this file keeping only the settings",
-    )
+/// A dataset file in `kind` (`YAML`, `JSON`) over [`MAX_YAML_BYTES`]
+/// (`bytes`) or [`MAX_YAML_ROWS`] (`rows`): an error saying where raw rows
+/// belong.
+fn check_limits(path: &Path, kind: &str, bytes: usize, rows: Option<usize>) -> Result<(), Diagnostic> {
+    let what = match rows {
+        Some(n) if n > MAX_YAML_ROWS => {
+            format!("a {kind} dataset may hold at most {MAX_YAML_ROWS} rows; this one has {n}")
+        }
+        _ if bytes > MAX_YAML_BYTES => {
+            format!("a {kind} dataset may be at most {} MB; this one is larger", MAX_YAML_BYTES >> 20)
+        }
+        _ => return Ok(()),
+    };
+    let hint = match kind {
+        "YAML" => {
+            "put raw rows in a CSV file beside it (same name, .csv), with this file keeping only the settings"
+        }
+        _ => "export raw rows as CSV instead (same name, .csv), with its settings in a YAML file beside it",
+    };
+    Err(Diagnostic::error(path, None, what).with_hint(hint))
 }
 
 /// Parses a dataset file of a single-language report.
@@ -208,22 +224,14 @@ fn localized(
 
 /// Parses a dataset file, its text in `tongue`'s language.
 pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagnostic> {
-    if text.len() > MAX_YAML_BYTES {
-        let size = format!("{} MB", MAX_YAML_BYTES >> 20);
-        return Err(too_big(path, format!("a YAML dataset may be at most {size}; this one is larger")));
-    }
+    check_limits(path, "YAML", text.len(), None)?;
     let file: DatasetFile = if text.trim().is_empty() {
         return Err(Diagnostic::error(path, None, "the dataset file is empty")
             .with_hint("give it at least a `title` and `rows`"));
     } else {
         yaml::parse(path, text, 0)?
     };
-    if let Some(rows) = file.rows.as_ref().filter(|r| r.len() > MAX_YAML_ROWS) {
-        return Err(too_big(
-            path,
-            format!("a YAML dataset may hold at most {MAX_YAML_ROWS} rows; this one has {}", rows.len()),
-        ));
-    }
+    check_limits(path, "YAML", text.len(), file.rows.as_ref().map(Vec::len))?;
     if let Some(url) = &file.source_url
         && !crate::html::is_web_address(&url.value)
     {
@@ -344,10 +352,7 @@ pub fn json_rows(
     text: &str,
     tongue: Tongue,
 ) -> Result<(Vec<super::RawRow>, Vec<Diagnostic>), Diagnostic> {
-    if text.len() > MAX_YAML_BYTES {
-        let size = format!("{} MB", MAX_YAML_BYTES >> 20);
-        return Err(too_big(path, format!("a JSON dataset may be at most {size}; this one is larger")));
-    }
+    check_limits(path, "JSON", text.len(), None)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !text.trim_start().starts_with('[') {
         return Err(Diagnostic::error(
@@ -358,11 +363,7 @@ pub fn json_rows(
         .with_hint("write it as `[{\"id\": \"a\", \"share\": 72}, …]`"));
     }
     let written: Vec<Spanned<YamlRow>> = yaml::parse(path, text, 0)?;
-    if written.len() > MAX_YAML_ROWS {
-        let message =
-            format!("a JSON dataset may hold at most {MAX_YAML_ROWS} rows; this one has {}", written.len());
-        return Err(too_big(path, message));
-    }
+    check_limits(path, "JSON", text.len(), Some(written.len()))?;
     let mut warnings = Vec::new();
     let rows = raw_rows((path, text), written, tongue, &mut warnings)?;
     Ok((rows, warnings))
