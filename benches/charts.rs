@@ -27,10 +27,7 @@ fn ten_bars() -> (blocks::Chart, BTreeMap<String, datasets::Dataset>) {
     let yaml = format!(
         "title: Bench\nsource: Bench\nsample_size: 1252\nfields:\n  share: {{ type: percent }}\nrows:\n{rows}"
     );
-    let (ds, diags) = datasets::build_all(
-        &[DatasetSource { id: "bench".into(), yaml: Some(("data/bench.yaml".into(), yaml)), csv: None }],
-        &[],
-    );
+    let (ds, diags) = datasets::build_all(&[DatasetSource::from_yaml("bench", "data/bench.yaml", yaml)], &[]);
     assert!(diags.is_empty());
     let raw = RawBlock {
         name: "chart".into(),

@@ -32,7 +32,7 @@ fn bench(c: &mut Criterion) {
         .map(|d| DatasetSource {
             id: format!("survey-{d}"),
             yaml: Some((PathBuf::from(format!("data/survey-{d}.yaml")), synthetic::sample_survey(d))),
-            csv: None,
+            ..Default::default()
         })
         .collect();
     let tiers = barometer::config::default_tiers();

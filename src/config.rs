@@ -98,6 +98,29 @@ pub struct Config {
     /// A CSL style bundled with Hayagriva, read once: `apa` unless set
     /// (`None` only if the bundle lacked it).
     pub citation_style: Option<hayagriva::citationberg::IndependentStyle>,
+    /// Databases datasets query, by name (`connections:`).
+    pub connections: indexmap::IndexMap<String, Connection>,
+    /// The folder of query snapshots, relative to the project.
+    pub snapshots: String,
+}
+
+/// A database that `barometer sources` queries. The address, which holds
+/// the password, is read from an environment variable: it never lives in
+/// the project nor reaches the site.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connection {
+    #[serde(rename = "type")]
+    pub kind: ConnectionKind,
+    /// The variable holding the address (`postgres://user:pass@host/db`).
+    pub url_env: String,
+}
+
+/// The wire protocols `barometer sources` speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConnectionKind {
+    Postgres,
 }
 
 /// One language of the report, and its settings in that language.
@@ -193,6 +216,8 @@ struct RawConfig {
     pdf: Option<Spanned<RawPdf>>,
     bibliography: Option<Spanned<String>>,
     citation_style: Option<Spanned<String>>,
+    connections: Option<indexmap::IndexMap<String, Spanned<Connection>>>,
+    snapshots: Option<Spanned<String>>,
 }
 
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -258,6 +283,8 @@ impl Config {
         let bibliography = raw.bibliography.as_ref().and_then(|b| checked_bibliography(b, &mut errors));
         let citation_style = citation_style(raw.citation_style.as_ref(), &mut errors);
         let base_url = raw.base_url.as_ref().and_then(|b| checked_base_url(b, &mut errors));
+        let connections = connections(raw.connections.as_ref(), &mut errors);
+        let snapshots = snapshot_folder(raw.snapshots.as_ref(), &mut errors);
         if !errors.is_empty() {
             // Each edition reads the settings: a problem they share is told once.
             let mut seen = std::collections::HashSet::new();
@@ -280,6 +307,8 @@ impl Config {
             pdf,
             bibliography,
             citation_style,
+            connections,
+            snapshots,
         };
         Ok(config.edition(&first))
     }
@@ -348,6 +377,63 @@ fn citation_style(
         ));
     }
     style
+}
+
+/// The connections, each checked: a name that can be written in a dataset
+/// file and a variable name that is one.
+fn connections(
+    raw: Option<&indexmap::IndexMap<String, Spanned<Connection>>>,
+    errors: &mut Vec<Diagnostic>,
+) -> indexmap::IndexMap<String, Connection> {
+    let mut out = indexmap::IndexMap::new();
+    for (name, c) in raw.into_iter().flatten() {
+        let var_ok = !c.value.url_env.is_empty()
+            && c.value.url_env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+            && !c.value.url_env.starts_with(|ch: char| ch.is_ascii_digit());
+        if !var_ok {
+            let message = format!("`url_env` must name an environment variable, not `{}`", c.value.url_env);
+            errors.push(
+                Diagnostic::error(Path::new(CONFIG_FILE), Some(yaml::pos_of(c, 0)), message).with_hint(
+                    "write the variable's name, such as `url_env: WAREHOUSE_URL`, and keep the address itself out of the project",
+                ),
+            );
+        }
+        out.insert(name.clone(), c.value.clone());
+    }
+    out
+}
+
+/// The snapshot folder: inside the project, and hidden when under `data/`
+/// (else its CSV files would be datasets of their own).
+fn snapshot_folder(raw: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) -> String {
+    let Some(raw) = raw else { return crate::datasets::snapshot::DEFAULT_FOLDER.to_string() };
+    let folder = raw.value.trim_end_matches('/');
+    let path = Path::new(folder);
+    let inside =
+        !folder.is_empty() && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let reserved = ["content", "templates", "static", "themes", "i18n", "public"];
+    let first =
+        path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    let visible_in_data = first == "data"
+        && !path.components().skip(1).any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    let why = if !inside {
+        "is not a folder inside the project"
+    } else if reserved.contains(&first.as_str()) {
+        "is a folder barometer reads for something else"
+    } else if visible_in_data {
+        "would make each snapshot a dataset of its own: inside data/, the folder must be hidden"
+    } else {
+        return folder.to_string();
+    };
+    errors.push(
+        Diagnostic::error(
+            Path::new(CONFIG_FILE),
+            Some(yaml::pos_of(raw, 0)),
+            format!("`snapshots: {}` {why}", raw.value),
+        )
+        .with_hint("use the default, `data/.snapshots`, or a folder such as `snapshots` beside report.yaml"),
+    );
+    crate::datasets::snapshot::DEFAULT_FOLDER.to_string()
 }
 
 /// The bibliography's path, if it is a `.bib` file inside the project.

@@ -130,6 +130,14 @@ fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// A moment as RFC 3339 in UTC, to the second: `2026-11-25T10:42:07Z`,
+/// from seconds since 1970.
+pub fn utc_timestamp(secs: i64) -> String {
+    let d = civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", d.year, d.month, d.day, s / 3600, s / 60 % 60, s % 60)
+}
+
 fn civil_from_days(days: i64) -> Date {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -45,13 +45,28 @@ pub struct Diagnostic {
     /// Path relative to the project root, as the user would type it.
     pub file: PathBuf,
     pub pos: Option<Pos>,
+    /// Where in a file without lines the problem is: `sheet Q3, cell C14`
+    /// in a workbook, `row 12, column cost` in a Parquet file.
+    pub place: Option<Box<str>>,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, file: file.into(), pos, message: message.into(), hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            pos,
+            place: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// An error at `place` in a file that has no lines (see [`Diagnostic::place`]).
+    pub fn error_at(file: impl Into<PathBuf>, place: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { place: Some(place.into().into_boxed_str()), ..Diagnostic::error(file, None, message) }
     }
 
     pub fn warning(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
@@ -133,6 +148,7 @@ impl Diagnostic {
             "file": self.file.to_string_lossy().replace('\\', "/"),
             "line": self.pos.map(|p| p.line),
             "column": self.pos.map(|p| p.column),
+            "place": self.place,
             "message": self.message,
             "hint": self.hint,
             "source_line": source_line,
@@ -147,10 +163,13 @@ impl Diagnostic {
         if let Some(p) = self.pos {
             props.push_str(&format!(",line={},col={}", p.line, p.column));
         }
-        let text = match &self.hint {
-            Some(h) => format!("{} ({h})", self.message),
+        let mut text = match &self.place {
+            Some(place) => format!("{place}: {}", self.message),
             None => self.message.clone(),
         };
+        if let Some(h) = &self.hint {
+            text.push_str(&format!(" ({h})"));
+        }
         let command = if self.severity == Severity::Note { "notice" } else { self.severity_name() };
         format!("::{command} {props},title=barometer::{}", escape_data(&text))
     }
@@ -163,11 +182,13 @@ impl Diagnostic {
         }
     }
 
-    /// `file:line:column`, or just the file when no position is known.
+    /// `file:line:column`, `file, sheet Q3, cell C14`, or just the file
+    /// when no position is known.
     pub fn location(&self) -> String {
-        match self.pos {
-            Some(p) => format!("{}:{}:{}", self.file.display(), p.line, p.column),
-            None => self.file.display().to_string(),
+        match (self.pos, &self.place) {
+            (Some(p), _) => format!("{}:{}:{}", self.file.display(), p.line, p.column),
+            (None, Some(place)) => format!("{}, {place}", self.file.display()),
+            (None, None) => self.file.display().to_string(),
         }
     }
 }

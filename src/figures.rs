@@ -102,9 +102,10 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     html.push_str(&figcaption(&caption, ds, fmt));
     html.push_str(&frame(&panels, lang));
     html.push_str(&format!(
-        "<details class=\"chart-data\"><summary>{}</summary>\n{}</details>\n",
+        "<details class=\"chart-data\"><summary>{}</summary>\n{}{}</details>\n",
         fmt.t("data_table"),
-        data_table(ds, &columns, fmt, None)
+        data_table(ds, &columns, fmt, None),
+        provenance_html(ds, fmt)
     ));
     html.push_str(&format!(
         "<p class=\"fig-download\">{}{} {links}<a href=\"{}{}.csv\" download>{}</a></p>\n",
@@ -145,7 +146,30 @@ pub fn data_source(ds: &Dataset, fmt: &NumberFormat) -> printed::DataSource {
             .as_ref()
             .map(|s| (plain_labelled(lang, "source", s), ds.meta.source_url.clone())),
         sample: ds.meta.sample_size.map(|n| sample_size(n, fmt)),
+        snapshot: provenance(ds, fmt).zip(ds.meta.snapshot.as_ref().map(|s| s.query.trim_end().to_string())),
     }
+}
+
+/// Where the rows of a dataset fetched by SQL come from, as a sentence in
+/// the page's language: the database, when, how many rows.
+pub fn provenance(ds: &Dataset, fmt: &NumberFormat) -> Option<String> {
+    let s = ds.meta.snapshot.as_ref()?;
+    let (date, time) = s.fetched.split_once('T')?;
+    let day = crate::dates::Date::parse(date).map_or_else(|| date.to_string(), |d| d.label(fmt.language()));
+    let time = time.get(..5).unwrap_or(time);
+    let rows = fmt.number(s.rows as f64, None);
+    let words = [("connection", s.connection.as_str()), ("date", &day), ("time", time), ("rows", &rows)];
+    Some(crate::i18n::fill(fmt.t("snapshot"), &words))
+}
+
+/// [`provenance`] and the query, for the page.
+fn provenance_html(ds: &Dataset, fmt: &NumberFormat) -> String {
+    let (Some(sentence), Some(s)) = (provenance(ds, fmt), &ds.meta.snapshot) else { return String::new() };
+    format!(
+        "<div class=\"fig-provenance\"><p>{}</p><pre><code>{}</code></pre></div>\n",
+        escape(&spaced(&sentence, fmt.language())),
+        escape(s.query.trim_end())
+    )
 }
 
 /// The caption as the PDF prints it: the same strings as [`figcaption`].
@@ -294,6 +318,7 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure 
     let cells = table_cells(ds, &tb.columns, fmt);
     html.push_str(&table_html(&cells, None));
     html.push_str("</div>\n");
+    html.push_str(&provenance_html(ds, fmt));
     html.push_str(&download(ds, place.data, fmt));
     html.push_str("</figure>\n");
     let caption = printed_caption(&caption, &anchor, place.number, ds, fmt);

@@ -34,6 +34,7 @@ pub mod render;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
+pub mod sources;
 pub mod starter;
 pub mod stats;
 pub mod theme;
@@ -261,6 +262,7 @@ fn build_site(
     };
     if let Some(c) = &config {
         diags.extend(load::load_overrides(project, &c.theme));
+        diags.extend(load::load_snapshots(project, &c.snapshots));
         if let Some(file) = &c.bibliography {
             diags.extend(load::load_bibliography(project, file));
         }
@@ -445,8 +447,8 @@ fn origin(output: &Path, pages: &[Page], project: &load::Project) -> PathBuf {
         .ok()
         .map(|rel| rel.with_extension("").to_string_lossy().replace('\\', "/"));
     let dataset = project.datasets.iter().find(|d| Some(&d.id) == id.as_ref());
-    match dataset.and_then(|d| d.yaml.as_ref().or(d.csv.as_ref())) {
-        Some((file, _)) => file.clone(),
+    match dataset.and_then(|d| d.yaml.as_ref().map(|y| &y.0).or(d.rows.as_ref().map(|r| &r.0))) {
+        Some(file) => file.clone(),
         None if project.static_files.contains_key(output) => Path::new("static").join(output),
         None => PathBuf::from("content"),
     }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::CONFIG_FILE;
-use crate::datasets::{DatasetSource, id_for, is_rows_file};
+use crate::datasets::{
+    DatasetSource, RowsData, id_for, is_binary_rows_file, is_rows_file, is_text_rows_file, snapshot,
+};
 use crate::diagnostics::Diagnostic;
 use crate::theme;
 
@@ -47,7 +49,7 @@ impl Project {
         // Chart descriptions are written with the theme's strings.
         self.translations.hash(&mut h);
         for d in &self.datasets {
-            (&d.id, &d.yaml, &d.csv).hash(&mut h);
+            (&d.id, &d.yaml, &d.rows, &d.snapshot).hash(&mut h);
         }
         h.finish()
     }
@@ -56,9 +58,15 @@ impl Project {
     pub fn sources(&self) -> impl Iterator<Item = (&Path, &str)> {
         let config = std::iter::once((Path::new(CONFIG_FILE), self.config.as_str()));
         let pages = self.pages.iter().map(|(p, t)| (p.as_path(), t.as_str()));
-        let datasets = self.datasets.iter().flat_map(|d| d.yaml.iter().chain(&d.csv));
+        let datasets = self.datasets.iter().flat_map(|d| {
+            let rows = d.rows.iter().filter_map(|(p, r)| Some((p.as_path(), r.text()?)));
+            let snapshot = d.snapshot.iter().flat_map(|s| [&s.csv, &s.provenance]);
+            let files = d.yaml.iter().chain(snapshot).map(|(p, t)| (p.as_path(), t.as_str()));
+            files.chain(rows)
+        });
         let templates = self.templates.values().chain(&self.bibliography).chain(&self.translations);
-        config.chain(pages).chain(datasets.chain(templates).map(|(p, t)| (p.as_path(), t.as_str())))
+        let templates = templates.map(|(p, t)| (p.as_path(), t.as_str()));
+        config.chain(pages).chain(datasets).chain(templates)
     }
 }
 
@@ -149,9 +157,6 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
     errors
 }
 
-/// The extensions of the files `data/` holds datasets in.
-pub const DATA_EXTENSIONS: &[&str] = &["yaml", "yml", "csv", "tsv", "json"];
-
 fn load_datasets(
     root: &Path,
     errors: &mut Vec<Diagnostic>,
@@ -163,11 +168,20 @@ fn load_datasets(
     let mut by_folded: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for path in files_under(root, "data", errors) {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if !DATA_EXTENSIONS.contains(&ext.as_str()) {
+        let binary = is_binary_rows_file(&ext);
+        if !binary && !is_text_rows_file(&ext) && !matches!(ext.as_str(), "yaml" | "yml") {
             warnings.push(unread(&path, &ext));
             continue;
         }
-        let Some(text) = read_text(root, &path, errors) else {
+        if !within_limit(root, &path, errors) {
+            continue;
+        }
+        let content = if binary {
+            read_bytes(root, &path, errors).map(|b| RowsData::Bytes(std::sync::Arc::new(b)))
+        } else {
+            read_text(root, &path, errors).map(RowsData::Text)
+        };
+        let Some(content) = content else {
             continue;
         };
         let id = id_for(data_dir, &path);
@@ -186,16 +200,25 @@ fn load_datasets(
             );
             continue;
         }
-        let entry = by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, yaml: None, csv: None });
-        // A CSV, TSV or JSON file holds rows; a YAML file settings, maybe rows.
-        let slot = if is_rows_file(&ext) { &mut entry.csv } else { &mut entry.yaml };
-        if let Some((first, _)) = slot {
+        let entry =
+            by_id.entry(id.clone()).or_insert_with(|| DatasetSource { id, ..DatasetSource::default() });
+        // A CSV, TSV, JSON, workbook or Parquet file holds rows; a YAML file
+        // settings, maybe rows.
+        let first = if is_rows_file(&ext) {
+            entry.rows.as_ref().map(|r| &r.0)
+        } else {
+            entry.yaml.as_ref().map(|y| &y.0)
+        };
+        if let Some(first) = first {
             errors.push(
                 Diagnostic::error(&path, None, format!("two files define dataset `{}`", entry.id))
                     .with_hint(format!("keep one of `{}` and `{}`", first.display(), path.display())),
             );
         } else {
-            *slot = Some((path, text));
+            match content {
+                RowsData::Text(text) if !is_rows_file(&ext) => entry.yaml = Some((path, text)),
+                content => entry.rows = Some((path, content)),
+            }
         }
     }
     by_id.into_values().collect()
@@ -207,10 +230,18 @@ fn unread(path: &Path, ext: &str) -> Diagnostic {
     let what =
         if ext.is_empty() { "files without an extension".to_string() } else { format!("`.{ext}` files") };
     let hint = match ext {
-        "xlsx" | "xls" | "ods" => {
-            "save the sheet as CSV (File > Save as > CSV) beside it, or move the workbook out of data/"
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+            "this barometer was built without workbooks (cargo feature `spreadsheets`): save the sheet as CSV beside it, or move the workbook out of data/"
         }
-        _ => "datasets are .csv, .tsv, .json or .yaml files; move other files out of data/",
+        "numbers" => {
+            "export it from Numbers as an Excel workbook (File > Export To > Excel), or move it out of data/"
+        }
+        "parquet" => {
+            "this barometer was built without Parquet (cargo feature `parquet`): export the table as CSV, or move the file out of data/"
+        }
+        _ => {
+            "datasets are .csv, .tsv, .json, .yaml, .xlsx, .ods or .parquet files; move other files out of data/"
+        }
     };
     Diagnostic::warning(path, None, format!("barometer does not read {what}: this file is in no dataset"))
         .with_hint(hint)
@@ -229,8 +260,18 @@ fn id_problem(id: &str, path: &Path) -> Option<Diagnostic> {
     })
 }
 
-/// Files under `root/dir`, as paths relative to `root`, sorted.
+/// Files under `root/dir`, as paths relative to `root`, sorted; hidden
+/// files and editor backups left out.
 fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    walk(root, dir, true, errors)
+}
+
+/// [`files_under`] a folder that is itself hidden (`data/.snapshots`).
+fn files_under_all(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    walk(root, dir, false, errors)
+}
+
+fn walk(root: &Path, dir: &str, skip_hidden: bool, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
@@ -240,7 +281,7 @@ fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<Path
     // not part of a report, and never published.
     let hidden = |e: &walkdir::DirEntry| {
         let name = e.file_name().to_string_lossy();
-        e.depth() > 0 && (name.starts_with('.') || name.ends_with('~'))
+        e.depth() > 0 && (name.ends_with('~') || (skip_hidden && name.starts_with('.')))
     };
     for entry in WalkDir::new(&base).sort_by_file_name().into_iter().filter_entry(|e| !hidden(e)) {
         match entry {
@@ -254,6 +295,38 @@ fn files_under(root: &Path, dir: &str, errors: &mut Vec<Diagnostic>) -> Vec<Path
     out
 }
 
+/// Reads the snapshots in `folder` (`data/.snapshots` unless
+/// `report.yaml` says otherwise) and gives each to its dataset. A
+/// snapshot whose dataset is gone is a warning, so it is not kept
+/// unknowingly.
+pub fn load_snapshots(project: &mut Project, folder: &str) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let root = project.root.clone();
+    let base = Path::new(folder);
+    for csv in files_under_all(&root, folder, &mut diags) {
+        if csv.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let id = id_for(base, &csv);
+        let (_, provenance) = snapshot::paths(base, &id);
+        let Some(dataset) = project.datasets.iter_mut().find(|d| d.id == id) else {
+            diags.push(
+                Diagnostic::warning(&csv, None, format!("this snapshot belongs to no dataset `{id}`"))
+                    .with_hint("delete it (and the .yaml beside it), or restore the dataset's file in data/"),
+            );
+            continue;
+        };
+        let (Some(csv_text), Some(provenance_text)) =
+            (read_text(&root, &csv, &mut diags), read_text(&root, &provenance, &mut diags))
+        else {
+            continue;
+        };
+        dataset.snapshot =
+            Some(snapshot::Files { csv: (csv, csv_text), provenance: (provenance, provenance_text) });
+    }
+    diags
+}
+
 /// Reads the bibliography `report.yaml` names (a path in the project,
 /// checked by the settings).
 pub fn load_bibliography(project: &mut Project, file: &str) -> Vec<Diagnostic> {
@@ -265,6 +338,29 @@ pub fn load_bibliography(project: &mut Project, file: &str) -> Vec<Diagnostic> {
     }
     project.bibliography = read_text(&project.root, &path, &mut errors).map(|t| (path, t));
     errors
+}
+
+/// The largest file `data/` may hold: a build holds it in memory with its
+/// columns, whose text offsets are four bytes.
+pub const MAX_DATA_FILE: u64 = 2 << 30;
+
+/// Whether the file at `path` is within [`MAX_DATA_FILE`]; an error if not.
+fn within_limit(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> bool {
+    let size = fs::metadata(root.join(path)).map_or(0, |m| m.len());
+    if size <= MAX_DATA_FILE {
+        return true;
+    }
+    errors.push(
+        Diagnostic::error(path, None, format!("this file is {} MB; a data file may be at most {} MB", size >> 20, MAX_DATA_FILE >> 20))
+            .with_hint("aggregate the rows before the report (a derived dataset of a smaller export, or a SQL `query:` whose snapshot holds the aggregate)"),
+    );
+    false
+}
+
+fn read_bytes(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+    fs::read(root.join(path))
+        .map_err(|e| errors.push(Diagnostic::error(path, None, format!("cannot read: {}", io_reason(&e)))))
+        .ok()
 }
 
 fn read_text(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<String> {
@@ -320,7 +416,7 @@ mod tests {
         let p = load(dir.path()).unwrap();
         let ids: Vec<_> = p.datasets.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["accounts", "survey/trust"]);
-        assert!(p.datasets[0].csv.is_some() && p.datasets[0].yaml.is_some());
+        assert!(p.datasets[0].rows.is_some() && p.datasets[0].yaml.is_some());
     }
 
     #[test]

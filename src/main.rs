@@ -57,6 +57,18 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Run each dataset's SQL query and save its rows as a snapshot, which
+    /// builds read (offline). Commit the snapshots.
+    #[command(
+        after_help = "Examples:\n  WAREHOUSE_URL=postgres://me@db.internal/crm barometer sources\n  barometer sources engagement-by-tier --root my-report"
+    )]
+    Sources {
+        /// The project folder, holding report.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The datasets to fetch (all that have a query when none is named).
+        datasets: Vec<String>,
+    },
     /// Write a starter project that builds as it is.
     #[command(after_help = "Example:\n  barometer new my-report --language fr")]
     New {
@@ -118,6 +130,7 @@ fn main() -> ExitCode {
         }
         Command::Check { common } => (common, None, false),
         Command::New { dir, language, languages } => return new(&dir, language, &languages),
+        Command::Sources { root, datasets } => return sources(root, datasets),
         #[cfg(feature = "serve")]
         Command::Serve { root, port, open, drafts } => return serve(root, port, open, drafts),
     };
@@ -221,6 +234,33 @@ fn new(dir: &std::path::Path, language: Option<Lang>, languages: &[Lang]) -> Exi
             ExitCode::from(1)
         }
     }
+}
+
+fn sources(root: PathBuf, only: Vec<String>) -> ExitCode {
+    let outcome = barometer::sources::run(&barometer::sources::SourcesOptions { root, only });
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    for d in &outcome.diagnostics {
+        eprintln!("{}", d.render_with(outcome.sources.get(&d.file).map(String::as_str), color));
+    }
+    for f in &outcome.fetched {
+        println!(
+            "fetched `{}` from `{}`: {} into {}",
+            f.id,
+            f.connection,
+            count(f.rows as usize, "row"),
+            f.file.display()
+        );
+    }
+    let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        eprintln!(
+            "{} fetched, {}; the other snapshots are unchanged",
+            count(outcome.fetched.len(), "snapshot"),
+            count(errors, "error")
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 /// A bar of pages rendered, shown only when a build has taken half a

@@ -68,4 +68,6 @@ pub struct DataSource {
     /// `Source : …` and the address it links to.
     pub source: Option<(String, Option<String>)>,
     pub sample: Option<String>,
+    /// For a dataset fetched by SQL: where and when, and the query.
+    pub snapshot: Option<(String, String)>,
 }

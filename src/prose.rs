@@ -524,7 +524,7 @@ mod tests {
                 "data/relations.yaml".into(),
                 "title: R\nsource: S\nsample_size: 1252\nrows:\n  - { id: no_feedback, share: 72 }\n  - { id: half, share: 50.5 }\n".into(),
             )),
-            csv: None,
+            ..Default::default()
         }], &[]);
         assert!(diags.is_empty(), "{diags:?}");
         let mut ctx = Context::new();

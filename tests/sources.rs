@@ -51,14 +51,14 @@ fn files_in_data_that_are_no_dataset_are_warned_about() {
     let f = project(&[
         ("data/comptes.csv", "compte,abonnes\n@lea,12500\n"),
         ("data/comptes.yaml", "source: Panel\n"),
-        ("data/enquete.xlsx", "PK\u{3}\u{4}"),
+        ("data/enquete.numbers", "PK\u{3}\u{4}"),
         ("data/notes.txt", "à faire\n"),
     ]);
     let out = f.build();
     assert!(out.status.success(), "warnings only: {}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("barometer does not read `.xlsx` files: this file is in no dataset"), "{err}");
-    assert!(err.contains("data/enquete.xlsx") && err.contains("save the sheet as CSV"), "{err}");
+    assert!(err.contains("barometer does not read `.numbers` files: this file is in no dataset"), "{err}");
+    assert!(err.contains("data/enquete.numbers") && err.contains("as an Excel workbook"), "{err}");
     assert!(err.contains("data/notes.txt") && err.contains("`.txt` files"), "{err}");
     assert!(!f.run(&["check", "--strict"]).status.success(), "--strict makes them errors");
     let both = project(&[("data/comptes.csv", "a\n1\n"), ("data/comptes.tsv", "a\n1\n")]);

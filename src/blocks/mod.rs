@@ -192,7 +192,7 @@ mod tests {
                     "data/relations.yaml".into(),
                     "source: S\nrows:\n  - { statement: a, share: 72 }\n".into(),
                 )),
-                csv: None,
+                ..Default::default()
             }],
             &[],
         );

@@ -447,10 +447,7 @@ mod tests {
         let yaml = format!(
             "source: S\nsample_size: 100\nfields:\n  v: {{ type: percent, label: Part }}\nrows:\n{rows}"
         );
-        let (ds, diags) = build_all(
-            &[DatasetSource { id: "d".into(), yaml: Some(("data/d.yaml".into(), yaml)), csv: None }],
-            &[],
-        );
+        let (ds, diags) = build_all(&[DatasetSource::from_yaml("d", "data/d.yaml", yaml)], &[]);
         assert!(diags.is_empty(), "{diags:?}");
         ds
     }
@@ -569,10 +566,7 @@ mod tests {
         );
         let rows: String = values.iter().map(|v| format!("  - {{ v: {v} }}\n")).collect();
         let yaml = format!("source: S\nfields:\n  v: {{ type: number }}\nrows:\n{rows}");
-        let (ds, _) = build_all(
-            &[DatasetSource { id: "d".into(), yaml: Some(("data/d.yaml".into(), yaml)), csv: None }],
-            &[],
-        );
+        let (ds, _) = build_all(&[DatasetSource::from_yaml("d", "data/d.yaml", yaml)], &[]);
         let c = chart("type: histogram\ndata: d\nx: v\nlog_x: true\n", &ds);
         let h = histogram(&c, &ds["d"], &NumberFormat::new(Language::En));
         let total: f64 = h.series[0].values.iter().flatten().sum();

@@ -9,6 +9,11 @@
 mod column;
 mod csv_source;
 mod derive;
+#[cfg(feature = "parquet")]
+mod parquet_source;
+#[cfg(feature = "spreadsheets")]
+mod sheet_source;
+pub mod snapshot;
 mod translate;
 mod typing;
 mod yaml_source;
@@ -23,14 +28,14 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::format::NumberStyle;
 use crate::i18n::Tongue;
 
-pub use column::{Column, Row};
+pub use column::{Column, Numbers, Row};
 pub use csv_source::write_csv;
 pub use derive::tier_of;
 pub use typing::is_date;
-pub use yaml_source::Scalar;
+pub use yaml_source::{QuerySpec, Scalar};
 
 /// The type of a column. Percent values are points, from 0 to 100.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     Text,
@@ -153,6 +158,9 @@ pub struct Meta {
     pub source_url: Option<String>,
     pub sample_size: Option<u64>,
     pub date: Option<String>,
+    /// Where the rows of a dataset fetched by SQL come from.
+    #[serde(skip)]
+    pub snapshot: Option<snapshot::Info>,
 }
 
 impl Dataset {
@@ -232,13 +240,40 @@ pub struct RawTable {
 }
 
 /// The source files of one dataset, read by the loader.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct DatasetSource {
     pub id: String,
     /// `data/x.yaml`: settings and maybe rows.
     pub yaml: Option<(PathBuf, String)>,
-    /// `data/x.csv`: rows.
-    pub csv: Option<(PathBuf, String)>,
+    /// `data/x.csv` (or `.tsv`, `.json`, `.xlsx`, `.ods`, `.parquet`): rows.
+    pub rows: Option<(PathBuf, RowsData)>,
+    /// The last result of the dataset's SQL query, for a dataset with
+    /// `query:`, as `barometer sources` wrote it.
+    pub snapshot: Option<snapshot::Files>,
+}
+
+impl DatasetSource {
+    /// A dataset held in one YAML file.
+    pub fn from_yaml(id: &str, path: impl Into<PathBuf>, text: impl Into<String>) -> DatasetSource {
+        DatasetSource { id: id.into(), yaml: Some((path.into(), text.into())), ..DatasetSource::default() }
+    }
+}
+
+/// A rows file as read: text for CSV, TSV and JSON, bytes for workbooks
+/// and Parquet.
+#[derive(Clone, Debug, Hash)]
+pub enum RowsData {
+    Text(String),
+    Bytes(std::sync::Arc<Vec<u8>>),
+}
+
+impl RowsData {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            RowsData::Text(t) => Some(t),
+            RowsData::Bytes(_) => None,
+        }
+    }
 }
 
 /// A dataset read from its files: typed, or waiting for the dataset it
@@ -274,7 +309,7 @@ pub fn build_all_in(
     tongue: Tongue,
 ) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let read: Vec<_> = sources.par_iter().map(|s| read_one(s, tongue)).collect();
+    let read: Vec<Outcome> = sources.par_iter().flat_map_iter(|s| read_one(s, tongue)).collect();
     let mut out = BTreeMap::new();
     let mut diags = Vec::new();
     let mut derived = Vec::new();
@@ -292,7 +327,8 @@ pub fn build_all_in(
             }
         }
     }
-    let all_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    let mut all_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    all_ids.extend(out.keys().filter(|id| !all_ids.contains(id)).cloned().collect::<Vec<_>>());
     // Each round derives what the previous rounds made possible.
     while !derived.is_empty() {
         let (ready, waiting): (Vec<Pending>, Vec<Pending>) =
@@ -378,60 +414,204 @@ fn unresolved(waiting: &[Pending], all_ids: &[String], failed: &[String]) -> Vec
         .collect()
 }
 
-fn read_one(src: &DatasetSource, tongue: Tongue) -> Result<Prepared, (String, Vec<Diagnostic>)> {
-    let fail = |d: Diagnostic| (src.id.clone(), vec![d]);
+/// What reading one source gave: a dataset (a workbook read sheet by
+/// sheet gives several), or the errors of one.
+type Outcome = Result<Prepared, (String, Vec<Diagnostic>)>;
+
+/// A table read from a source, before its checks: its id, the file
+/// errors name, its settings and its typed columns.
+struct Read {
+    id: String,
+    file: PathBuf,
+    meta: Meta,
+    typed: Result<typing::Typed, Vec<Diagnostic>>,
+}
+
+fn read_one(src: &DatasetSource, tongue: Tongue) -> Vec<Outcome> {
+    let fail = |d: Vec<Diagnostic>| vec![Err((src.id.clone(), d))];
     let parsed = match &src.yaml {
-        Some((path, text)) => Some(yaml_source::parse_in(path, text, tongue).map_err(fail)?),
+        Some((path, text)) => match yaml_source::parse_in(path, text, tongue) {
+            Ok(p) => Some(p),
+            Err(d) => return fail(vec![d]),
+        },
         None => None,
     };
-    let (meta, table, has_rows, recipe, mut translations) = match parsed {
-        Some(p) => (p.meta, p.table, p.has_rows, p.recipe, p.warnings),
-        None => (Meta::default(), RawTable::default(), false, None, Vec::new()),
-    };
-    if let (Some(recipe), Some((path, _))) = (recipe, &src.yaml) {
-        if has_rows || src.csv.is_some() {
-            return Err(fail(
+    let mut parsed = parsed.unwrap_or_default();
+    if let (Some(recipe), Some((path, _))) = (parsed.recipe.take(), &src.yaml) {
+        if parsed.has_rows || src.rows.is_some() {
+            return fail(vec![
                 Diagnostic::error(path, None, "a derived dataset (`from:`) has rows of its own")
                     .with_hint("remove its `rows` (or its CSV): they are computed"),
-            ));
+            ]);
         }
-        let (id, file, declared) = (src.id.clone(), path.clone(), table.fields);
-        return Ok(Prepared::Derived(Pending { id, file, meta, recipe, declared, warnings: translations }));
+        let (id, file, declared) = (src.id.clone(), path.clone(), parsed.table.fields);
+        let (meta, warnings) = (parsed.meta, parsed.warnings);
+        return vec![Ok(Prepared::Derived(Pending { id, file, meta, recipe, declared, warnings }))];
     }
-    let errs = |e| (src.id.clone(), e);
-    let (file, typed) = match (&src.csv, &src.yaml) {
-        (Some((csv_path, text)), yaml) => {
-            if has_rows {
-                let (yaml_path, _) = yaml.as_ref().expect("yaml rows imply a yaml file");
-                return Err(fail(
-                    Diagnostic::error(
-                        yaml_path,
-                        None,
-                        format!("both `{}` and this file hold rows", csv_path.display()),
-                    )
-                    .with_hint(
-                        "keep the rows in the CSV and only settings (title, source, fields) in the YAML",
-                    ),
-                ));
-            }
-            if csv_path.extension().is_some_and(|e| e == "json") {
-                let (rows, more) = yaml_source::json_rows(csv_path, text, tongue).map_err(fail)?;
-                translations.extend(more);
-                let table = RawTable { fields: table.fields, rows };
-                (csv_path.clone(), typing::type_table(csv_path, table).map_err(errs)?)
-            } else {
-                (csv_path.clone(), csv_source::read(csv_path, text, &table.fields).map_err(errs)?)
-            }
-        }
-        (None, Some((path, _))) => (path.clone(), typing::type_table(path, table).map_err(errs)?),
-        (None, None) => return Err((src.id.clone(), Vec::new())),
+    if let Err(d) = settings_fit(src, &parsed) {
+        return fail(vec![d]);
+    }
+    let mut translations = parsed.warnings.clone();
+    let reads = match read_rows(src, parsed, tongue, &mut translations) {
+        Ok(reads) => reads,
+        Err(d) => return fail(d),
     };
-    let (mut ds, mut warnings) = finish(src.id.clone(), file, meta, typed);
-    if tongue.is_multilingual() {
-        translations.extend(translate::columns(&mut ds, tongue).map_err(errs)?);
+    reads
+        .into_iter()
+        .map(|r| {
+            let errs = |e| (r.id.clone(), e);
+            let typed = r.typed.map_err(errs)?;
+            let (mut ds, mut warnings) = finish(r.id.clone(), r.file, r.meta, typed);
+            if tongue.is_multilingual() {
+                warnings.extend(translate::columns(&mut ds, tongue).map_err(errs)?);
+            }
+            warnings.extend(translations.iter().cloned());
+            Ok(Prepared::Ready(ds, warnings))
+        })
+        .collect()
+}
+
+/// Rows in two places, or workbook settings for a file that is none.
+fn settings_fit(src: &DatasetSource, parsed: &yaml_source::Parsed) -> Result<(), Diagnostic> {
+    let Some((yaml_path, _)) = &src.yaml else { return Ok(()) };
+    let rows_path = src.rows.as_ref().map(|(p, _)| p);
+    if let Some(rows_path) = rows_path.filter(|_| parsed.has_rows || parsed.query.is_some()) {
+        let what = if parsed.has_rows { "this file holds rows" } else { "this file has a `query`" };
+        return Err(Diagnostic::error(yaml_path, None, format!("both `{}` and {what}", rows_path.display()))
+            .with_hint("keep the rows in one place, and only settings (title, source, fields) in the YAML"));
     }
-    warnings.extend(translations);
-    Ok(Prepared::Ready(ds, warnings))
+    let workbook = rows_path
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| is_workbook(&e.to_ascii_lowercase()));
+    if parsed.sheet.pos().is_some() && !workbook {
+        return Err(Diagnostic::error(
+            yaml_path,
+            parsed.sheet.pos(),
+            "`sheet`, `each_sheet`, `header_row` and `range` are for workbooks",
+        )
+        .with_hint(
+            "put the .xlsx or .ods file beside this one, with the same name, or remove these settings",
+        ));
+    }
+    Ok(())
+}
+
+/// The tables a source holds, each typed: one, or one per sheet.
+fn read_rows(
+    src: &DatasetSource,
+    parsed: yaml_source::Parsed,
+    tongue: Tongue,
+    translations: &mut Vec<Diagnostic>,
+) -> Result<Vec<Read>, Vec<Diagnostic>> {
+    let one = |file: &Path, meta: Meta, typed| {
+        vec![Read { id: src.id.clone(), file: file.to_path_buf(), meta, typed }]
+    };
+    let yaml_path = src.yaml.as_ref().map(|(p, _)| p.as_path());
+    let declared = &parsed.table.fields;
+    let mut meta = parsed.meta;
+    if let (Some(spec), Some(yaml_path)) = (&parsed.query, yaml_path) {
+        let provenance =
+            snapshot::check(&src.id, yaml_path, spec, src.snapshot.as_ref()).map_err(|d| vec![d])?;
+        let files = src.snapshot.as_ref().expect("checked above");
+        let mut fields = declared.clone();
+        let from_db = snapshot::declared_types(&provenance, spec.query.1);
+        fields.extend(from_db.into_iter().filter(|f| !declared.iter().any(|d| d.name == f.name)));
+        meta.snapshot = Some(snapshot::Info {
+            connection: provenance.connection,
+            query: spec.query.0.clone(),
+            fetched: provenance.fetched,
+            rows: provenance.rows,
+        });
+        let (path, text) = &files.csv;
+        return Ok(one(path, meta, csv_source::read(path, text, &fields)));
+    }
+    match (&src.rows, yaml_path) {
+        (Some((path, RowsData::Text(text))), _) => {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            if ext == "json" {
+                let (rows, more) = yaml_source::json_rows(path, text, tongue).map_err(|d| vec![d])?;
+                translations.extend(more);
+                let table = RawTable { fields: parsed.table.fields, rows };
+                Ok(one(path, meta, typing::type_table(path, table)))
+            } else {
+                Ok(one(path, meta, csv_source::read(path, text, declared)))
+            }
+        }
+        (Some((path, RowsData::Bytes(bytes))), _) => {
+            read_binary(src, path, bytes, &parsed.sheet, declared, meta)
+        }
+        (None, Some(path)) => Ok(one(path, meta, typing::type_table(path, parsed.table))),
+        (None, None) => Err(Vec::new()),
+    }
+}
+
+/// The tables of a workbook or Parquet file.
+#[cfg_attr(not(any(feature = "spreadsheets", feature = "parquet")), allow(unused_variables))]
+fn read_binary(
+    src: &DatasetSource,
+    path: &Path,
+    bytes: &std::sync::Arc<Vec<u8>>,
+    choice: &yaml_source::SheetChoice,
+    declared: &[RawField],
+    meta: Meta,
+) -> Result<Vec<Read>, Vec<Diagnostic>> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    #[cfg(feature = "parquet")]
+    if ext == "parquet" {
+        let typed = parquet_source::read(path, bytes, declared);
+        return Ok(vec![Read { id: src.id.clone(), file: path.to_path_buf(), meta, typed }]);
+    }
+    #[cfg(feature = "spreadsheets")]
+    if is_workbook(&ext) {
+        let settings = src.yaml.as_ref().map_or(path, |(p, _)| p.as_path());
+        let sheets = sheet_source::read(path, bytes.as_slice(), choice, settings)?;
+        let each = choice.each.is_some();
+        return sheets
+            .into_iter()
+            .map(|sheet| {
+                let missing = sheet_source::missing_columns(&sheet, declared, settings);
+                let mut table = sheet.table;
+                table.fields = declared.to_vec();
+                let typed = match missing.is_empty() {
+                    true => typing::type_table(path, table)
+                        .map_err(|e| sheet_source::at_cells(e, path, &sheet.name)),
+                    false => Err(missing),
+                };
+                if !each {
+                    return Ok(Read {
+                        id: src.id.clone(),
+                        file: path.to_path_buf(),
+                        meta: meta.clone(),
+                        typed,
+                    });
+                }
+                let part = crate::paths::suggest_segment(&sheet.name);
+                if part.is_empty() {
+                    return Err(vec![
+                        Diagnostic::error_at(
+                            path,
+                            format!("sheet {}", sheet.name),
+                            "this sheet's name gives no dataset name",
+                        )
+                        .with_hint("rename the sheet with letters or digits"),
+                    ]);
+                }
+                let part = if crate::paths::segment_problem(&sheet.name).is_none() {
+                    sheet.name.clone()
+                } else {
+                    part
+                };
+                let title = match &meta.title {
+                    Some(t) => format!("{t} — {}", sheet.name),
+                    None => sheet.name.clone(),
+                };
+                let meta = Meta { title: Some(title), ..meta.clone() };
+                Ok(Read { id: format!("{}/{part}", src.id), file: path.to_path_buf(), meta, typed })
+            })
+            .collect();
+    }
+    Err(vec![Diagnostic::error(path, None, format!("this build of barometer does not read `.{ext}` files"))])
 }
 
 /// The dataset, and its warnings: the typing's, and a small sample.
@@ -473,10 +653,32 @@ fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Datas
 /// Below this many respondents a share is too fragile to show without a warning.
 const SMALL_SAMPLE: u64 = 30;
 
+/// A dataset's `connection` and `query`, when its file has them.
+pub fn query_spec(src: &DatasetSource, tongue: Tongue) -> Result<Option<QuerySpec>, Diagnostic> {
+    let Some((path, text)) = &src.yaml else { return Ok(None) };
+    Ok(yaml_source::parse_in(path, text, tongue)?.query)
+}
+
+/// Whether `ext` (lower case) names a workbook: Excel or OpenDocument.
+pub fn is_workbook(ext: &str) -> bool {
+    matches!(ext, "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+}
+
 /// Whether a file with extension `ext` (lower case) holds a dataset's
 /// rows only, its settings going in a YAML file beside it.
 pub fn is_rows_file(ext: &str) -> bool {
+    is_text_rows_file(ext) || is_binary_rows_file(ext)
+}
+
+/// Rows files read as UTF-8 text.
+pub fn is_text_rows_file(ext: &str) -> bool {
     matches!(ext, "csv" | "tsv" | "json")
+}
+
+/// Rows files this build reads as bytes: workbooks and Parquet, when
+/// their cargo features are on.
+pub fn is_binary_rows_file(ext: &str) -> bool {
+    (cfg!(feature = "spreadsheets") && is_workbook(ext)) || (cfg!(feature = "parquet") && ext == "parquet")
 }
 
 /// The dataset id of a file under `data/`: its path without extension.

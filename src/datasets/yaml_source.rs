@@ -125,6 +125,45 @@ struct DatasetFile {
     aggregate: Option<IndexMap<String, Spanned<String>>>,
     sort: Option<Spanned<String>>,
     limit: Option<Spanned<usize>>,
+    sheet: Option<Spanned<Scalar>>,
+    each_sheet: Option<Spanned<bool>>,
+    header_row: Option<Spanned<u32>>,
+    range: Option<Spanned<String>>,
+    connection: Option<Spanned<String>>,
+    query: Option<Spanned<String>>,
+}
+
+/// Which part of a workbook holds the rows (`sheet`, `each_sheet`,
+/// `header_row`, `range` in the file beside it).
+#[derive(Clone, Debug, Default)]
+pub struct SheetChoice {
+    /// A sheet by name, or by place from 1; the first sheet when unset.
+    pub sheet: Option<(Scalar, Pos)>,
+    /// One dataset per sheet, `survey/<sheet>`.
+    pub each: Option<Pos>,
+    /// The header's row in the sheet, from 1.
+    pub header_row: Option<(u32, Pos)>,
+    /// A block such as `B3:F40`, its first row the header.
+    pub range: Option<(String, Pos)>,
+}
+
+impl SheetChoice {
+    fn is_set(&self) -> bool {
+        self.sheet.is_some() || self.each.is_some() || self.header_row.is_some() || self.range.is_some()
+    }
+
+    /// Where the first setting is, for an error about all of them.
+    pub fn pos(&self) -> Option<Pos> {
+        let places = [self.sheet.as_ref().map(|s| s.1), self.each, self.header_row.map(|h| h.1)];
+        places.into_iter().flatten().chain(self.range.as_ref().map(|r| r.1)).next()
+    }
+}
+
+/// A dataset fetched by SQL (`connection:` and `query:`).
+#[derive(Clone, Debug)]
+pub struct QuerySpec {
+    pub connection: (String, Pos),
+    pub query: (String, Pos),
 }
 
 /// How a derived dataset is computed from another (`from:` and the rest).
@@ -140,13 +179,15 @@ pub struct Recipe {
 }
 
 /// A dataset file, read.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Parsed {
     pub meta: Meta,
     pub table: RawTable,
     /// Whether the file held `rows` (even an empty list).
     pub has_rows: bool,
     pub recipe: Option<Recipe>,
+    pub sheet: SheetChoice,
+    pub query: Option<QuerySpec>,
     /// Translations missing in the language read, shown in the first.
     pub warnings: Vec<Diagnostic>,
 }
@@ -257,6 +298,7 @@ pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagn
         source_url: file.source_url.map(|u| u.value),
         sample_size: file.sample_size,
         date: file.date.map(|d| d.into_cell_value().0.raw_text()),
+        snapshot: None,
     };
     let fields = file
         .fields
@@ -307,7 +349,48 @@ pub fn parse_in(path: &Path, text: &str, tongue: Tongue) -> Result<Parsed, Diagn
         }
         None => None,
     };
-    Ok(Parsed { meta, table: RawTable { fields, rows }, has_rows, recipe, warnings })
+    let sheet = SheetChoice {
+        sheet: file.sheet.map(|s| {
+            let pos = yaml::pos_of(&s, 0);
+            (s.value, pos)
+        }),
+        each: file.each_sheet.filter(|e| e.value).map(|e| yaml::pos_of(&e, 0)),
+        header_row: file.header_row.map(|h| (h.value, yaml::pos_of(&h, 0))),
+        range: file.range.map(spanned_text),
+    };
+    let query = query_spec(path, file.connection, file.query)?;
+    if query.is_some() && (has_rows || recipe.is_some() || sheet.is_set()) {
+        return Err(Diagnostic::error(path, None, "a dataset with `query:` takes its rows from the query")
+            .with_hint("remove its `rows`, `from` or sheet settings, or its `query`"));
+    }
+    Ok(Parsed { meta, table: RawTable { fields, rows }, has_rows, recipe, sheet, query, warnings })
+}
+
+/// `connection` and `query`, which go together.
+fn query_spec(
+    path: &Path,
+    connection: Option<Spanned<String>>,
+    query: Option<Spanned<String>>,
+) -> Result<Option<QuerySpec>, Diagnostic> {
+    match (connection, query) {
+        (None, None) => Ok(None),
+        (Some(c), Some(q)) if !q.value.trim().is_empty() => {
+            Ok(Some(QuerySpec { connection: spanned_text(c), query: spanned_text(q) }))
+        }
+        (Some(c), None) => {
+            Err(Diagnostic::error(path, Some(yaml::pos_of(&c, 0)), "`connection` needs a `query`")
+                .with_hint("write the SQL that gives the rows under `query: |`"))
+        }
+        (_, Some(q)) if q.value.trim().is_empty() => {
+            Err(Diagnostic::error(path, Some(yaml::pos_of(&q, 0)), "the `query` is empty")
+                .with_hint("write the SQL that gives the rows under `query: |`"))
+        }
+        (None, Some(q)) => {
+            Err(Diagnostic::error(path, Some(yaml::pos_of(&q, 0)), "`query` needs a `connection`")
+                .with_hint("name one of the `connections` in report.yaml: `connection: warehouse`"))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Rows as written, each cell with its place, text by language picked in

@@ -149,6 +149,13 @@ fn sources(list: &[DataSource]) -> String {
         };
         let sample = s.sample.as_deref().map(|n| format!(" · {}", text(n))).unwrap_or_default();
         out.push_str(&format!("#par(justify: false)[#strong[{}]{cited}{sample}]\n\n", text(&s.title)));
+        if let Some((sentence, query)) = &s.snapshot {
+            out.push_str(&format!(
+                "#par(justify: false)[{}]\n#raw(block: true, lang: \"sql\", {})\n\n",
+                text(sentence),
+                string(query)
+            ));
+        }
     }
     out
 }

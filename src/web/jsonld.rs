@@ -59,6 +59,11 @@ pub fn dataset(ds: &Dataset, config: &Config, csv: &str) -> Value {
     insert(&mut v, "citation", ds.meta.source.as_deref().map(Value::from));
     let date = ds.meta.date.as_deref().filter(|d| crate::dates::Date::parse(d).is_some());
     insert(&mut v, "temporalCoverage", date.map(Value::from));
+    if let Some(s) = &ds.meta.snapshot {
+        insert(&mut v, "dateModified", Some(Value::from(s.fetched.as_str())));
+        let how = format!("SQL query on the database `{}`: {}", s.connection, s.query.trim());
+        insert(&mut v, "measurementTechnique", Some(Value::from(how)));
+    }
     insert(&mut v, "isPartOf", config.absolute_url("").map(|u| json!({ "@type": "Report", "url": u })));
     v
 }
