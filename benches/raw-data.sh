@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The raw-data benchmark: a generated accounts CSV (1,000,000 rows unless
-# told otherwise) aggregated by tier and platform, then built into a site by
-# the release binary. Prints the median wall time and peak memory of five
-# whole-process builds, as `time` measures them.
+# The raw-data benchmark: a generated accounts table (4,100,000 rows, about
+# 200 MB of CSV, unless told otherwise) aggregated by tier and platform,
+# then built into a site by the release binary, once from a CSV file and
+# once from the same rows as Parquet. Prints, for each, the median wall
+# time and the peak memory of five whole-process builds as `time` measures
+# them, and that memory as a fixed base (the same project with 1,000 rows)
+# plus a multiple of the file's size.
 #
 #   benches/raw-data.sh [ROWS]
 #
@@ -11,8 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rows=${1:-1000000}
-dir=target/bench/raw-$rows
+rows=${1:-4100000}
 if [ ! -x /usr/bin/time ]; then
   echo "raw-data.sh needs GNU time at /usr/bin/time (Debian package: time)" >&2
   exit 2
@@ -24,20 +26,37 @@ cargo build --profile "$profile" --quiet --bin barometer --example generate
 folder=$profile
 [ "$profile" = dev ] && folder=debug
 bin=${CARGO_TARGET_DIR:-target}/$folder
-if [ ! -f "$dir/data/accounts.csv" ]; then
-  "$bin/examples/generate" "$dir" --rows "$rows" --datasets 0
-fi
 
-runs=$(mktemp)
-trap 'rm -f "$runs"' EXIT
-for _ in 1 2 3 4 5; do
-  /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$dir" >/dev/null 2>&1
-done
+# project ROWS FORMAT: the folder of a generated project, written once.
+project() {
+  local dir=target/bench/raw-$1-$2
+  local flag=()
+  [ "$2" = parquet ] && flag=(--parquet)
+  if [ ! -f "$dir/data/accounts.$2" ]; then
+    "$bin/examples/generate" "$dir" --rows "$1" --datasets 0 "${flag[@]}" >/dev/null
+  fi
+  echo "$dir"
+}
 
-size=$(du -m "$dir/data/accounts.csv" | cut -f1)
-sort -n "$runs" | awk -v rows="$rows" -v size="$size" '
-  { t[NR] = $1; if ($2 > mem) mem = $2 }
-  END {
-    printf "%d rows (%d MB of CSV): build %.2f s median (%.2f to %.2f), peak memory %d MB\n",
-      rows, size, t[3], t[1], t[5], mem / 1024
+# measure DIR RUNS: "median min max peak-KB" of RUNS builds.
+measure() {
+  local runs
+  runs=$(mktemp)
+  for _ in $(seq "$2"); do
+    /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$1" >/dev/null 2>&1
+  done
+  sort -n "$runs" | awk '{ t[NR] = $1; if ($2 > mem) mem = $2 } END { m = int((NR + 1) / 2); print t[m], t[1], t[NR], mem }'
+  rm -f "$runs"
+}
+
+base_kb=$(measure "$(project 1000 csv)" 3 | cut -d' ' -f4)
+for format in csv parquet; do
+  dir=$(project "$rows" "$format")
+  size_kb=$(du -k "$dir/data/accounts.$format" | cut -f1)
+  read -r median low high mem <<<"$(measure "$dir" 5)"
+  awk -v f="$format" -v rows="$rows" -v size="$size_kb" -v t="$median" -v lo="$low" -v hi="$high" \
+      -v mem="$mem" -v base="$base_kb" 'BEGIN {
+    printf "%s, %d rows (%.0f MB): build %.2f s median (%.2f to %.2f), peak memory %.0f MB = base %.0f MB + %.2f x the file\n",
+      f, rows, size / 1024, t, lo, hi, mem / 1024, base / 1024, (mem - base) / size
   }'
+done

@@ -35,6 +35,9 @@ struct Args {
     /// Typeset the whole study as a PDF too (slower: Typst lays out every page).
     #[arg(long)]
     pdf: bool,
+    /// Write the raw accounts as Parquet (Snappy) instead of CSV.
+    #[arg(long)]
+    parquet: bool,
     /// Seed of the generator.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -51,5 +54,65 @@ fn main() -> std::io::Result<()> {
         png: a.png,
         pdf: a.pdf,
     };
-    synthetic::write_project(&a.dir, spec)
+    synthetic::write_project(&a.dir, spec)?;
+    if a.parquet && a.rows > 0 {
+        let csv = a.dir.join("data/accounts.csv");
+        to_parquet(&csv, &a.dir.join("data/accounts.parquet"))?;
+        std::fs::remove_file(csv)?;
+    }
+    Ok(())
+}
+
+/// Rewrites the accounts CSV as Parquet, as a platform export would be:
+/// typed columns, Snappy-compressed, in row groups of a million rows.
+#[cfg(feature = "parquet")]
+fn to_parquet(csv: &std::path::Path, out: &std::path::Path) -> std::io::Result<()> {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::Compression;
+    use parquet::file::properties::WriterProperties;
+
+    fn io(e: impl std::error::Error + Send + Sync + 'static) -> std::io::Error {
+        std::io::Error::other(e)
+    }
+    let mut reader = csv::Reader::from_path(csv).map_err(io)?;
+    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+    let mut writer: Option<ArrowWriter<std::fs::File>> = None;
+    let mut rows = reader.records().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<csv::StringRecord> =
+            rows.by_ref().take(65_536).collect::<Result<_, _>>().map_err(io)?;
+        let text = |i: usize| {
+            Arc::new(StringArray::from_iter_values(batch.iter().map(|r| r[i].to_string()))) as ArrayRef
+        };
+        let int =
+            |i: usize| Arc::new(Int64Array::from_iter(batch.iter().map(|r| r[i].parse().ok()))) as ArrayRef;
+        let cost = Arc::new(Float64Array::from_iter(batch.iter().map(|r| r[5].parse().ok()))) as ArrayRef;
+        let sponsored =
+            Arc::new(BooleanArray::from_iter(batch.iter().map(|r| r[6].parse().ok()))) as ArrayRef;
+        let columns = [
+            ("handle", text(0)),
+            ("platform", text(1)),
+            ("followers", int(2)),
+            ("likes", int(3)),
+            ("comments", int(4)),
+            ("cost", cost),
+            ("sponsored", sponsored),
+        ];
+        let batch = RecordBatch::try_from_iter(columns).map_err(io)?;
+        if writer.is_none() {
+            let file = std::fs::File::create(out)?;
+            writer = Some(ArrowWriter::try_new(file, batch.schema(), Some(props.clone())).map_err(io)?);
+        }
+        writer.as_mut().map(|w| w.write(&batch)).transpose().map_err(io)?;
+    }
+    writer.map(|w| w.close()).transpose().map_err(io)?;
+    Ok(())
+}
+
+#[cfg(not(feature = "parquet"))]
+fn to_parquet(_: &std::path::Path, _: &std::path::Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("built without the `parquet` feature"))
 }

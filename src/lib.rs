@@ -279,7 +279,15 @@ fn build_site(
         lang: languages.first().copied().unwrap_or(config::Language::En),
         languages: &languages,
     };
-    let (mut datasets, ds_diags) = datasets::build_all_in(&project.datasets, &tiers, tongue);
+    let read = datasets::read_all(&project.datasets, tongue);
+    // A report in one language reads its rows files once: they can go
+    // before derived datasets are computed from them.
+    if languages.len() <= 1 {
+        let named: Vec<PathBuf> =
+            diags.items.iter().chain(read.diagnostics()).map(|d| d.file.clone()).collect();
+        project.release_rows(&named.iter().map(PathBuf::as_path).collect(), cache.figures.is_on());
+    }
+    let (mut datasets, ds_diags) = read.derive(&tiers);
     diags.extend(ds_diags);
     if let Some(b) = bibliography.as_mut() {
         diags.extend(b.source_datasets(&mut datasets, &project.datasets));

@@ -34,6 +34,8 @@ pub struct Project {
     /// What reading found that does not stop a build: a file in `data/`
     /// that is no dataset barometer reads.
     pub warnings: Vec<Diagnostic>,
+    /// [`Project::data_fingerprint`], taken before rows files are let go.
+    fingerprint: Option<u64>,
 }
 
 impl Project {
@@ -42,6 +44,9 @@ impl Project {
     /// editing prose must not redraw charts.
     pub fn data_fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
+        if let Some(f) = self.fingerprint {
+            return f;
+        }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.config.hash(&mut h);
         // A dataset's `source: "@key"` reads the bibliography.
@@ -52,6 +57,28 @@ impl Project {
             (&d.id, &d.yaml, &d.rows, &d.snapshot).hash(&mut h);
         }
         h.finish()
+    }
+
+    /// Lets go of rows files (CSV, TSV, JSON, workbooks, Parquet) once
+    /// their datasets are read, but for those in `keep` (named by a
+    /// diagnostic): a raw export is then held once, as columns, not also
+    /// as the file. Takes the
+    /// [`data_fingerprint`](Self::data_fingerprint) first when `fingerprint`
+    /// (hashing a raw export costs a tenth of a second).
+    pub fn release_rows(&mut self, keep: &std::collections::HashSet<&Path>, fingerprint: bool) {
+        if fingerprint {
+            self.fingerprint = Some(self.data_fingerprint());
+        }
+        // mimalloc (the binary's allocator) keeps freed memory a while for
+        // reuse; the text of a raw export is not reused, so it is given
+        // back to the system as it is freed.
+        let delay = purge_now();
+        for (path, data) in self.datasets.iter_mut().filter_map(|d| d.rows.as_mut()) {
+            if !matches!(data, RowsData::Released) && !keep.contains(path.as_path()) {
+                *data = RowsData::Released;
+            }
+        }
+        restore_purge(delay);
     }
 
     /// Every text file read, for showing source lines in diagnostics.
@@ -340,6 +367,26 @@ pub fn load_bibliography(project: &mut Project, file: &str) -> Vec<Diagnostic> {
     errors
 }
 
+/// mimalloc's `mi_option_purge_delay` (its place in the header's
+/// `mi_option_e`, the same in mimalloc 2 and 3; the Rust bindings lack it).
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Makes mimalloc give freed memory back at once; the delay it had.
+fn purge_now() -> std::ffi::c_long {
+    // SAFETY: reading and setting an option takes no pointer and may run
+    // at any time, from any thread.
+    unsafe {
+        let delay = libmimalloc_sys::mi_option_get(PURGE_DELAY);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+        delay
+    }
+}
+
+fn restore_purge(delay: std::ffi::c_long) {
+    // SAFETY: as in `purge_now`.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, delay) };
+}
+
 /// The largest file `data/` may hold: a build holds it in memory with its
 /// columns, whose text offsets are four bytes.
 pub const MAX_DATA_FILE: u64 = 2 << 30;
@@ -417,6 +464,20 @@ mod tests {
         let ids: Vec<_> = p.datasets.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["accounts", "survey/trust"]);
         assert!(p.datasets[0].rows.is_some() && p.datasets[0].yaml.is_some());
+    }
+
+    #[test]
+    fn released_rows_keep_the_fingerprint_and_the_files_diagnostics_name() {
+        let dir =
+            project(&[("report.yaml", b"title: T\n"), ("data/a.csv", b"x\n1\n"), ("data/b.csv", b"x\n2\n")]);
+        let mut p = load(dir.path()).unwrap();
+        let before = p.data_fingerprint();
+        let keep: std::collections::HashSet<&Path> = [Path::new("data/b.csv")].into_iter().collect();
+        p.release_rows(&keep, true);
+        assert_eq!(p.data_fingerprint(), before);
+        let texts: Vec<&Path> = p.sources().map(|(path, _)| path).filter(|p| p.starts_with("data")).collect();
+        assert_eq!(texts, [Path::new("data/b.csv")]);
+        assert!(matches!(p.datasets[0].rows, Some((_, RowsData::Released))));
     }
 
     #[test]

@@ -218,6 +218,11 @@ impl FigureCache {
         FigureCache { on: true, drawn: Mutex::default() }
     }
 
+    /// Whether figures are kept, so a build needs the data's fingerprint.
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
     /// The cache for one build; `stamp` fingerprints the data and settings
     /// (computed only when the cache is on).
     pub fn generation(&self, stamp: impl FnOnce() -> u64) -> Generation<'_> {

@@ -278,8 +278,24 @@ fn needs_writing(
     if !old.contains(rel) && !force {
         return Err(not_ours(&path, false, "the site would overwrite a file barometer did not write"));
     }
-    let same = meta.len() == bytes.len() as u64 && fs::read(&path).is_ok_and(|b| b == bytes);
+    let same = meta.len() == bytes.len() as u64 && same_content(&path, bytes);
     Ok(!same)
+}
+
+/// Whether the file at `path` holds `bytes`, read a block at a time: the
+/// download of a raw export is not held a second time to compare it.
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else { return false };
+    let mut block = vec![0; 1 << 16];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if rest.len() >= n && rest[..n] == block[..n] => rest = &rest[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
 }
 
 fn not_ours(path: &Path, force: bool, what: &str) -> WriteError {

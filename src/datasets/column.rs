@@ -1,9 +1,9 @@
 //! Typed columns: how a dataset holds its cells.
 //!
 //! A raw export can hold a million rows, so cells are stored by column and
-//! by type (eight bytes and a flag for a number, text in one buffer per
-//! column) rather than as a row of [`Value`]s each, with no allocation per
-//! cell. [`Row`] reads one row back as values for the code that thinks in
+//! by type (eight bytes for a number, text in one buffer per column with
+//! four bytes and a flag per cell) rather than as a row of [`Value`]s each,
+//! with no allocation per cell. [`Row`] reads one row back as values for the code that thinks in
 //! rows: charts, tables, prose.
 
 use std::borrow::Cow;
@@ -13,7 +13,7 @@ use super::{Dataset, FieldType, Value, write_number};
 /// One column's cells; `None` is an empty cell.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Column {
-    Numbers(Vec<Option<f64>>),
+    Numbers(Numbers),
     Bools(Vec<Option<bool>>),
     Texts(Texts),
 }
@@ -52,19 +52,130 @@ impl From<Cell<'_>> for Value {
 impl Cell<'_> {
     fn kind_of(&self, n: usize) -> Column {
         match self {
-            Cell::Number(_) => Column::Numbers(vec![None; n]),
+            Cell::Number(_) => Column::Numbers(Numbers::nulls(n)),
             Cell::Bool(_) => Column::Bools(vec![None; n]),
             _ => Column::Texts(Texts::nulls(n)),
         }
     }
 }
 
-/// Text cells in one buffer.
+/// Number cells. Whole numbers that fit in 32 bits (counts, followers,
+/// likes: most cells of a raw export) take four bytes each, until the
+/// column meets another number and all its cells take eight. A missing
+/// value is stored as a marker no figure is: `i32::MIN`, or NaN (which
+/// reading and computing refuse as a value).
+#[derive(Clone, Debug)]
+pub enum Numbers {
+    Whole(Vec<i32>),
+    Real(Vec<f64>),
+}
+
+/// A missing whole number.
+const NO_WHOLE: i32 = i32::MIN;
+
+/// `n` as a four-byte whole number, when it is one exactly.
+fn whole(n: f64) -> Option<i32> {
+    let fits = n.fract() == 0.0 && n > f64::from(NO_WHOLE) && n <= f64::from(i32::MAX);
+    // -0 reads back as 0 from an i32: keep it as it is.
+    (fits && !(n == 0.0 && n.is_sign_negative())).then_some(n as i32)
+}
+
+impl Default for Numbers {
+    fn default() -> Numbers {
+        Numbers::Whole(Vec::new())
+    }
+}
+
+impl Numbers {
+    pub fn nulls(n: usize) -> Numbers {
+        Numbers::Whole(vec![NO_WHOLE; n])
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Numbers::Whole(v) => v.len(),
+            Numbers::Real(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, r: usize) -> Option<f64> {
+        match self {
+            Numbers::Whole(v) => Some(v[r]).filter(|n| *n != NO_WHOLE).map(f64::from),
+            Numbers::Real(v) => Some(v[r]).filter(|n| !n.is_nan()),
+        }
+    }
+
+    pub fn push(&mut self, n: Option<f64>) {
+        match (self, n) {
+            (Numbers::Whole(v), None) => v.push(NO_WHOLE),
+            (Numbers::Real(v), n) => v.push(n.unwrap_or(f64::NAN)),
+            (this @ Numbers::Whole(_), Some(n)) => match (whole(n), &mut *this) {
+                (Some(w), Numbers::Whole(v)) => v.push(w),
+                _ => {
+                    this.make_real();
+                    this.push(Some(n));
+                }
+            },
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        (0..self.len()).map(|r| self.get(r))
+    }
+
+    /// Eight bytes a cell from now on.
+    fn make_real(&mut self) {
+        if let Numbers::Whole(v) = self {
+            let real = v.iter().map(|&n| if n == NO_WHOLE { f64::NAN } else { f64::from(n) }).collect();
+            *self = Numbers::Real(real);
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Numbers::Whole(v) => v.reserve(n),
+            Numbers::Real(v) => v.reserve(n),
+        }
+    }
+
+    fn extend(&mut self, other: Numbers) {
+        match (&mut *self, other) {
+            (Numbers::Whole(a), Numbers::Whole(b)) => a.extend(b),
+            (_, other) => {
+                self.make_real();
+                if let Numbers::Real(a) = self {
+                    a.extend(other.iter().map(|n| n.unwrap_or(f64::NAN)));
+                }
+            }
+        }
+    }
+}
+
+impl PartialEq for Numbers {
+    fn eq(&self, other: &Numbers) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl FromIterator<Option<f64>> for Numbers {
+    fn from_iter<I: IntoIterator<Item = Option<f64>>>(iter: I) -> Numbers {
+        let mut numbers = Numbers::default();
+        iter.into_iter().for_each(|n| numbers.push(n));
+        numbers
+    }
+}
+
+/// Text cells in one buffer. Offsets are four bytes: a column's text is
+/// at most 4 GiB, which the limit on data files keeps it under.
 #[derive(Clone, Debug, Default)]
 pub struct Texts {
     data: String,
     /// Where each cell ends in `data`.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     /// Which cells are empty (missing), as opposed to empty text.
     missing: Vec<bool>,
 }
@@ -83,13 +194,13 @@ impl Texts {
     }
 
     pub fn get(&self, r: usize) -> Option<&str> {
-        let start = if r == 0 { 0 } else { self.ends[r - 1] };
-        (!self.missing[r]).then(|| &self.data[start..self.ends[r]])
+        let start = if r == 0 { 0 } else { self.ends[r - 1] as usize };
+        (!self.missing[r]).then(|| &self.data[start..self.ends[r] as usize])
     }
 
     pub fn push(&mut self, t: Option<&str>) {
         self.data.push_str(t.unwrap_or(""));
-        self.ends.push(self.data.len());
+        self.ends.push(offset(self.data.len()));
         self.missing.push(t.is_none());
     }
 
@@ -97,17 +208,29 @@ impl Texts {
         (0..self.len()).map(|r| self.get(r))
     }
 
+    /// Makes room for `n` more cells, and for their text at the width of
+    /// the cells so far: a column of millions of cells then grows once,
+    /// rather than doubling (and copying) its text again and again.
     fn reserve(&mut self, n: usize) {
         self.ends.reserve(n);
         self.missing.reserve(n);
+        if !self.is_empty() {
+            self.data.reserve(self.data.len() / self.len() * n / 20 * 21);
+        }
     }
 
     fn extend(&mut self, other: Texts) {
-        let shift = self.data.len();
+        let shift = offset(self.data.len());
         self.data.push_str(&other.data);
-        self.ends.extend(other.ends.iter().map(|e| e + shift));
+        self.ends.extend(other.ends.iter().map(|e| e.saturating_add(shift)));
         self.missing.extend(other.missing);
     }
+}
+
+/// An offset in a column's text. Data files are at most
+/// [`crate::load::MAX_DATA_FILE`], so a column's text always fits.
+fn offset(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
 }
 
 impl PartialEq for Texts {
@@ -140,7 +263,7 @@ impl Column {
     /// The cell at row `r`, borrowed.
     pub fn cell(&self, r: usize) -> Cell<'_> {
         match self {
-            Column::Numbers(v) => v[r].map_or(Cell::Null, Cell::Number),
+            Column::Numbers(v) => v.get(r).map_or(Cell::Null, Cell::Number),
             Column::Bools(v) => v[r].map_or(Cell::Null, Cell::Bool),
             Column::Texts(v) => v.get(r).map_or(Cell::Null, Cell::Text),
         }
@@ -153,7 +276,7 @@ impl Column {
 
     pub fn number(&self, r: usize) -> Option<f64> {
         match self {
-            Column::Numbers(v) => v[r],
+            Column::Numbers(v) => v.get(r),
             _ => None,
         }
     }
@@ -183,7 +306,7 @@ impl Column {
     /// The cells of rows `rows`, in that order.
     pub fn select(&self, rows: &[usize]) -> Column {
         match self {
-            Column::Numbers(v) => Column::Numbers(rows.iter().map(|&r| v[r]).collect()),
+            Column::Numbers(v) => Column::Numbers(rows.iter().map(|&r| v.get(r)).collect()),
             Column::Bools(v) => Column::Bools(rows.iter().map(|&r| v[r]).collect()),
             Column::Texts(v) => Column::Texts(rows.iter().map(|&r| v.get(r)).collect()),
         }
@@ -216,7 +339,9 @@ impl Builder {
     /// column of a declared type keeps it even when every cell is empty.
     pub fn of(ty: FieldType) -> Builder {
         let column = match ty {
-            FieldType::Number | FieldType::Integer | FieldType::Percent => Column::Numbers(Vec::new()),
+            FieldType::Number | FieldType::Integer | FieldType::Percent => {
+                Column::Numbers(Numbers::default())
+            }
             FieldType::Boolean => Column::Bools(Vec::new()),
             FieldType::Text | FieldType::Date => Column::Texts(Texts::default()),
         };
@@ -288,7 +413,7 @@ impl Builder {
         };
         let Some(column) = &mut self.column else {
             let mut column = match &more {
-                Column::Numbers(_) => Column::Numbers(vec![None; self.leading_nulls]),
+                Column::Numbers(_) => Column::Numbers(Numbers::nulls(self.leading_nulls)),
                 Column::Bools(_) => Column::Bools(vec![None; self.leading_nulls]),
                 Column::Texts(_) => Column::Texts(Texts::nulls(self.leading_nulls)),
             };
@@ -365,9 +490,33 @@ mod tests {
     #[test]
     fn the_first_value_decides_and_nulls_keep_their_place() {
         let c = Column::from_values([Value::Null, Value::Number(2.0), Value::Null]);
-        assert_eq!(c, Column::Numbers(vec![None, Some(2.0), None]));
+        assert_eq!(c, Column::Numbers([None, Some(2.0), None].into_iter().collect()));
         let c = Column::from_values([Value::Null, Value::Null]);
         assert_eq!(c, texts(&[None, None]));
+    }
+
+    #[test]
+    fn whole_numbers_take_four_bytes_until_another_number_comes() {
+        let cells = [Some(3.0), None, Some(-7.0), Some(2_147_483_647.0)];
+        let mut n: Numbers = cells.into_iter().collect();
+        assert!(matches!(n, Numbers::Whole(_)));
+        assert_eq!(n.iter().collect::<Vec<_>>(), cells);
+        for odd in [0.5, -2_147_483_648.0, 3e9, -0.0] {
+            let mut m = n.clone();
+            m.push(Some(odd));
+            assert!(matches!(m, Numbers::Real(_)), "{odd}");
+            assert_eq!(m.get(4).map(f64::to_bits), Some(odd.to_bits()));
+            assert_eq!(m.iter().take(4).collect::<Vec<_>>(), cells);
+        }
+        let mut real: Numbers = [Some(0.25), None].into_iter().collect();
+        real.extend(n.clone());
+        assert_eq!(
+            real.iter().collect::<Vec<_>>(),
+            [Some(0.25), None, Some(3.0), None, Some(-7.0), Some(2_147_483_647.0)]
+        );
+        n.extend([Some(1.5)].into_iter().collect());
+        assert_eq!(n.get(4), Some(1.5));
+        assert_eq!(n.get(1), None);
     }
 
     #[test]
@@ -386,8 +535,8 @@ mod tests {
 
     #[test]
     fn select_keeps_the_order_asked_for() {
-        let c = Column::Numbers(vec![Some(1.0), None, Some(3.0)]);
-        assert_eq!(c.select(&[2, 0, 1]), Column::Numbers(vec![Some(3.0), Some(1.0), None]));
+        let c = Column::Numbers([Some(1.0), None, Some(3.0)].into_iter().collect());
+        assert_eq!(c.select(&[2, 0, 1]), Column::Numbers([Some(3.0), Some(1.0), None].into_iter().collect()));
         assert_eq!(c.text(1), "");
         assert_eq!(c.text(2), "3");
         let t = texts(&[Some("a"), None, Some("c")]);

@@ -25,45 +25,28 @@ enum Plan {
 }
 
 /// Reads CSV text (header row, comma or semicolon) into typed columns,
-/// applying the fields `declared` in the sidecar YAML.
-pub fn read(path: &Path, text: &str, declared: &[RawField]) -> Result<Typed, Vec<Diagnostic>> {
-    read_in_chunks(path, text, declared, CHUNK)
+/// applying the fields `declared` in the sidecar YAML (`settings`).
+pub fn read(
+    path: &Path,
+    text: &str,
+    (settings, declared): (&Path, &[RawField]),
+) -> Result<Typed, Vec<Diagnostic>> {
+    read_in_chunks(path, text, (settings, declared), CHUNK)
 }
 
 /// [`read`], in pieces of about `chunk` bytes.
 fn read_in_chunks(
     path: &Path,
     text: &str,
-    declared: &[RawField],
+    (settings, declared): (&Path, &[RawField]),
     chunk: usize,
 ) -> Result<Typed, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let tabs = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
     let delimiter = if tabs { b'\t' } else { sniff_delimiter(text) };
     let (headers, body) = headers(path, text, delimiter).map_err(|d| vec![d])?;
-    let mut errors = Vec::new();
-    for f in declared.iter().filter(|f| !headers.contains(&f.name) && f.default.is_none()) {
-        errors.push(
-            Diagnostic::error(
-                path,
-                Some(f.pos),
-                format!("field `{}` is declared but the CSV file has no such column", f.name),
-            )
-            .suggest(&f.name, headers.iter().map(String::as_str)),
-        );
-    }
-    let fields: Vec<Field> = headers
-        .iter()
-        .map(|name| {
-            let decl = declared.iter().find(|f| f.name == *name);
-            Field {
-                name: name.clone(),
-                label: decl.and_then(|f| f.label.clone()),
-                ty: decl.and_then(|f| f.ty).unwrap_or(FieldType::Text),
-                style: decl.map(|f| f.style.clone()).unwrap_or_default(),
-            }
-        })
-        .collect();
+    let mut errors = typing::missing_columns(settings, "the CSV file", &headers, declared);
+    let fields = typing::fields_of(&headers, declared);
     let mut plans: Vec<Plan> = headers
         .iter()
         .map(|name| match declared.iter().find(|f| f.name == *name).and_then(|f| f.ty) {
@@ -84,7 +67,7 @@ fn read_in_chunks(
     };
     let parsed = Parsed {
         columns: parsed.builders.into_iter().map(Builder::finish).collect(),
-        len: parsed.lines.len(),
+        len: parsed.lines.len,
         lines: parsed.lines,
         errors: parsed.misfits.into_iter().flat_map(Misfits::finish).collect(),
     };
@@ -103,7 +86,7 @@ fn read_in_chunks(
             columns.push(Column::from_values(std::iter::repeat_n(default.clone(), parsed.len)));
         }
     }
-    typing::check_ids(path, &fields, &columns, |r| Pos::new(parsed.lines[r], 1), &mut errors);
+    typing::check_ids(path, &fields, &columns, |r| Pos::new(parsed.lines.line(r), 1), &mut errors);
     errors.extend(typing::format_on_text(path, &fields, &typing::declared_at(&fields, declared)));
     let warnings =
         typing::fraction_warnings(path, &fields, &columns, &typing::declared_at(&fields, declared));
@@ -183,14 +166,44 @@ struct Parsed {
     columns: Vec<Column>,
     len: usize,
     /// The line each row starts on, for errors about whole rows.
-    lines: Vec<usize>,
+    lines: Lines,
     errors: Vec<Diagnostic>,
+}
+
+/// The line each row starts on, kept as the rows where lines stop
+/// following rows one for one (after a blank line, or a cell over several
+/// lines): a few numbers for a million rows, not one per row.
+#[derive(Debug, Default)]
+struct Lines {
+    len: usize,
+    /// (row, its line), for the first row and each row after a jump.
+    jumps: Vec<(usize, usize)>,
+}
+
+impl Lines {
+    fn push(&mut self, line: usize) {
+        if self.jumps.last().is_none_or(|&(row, at)| at + (self.len - row) != line) {
+            self.jumps.push((self.len, line));
+        }
+        self.len += 1;
+    }
+
+    fn line(&self, row: usize) -> usize {
+        let i = self.jumps.partition_point(|&(r, _)| r <= row);
+        self.jumps.get(i.wrapping_sub(1)).map_or(1, |&(r, at)| at + row - r)
+    }
+
+    fn extend(&mut self, next: Lines) {
+        let shift = self.len;
+        self.jumps.extend(next.jumps.into_iter().map(|(row, at)| (row + shift, at)));
+        self.len += next.len;
+    }
 }
 
 /// Rows read from one piece of the file.
 struct Piece<'a> {
     builders: Vec<Builder>,
-    lines: Vec<usize>,
+    lines: Lines,
     misfits: Vec<Misfits<'a>>,
 }
 
@@ -210,7 +223,9 @@ impl<'a> Piece<'a> {
     }
 }
 
-/// Reads every piece (in parallel) and joins them in file order.
+/// Reads every piece and joins them in file order: a few at a time in
+/// parallel, each appended to the whole and dropped before the next few
+/// are read, so the columns are never held twice.
 fn parse_chunks<'a>(
     path: &'a Path,
     chunks: &[Chunk],
@@ -219,16 +234,25 @@ fn parse_chunks<'a>(
     plans: &[Plan],
 ) -> Result<Piece<'a>, Restart> {
     use rayon::prelude::*;
-    let pieces: Vec<Result<Piece, Restart>> =
-        chunks.par_iter().map(|chunk| parse_rows(path, *chunk, delimiter, fields, plans)).collect();
-    let mut pieces = pieces.into_iter();
-    let mut all = pieces.next().unwrap_or_else(|| parse_rows(path, ("", 1, 0), delimiter, fields, plans))?;
     let rows: usize = chunks.iter().map(|c| c.2).sum();
-    all.builders.iter_mut().for_each(|b| b.reserve(rows.saturating_sub(all.lines.len())));
-    for piece in pieces {
-        all.append(piece?)?;
+    let window = 2 * rayon::current_num_threads().max(1);
+    let mut all: Option<Piece> = None;
+    for group in chunks.chunks(window) {
+        let pieces: Vec<Result<Piece, Restart>> =
+            group.par_iter().map(|chunk| parse_rows(path, *chunk, delimiter, fields, plans)).collect();
+        for piece in pieces {
+            match all.as_mut() {
+                Some(all) => all.append(piece?)?,
+                None => {
+                    let mut first = piece?;
+                    let more = rows.saturating_sub(first.lines.len);
+                    first.builders.iter_mut().for_each(|b| b.reserve(more));
+                    all = Some(first);
+                }
+            }
+        }
     }
-    Ok(all)
+    all.map_or_else(|| parse_rows(path, ("", 1, 0), delimiter, fields, plans), Ok)
 }
 
 /// One pass over the rows of a piece of the file, each cell into its
@@ -256,7 +280,7 @@ fn parse_rows<'a>(
         .collect();
     builders.iter_mut().for_each(|b| b.reserve(breaks + 1));
     let mut misfits: Vec<Misfits> = fields.iter().map(|f| Misfits::new(path, f)).collect();
-    let mut lines = Vec::with_capacity(breaks + 1);
+    let mut lines = Lines::default();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -398,22 +422,29 @@ pub fn write_csv(ds: &Dataset) -> Vec<u8> {
     let names: Vec<Cell> = ds.fields.iter().map(|f| Cell::Text(&f.name)).collect();
     write_record(&mut out, names.into_iter(), &mut String::new());
     let starts: Vec<usize> = (0..ds.len).step_by(ROWS_PER_PIECE).collect();
-    let pieces: Vec<Vec<u8>> = starts
-        .into_par_iter()
-        .map(|start| {
-            let rows = start..(start + ROWS_PER_PIECE).min(ds.len);
-            // Room for a typical row, so the buffer seldom grows (and copies).
-            let mut piece = Vec::with_capacity(rows.len() * ds.columns.len() * 12);
-            let mut scratch = String::new();
-            for r in rows {
-                write_record(&mut piece, ds.columns.iter().map(|c| c.cell(r)), &mut scratch);
-            }
-            piece
-        })
-        .collect();
-    out.reserve(pieces.iter().map(Vec::len).sum());
-    // Each piece is freed once copied, so the pieces and the whole never all coexist.
-    pieces.into_iter().for_each(|p| out.extend_from_slice(&p));
+    // A few pieces at a time, each copied and freed before the next few
+    // are written: the download is never held twice.
+    for (i, group) in starts.chunks(2 * rayon::current_num_threads().max(1)).enumerate() {
+        let pieces: Vec<Vec<u8>> = group
+            .par_iter()
+            .map(|&start| {
+                let rows = start..(start + ROWS_PER_PIECE).min(ds.len);
+                let mut piece = Vec::new();
+                let mut scratch = String::new();
+                for r in rows {
+                    write_record(&mut piece, ds.columns.iter().map(|c| c.cell(r)), &mut scratch);
+                }
+                piece
+            })
+            .collect();
+        pieces.into_iter().for_each(|p| out.extend_from_slice(&p));
+        if i == 0 {
+            // Room for the rest at the first rows' width, so the whole
+            // seldom grows (and copies) again.
+            let done = (group.len() * ROWS_PER_PIECE).min(ds.len);
+            out.reserve((out.len() / done.max(1)) * (ds.len - done) * 21 / 20);
+        }
+    }
     out
 }
 
@@ -490,7 +521,7 @@ mod tests {
     /// Reads `csv` with the fields declared in the sidecar YAML `yaml`.
     fn read_csv(csv: &str, yaml: &str) -> Result<Typed, Vec<Diagnostic>> {
         let declared = yaml_source::parse(Path::new("a.yaml"), yaml).unwrap().table.fields;
-        read(Path::new("a.csv"), csv, &declared)
+        read(Path::new("a.csv"), csv, (Path::new("a.yaml"), &declared))
     }
 
     fn types(t: &Typed) -> Vec<FieldType> {
@@ -500,7 +531,7 @@ mod tests {
     #[test]
     fn semicolon_files_read_decimal_commas() {
         let t = read_csv("handle;er\n@a;2,5\n@b;\n", "title: T").unwrap();
-        assert_eq!(t.columns[1], Column::Numbers(vec![Some(2.5), None]));
+        assert_eq!(t.columns[1], Column::Numbers([Some(2.5), None].into_iter().collect()));
         assert_eq!(types(&t), [FieldType::Text, FieldType::Number]);
     }
 
@@ -517,7 +548,7 @@ mod tests {
         assert_eq!(t.fields[0].ty, FieldType::Text);
         let codes: Vec<_> = (0..3).map(|r| t.columns[0].text(r).into_owned()).collect();
         assert_eq!(codes, ["75001", "007", "2A004"]);
-        assert_eq!(t.columns[1], Column::Numbers(vec![Some(1.0), Some(2.0), Some(3.0)]));
+        assert_eq!(t.columns[1], Column::Numbers([Some(1.0), Some(2.0), Some(3.0)].into_iter().collect()));
     }
 
     #[test]
@@ -593,11 +624,27 @@ mod tests {
     }
 
     #[test]
+    fn row_lines_are_kept_as_jumps_and_read_back_exactly() {
+        let mut lines = Lines::default();
+        for line in [2, 3, 4, 6, 7, 10] {
+            lines.push(line);
+        }
+        assert_eq!(lines.jumps, [(0, 2), (3, 6), (5, 10)]);
+        let mut next = Lines::default();
+        [11, 12, 14].into_iter().for_each(|l| next.push(l));
+        lines.extend(next);
+        let all: Vec<usize> = (0..lines.len).map(|r| lines.line(r)).collect();
+        assert_eq!(all, [2, 3, 4, 6, 7, 10, 11, 12, 14]);
+    }
+
+    #[test]
     fn pieces_read_exactly_like_one_piece() {
         let yaml = yaml_source::parse(Path::new("a.yaml"), "fields:\n  n: { type: integer }\n").unwrap();
         let declared = yaml.table.fields;
-        let one = |text: &str| read_in_chunks(Path::new("a.csv"), text, &declared, 1 << 40);
-        let many = |text: &str| read_in_chunks(Path::new("a.csv"), text, &declared, 64);
+        let one =
+            |text: &str| read_in_chunks(Path::new("a.csv"), text, (Path::new("a.yaml"), &declared), 1 << 40);
+        let many =
+            |text: &str| read_in_chunks(Path::new("a.csv"), text, (Path::new("a.yaml"), &declared), 64);
         let good = awkward_file(60, &[]);
         assert!(split(&good, (15, 2), 64).len() > 10);
         let (a, b) = (one(&good).unwrap(), many(&good).unwrap());

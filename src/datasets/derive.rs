@@ -606,7 +606,9 @@ mod tests {
             let platform = ["Instagram", "TikTok", "YouTube"][(i % 3) as usize];
             text.push_str(&format!("@a{i},{platform},{followers},{},{cost},{}\n", i * 31 % 900, i % 4 == 0));
         }
-        let typed = csv_source::read(Path::new("data/accounts.csv"), &text, &[]).unwrap();
+        let typed =
+            csv_source::read(Path::new("data/accounts.csv"), &text, (Path::new("data/accounts.yaml"), &[]))
+                .unwrap();
         Dataset {
             id: "accounts".into(),
             file: "data/accounts.csv".into(),

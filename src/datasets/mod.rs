@@ -265,13 +265,16 @@ impl DatasetSource {
 pub enum RowsData {
     Text(String),
     Bytes(std::sync::Arc<Vec<u8>>),
+    /// Read into its dataset already, and let go (see
+    /// [`crate::load::Project::release_rows`]).
+    Released,
 }
 
 impl RowsData {
     pub fn text(&self) -> Option<&str> {
         match self {
             RowsData::Text(t) => Some(t),
-            RowsData::Bytes(_) => None,
+            RowsData::Bytes(_) | RowsData::Released => None,
         }
     }
 }
@@ -308,50 +311,83 @@ pub fn build_all_in(
     tiers: &[Tier],
     tongue: Tongue,
 ) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
+    read_all(sources, tongue).derive(tiers)
+}
+
+/// Every dataset read from its files, the derived ones not computed yet.
+/// Nothing in it borrows the files, so they can be let go before the
+/// derived datasets are computed (see [`ReadAll::derive`]).
+pub struct ReadAll {
+    out: BTreeMap<String, Dataset>,
+    diags: Vec<Diagnostic>,
+    derived: Vec<Pending>,
+    failed: Vec<String>,
+    all_ids: Vec<String>,
+}
+
+/// Parses and types every dataset of `sources`, in `tongue`'s language.
+pub fn read_all(sources: &[DatasetSource], tongue: Tongue) -> ReadAll {
     use rayon::prelude::*;
     let read: Vec<Outcome> = sources.par_iter().flat_map_iter(|s| read_one(s, tongue)).collect();
-    let mut out = BTreeMap::new();
-    let mut diags = Vec::new();
-    let mut derived = Vec::new();
-    let mut failed: Vec<String> = Vec::new();
+    let mut all = ReadAll {
+        out: BTreeMap::new(),
+        diags: Vec::new(),
+        derived: Vec::new(),
+        failed: Vec::new(),
+        all_ids: sources.iter().map(|s| s.id.clone()).collect(),
+    };
     for r in read {
         match r {
             Ok(Prepared::Ready(ds, warnings)) => {
-                diags.extend(warnings);
-                out.insert(ds.id.clone(), ds);
+                all.diags.extend(warnings);
+                all.out.insert(ds.id.clone(), ds);
             }
-            Ok(Prepared::Derived(p)) => derived.push(p),
+            Ok(Prepared::Derived(p)) => all.derived.push(p),
             Err((id, errs)) => {
-                failed.push(id);
-                diags.extend(errs);
+                all.failed.push(id);
+                all.diags.extend(errs);
             }
         }
     }
-    let mut all_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-    all_ids.extend(out.keys().filter(|id| !all_ids.contains(id)).cloned().collect::<Vec<_>>());
-    // Each round derives what the previous rounds made possible.
-    while !derived.is_empty() {
-        let (ready, waiting): (Vec<Pending>, Vec<Pending>) =
-            derived.into_iter().partition(|p| out.contains_key(&p.recipe.from.0));
-        if ready.is_empty() {
-            diags.extend(unresolved(&waiting, &all_ids, &failed));
-            break;
-        }
-        for p in ready {
-            match compute(p, &out, tiers) {
-                Ok((ds, warnings)) => {
-                    diags.extend(warnings);
-                    out.insert(ds.id.clone(), ds);
-                }
-                Err((id, errs)) => {
-                    failed.push(id);
-                    diags.extend(errs);
+    let more: Vec<String> = all.out.keys().filter(|id| !all.all_ids.contains(id)).cloned().collect();
+    all.all_ids.extend(more);
+    all
+}
+
+impl ReadAll {
+    /// What has been found wrong so far.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diags
+    }
+
+    /// Computes the derived datasets in dependency order: every dataset,
+    /// and all errors of all of them.
+    pub fn derive(self, tiers: &[Tier]) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
+        let ReadAll { mut out, mut diags, mut derived, mut failed, all_ids } = self;
+        // Each round derives what the previous rounds made possible.
+        while !derived.is_empty() {
+            let (ready, waiting): (Vec<Pending>, Vec<Pending>) =
+                derived.into_iter().partition(|p| out.contains_key(&p.recipe.from.0));
+            if ready.is_empty() {
+                diags.extend(unresolved(&waiting, &all_ids, &failed));
+                break;
+            }
+            for p in ready {
+                match compute(p, &out, tiers) {
+                    Ok((ds, warnings)) => {
+                        diags.extend(warnings);
+                        out.insert(ds.id.clone(), ds);
+                    }
+                    Err((id, errs)) => {
+                        failed.push(id);
+                        diags.extend(errs);
+                    }
                 }
             }
+            derived = waiting;
         }
-        derived = waiting;
+        (out, diags)
     }
-    (out, diags)
 }
 
 /// Computes and types one derived dataset from its source, already built.
@@ -524,7 +560,7 @@ fn read_rows(
             rows: provenance.rows,
         });
         let (path, text) = &files.csv;
-        return Ok(one(path, meta, csv_source::read(path, text, &fields)));
+        return Ok(one(path, meta, csv_source::read(path, text, (yaml_path, &fields))));
     }
     match (&src.rows, yaml_path) {
         (Some((path, RowsData::Text(text))), _) => {
@@ -535,12 +571,18 @@ fn read_rows(
                 let table = RawTable { fields: parsed.table.fields, rows };
                 Ok(one(path, meta, typing::type_table(path, table)))
             } else {
-                Ok(one(path, meta, csv_source::read(path, text, declared)))
+                let settings = yaml_path.unwrap_or(path);
+                Ok(one(path, meta, csv_source::read(path, text, (settings, declared))))
             }
         }
         (Some((path, RowsData::Bytes(bytes))), _) => {
             read_binary(src, path, bytes, &parsed.sheet, declared, meta)
         }
+        (Some((path, RowsData::Released)), _) => Err(vec![Diagnostic::error(
+            path,
+            None,
+            "this file was read already and let go; barometer cannot read it twice",
+        )]),
         (None, Some(path)) => Ok(one(path, meta, typing::type_table(path, parsed.table))),
         (None, None) => Err(Vec::new()),
     }
@@ -557,20 +599,21 @@ fn read_binary(
     meta: Meta,
 ) -> Result<Vec<Read>, Vec<Diagnostic>> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let settings = src.yaml.as_ref().map_or(path, |(p, _)| p.as_path());
     #[cfg(feature = "parquet")]
     if ext == "parquet" {
-        let typed = parquet_source::read(path, bytes, declared);
+        let typed = parquet_source::read(path, bytes, (settings, declared));
         return Ok(vec![Read { id: src.id.clone(), file: path.to_path_buf(), meta, typed }]);
     }
     #[cfg(feature = "spreadsheets")]
     if is_workbook(&ext) {
-        let settings = src.yaml.as_ref().map_or(path, |(p, _)| p.as_path());
         let sheets = sheet_source::read(path, bytes.as_slice(), choice, settings)?;
         let each = choice.each.is_some();
         return sheets
             .into_iter()
             .map(|sheet| {
-                let missing = sheet_source::missing_columns(&sheet, declared, settings);
+                let what = format!("sheet {}", sheet.name);
+                let missing = typing::missing_columns(settings, &what, &sheet.columns, declared);
                 let mut table = sheet.table;
                 table.fields = declared.to_vec();
                 let typed = match missing.is_empty() {

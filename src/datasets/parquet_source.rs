@@ -18,7 +18,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::column::{Builder, Cell, Column};
 use super::typing::{self, Misfits, Typed, column_type, convert};
-use super::{Field, FieldType, RawField, Value};
+use super::{Field, RawField, Value};
 use crate::diagnostics::{Diagnostic, Pos};
 
 /// Rows decoded at a time.
@@ -35,7 +35,11 @@ impl AsRef<[u8]> for Shared {
 
 /// Reads the Parquet file `bytes` (from `path`) into typed columns,
 /// applying the fields `declared` in the YAML file beside it.
-pub fn read(path: &Path, bytes: &Arc<Vec<u8>>, declared: &[RawField]) -> Result<Typed, Vec<Diagnostic>> {
+pub fn read(
+    path: &Path,
+    bytes: &Arc<Vec<u8>>,
+    (settings, declared): (&Path, &[RawField]),
+) -> Result<Typed, Vec<Diagnostic>> {
     let unreadable = |e: &dyn std::fmt::Display| {
         vec![Diagnostic::error(path, None, format!("cannot read this Parquet file: {e}"))
             .with_hint("write it again with a current tool (pandas, polars, DuckDB, Spark), compressed with Snappy, Zstandard, LZ4 or gzip")]
@@ -43,8 +47,8 @@ pub fn read(path: &Path, bytes: &Arc<Vec<u8>>, declared: &[RawField]) -> Result<
     let data = bytes::Bytes::from_owner(Shared(Arc::clone(bytes)));
     let builder = ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| unreadable(&e))?;
     let names: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
-    let fields = fields_of(&names, declared);
-    let mut errors = missing_declared(path, &names, declared);
+    let fields = typing::fields_of(&names, declared);
+    let mut errors = typing::missing_columns(settings, "the Parquet file", &names, declared);
     let mut builders: Vec<Builder> = fields
         .iter()
         .zip(&names)
@@ -102,37 +106,6 @@ impl Unsupported {
         )
         .with_hint("leave it out of the export, or convert it to numbers, text, booleans or dates")
     }
-}
-
-/// The file's columns as fields, with what the YAML file declares.
-fn fields_of(names: &[String], declared: &[RawField]) -> Vec<Field> {
-    names
-        .iter()
-        .map(|name| {
-            let decl = declared.iter().find(|f| f.name == *name);
-            Field {
-                name: name.clone(),
-                label: decl.and_then(|f| f.label.clone()),
-                ty: decl.and_then(|f| f.ty).unwrap_or(FieldType::Text),
-                style: decl.map(|f| f.style.clone()).unwrap_or_default(),
-            }
-        })
-        .collect()
-}
-
-fn missing_declared(path: &Path, names: &[String], declared: &[RawField]) -> Vec<Diagnostic> {
-    declared
-        .iter()
-        .filter(|f| !names.contains(&f.name))
-        .map(|f| {
-            Diagnostic::error(
-                path,
-                None,
-                format!("field `{}` is declared but the Parquet file has no such column", f.name),
-            )
-            .suggest(&f.name, names.iter().map(String::as_str))
-        })
-        .collect()
 }
 
 /// Appends a batch's rows (the first being row `first`, from 0) to the columns.

@@ -189,21 +189,6 @@ fn cell(data: &Data) -> Result<(Value, bool), String> {
     })
 }
 
-/// Declared fields without a `default` that the sheet has no column for,
-/// each an error at its declaration in `settings`.
-pub fn missing_columns(sheet: &Sheet, declared: &[super::RawField], settings: &Path) -> Vec<Diagnostic> {
-    declared
-        .iter()
-        .filter(|f| f.default.is_none() && !sheet.columns.contains(&f.name))
-        .map(|f| {
-            let message =
-                format!("field `{}` is declared but sheet {} has no such column", f.name, sheet.name);
-            Diagnostic::error(settings, Some(f.pos), message)
-                .suggest(&f.name, sheet.columns.iter().map(String::as_str))
-        })
-        .collect()
-}
-
 /// `diags` about `path` named by sheet and cell (`sheet Q3, cell C14`)
 /// rather than by line and column, which a workbook has not.
 pub fn at_cells(diags: Vec<Diagnostic>, path: &Path, sheet: &str) -> Vec<Diagnostic> {

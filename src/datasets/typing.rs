@@ -400,6 +400,43 @@ pub(super) fn convert(v: &Value, quoted: bool, field: &Field) -> Result<Value, M
     }
 }
 
+/// The columns of a rows file (`names`) as fields, with what the YAML
+/// file beside it declares.
+pub(super) fn fields_of(names: &[String], declared: &[RawField]) -> Vec<Field> {
+    names
+        .iter()
+        .map(|name| {
+            let decl = declared.iter().find(|f| f.name == *name);
+            Field {
+                name: name.clone(),
+                label: decl.and_then(|f| f.label.clone()),
+                ty: decl.and_then(|f| f.ty).unwrap_or(FieldType::Text),
+                style: decl.map(|f| f.style.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// Declared fields without a `default` that `what` (`the CSV file`,
+/// `sheet Q3`) has no column for, among `names`: each an error at its
+/// declaration in `settings`, the YAML file.
+pub(super) fn missing_columns(
+    settings: &Path,
+    what: &str,
+    names: &[String],
+    declared: &[RawField],
+) -> Vec<Diagnostic> {
+    declared
+        .iter()
+        .filter(|f| f.default.is_none() && !names.contains(&f.name))
+        .map(|f| {
+            let message = format!("field `{}` is declared but {what} has no such column", f.name);
+            Diagnostic::error(settings, Some(f.pos), message)
+                .suggest(&f.name, names.iter().map(String::as_str))
+        })
+        .collect()
+}
+
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a real month and day.
 pub fn is_date(s: &str) -> bool {
     crate::dates::Date::parse(s).is_some()
@@ -421,7 +458,7 @@ pub(super) fn fraction_warnings(
         .filter(|(_, (_, col))| {
             let Column::Numbers(values) = col else { return false };
             let mut known = values.iter().flatten().peekable();
-            known.peek().is_some() && known.clone().all(|v| *v < 1.0) && known.any(|v| *v != 0.0)
+            known.peek().is_some() && values.iter().flatten().all(|v| v < 1.0) && known.any(|v| v != 0.0)
         })
         .map(|(i, (f, _))| {
             Diagnostic::warning(
