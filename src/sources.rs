@@ -72,7 +72,7 @@ impl QueryError {
 /// Fetches every query (or those `only` names) and writes the snapshots.
 pub fn run(opts: &SourcesOptions) -> SourcesOutcome {
     let mut out = SourcesOutcome::default();
-    let mut project = match load::load(&opts.root) {
+    let project = match load::load(&opts.root) {
         Ok(p) => p,
         Err(errs) => return SourcesOutcome { diagnostics: errs, ..out },
     };
@@ -126,7 +126,6 @@ pub fn run(opts: &SourcesOptions) -> SourcesOutcome {
                 ),
         );
     }
-    project.datasets.clear();
     out
 }
 
