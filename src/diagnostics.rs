@@ -303,6 +303,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_place_in_a_file_without_lines_is_told_everywhere() {
+        let d = Diagnostic::error_at("data/survey.xlsx", "sheet Q3, cell C14", "`share` must be a number")
+            .with_hint("convert the cell");
+        assert_eq!(d.location(), "data/survey.xlsx, sheet Q3, cell C14");
+        assert_eq!(
+            d.to_string(),
+            "data/survey.xlsx, sheet Q3, cell C14: error: `share` must be a number (convert the cell)"
+        );
+        let json: serde_json::Value = serde_json::from_str(&d.to_json(None)).unwrap();
+        assert_eq!(json["place"], "sheet Q3, cell C14");
+        assert_eq!(json["line"], serde_json::Value::Null);
+        assert!(
+            d.github_annotation()
+                .ends_with("::sheet Q3, cell C14: `share` must be a number (convert the cell)")
+        );
+        assert!(d.render(None).contains("in data/survey.xlsx, sheet Q3, cell C14"));
+    }
+
+    #[test]
     fn closest_finds_typos_but_not_strangers() {
         assert_eq!(closest("scor", ["score", "share"]), Some("score"));
         assert_eq!(closest("titel", ["title", "note"]), Some("title"));
