@@ -151,7 +151,8 @@ pub fn data_source(ds: &Dataset, fmt: &NumberFormat) -> printed::DataSource {
 }
 
 /// Where the rows of a dataset fetched by SQL come from, as a sentence in
-/// the page's language: the database, when, how many rows.
+/// the page's language and typography, for the site and the PDF alike:
+/// the database, when, how many rows.
 pub fn provenance(ds: &Dataset, fmt: &NumberFormat) -> Option<String> {
     let s = ds.meta.snapshot.as_ref()?;
     let (date, time) = s.fetched.split_once('T')?;
@@ -159,7 +160,7 @@ pub fn provenance(ds: &Dataset, fmt: &NumberFormat) -> Option<String> {
     let time = time.get(..5).unwrap_or(time);
     let rows = fmt.number(s.rows as f64, None);
     let words = [("connection", s.connection.as_str()), ("date", &day), ("time", time), ("rows", &rows)];
-    Some(crate::i18n::fill(fmt.t("snapshot"), &words))
+    Some(spaced(&crate::i18n::fill(fmt.t("snapshot"), &words), fmt.language()).into_owned())
 }
 
 /// [`provenance`] and the query, for the page.
@@ -167,7 +168,7 @@ fn provenance_html(ds: &Dataset, fmt: &NumberFormat) -> String {
     let (Some(sentence), Some(s)) = (provenance(ds, fmt), &ds.meta.snapshot) else { return String::new() };
     format!(
         "<div class=\"fig-provenance\"><p>{}</p><pre><code>{}</code></pre></div>\n",
-        escape(&spaced(&sentence, fmt.language())),
+        escape(&sentence),
         escape(s.query.trim_end())
     )
 }
