@@ -333,6 +333,11 @@ impl Config {
         self.editions.len() > 1
     }
 
+    /// Every edition's language, the report's first language first.
+    pub fn languages(&self) -> Vec<Language> {
+        self.editions.iter().map(|e| e.language).collect()
+    }
+
     /// The report's first language, whose pages are at the site's root.
     pub fn default_language(&self) -> Language {
         self.editions.first().map_or(self.language, |e| e.language)

@@ -6,7 +6,7 @@
 //! stopping at the first, so one run shows everything to fix.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -193,6 +193,30 @@ impl Diagnostic {
     }
 }
 
+/// `diags` about `file`, a file without lines (a workbook, a Parquet
+/// file), each named by the place `place` gives for its position (`None`
+/// when it has none) rather than by line and column. Such files number
+/// rows, not lines: "already used on line 5" reads "already used in row 5".
+pub fn placed(
+    diags: Vec<Diagnostic>,
+    file: &Path,
+    place: impl Fn(Option<Pos>) -> Option<String>,
+) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .map(|mut d| {
+            if d.file == file
+                && let Some(at) = place(d.pos)
+            {
+                d.pos = None;
+                d.place = Some(at.into());
+                d.message = d.message.replace("already used on line", "already used in row");
+            }
+            d
+        })
+        .collect()
+}
+
 /// Escapes the message of a workflow command, as GitHub's toolkit does.
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
@@ -319,6 +343,22 @@ mod tests {
                 .ends_with("::sheet Q3, cell C14: `share` must be a number (convert the cell)")
         );
         assert!(d.render(None).contains("in data/survey.xlsx, sheet Q3, cell C14"));
+    }
+
+    #[test]
+    fn places_replace_lines_in_files_without_lines_only() {
+        let file = Path::new("data/a.parquet");
+        let diags = vec![
+            Diagnostic::error(file, Some(Pos::new(5, 2)), "duplicate id `a`, already used on line 3"),
+            Diagnostic::error(file, None, "cannot read"),
+            Diagnostic::error("data/a.yaml", Some(Pos::new(5, 2)), "already used on line 3"),
+        ];
+        let out = placed(diags, file, |pos| pos.map(|p| format!("row {}, column {}", p.line, p.column)));
+        assert_eq!(out[0].location(), "data/a.parquet, row 5, column 2");
+        assert_eq!(out[0].message, "duplicate id `a`, already used in row 3");
+        assert_eq!(out[1].location(), "data/a.parquet");
+        assert_eq!(out[2].location(), "data/a.yaml:5:2");
+        assert_eq!(out[2].message, "already used on line 3");
     }
 
     #[test]

@@ -273,8 +273,7 @@ fn build_site(
     // Tiers come from report.yaml; when it has errors, the defaults keep
     // dataset checks going so every error shows in one run.
     let tiers = config.as_ref().map(|c| c.tiers.clone()).unwrap_or_else(config::default_tiers);
-    let languages: Vec<config::Language> =
-        config.as_ref().map(|c| c.editions.iter().map(|e| e.language).collect()).unwrap_or_default();
+    let languages: Vec<config::Language> = config.as_ref().map(Config::languages).unwrap_or_default();
     let tongue = i18n::Tongue {
         lang: languages.first().copied().unwrap_or(config::Language::En),
         languages: &languages,

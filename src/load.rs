@@ -160,15 +160,8 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
     }
     for layer in [theme_dir.join("static"), PathBuf::from("static")] {
         for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
-            match fs::read(root.join(&path)) {
-                Ok(bytes) => {
-                    project
-                        .static_files
-                        .insert(path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(), bytes);
-                }
-                Err(e) => {
-                    errors.push(Diagnostic::error(&path, None, format!("cannot read: {}", io_reason(&e))))
-                }
+            if let Some(bytes) = read_bytes(&root, &path, &mut errors) {
+                project.static_files.insert(path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(), bytes);
             }
         }
     }
@@ -194,7 +187,7 @@ fn load_datasets(
     // Lower-cased id to the first id and file spelled so.
     let mut by_folded: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for path in files_under(root, "data", errors) {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = crate::datasets::extension(&path);
         let binary = is_binary_rows_file(&ext);
         if !binary && !is_text_rows_file(&ext) && !matches!(ext.as_str(), "yaml" | "yml") {
             warnings.push(unread(&path, &ext));
@@ -411,22 +404,14 @@ fn read_bytes(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<
 }
 
 fn read_text(root: &Path, path: &Path, errors: &mut Vec<Diagnostic>) -> Option<String> {
-    match fs::read(root.join(path)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(_) => {
-                errors.push(
-                    Diagnostic::error(path, None, "the file is not valid UTF-8")
-                        .with_hint("save it as UTF-8"),
-                );
-                None
-            }
-        },
-        Err(e) => {
-            errors.push(Diagnostic::error(path, None, format!("cannot read: {}", io_reason(&e))));
-            None
-        }
-    }
+    let bytes = read_bytes(root, path, errors)?;
+    String::from_utf8(bytes)
+        .map_err(|_| {
+            errors.push(
+                Diagnostic::error(path, None, "the file is not valid UTF-8").with_hint("save it as UTF-8"),
+            )
+        })
+        .ok()
 }
 
 fn io_reason(e: &std::io::Error) -> String {

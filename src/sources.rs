@@ -83,7 +83,7 @@ pub fn run(opts: &SourcesOptions) -> SourcesOutcome {
             return SourcesOutcome { diagnostics: errs, ..out };
         }
     };
-    let languages: Vec<_> = config.editions.iter().map(|e| e.language).collect();
+    let languages = config.languages();
     let tongue = crate::i18n::Tongue { lang: config.default_language(), languages: &languages };
     let mut queries = Vec::new();
     for src in &project.datasets {

@@ -233,26 +233,36 @@ fn parse_chunks<'a>(
     fields: &'a [Field],
     plans: &[Plan],
 ) -> Result<Piece<'a>, Restart> {
-    use rayon::prelude::*;
     let rows: usize = chunks.iter().map(|c| c.2).sum();
-    let window = 2 * rayon::current_num_threads().max(1);
     let mut all: Option<Piece> = None;
-    for group in chunks.chunks(window) {
-        let pieces: Vec<Result<Piece, Restart>> =
-            group.par_iter().map(|chunk| parse_rows(path, *chunk, delimiter, fields, plans)).collect();
-        for piece in pieces {
-            match all.as_mut() {
-                Some(all) => all.append(piece?)?,
-                None => {
-                    let mut first = piece?;
-                    let more = rows.saturating_sub(first.lines.len);
-                    first.builders.iter_mut().for_each(|b| b.reserve(more));
-                    all = Some(first);
-                }
-            }
+    let parse = |chunk: &Chunk| parse_rows(path, *chunk, delimiter, fields, plans);
+    in_windows(chunks, parse, |piece| match all.as_mut() {
+        Some(all) => all.append(piece?),
+        None => {
+            let mut first = piece?;
+            let more = rows.saturating_sub(first.lines.len);
+            first.builders.iter_mut().for_each(|b| b.reserve(more));
+            all = Some(first);
+            Ok(())
         }
-    }
+    })?;
     all.map_or_else(|| parse_rows(path, ("", 1, 0), delimiter, fields, plans), Ok)
+}
+
+/// Maps `items` on all cores a few at a time, and hands each result to
+/// `take`, in order, before the next few are mapped: the results are never
+/// all held at once, which for a raw export would hold it twice.
+fn in_windows<I: Sync, T: Send, E>(
+    items: &[I],
+    map: impl Fn(&I) -> T + Sync,
+    mut take: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    for group in items.chunks(2 * rayon::current_num_threads().max(1)) {
+        let results: Vec<T> = group.par_iter().map(&map).collect();
+        results.into_iter().try_for_each(&mut take)?;
+    }
+    Ok(())
 }
 
 /// One pass over the rows of a piece of the file, each cell into its
@@ -417,34 +427,30 @@ fn csv_error(path: &Path, e: &csv::Error, first_line: usize) -> Diagnostic {
 /// negative ones included, are written as numbers.
 /// Big datasets are written in pieces on all cores, joined in order.
 pub fn write_csv(ds: &Dataset) -> Vec<u8> {
-    use rayon::prelude::*;
     let mut out = Vec::new();
     let names: Vec<Cell> = ds.fields.iter().map(|f| Cell::Text(&f.name)).collect();
     write_record(&mut out, names.into_iter(), &mut String::new());
     let starts: Vec<usize> = (0..ds.len).step_by(ROWS_PER_PIECE).collect();
-    // A few pieces at a time, each copied and freed before the next few
-    // are written: the download is never held twice.
-    for (i, group) in starts.chunks(2 * rayon::current_num_threads().max(1)).enumerate() {
-        let pieces: Vec<Vec<u8>> = group
-            .par_iter()
-            .map(|&start| {
-                let rows = start..(start + ROWS_PER_PIECE).min(ds.len);
-                let mut piece = Vec::new();
-                let mut scratch = String::new();
-                for r in rows {
-                    write_record(&mut piece, ds.columns.iter().map(|c| c.cell(r)), &mut scratch);
-                }
-                piece
-            })
-            .collect();
-        pieces.into_iter().for_each(|p| out.extend_from_slice(&p));
-        if i == 0 {
+    let write = |&start: &usize| {
+        let mut piece = Vec::new();
+        let mut scratch = String::new();
+        for r in start..(start + ROWS_PER_PIECE).min(ds.len) {
+            write_record(&mut piece, ds.columns.iter().map(|c| c.cell(r)), &mut scratch);
+        }
+        piece
+    };
+    let mut first = true;
+    let joined: Result<(), std::convert::Infallible> = in_windows(&starts, write, |piece| {
+        out.extend_from_slice(&piece);
+        if std::mem::take(&mut first) {
             // Room for the rest at the first rows' width, so the whole
             // seldom grows (and copies) again.
-            let done = (group.len() * ROWS_PER_PIECE).min(ds.len);
-            out.reserve((out.len() / done.max(1)) * (ds.len - done) * 21 / 20);
+            let done = ROWS_PER_PIECE.min(ds.len);
+            out.reserve((out.len() / done) * (ds.len - done) * 21 / 20);
         }
-    }
+        Ok(())
+    });
+    let Ok(()) = joined;
     out
 }
 

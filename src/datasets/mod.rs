@@ -487,7 +487,7 @@ fn read_one(src: &DatasetSource, tongue: Tongue) -> Vec<Outcome> {
     if let Err(d) = settings_fit(src, &parsed) {
         return fail(vec![d]);
     }
-    let mut translations = parsed.warnings.clone();
+    let mut translations = std::mem::take(&mut parsed.warnings);
     let reads = match read_rows(src, parsed, tongue, &mut translations) {
         Ok(reads) => reads,
         Err(d) => return fail(d),
@@ -516,10 +516,7 @@ fn settings_fit(src: &DatasetSource, parsed: &yaml_source::Parsed) -> Result<(),
         return Err(Diagnostic::error(yaml_path, None, format!("both `{}` and {what}", rows_path.display()))
             .with_hint("keep the rows in one place, and only settings (title, source, fields) in the YAML"));
     }
-    let workbook = rows_path
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| is_workbook(&e.to_ascii_lowercase()));
+    let workbook = rows_path.is_some_and(|p| is_workbook(&extension(p)));
     if parsed.sheet.pos().is_some() && !workbook {
         return Err(Diagnostic::error(
             yaml_path,
@@ -564,7 +561,7 @@ fn read_rows(
     }
     match (&src.rows, yaml_path) {
         (Some((path, RowsData::Text(text))), _) => {
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let ext = extension(path);
             if ext == "json" {
                 let (rows, more) = yaml_source::json_rows(path, text, tongue).map_err(|d| vec![d])?;
                 translations.extend(more);
@@ -598,7 +595,7 @@ fn read_binary(
     declared: &[RawField],
     meta: Meta,
 ) -> Result<Vec<Read>, Vec<Diagnostic>> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = extension(path);
     let settings = src.yaml.as_ref().map_or(path, |(p, _)| p.as_path());
     #[cfg(feature = "parquet")]
     if ext == "parquet" {
@@ -661,7 +658,7 @@ fn read_binary(
 fn finish(id: String, file: PathBuf, meta: Meta, typed: typing::Typed) -> (Dataset, Vec<Diagnostic>) {
     let mut warnings = typed.warnings;
     if meta.source.is_none() {
-        let hint = match file.extension().and_then(|e| e.to_str()).is_some_and(is_rows_file) {
+        let hint = match is_rows_file(&extension(&file)) {
             true => {
                 format!("add `{}` beside it with a `source:` line", file.with_extension("yaml").display())
             }
@@ -700,6 +697,12 @@ const SMALL_SAMPLE: u64 = 30;
 pub fn query_spec(src: &DatasetSource, tongue: Tongue) -> Result<Option<QuerySpec>, Diagnostic> {
     let Some((path, text)) = &src.yaml else { return Ok(None) };
     Ok(yaml_source::parse_in(path, text, tongue)?.query)
+}
+
+/// A file's extension in lower case (`CSV` and `csv` are one kind), or
+/// `""` without one: what the kind of a file in `data/` is told by.
+pub fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
 /// Whether `ext` (lower case) names a workbook: Excel or OpenDocument.

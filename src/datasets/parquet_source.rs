@@ -265,17 +265,9 @@ fn dates(moments: impl Iterator<Item = Option<i64>>, f: &mut dyn FnMut(usize, Ce
 
 /// `diags` about `path` named by row and column rather than line.
 fn at_rows(diags: Vec<Diagnostic>, path: &Path, names: &[String]) -> Vec<Diagnostic> {
-    diags
-        .into_iter()
-        .map(|mut d| {
-            if d.file == path
-                && let Some(p) = d.pos.take()
-            {
-                let column = names.get(p.column - 1).map_or(String::new(), |n| format!(", column `{n}`"));
-                d.place = Some(format!("row {}{column}", p.line).into());
-                d.message = d.message.replace("already used on line", "already used in row");
-            }
-            d
-        })
-        .collect()
+    crate::diagnostics::placed(diags, path, |pos| {
+        let p = pos?;
+        let column = names.get(p.column - 1).map_or(String::new(), |n| format!(", column `{n}`"));
+        Some(format!("row {}{column}", p.line))
+    })
 }

@@ -192,18 +192,16 @@ fn cell(data: &Data) -> Result<(Value, bool), String> {
 /// `diags` about `path` named by sheet and cell (`sheet Q3, cell C14`)
 /// rather than by line and column, which a workbook has not.
 pub fn at_cells(diags: Vec<Diagnostic>, path: &Path, sheet: &str) -> Vec<Diagnostic> {
-    diags
+    let placed = crate::diagnostics::placed(diags, path, |pos| {
+        Some(match pos {
+            Some(p) => format!("sheet {sheet}, cell {}{}", column_name(p.column), p.line),
+            None => format!("sheet {sheet}"),
+        })
+    });
+    placed
         .into_iter()
         .map(|mut d| {
-            if d.file != path {
-                return d;
-            }
-            let place = match d.pos.take() {
-                Some(p) => format!("sheet {sheet}, cell {}{}", column_name(p.column), p.line),
-                None => format!("sheet {sheet}"),
-            };
-            d.place = Some(place.into());
-            if d.message.ends_with("found quoted text") {
+            if d.file == path && d.message.ends_with("found quoted text") {
                 d.message = d.message.replace("found quoted text", "found a number stored as text");
                 d.hint = Some("convert the cell to a number in the workbook".into());
             }

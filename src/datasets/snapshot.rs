@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{FieldType, QuerySpec};
@@ -28,7 +28,7 @@ pub struct Files {
 }
 
 /// The provenance file of a snapshot (`<id>.yaml` beside `<id>.csv`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// The dataset's id.
