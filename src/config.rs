@@ -687,6 +687,23 @@ mod tests {
     }
 
     #[test]
+    fn the_snapshot_folder_stays_inside_the_project_and_out_of_the_datasets() {
+        let folder = |v: &str| Config::parse(&format!("title: T\nsnapshots: {v}\n")).map(|c| c.snapshots);
+        assert_eq!(Config::parse("title: T\n").unwrap().snapshots, "data/.snapshots");
+        assert_eq!(folder("snapshots/").unwrap(), "snapshots");
+        assert_eq!(folder("data/.cache/sql").unwrap(), "data/.cache/sql");
+        for bad in ["../elsewhere", "/tmp/x", "data/snapshots", "static/sql", "public", "\"\""] {
+            let errs = folder(bad).unwrap_err();
+            assert!(errs[0].message.starts_with("`snapshots:"), "{bad}: {errs:?}");
+            assert_eq!(errs[0].pos.map(|p| p.line), Some(2), "{bad}");
+        }
+        let bad_var = Config::parse(
+            "title: T\nconnections:\n  w: { type: postgres, url_env: \"postgres://me@h/db\" }\n",
+        );
+        assert!(bad_var.unwrap_err()[0].message.contains("`url_env` must name an environment variable"));
+    }
+
+    #[test]
     fn unknown_language_and_field_are_errors() {
         let errs = Config::parse("title: T\nlanguage: it\n").unwrap_err();
         assert_eq!(errs[0].pos.map(|p| p.line), Some(2));
