@@ -360,7 +360,7 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> Figure {
 }
 
 /// `n = 1 252 répondants`.
-fn sample_size(n: u64, fmt: &NumberFormat) -> String {
+pub fn sample_size(n: u64, fmt: &NumberFormat) -> String {
     format!("n\u{a0}=\u{a0}{} {}", fmt.number(n as f64, None), fmt.t("respondents"))
 }
 

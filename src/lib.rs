@@ -11,6 +11,7 @@
 pub mod blocks;
 #[cfg(feature = "social-cards")]
 pub mod cards;
+pub mod catalog;
 pub mod charts;
 pub mod cite;
 pub mod config;

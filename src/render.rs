@@ -14,6 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::blocks;
+use crate::catalog;
 use crate::config::Config;
 use crate::datasets::{Dataset, write_csv};
 use crate::diagnostics::{Diagnostic, Pos};
@@ -151,20 +152,40 @@ impl Alternates {
     /// that edition's home page when it has none; empty in a
     /// single-language report.
     fn links(&self, page: &Page, config: &Config) -> Vec<LanguageLink> {
-        let Some(homes) = self.0.get(std::path::Path::new(HOME_FILE)) else { return Vec::new() };
         let versions = self.of(page);
         let here = page.lang.unwrap_or(config.default_language());
+        let own =
+            |home: &Version| versions.iter().find(|v| v.language == home.language).map(|v| v.url.clone());
+        self.switch((&page.url, here), config, own)
+    }
+
+    /// The language switch of the sources page of `config`'s edition:
+    /// each edition has one.
+    fn sources_links(&self, config: &Config) -> Vec<LanguageLink> {
+        let url = catalog::url(&config.prefix(config.language));
+        self.switch((&url, config.language), config, |home| Some(format!("{}{}", home.url, catalog::FOLDER)))
+    }
+
+    /// The language switch of the page at `url`, in language `here`:
+    /// `own` gives its URL in each edition (by that edition's home page),
+    /// if it has a version there; else the switch leads to that home.
+    fn switch(
+        &self,
+        (url, here): (&str, crate::config::Language),
+        config: &Config,
+        own: impl Fn(&Version) -> Option<String>,
+    ) -> Vec<LanguageLink> {
+        let Some(homes) = self.0.get(std::path::Path::new(HOME_FILE)) else { return Vec::new() };
         let mut links: Vec<LanguageLink> = homes
             .iter()
             .map(|home| {
-                let own = versions.iter().find(|v| v.language == home.language);
-                let target = own.unwrap_or(home);
+                let own = own(home);
                 LanguageLink {
                     code: home.language.code(),
                     tag: home.tag.clone(),
                     name: i18n::t(home.language, "language_name").to_string(),
-                    url: relative_url(&page.url, &target.url),
-                    href: own.and_then(|v| config.absolute_url(&v.url)),
+                    url: relative_url(url, own.as_deref().unwrap_or(&home.url)),
+                    href: own.and_then(|u| config.absolute_url(&u)),
                     current: home.language == here,
                 }
             })
@@ -290,8 +311,8 @@ struct Body {
     headings: Vec<Heading>,
     links: Vec<PageLink>,
     charts: usize,
-    /// The datasets its blocks show.
-    shown: Vec<String>,
+    /// The blocks that show data.
+    shown: Vec<Shown>,
     /// Chart downloads: output path and bytes.
     files: Vec<(PathBuf, Vec<u8>)>,
     /// Its charts and tables in order, numbered across the report later.
@@ -306,6 +327,13 @@ struct Body {
     first_paragraph: Option<String>,
     /// Its first key figures or chart, for its social card.
     card: Option<crate::printed::Printed>,
+}
+
+/// A block of a page that shows data: its dataset, and its place among
+/// the page's numbered blocks (none for key figures).
+struct Shown {
+    dataset: String,
+    numbered: Option<usize>,
 }
 
 /// A page as the PDF shows it: its Typst markup, the drawings and site
@@ -370,6 +398,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     base.insert("t", fmt.strings().map());
     base.insert("pdf", &None::<PdfLink>);
     base.insert("home", &input.in_edition("index.html"));
+    base.insert("sources", &input.in_edition(catalog::FILE));
     let errors = generated_clashes(input);
     if !errors.is_empty() {
         return Err(errors);
@@ -437,8 +466,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         ok_bodies.push(body);
     }
     errors.extend(check_anchors(input.pages, &ok_bodies));
-    let (numbering_errors, references) = number_blocks(input, &mut ok_bodies);
+    let (numbering_errors, references, registry) = number_blocks(input, &mut ok_bodies);
     errors.extend(numbering_errors);
+    let uses = catalog_uses(&ok_bodies, &registry, input.config.language);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -481,7 +511,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
                 page,
                 first_paragraph: b.first_paragraph.as_deref(),
                 figure: b.card.as_ref(),
-                shown: &b.shown,
+                shown: b.shown.iter().map(|s| s.dataset.as_str()).collect(),
                 card: painter.is_some(),
                 prefix: input.prefix,
             };
@@ -499,7 +529,14 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         .zip(ok_bodies.into_par_iter().zip(metas.into_par_iter()))
         .enumerate()
         .flat_map_iter(|(i, (page, (body, meta)))| {
-            let card = painter.as_ref().map(|p| paint_card(p, page, &body, &meta, input));
+            let card = painter.as_ref().map(|p| {
+                let kicker = if page.is_home() {
+                    input.config.author.as_deref()
+                } else {
+                    Some(input.config.title.as_str())
+                };
+                paint_card(p, &page.file, (kicker, &meta, body.card.as_ref()), &page.url)
+            });
             let html = render_page(i, page, body, meta, input, (&tera, &base, &navigation));
             std::iter::once(html).chain(card)
         })
@@ -514,6 +551,12 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     }
     for ds in input.datasets.values() {
         site.files.insert(PathBuf::from(input.in_edition(&format!("data/{}.csv", ds.id))), write_csv(ds));
+    }
+    let theme = (&tera, &base, &navigation);
+    let sources = render_sources(input, uses, &site.files, theme, (&fmt, painter.as_ref()));
+    keep(&mut site.files, sources, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
     }
     if let (Some(pdf), Some(settings)) = (study, &input.config.pdf) {
         site.pdf_pages.push(pdf.pages);
@@ -606,14 +649,27 @@ fn study_citation(input: &Input) -> crate::cite::StudyCitation {
     crate::cite::study(&facts, config.citation_style.as_ref(), config.language)
 }
 
-/// Files the build writes at the site's root that a static file of the
-/// same name would be lost to: an error, never an overwrite.
+/// Files the build writes that a static file or a page of the same name
+/// would be lost to: an error, never an overwrite.
 fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
     let pdf = input.config.pdf.as_ref().filter(|_| input.publish).map(|p| p.file.as_str());
     let sitemap =
         input.config.base_url.as_ref().filter(|_| input.prefix.is_empty()).map(|_| web::SITEMAP_FILE);
     let feed = web::has_feed(input.pages).then_some(web::FEED_FILE);
-    [Some(crate::cite::BIBTEX_FILE), Some(crate::cite::RIS_FILE), pdf, sitemap, feed]
+    let sources = catalog::url(input.prefix);
+    let pages = input.pages.iter().filter(|p| p.url == sources).map(|p| {
+        Diagnostic::error(&p.file, None, format!("this page's address, `{sources}`, is the sources page's"))
+            .with_hint("the build lists every dataset there; give this page another address with `slug:`")
+    });
+    let files = [
+        Some(crate::cite::BIBTEX_FILE),
+        Some(crate::cite::RIS_FILE),
+        Some(catalog::FILE),
+        pdf,
+        sitemap,
+        feed,
+    ];
+    let statics = files
         .into_iter()
         .flatten()
         .map(|name| input.in_edition(name))
@@ -625,8 +681,8 @@ fn generated_clashes(input: &Input) -> Vec<Diagnostic> {
                 format!("the build writes `{name}`, and the static file `static/{name}` has the same name"),
             )
             .with_hint("rename the static file (or name the PDF otherwise with `pdf: { file: … }`)")
-        })
-        .collect()
+        });
+    pages.chain(statics).collect()
 }
 
 /// What the theme links to: the PDF's file name and its size.
@@ -737,6 +793,7 @@ fn sources(input: &Input, bodies: &[Body], fmt: &NumberFormat) -> Vec<crate::pri
     bodies
         .iter()
         .flat_map(|b| &b.shown)
+        .map(|s| &s.dataset)
         .filter(|id| seen.insert(id.as_str()))
         .filter_map(|id| input.datasets.get(id))
         .map(|ds| figures::data_source(ds, fmt))
@@ -869,7 +926,6 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
             }
         };
         diags.extend(lint::chart_title(&block, &page.file, raw.fence_line));
-        shown.push(block.dataset().to_string());
         let ds = &datasets[block.dataset()];
         diags.extend(lint::crowded_columns(&block, ds, &page.file, raw.fence_line));
         // Key figures are not numbered; charts and tables are, apart.
@@ -904,7 +960,11 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
                     card = Some(fig.printed.clone());
                 }
                 files.extend(fig.files);
-                numbered.extend(numbered_block(&block, place.number, raw.fence_line));
+                let number = numbered_block(&block, place.number, raw.fence_line).map(|n| {
+                    numbered.push(n);
+                    numbered.len() - 1
+                });
+                shown.push(Shown { dataset: block.dataset().to_string(), numbered: number });
             }
             Err(why) => diags.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
         }
@@ -943,11 +1003,12 @@ fn numbered_block(block: &blocks::Block, local: usize, fence_line: usize) -> Opt
 /// Numbers figures and tables across the report in reading order, and
 /// puts the numbers and the links of references into the pages; an id
 /// used twice or a reference to no id is an error. Puts the citations in
-/// too ([`format_citations`]) and gives the references they make.
+/// too ([`format_citations`]) and gives the references they make, and the
+/// numbering.
 fn number_blocks(
     input: &Input,
     bodies: &mut [Option<Body>],
-) -> (Vec<Diagnostic>, Vec<crate::cite::Reference>) {
+) -> (Vec<Diagnostic>, Vec<crate::cite::Reference>, xref::Registry) {
     let empty: Vec<xref::Numbered> = Vec::new();
     let listed = input
         .pages
@@ -985,7 +1046,7 @@ fn number_blocks(
         }
     }
     let references = cited.map(|(r, _)| r.references).unwrap_or_default();
-    (errors, references)
+    (errors, references, registry)
 }
 
 /// The report's citations formatted in reading order, with the place of
@@ -1104,7 +1165,8 @@ fn section_of(url: &str) -> &str {
 /// Warnings about the site as a whole: datasets nothing uses, pages
 /// nothing reaches.
 fn site_warnings(input: &Input, bodies: &[Option<Body>]) -> Vec<Diagnostic> {
-    let shown: HashSet<&str> = bodies.iter().flatten().flat_map(|b| &b.shown).map(String::as_str).collect();
+    let shown: HashSet<&str> =
+        bodies.iter().flatten().flat_map(|b| &b.shown).map(|s| s.dataset.as_str()).collect();
     let texts =
         input.pages.iter().map(|p| p.body.as_str()).chain(input.templates.values().map(|(_, t)| t.as_str()));
     let links: Vec<&[PageLink]> = bodies.iter().flatten().map(|b| b.links.as_slice()).collect();
@@ -1163,17 +1225,7 @@ fn render_page(
     (tera, base, navigation): (&Tera, &Context, &Navigation),
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let pages = input.pages;
-    let nav: Vec<NavEntry> = navigation
-        .entries_for(page.local_url())
-        .into_iter()
-        .map(|j| &pages[j])
-        .map(|p| NavEntry {
-            title: &p.front.title,
-            url: relative_url(&page.url, &p.url),
-            current: p.url == page.url,
-            depth: p.depth().saturating_sub(usize::from(p.is_section_index())),
-        })
-        .collect();
+    let nav = nav_entries(navigation, pages, page.local_url(), &page.url);
     let neighbour =
         |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
     let mut ctx = base.clone();
@@ -1220,6 +1272,94 @@ fn render_page(
         Diagnostic::error(file, pos, format!("rendering `{}`: {message}", page.file.display()))
     })?;
     Ok((page.output_path(), html.into_bytes()))
+}
+
+/// The navigation of the page at `url` (`local`, in its edition), links
+/// relative to it.
+fn nav_entries<'p>(navigation: &Navigation, pages: &'p [Page], local: &str, url: &str) -> Vec<NavEntry<'p>> {
+    navigation
+        .entries_for(local)
+        .into_iter()
+        .map(|j| &pages[j])
+        .map(|p| NavEntry {
+            title: &p.front.title,
+            url: relative_url(url, &p.url),
+            current: p.url == url,
+            depth: p.depth().saturating_sub(usize::from(p.is_section_index())),
+        })
+        .collect()
+}
+
+/// Every block of the edition that shows data, numbered, for the sources
+/// page.
+fn catalog_uses(
+    bodies: &[Option<Body>],
+    registry: &xref::Registry,
+    lang: crate::config::Language,
+) -> Vec<catalog::Use> {
+    let mut uses = Vec::new();
+    for (page, body) in bodies.iter().enumerate() {
+        let Some(body) = body else { continue };
+        for shown in &body.shown {
+            let target = shown.numbered.and_then(|n| body.numbered.get(n)).map(|b| registry.target(page, b));
+            uses.push(catalog::Use {
+                dataset: shown.dataset.clone(),
+                page,
+                label: target.as_ref().map(|t| t.text(lang)),
+                anchor: target.map(|t| t.anchor),
+            });
+        }
+    }
+    uses
+}
+
+/// The sources page ([`catalog`]) and its social card; `files` holds the
+/// edition's CSV files, whose sizes it gives.
+fn render_sources(
+    input: &Input,
+    uses: Vec<catalog::Use>,
+    files: &BTreeMap<PathBuf, Vec<u8>>,
+    (tera, base, navigation): (&Tera, &Context, &Navigation),
+    (fmt, painter): (&NumberFormat, Option<&Painter>),
+) -> Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> {
+    let url = catalog::url(input.prefix);
+    let csv =
+        |id: &str| files.get(&PathBuf::from(input.in_edition(&format!("data/{id}.csv")))).map_or(0, Vec::len);
+    let facts = catalog::Facts {
+        datasets: input.datasets,
+        pages: input.pages.iter().map(|p| (p.front.title.as_str(), p.url.as_str())).collect(),
+        uses,
+        csv_sizes: input.datasets.keys().map(|id| (id.as_str(), csv(id))).collect(),
+        prefix: input.prefix,
+    };
+    let title = spaced_text(fmt.t("sources"), fmt);
+    let intro = spaced_text(fmt.t("sources_intro"), fmt);
+    let meta =
+        web::sources_meta(input.config, input.datasets, (&title, &intro), input.prefix, painter.is_some());
+    let mut ctx = base.clone();
+    ctx.insert("nav", &nav_entries(navigation, input.pages, "/", &url));
+    ctx.insert("prev", &None::<Neighbour>);
+    ctx.insert("next", &None::<Neighbour>);
+    ctx.insert("root", &root_prefix(&url));
+    ctx.insert("languages", &input.alternates.sources_links(input.config));
+    ctx.insert("sources_page", &catalog::view(&facts, fmt));
+    ctx.insert("sources_intro", &intro);
+    let card = painter.map(|p| {
+        let file = std::path::Path::new(catalog::FILE);
+        paint_card(p, file, (Some(input.config.title.as_str()), &meta, None), &url)
+    });
+    ctx.insert("meta", &meta);
+    let html = tera.render("sources.html", &ctx).map_err(|e| {
+        let (file, pos, message) = template_error(&e, input.templates);
+        Diagnostic::error(file, pos, format!("rendering the sources page: {message}"))
+    });
+    let page = html.map(|h| (PathBuf::from(input.in_edition(catalog::FILE)), h.into_bytes()));
+    std::iter::once(page).chain(card).collect()
+}
+
+/// `text` in the language's typography.
+fn spaced_text(text: &str, fmt: &NumberFormat) -> String {
+    crate::typography::spaced(text, fmt.language()).into_owned()
 }
 
 /// The page a server shows for an address the site does not have, at any
@@ -1279,36 +1419,34 @@ fn card_painter(_: &Input) -> Option<Painter> {
     None
 }
 
-/// The page's social card: its path and PNG bytes.
+/// What a social card shows: the line above the title, the page's
+/// title and description, and its figure.
+type CardFacts<'a> = (Option<&'a str>, &'a web::PageMeta, Option<&'a crate::printed::Printed>);
+
+/// The social card of the page at `url` (from `file`, for errors): its
+/// path and PNG bytes.
 #[cfg(feature = "social-cards")]
 fn paint_card(
     painter: &Painter,
-    page: &Page,
-    body: &Body,
-    meta: &web::PageMeta,
-    input: &Input,
+    file: &std::path::Path,
+    (kicker, meta, figure): CardFacts,
+    url: &str,
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
-    let home = page.is_home();
-    let card = crate::cards::Card {
-        kicker: if home { input.config.author.as_deref() } else { Some(&input.config.title) },
-        title: &meta.title,
-        description: meta.description.as_deref(),
-        figure: body.card.as_ref(),
-    };
+    let card =
+        crate::cards::Card { kicker, title: &meta.title, description: meta.description.as_deref(), figure };
     let png = painter.paint(&card).map_err(|e| {
-        Diagnostic::error(&page.file, None, format!("drawing the page's social card: {e}"))
+        Diagnostic::error(file, None, format!("drawing the page's social card: {e}"))
             .with_hint("report this problem; set no `base_url` to build without social cards")
     })?;
-    Ok((PathBuf::from(web::card_path(&page.url)), png))
+    Ok((PathBuf::from(web::card_path(url)), png))
 }
 
 #[cfg(not(feature = "social-cards"))]
 fn paint_card(
     painter: &Painter,
-    _: &Page,
-    _: &Body,
-    _: &web::PageMeta,
-    _: &Input,
+    _: &std::path::Path,
+    _: CardFacts,
+    _: &str,
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     match *painter {}
 }

@@ -20,6 +20,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     template!("index.html"),
     template!("404.html"),
     template!("toc.html"),
+    template!("sources.html"),
+    template!("sources_entry.html"),
 ];
 
 /// Static files of the default theme: (path in the output, bytes).

@@ -187,6 +187,12 @@ impl Target {
     }
 }
 
+/// The number of `block` on a page after `figures` and `tables` of the
+/// report's earlier pages.
+fn numbered_from((figures, tables): (usize, usize), block: &Numbered) -> usize {
+    block.local + if block.kind == Kind::Figure { figures } else { tables }
+}
+
 /// Every page's figures and tables, numbered in reading order.
 pub struct Registry {
     /// Per page: the global number of its first figure and first table, less one.
@@ -205,10 +211,7 @@ impl Registry {
         for (page, (file, blocks)) in pages.enumerate() {
             offsets.push((figures, tables));
             for b in blocks {
-                let number = match b.kind {
-                    Kind::Figure => figures + b.local,
-                    Kind::Table => tables + b.local,
-                };
+                let number = numbered_from((figures, tables), b);
                 let Some(id) = &b.id else { continue };
                 let key = format!("{}-{id}", b.kind.prefix());
                 if keys.contains_key(&key) {
@@ -228,6 +231,12 @@ impl Registry {
             tables += blocks.iter().filter(|b| b.kind == Kind::Table).count();
         }
         (Registry { offsets, keys }, errors)
+    }
+
+    /// Where `block`, one of page `page`'s, is, and its number.
+    pub fn target(&self, page: usize, block: &Numbered) -> Target {
+        let before = self.offsets.get(page).copied().unwrap_or_default();
+        Target { page, anchor: block.anchor.clone(), kind: block.kind, number: numbered_from(before, block) }
     }
 
     /// References to ids no block has, as errors with the closest id.

@@ -260,6 +260,37 @@ fn the_switch_and_hreflang_lead_to_the_same_page_in_the_other_language() {
 }
 
 #[test]
+fn each_edition_has_its_sources_page_in_its_language() {
+    let f = bilingual();
+    let out = f.build();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let fr = f.read("sources/index.html");
+    let en = f.read("en/sources/index.html");
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("<h1>Sources des données</h1>"), "{fr}");
+    assert!(en.contains("<html lang=\"en\">") && en.contains("<h1>Data sources</h1>"), "{en}");
+    // Each names the other as its version in the other language.
+    for html in [&fr, &en] {
+        assert!(html.contains("hreflang=\"fr\" href=\"https://example.org/etude/sources/\""), "{html}");
+        assert!(html.contains("hreflang=\"en\" href=\"https://example.org/etude/en/sources/\""), "{html}");
+    }
+    assert!(en.contains("<a href=\"../../sources/index.html\" hreflang=\"fr\" lang=\"fr\">Français</a>"));
+    assert!(fr.contains("<a href=\"../en/sources/index.html\" hreflang=\"en\" lang=\"en\">English</a>"));
+    // In English: the English titles, numbers and links to English pages
+    // and downloads.
+    let survey = en.split("id=\"data-enquete\"").nth(1).and_then(|s| s.split("</section>").next()).unwrap();
+    assert!(
+        survey.contains("What creators go through") && survey.contains("n\u{a0}=\u{a0}1,252 respondents")
+    );
+    assert!(survey.contains("<a href=\"../../en/index.html\">Home</a> (Key figures, <a href=\"../../en/index.html#figure-1\">Figure\u{a0}1</a>)"), "{survey}");
+    assert!(survey.contains("href=\"../../en/data/enquete.csv\" download"), "{survey}");
+    assert!(f.public("en/data/enquete.csv").is_file());
+    assert!(en.split("id=\"data-comptes\"").nth(1).unwrap().contains("3 rows · 4 columns"));
+    assert!(fr.split("id=\"data-comptes\"").nth(1).unwrap().contains("3 lignes · 4 colonnes"));
+    let sitemap = f.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/etude/en/sources/</loc>"), "{sitemap}");
+}
+
+#[test]
 fn missing_translations_are_warned_and_listed_under_strict() {
     let f = bilingual();
     let out = f.run(&["check"]);

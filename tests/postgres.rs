@@ -265,6 +265,12 @@ fn a_query_snapshot_publishes_what_the_derived_dataset_computes_from_the_export(
     assert!(home.contains("when followers &gt;= 1000000 then &#39;mega&#39;"), "the query, escaped");
     let jsonld = home.split("application/ld+json\">").nth(1).unwrap_or("");
     assert!(jsonld.contains("\"dateModified\"") && jsonld.contains("measurementTechnique"), "{jsonld}");
+    // The sources page gives the same provenance under the dataset.
+    let page = f.read("sources/index.html");
+    let entry =
+        page.split("id=\"data-by-tier\"").nth(1).and_then(|e| e.split("</section>").next()).unwrap_or("");
+    assert!(entry.contains(&format!("<p>{sentence}</p>")), "{entry}");
+    assert!(entry.contains("when followers &gt;= 1000000 then &#39;mega&#39;"), "{entry}");
 }
 
 #[test]

@@ -224,6 +224,25 @@ fn the_report_and_its_datasets_are_described_in_valid_json_ld() {
                     assert!(local(&site, csv).is_file(), "{csv}");
                     described.insert(item["name"].as_str().expect("name").to_string());
                 }
+                Some("DataCatalog") => {
+                    assert!(page.ends_with("/sources/"), "{page}: the catalogue is the sources page's");
+                    let listed = item["dataset"].as_array().expect("datasets");
+                    let folder = site.join(page.trim_start_matches('/')).join("../data");
+                    let csvs = walkdir::WalkDir::new(&folder)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+                        .count();
+                    assert_eq!(listed.len(), csvs, "{page}: every published dataset");
+                    for ds in listed {
+                        // Inside the catalogue, a dataset shares its context.
+                        let mut alone = ds.clone();
+                        alone["@context"] = item["@context"].clone();
+                        assert_valid(&datasets, &alone);
+                        let csv = ds["distribution"][0]["contentUrl"].as_str().expect("a download");
+                        assert!(local(&site, csv).is_file(), "{csv}");
+                    }
+                }
                 other => panic!("{page}: unexpected {other:?}"),
             }
         }

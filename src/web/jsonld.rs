@@ -68,6 +68,20 @@ pub fn dataset(ds: &Dataset, config: &Config, csv: &str) -> Value {
     v
 }
 
+/// The sources page: a catalogue (named `name`, at site path `url`) of
+/// the `datasets`, each described by [`dataset`].
+pub fn catalog(config: &Config, name: &str, url: &str, datasets: Vec<Value>) -> Value {
+    let mut v = json!({
+        "@type": "DataCatalog",
+        "name": name,
+        "inLanguage": config.language_tag,
+        "dataset": datasets,
+    });
+    insert(&mut v, "url", config.absolute_url(url).map(Value::from));
+    insert(&mut v, "creator", config.author.as_deref().map(creator));
+    v
+}
+
 /// The page's descriptions as one JSON-LD document, written so it can sit
 /// inside `<script>`: `<`, `>` and `&` are escaped, so no text from a
 /// dataset can close the element.

@@ -55,7 +55,7 @@ pub struct PageFacts<'a> {
     /// Its first key figures or chart, which its social card shows.
     pub figure: Option<&'a Printed>,
     /// The datasets its blocks show, in order, maybe repeated.
-    pub shown: &'a [String],
+    pub shown: Vec<&'a str>,
     /// It has a social card.
     pub card: bool,
     /// Its edition's folder in the site: `""`, `en/`.
@@ -84,8 +84,8 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
         items.push(jsonld::report(config, page.date.as_deref(), &page.url));
     }
     let mut seen = std::collections::HashSet::new();
-    for id in facts.shown.iter().filter(|id| seen.insert(id.as_str())) {
-        if let Some(ds) = datasets.get(id) {
+    for id in facts.shown.iter().filter(|id| seen.insert(**id)) {
+        if let Some(ds) = datasets.get(*id) {
             items.push(jsonld::dataset(ds, config, &format!("{}data/{id}.csv", facts.prefix)));
         }
     }
@@ -100,6 +100,34 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
         locale: locale(lang),
         image,
         jsonld: jsonld::script(items),
+    }
+}
+
+/// The sources page's description, addresses, sharing tags and JSON-LD:
+/// a catalogue of every dataset the edition (at `prefix`) publishes.
+pub fn sources_meta(
+    config: &Config,
+    datasets: &BTreeMap<String, Dataset>,
+    (title, description): (&str, &str),
+    prefix: &str,
+    card: bool,
+) -> PageMeta {
+    let url = crate::catalog::url(prefix);
+    let items = datasets
+        .values()
+        .map(|ds| jsonld::dataset(ds, config, &format!("{prefix}data/{}.csv", ds.id)))
+        .collect();
+    let catalog = jsonld::catalog(config, &format!("{title} — {}", config.title), &url, items);
+    let image = config.absolute_url(&card_path(&url)).filter(|_| card);
+    PageMeta {
+        title: title.to_string(),
+        description: Some(clip(description, DESCRIPTION_MAX)),
+        canonical: config.absolute_url(&url),
+        kind: "article",
+        locale: locale(config.language),
+        image_alt: image.as_ref().map(|_| title.to_string()),
+        image,
+        jsonld: jsonld::script(vec![catalog]),
     }
 }
 
@@ -130,7 +158,7 @@ pub fn site_files<'p>(
 ) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let Some(map_url) = config.absolute_url(SITEMAP_FILE) else { return files };
-    let entries: Vec<sitemap::Entry> = pages
+    let mut entries: Vec<sitemap::Entry> = pages
         .iter()
         .filter_map(|p| {
             let alternates = versions(p)
@@ -140,11 +168,30 @@ pub fn site_files<'p>(
             Some(sitemap::Entry { loc: config.absolute_url(&p.url)?, lastmod: p.date.as_deref(), alternates })
         })
         .collect();
+    entries.extend(sources_entries(config));
     files.push((PathBuf::from(SITEMAP_FILE), sitemap::sitemap(&entries).into_bytes()));
     if !has_robots {
         files.push((PathBuf::from(ROBOTS_FILE), sitemap::robots(&map_url).into_bytes()));
     }
     files
+}
+
+/// Each edition's sources page in the sitemap, with the others as its
+/// versions in other languages.
+fn sources_entries(config: &Config) -> Vec<sitemap::Entry<'static>> {
+    let address =
+        |e: &crate::config::Edition| config.absolute_url(&crate::catalog::url(&config.prefix(e.language)));
+    let versions: Vec<(String, String)> = match config.editions.len() {
+        0 | 1 => Vec::new(),
+        _ => config.editions.iter().filter_map(|e| Some((e.tag.clone(), address(e)?))).collect(),
+    };
+    config
+        .editions
+        .iter()
+        .filter_map(|e| {
+            Some(sitemap::Entry { loc: address(e)?, lastmod: None, alternates: versions.clone() })
+        })
+        .collect()
 }
 
 /// An edition's `atom.xml` (in its folder, `prefix`), when a page has a
