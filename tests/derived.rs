@@ -185,3 +185,24 @@ fn prose_counts_the_rows_of_a_big_dataset_and_says_how_to_quote_it() {
     let err = stderr(&f.build());
     assert!(err.contains("`accounts` has more than 10000 rows: prose gets its `row_count`"), "{err}");
 }
+
+#[test]
+fn rows_below_the_lowest_tier_are_a_warning_that_says_how_to_mean_it() {
+    let loose = BY_TIER.replace(" and followers >= 1000", "");
+    let f = project(&[("data/engagement-by-tier.yaml", &loose)]);
+    let out = f.build();
+    assert!(out.status.success(), "a warning: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("1 row with no `tier` left out of the groups"), "{err}");
+    assert!(err.contains("add `filter: followers >= 1000`"), "{err}");
+    assert!(err.contains("lower `tiers: { nano: … }` in report.yaml"), "{err}");
+    // Either fix silences it: the filter (as the YAML has it) …
+    assert!(!stderr(&project(&[]).build()).contains("left out of the groups"));
+    // … or a lowest tier that takes the small account in.
+    let lower = project(&[
+        ("data/engagement-by-tier.yaml", &loose),
+        ("report.yaml", "title: Panel\nlanguage: en\ntiers: { nano: 100, micro: 10000, macro: 100000, mega: 1000000 }\n"),
+    ]);
+    let out = lower.build();
+    assert!(out.status.success() && !stderr(&out).contains("left out"), "{}", stderr(&out));
+}

@@ -78,7 +78,7 @@ fn apply_in_pieces(file: &Path, recipe: &Recipe, source: &Dataset, tiers: &[Tier
         work.columns.push(Cow::Owned(column));
     }
     if !recipe.aggregate.is_empty() || !recipe.group_by.is_empty() {
-        work = group(file, recipe, work, &mut warnings)?;
+        work = group(file, recipe, (work, tiers), &mut warnings)?;
     }
     if let Some((key, pos)) = &recipe.sort {
         sort(&mut work, key, tiers).map_err(|e| fail(*pos, e))?;
@@ -292,7 +292,7 @@ fn aggregate_call(name: &str, e: Expr, columns: &[String]) -> Result<Aggregate, 
 fn group<'a>(
     file: &Path,
     recipe: &Recipe,
-    work: Work<'a>,
+    (work, tiers): (Work<'a>, &[Tier]),
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Work<'a>, Vec<Diagnostic>> {
     let fail = |pos: Pos, e: ExprError| vec![expr_diagnostic(file, pos, e)];
@@ -317,7 +317,7 @@ fn group<'a>(
         .collect::<Result<Vec<_>, _>>()?;
     let (members, left_out) = partition(&work, &keys);
     if left_out > 0 {
-        warnings.push(left_out_warning(file, recipe, left_out));
+        warnings.push(left_out_warning(file, recipe, left_out, tiers.first()));
     }
     let mut names: Vec<String> = recipe.group_by.iter().map(|(n, _)| n.clone()).collect();
     names.extend(aggregates.iter().map(|a| a.name.clone()));
@@ -425,11 +425,21 @@ fn partition_piece(work: &Work, keys: &[usize], rows: &[usize]) -> (Vec<Group>, 
     (groups, left_out)
 }
 
-fn left_out_warning(file: &Path, recipe: &Recipe, left_out: usize) -> Diagnostic {
+/// Rows whose group key is missing, left out: for `tier`, accounts below
+/// the `lowest` tier, with the two ways to say what the author means.
+fn left_out_warning(file: &Path, recipe: &Recipe, left_out: usize, lowest: Option<&Tier>) -> Diagnostic {
     let fields: Vec<&str> = recipe.group_by.iter().map(|(n, _)| n.as_str()).collect();
     let pos = recipe.group_by.first().map(|(_, p)| *p);
-    let why = if fields.contains(&"tier") { " (accounts below the lowest tier have none)" } else { "" };
-    Diagnostic::warning(
+    let by_tier = fields.contains(&"tier");
+    let why = if by_tier { " (accounts below the lowest tier have none)" } else { "" };
+    let hint = match lowest.filter(|_| by_tier) {
+        Some(t) => format!(
+            "to leave them out on purpose, add `filter: followers >= {}`; to count them, lower `tiers: {{ {}: … }}` in report.yaml",
+            t.min_followers, t.name
+        ),
+        None => "fill in the missing cells, or leave those rows out on purpose with a `filter:`".to_string(),
+    };
+    let warning = Diagnostic::warning(
         file,
         pos,
         format!(
@@ -437,7 +447,8 @@ fn left_out_warning(file: &Path, recipe: &Recipe, left_out: usize) -> Diagnostic
             if left_out == 1 { "" } else { "s" },
             fields.join("`, `")
         ),
-    )
+    );
+    warning.with_hint(hint)
 }
 
 /// The numbers of each aggregate argument over one group, in row order,
