@@ -299,6 +299,9 @@ fn frame(panels: &[Panel], lang: Language) -> String {
     }
 }
 
+/// Rows a table shows before its "show all" box.
+pub const SHORT_TABLE: usize = 25;
+
 fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure {
     let title = tb.title.clone().unwrap_or_else(|| ds.title().to_string());
     let caption = Caption {
@@ -311,14 +314,28 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure 
     let anchor = xref::anchor(Kind::Table, tb.id.as_deref(), place.number);
     let mut html = format!("<figure class=\"data-table\" id=\"{anchor}\">\n");
     html.push_str(&figcaption(&caption, ds, fmt));
+    let cells = table_cells(ds, &tb.columns, fmt);
+    // A long table shows its first rows and a box to show them all: a
+    // checkbox and CSS, so it works without JavaScript.
+    let long = cells.rows.len() > SHORT_TABLE;
+    if long {
+        html.push_str(&format!("<input type=\"checkbox\" class=\"table-all\" id=\"{anchor}-all\">\n"));
+    }
     // Focusable, so keyboard users can scroll a wide table.
     html.push_str(&format!(
         "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
         escape(&title)
     ));
-    let cells = table_cells(ds, &tb.columns, fmt);
     html.push_str(&table_html(&cells, None));
     html.push_str("</div>\n");
+    if long {
+        let n = fmt.number(cells.rows.len() as f64, None);
+        let label = crate::i18n::fill(fmt.t("show_all_rows"), &[("n", &n)]);
+        html.push_str(&format!(
+            "<label class=\"table-all-label\" for=\"{anchor}-all\">{}</label>\n",
+            escape(&label)
+        ));
+    }
     html.push_str(&provenance_html(ds, fmt));
     html.push_str(&download(ds, place.data, fmt));
     html.push_str("</figure>\n");

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "barometer",
     version,
     about = "Turns YAML datasets and Markdown commentary into a static report site with charts",
-    after_help = "Examples:\n  barometer new my-report --language en\n  barometer serve --root my-report --open\n  barometer build --root my-report\n  barometer check --strict"
+    after_help = "Start here:\n  barometer new my-report --language en    a starter project, then\n  barometer serve --root my-report --open  see it in the browser as you write\n\nExamples:\n  barometer build --root my-report\n  barometer check --strict"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -222,7 +222,13 @@ fn new(dir: &std::path::Path, language: Option<Lang>, languages: &[Lang]) -> Exi
     }
     match barometer::starter::write(dir, &languages) {
         Ok(()) => {
-            println!("created {}; build it with: barometer build --root {}", dir.display(), dir.display());
+            let root = shell_word(&dir.display().to_string());
+            println!("created {}. Next:", dir.display());
+            let serve = format!("barometer serve --root {root} --open");
+            let build = format!("barometer build --root {root}");
+            let w = serve.len();
+            println!("  {serve:<w$}  see it in your browser as you write");
+            println!("  {build:<w$}  write the site into {}", dir.join("public").display());
             println!(
                 "{} publishes it on GitHub Pages once pushed (see the comments at its top)",
                 barometer::starter::WORKFLOW
@@ -376,3 +382,14 @@ fn print_diagnostics(outcome: &Outcome, format: MessageFormat) {
 /// the system allocator spent a sixth of a thousand-page build on them.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `text` as one word for a POSIX shell: quoted when it holds anything
+/// but letters, digits and `-_./`, so a printed command runs as shown.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}

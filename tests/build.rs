@@ -283,7 +283,7 @@ fn example_report_builds() {
     let paliers = fs::read_to_string(site.join("data/illustratif/paliers.csv")).unwrap();
     assert_eq!(
         paliers,
-        "tier,accounts,q1,median,q3\nnano,12,3.275,4.65,6.95\nmicro,21,3.2,3.9,5\nmacro,18,1.725,2.75,3.6\nmega,9,1.4,1.7,2.1\n"
+        "id,tier,accounts,q1,median,q3\nnano,nano,12,3.275,4.65,6.95\nmicro,micro,21,3.2,3.9,5\nmacro,macro,18,1.725,2.75,3.6\nmega,mega,9,1.4,1.7,2.1\n"
     );
     for ds in ["relations", "enquete", "benefices", "usages", "confiance", "tiers"] {
         assert!(site.join(format!("data/{ds}.csv")).exists(), "{ds}.csv");
@@ -462,4 +462,48 @@ fn a_rebuild_touches_only_what_changed_and_removes_what_went() {
         .filter(|e| e.file_name() != ".barometer-manifest")
         .collect();
     assert!(leftovers.is_empty(), "no temporary file: {leftovers:?}");
+}
+
+#[test]
+fn long_tables_show_their_first_rows_and_a_box_for_all_and_keep_their_first_column_in_view() {
+    let rows = |n: usize| {
+        let mut csv = String::from("category,share\n");
+        for i in 1..=n {
+            csv.push_str(&format!("Catégorie au libellé assez long numéro {i},{}\n", i as f64 / 2.0 - 5.0));
+        }
+        csv
+    };
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: en\n"),
+        ("data/long.csv", &rows(40)),
+        ("data/short.csv", &rows(25)),
+        (
+            "content/_index.md",
+            "---\ntitle: H\n---\n```table\ndata: long\n```\n\n```table\ndata: short\n```\n",
+        ),
+    ]);
+    assert!(f.build().status.success());
+    let home = f.read("index.html");
+    let tables: Vec<&str> = home.split("<figure class=\"data-table\"").skip(1).collect();
+    // Every row is in the page (the box only hides rows from view).
+    assert_eq!(tables[0].matches("<tr>").count(), 41);
+    assert!(
+        tables[0].contains("<input type=\"checkbox\" class=\"table-all\" id=\"table-1-all\">"),
+        "{}",
+        tables[0]
+    );
+    assert!(
+        tables[0].contains("<label class=\"table-all-label\" for=\"table-1-all\">Show all 40 rows</label>")
+    );
+    assert!(!tables[1].contains("table-all"), "25 rows show whole");
+    let css = f.read("style.css");
+    // The rows hidden until the box is ticked are those after the 25th.
+    assert!(
+        css.contains(".table-all:not(:checked) ~ .table-scroll tbody tr:nth-child(n+26) { display: none; }")
+    );
+    assert!(
+        css.contains(
+            ".table-scroll th:first-child, .table-scroll td:first-child { position: sticky; left: 0;"
+        )
+    );
 }

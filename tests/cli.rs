@@ -23,6 +23,13 @@ fn new_writes_a_project_that_builds_and_checks_strictly_in_both_languages() {
         let dir = dir.to_str().unwrap();
         let out = barometer(&["new", dir, "--language", lang]);
         assert!(out.status.success(), "{}", stderr(&out));
+        // It says what to run next, and what it says runs.
+        let said = stdout(&out);
+        assert!(said.contains(&format!("barometer serve --root {dir} --open")), "{said}");
+        let build =
+            said.lines().find_map(|l| l.trim().strip_prefix("barometer build --root ")).expect("build");
+        let build = build.split_whitespace().next().expect("folder");
+        assert!(barometer(&["check", "--root", build]).status.success(), "{said}");
         let out = barometer(&["check", "--strict", "--root", dir]);
         assert!(out.status.success(), "{lang}: {}", stderr(&out));
         let err = stderr(&out);
@@ -192,6 +199,8 @@ fn every_command_has_help_with_an_example_and_there_is_a_version() {
         assert!(out.status.success());
         assert!(stdout(&out).contains("Example:\n  barometer"), "{cmd}: {}", stdout(&out));
     }
+    let top = stdout(&barometer(&["--help"]));
+    assert!(top.contains("Start here:\n  barometer new my-report"), "{top}");
     let out = barometer(&["--version"]);
     assert_eq!(stdout(&out).trim(), format!("barometer {}", env!("CARGO_PKG_VERSION")));
     assert_eq!(barometer(&["build", "--bogus"]).status.code(), Some(2), "a bad command line exits 2");

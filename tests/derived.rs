@@ -73,7 +73,11 @@ fn the_issue_yaml_computes_tier_benchmarks() {
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     let rows = csv_rows(&f, "engagement-by-tier");
-    assert_eq!(rows[0], ["tier", "accounts", "median_er", "p25_er", "p75_er", "mean_cost", "sponsored"]);
+    // Each group's row has an id from its key, first.
+    assert_eq!(
+        rows[0],
+        ["id", "tier", "accounts", "median_er", "p25_er", "p75_er", "mean_cost", "sponsored"]
+    );
     // tier, n, median, p25, p75, mean cost, sponsored share (Python, see above).
     let expected = [
         ("nano", 4.0, 6.125, 5.875, 6.770833333333333, 256.6666666666667, 66.66666666666667),
@@ -83,8 +87,8 @@ fn the_issue_yaml_computes_tier_benchmarks() {
     ];
     assert_eq!(rows.len(), 5, "{rows:?}");
     for (row, e) in rows[1..].iter().zip(expected) {
-        assert_eq!(row[0], e.0);
-        for (cell, v) in row[1..].iter().zip([e.1, e.2, e.3, e.4, e.5, e.6]) {
+        assert_eq!((row[0].as_str(), row[1].as_str()), (e.0, e.0));
+        for (cell, v) in row[2..].iter().zip([e.1, e.2, e.3, e.4, e.5, e.6]) {
             assert!(close(cell, v), "{} {cell} != {v}", e.0);
         }
     }
@@ -117,7 +121,8 @@ fn rows_without_a_tier_are_left_out_and_counted() {
     let err = stderr(&out);
     assert!(err.contains("1 row with no `tier` left out of the groups"), "{err}");
     let rows = csv_rows(&f, "all");
-    let total: f64 = rows[1..].iter().map(|r| r[2].parse::<f64>().unwrap()).sum();
+    assert_eq!(rows[0], ["id", "tier", "n", "total"]);
+    let total: f64 = rows[1..].iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
     // All followers (2,048,100) but those of @a (500), below the lowest tier.
     assert_eq!(total, 2_048_100.0 - 500.0);
 }
@@ -201,8 +206,82 @@ fn rows_below_the_lowest_tier_are_a_warning_that_says_how_to_mean_it() {
     // … or a lowest tier that takes the small account in.
     let lower = project(&[
         ("data/engagement-by-tier.yaml", &loose),
-        ("report.yaml", "title: Panel\nlanguage: en\ntiers: { nano: 100, micro: 10000, macro: 100000, mega: 1000000 }\n"),
+        (
+            "report.yaml",
+            "title: Panel\nlanguage: en\ntiers: { nano: 100, micro: 10000, macro: 100000, mega: 1000000 }\n",
+        ),
     ]);
     let out = lower.build();
     assert!(out.status.success() && !stderr(&out).contains("left out"), "{}", stderr(&out));
+}
+
+/// A project whose derived dataset groups accounts by platform, and a page
+/// showing it with `page` (its blocks).
+fn by_platform(page: &str) -> Fixture {
+    project(&[
+        (
+            "data/by-platform.yaml",
+            "from: accounts\nfilter: followers >= 1000\ngroup_by: [platform]\naggregate:\n  accounts: count()\n  followers: sum(followers)\nsort: platform\n",
+        ),
+        (
+            "data/by-both.yaml",
+            "from: accounts\nfilter: followers >= 1000\ngroup_by: [tier, platform]\naggregate:\n  accounts: count()\n",
+        ),
+        ("content/platforms.md", page),
+    ])
+}
+
+#[test]
+fn a_grouped_row_is_quoted_by_the_id_its_key_gives_it() {
+    let f = by_platform(
+        "---\ntitle: Platforms\n---\nTikTok: {{ data[\"by-platform\"].tiktok.followers | number }} followers; \
+         micro on Instagram: {{ data[\"by-both\"][\"micro/instagram\"].accounts }} accounts.\n\n\
+         ```keyfigures\ndata: by-platform\nvalue: accounts\nitems: [tiktok, instagram]\n```\n\n\
+         ```table\ndata: by-platform\n```\n\n```table\ndata: by-both\ncolumns: [id, accounts]\n```\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = f.read("platforms/index.html");
+    // Counted here from ACCOUNTS: @k is the one TikTok account (30,000);
+    // micro (10,000 to 99,999) on Instagram: @e, @f, @g.
+    assert!(page.contains("TikTok: 30,000 followers; micro on Instagram: 3 accounts."), "{page}");
+    let keys = page.split("class=\"key-figures\"").nth(1).and_then(|k| k.split("</ul>").next()).unwrap();
+    let values: Vec<&str> = keys.split("<strong>").skip(1).filter_map(|s| s.split('<').next()).collect();
+    assert_eq!(values, ["1", "10"], "TikTok then Instagram: {keys}");
+    // Tables leave the id out unless it is listed.
+    let tables: Vec<&str> = page.split("<figure class=\"data-table\"").skip(1).collect();
+    assert!(
+        !tables[0].contains("<th scope=\"col\">id</th>") && tables[0].contains(">Instagram<"),
+        "{}",
+        tables[0]
+    );
+    assert!(
+        tables[1].contains("<th scope=\"col\">id</th>") && tables[1].contains("<td>micro/instagram</td>")
+    );
+    // A wrong id names the closest.
+    let f = by_platform(
+        "---\ntitle: P\n---\n```keyfigures\ndata: by-platform\nvalue: accounts\nitems: [tiktk]\n```\n",
+    );
+    let err = stderr(&f.build());
+    assert!(err.contains("has no row with id `tiktk`") && err.contains("tiktok"), "{err}");
+}
+
+#[test]
+fn highlight_takes_a_row_id_as_well_as_a_category() {
+    let chart = |h: &str| {
+        let f = by_platform(&format!(
+            "---\ntitle: P\n---\n```chart\ntype: bar\ndata: by-platform\nx: platform\ny: accounts\nhighlight: {h}\ntitle: T\n```\n"
+        ));
+        let out = f.build();
+        assert!(out.status.success(), "{h}: {}", stderr(&out));
+        common::svgs(&f.read("platforms/index.html"))[0].to_string()
+    };
+    let by_id = chart("tiktok");
+    assert_eq!(by_id, chart("TikTok"), "the id highlights the same bar as its category");
+    assert_ne!(by_id, chart("Instagram"));
+    let f = by_platform(
+        "---\ntitle: P\n---\n```chart\ntype: bar\ndata: by-platform\nx: platform\ny: accounts\nhighlight: tiktk\ntitle: T\n```\n",
+    );
+    let err = stderr(&f.build());
+    assert!(err.contains("`tiktk` is neither a value of `platform` nor a row id"), "{err}");
 }

@@ -203,12 +203,17 @@ fn sources(f: &Fixture, cluster: &Cluster, args: &[&str]) -> Output {
 fn by_tier(csv: &str) -> BTreeMap<String, BTreeMap<String, f64>> {
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let tier = header.iter().position(|h| *h == "tier").unwrap();
     lines
         .map(|l| {
             let cells: Vec<&str> = l.split(',').collect();
-            let numbers =
-                header.iter().zip(&cells).skip(1).map(|(h, c)| (h.to_string(), c.parse().unwrap())).collect();
-            (cells[0].to_string(), numbers)
+            let numbers = header
+                .iter()
+                .zip(&cells)
+                .filter(|(h, _)| !["id", "tier"].contains(h))
+                .map(|(h, c)| (h.to_string(), c.parse().unwrap()))
+                .collect();
+            (cells[tier].to_string(), numbers)
         })
         .collect()
 }

@@ -301,9 +301,13 @@ mod parquet_files {
         // The same aggregation, computed here from the generator's rules.
         let csv = f.read("data/par-theme.csv");
         let mut lines = csv.lines();
-        assert_eq!(lines.next(), Some("theme,posts,likes,sponsorises"));
+        assert_eq!(lines.next(), Some("id,theme,posts,likes,sponsorises"));
         let got: Vec<&str> = lines.collect();
         assert_eq!(got.len(), 40);
+        // Each group's id is its theme in URL words, one per group.
+        let ids: std::collections::HashSet<&str> = got.iter().filter_map(|l| l.split(',').next()).collect();
+        assert_eq!(ids.len(), 40);
+        assert!(ids.contains("theme-n-7-beaute-mode-lifestyle"), "{ids:?}");
         for t in 0..40usize {
             let members: Vec<usize> = (0..rows).filter(|i| i * 7 % 40 == t).collect();
             let likes: i64 = members.iter().filter(|i| *i % 11 != 0).map(|&i| i as i64 * 3 - 5_000).sum();
@@ -312,7 +316,7 @@ mod parquet_files {
             let name = format!("Thème n°{t} : beauté, mode & « lifestyle »");
             let line = got
                 .iter()
-                .find(|l| l.starts_with(&format!("\"{name}\"")))
+                .find(|l| l.contains(&format!(",\"{name}\",")))
                 .unwrap_or_else(|| panic!("{name} in {csv}"));
             let cells: Vec<&str> = line.rsplitn(4, ',').collect();
             assert_eq!(cells[2], members.len().to_string(), "{line}");

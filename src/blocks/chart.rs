@@ -227,6 +227,11 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
     let Some(x) = x else {
         return Err(check.errors);
     };
+    let highlight_field = if kind.highlights_categories() { Some(x) } else { series };
+    let highlight = s.highlight.as_ref().map(|h| match highlight_field {
+        Some(f) => highlighted(check.ds, f, &h.value),
+        None => h.value.clone(),
+    });
     let chart = Chart {
         kind,
         dataset: check.ds.id.clone(),
@@ -241,7 +246,7 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
         subtitle: s.subtitle.clone(),
         note: s.note.clone(),
         sort: s.sort.as_ref().map(|s| s.value).unwrap_or_default(),
-        highlight: s.highlight.as_ref().map(|h| h.value.clone()),
+        highlight,
         reference: s.reference.as_ref().map(|r| r.value.clone()),
         ci: s.ci.as_ref().is_some_and(|c| c.value),
         height: s.height.as_ref().map(|h| h.value),
@@ -528,10 +533,23 @@ fn check_highlight(chart: &Chart, h: &Spanned<String>, check: &mut Checker) {
     };
     let mut names: Vec<String> = ds.rows().map(|r| r.text(field).into_owned()).collect();
     names.dedup();
-    if !names.contains(&h.value) {
+    if !names.contains(&chart.highlight.clone().unwrap_or_default()) {
         let pos = check.pos(h);
-        let message = format!("`{}` is not a value of `{}`", h.value, ds.fields[field].name);
+        let message = format!("`{}` is neither a value of `{}` nor a row id", h.value, ds.fields[field].name);
+        let ids = ds.field_index("id").map(|c| ds.rows().map(|r| r.text(c).into_owned()).collect::<Vec<_>>());
         let d = check.error(Some(pos), message);
-        *d = d.clone().suggest(&h.value, names.iter().map(String::as_str));
+        let candidates = names.iter().chain(ids.iter().flatten()).map(String::as_str);
+        *d = d.clone().suggest(&h.value, candidates);
     }
+}
+
+/// The category `highlight` names in `field`: the value itself, or the
+/// value of the row whose `id` it is (`highlight: micro` for the row of
+/// a grouped dataset).
+fn highlighted(ds: &crate::datasets::Dataset, field: usize, h: &str) -> String {
+    if ds.rows().any(|r| r.text(field) == h) {
+        return h.to_string();
+    }
+    let by_id = ds.field_index("id").and_then(|c| ds.rows().find(|r| r.text(c) == h));
+    by_id.map_or_else(|| h.to_string(), |r| r.text(field).into_owned())
 }

@@ -41,7 +41,13 @@ pub(super) fn resolve(src: &Source) -> Result<Table, Vec<Diagnostic>> {
             Some("show a derived dataset that aggregates or limits the rows (`limit: 50`)".into());
     }
     let columns = match &s.columns {
-        None => (0..check.ds.fields.len()).collect(),
+        // Row ids name rows for prose and key figures; a reader does not
+        // need them unless the author lists `id`.
+        None => {
+            let all = 0..check.ds.fields.len();
+            let shown: Vec<usize> = all.clone().filter(|&i| check.ds.fields[i].name != "id").collect();
+            if shown.is_empty() { all.collect() } else { shown }
+        }
         Some(cols) => cols.iter().filter_map(|c| check.field(c)).collect(),
     };
     let dataset = check.ds.id.clone();

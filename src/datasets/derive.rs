@@ -329,6 +329,10 @@ fn group<'a>(
     let groups = if keys.is_empty() { vec![members.into_iter().flatten().collect()] } else { members };
     let mut columns: Vec<Column> =
         keys.iter().map(|&k| Column::from_values(groups.iter().map(|g| work.columns[k].get(g[0])))).collect();
+    if !keys.is_empty() && !names.iter().any(|n| n == "id") {
+        names.insert(0, "id".into());
+        columns.insert(0, Column::from_values(group_ids(&work, &keys, &groups).into_iter().map(Value::Text)));
+    }
     // Groups are computed on all cores; each one's aggregates share the
     // values of a common argument (median and quartiles sort them once).
     let results: Vec<Result<Vec<Value>, Vec<Diagnostic>>> = groups
@@ -362,6 +366,25 @@ fn group<'a>(
         // No step after grouping evaluates rows; this only keeps errors readable.
         origin: Box::new(|g| format!("group {}", g + 1)),
     })
+}
+
+/// Each group's row id, so prose, key figures and highlights can name it:
+/// its key values as URL words, joined by `/` (`micro`,
+/// `micro/instagram`). Two groups whose keys read the same that way
+/// (`TikTok` and `tiktok`) get `-2`, `-3` after the later ones.
+fn group_ids(work: &Work, keys: &[usize], groups: &[Vec<usize>]) -> Vec<String> {
+    let mut seen = std::collections::HashMap::new();
+    groups
+        .iter()
+        .map(|g| {
+            let words: Vec<String> =
+                keys.iter().map(|&k| crate::markdown::slugify(&work.columns[k].text(g[0]))).collect();
+            let id = words.join("/");
+            let n: &mut usize = seen.entry(id.clone()).or_default();
+            *n += 1;
+            if *n == 1 { id } else { format!("{id}-{n}") }
+        })
+        .collect()
 }
 
 /// The rows of each group, groups in order of first appearance; rows with
@@ -651,7 +674,10 @@ mod tests {
         assert_eq!((&a.names, &a.columns, a.len), (&b.names, &b.columns, b.len));
         assert_eq!(wa, wb);
         assert!(a.len > 6, "several groups: {}", a.len);
-        let counted: f64 = (0..a.len).filter_map(|g| a.columns[2].number(g)).sum();
+        assert_eq!(&a.names[..4], ["id", "tier", "platform", "n"], "a row id from the group's key first");
+        assert!((0..a.len).all(|g| a.columns[0].text(g)
+            == format!("{}/{}", a.columns[1].text(g), a.columns[2].text(g).to_lowercase())));
+        let counted: f64 = (0..a.len).filter_map(|g| a.columns[3].number(g)).sum();
         let kept = (0..90u64).filter(|i| i % 45 != 44 && 200 + (i * i * i * 37) % 2_000_000 >= 1000).count();
         assert_eq!(counted as usize, kept, "every row at or above the lowest tier is in one group");
     }
