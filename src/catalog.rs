@@ -162,7 +162,7 @@ fn entry(ds: &Dataset, facts: &Facts, fmt: &NumberFormat) -> Entry {
             .iter()
             .map(|f| Column { name: f.name.clone(), title: f.label.as_deref().map(typo) })
             .collect(),
-        download: format!("{}{}data/{}.csv", root_prefix(&here), facts.prefix, ds.id),
+        download: format!("{}{}", root_prefix(&here), crate::datasets::csv_file(facts.prefix, &ds.id)),
         download_size: fmt.file_size(facts.csv_sizes.get(ds.id.as_str()).copied().unwrap_or(0)),
         derived_from: from.map(|f| Link { text: typo(f.title()), url: format!("#{}", anchor(&f.id)) }),
         provenance: crate::figures::provenance(ds, fmt),

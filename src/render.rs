@@ -549,11 +549,14 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut csv_sizes = HashMap::new();
     for ds in input.datasets.values() {
-        site.files.insert(PathBuf::from(input.in_edition(&format!("data/{}.csv", ds.id))), write_csv(ds));
+        let csv = write_csv(ds);
+        csv_sizes.insert(ds.id.as_str(), csv.len());
+        site.files.insert(PathBuf::from(crate::datasets::csv_file(input.prefix, &ds.id)), csv);
     }
     let theme = (&tera, &base, &navigation);
-    let sources = render_sources(input, uses, &site.files, theme, (&fmt, painter.as_ref()));
+    let sources = render_sources(input, (uses, csv_sizes), theme, (&fmt, painter.as_ref()));
     keep(&mut site.files, sources, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -1313,23 +1316,20 @@ fn catalog_uses(
     uses
 }
 
-/// The sources page ([`catalog`]) and its social card; `files` holds the
-/// edition's CSV files, whose sizes it gives.
-fn render_sources(
-    input: &Input,
-    uses: Vec<catalog::Use>,
-    files: &BTreeMap<PathBuf, Vec<u8>>,
+/// The sources page ([`catalog`]) and its social card, from the blocks
+/// that show data and the size of each dataset's CSV file.
+fn render_sources<'a>(
+    input: &Input<'a>,
+    (uses, csv_sizes): (Vec<catalog::Use>, HashMap<&'a str, usize>),
     (tera, base, navigation): (&Tera, &Context, &Navigation),
     (fmt, painter): (&NumberFormat, Option<&Painter>),
 ) -> Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> {
     let url = catalog::url(input.prefix);
-    let csv =
-        |id: &str| files.get(&PathBuf::from(input.in_edition(&format!("data/{id}.csv")))).map_or(0, Vec::len);
     let facts = catalog::Facts {
         datasets: input.datasets,
         pages: input.pages.iter().map(|p| (p.front.title.as_str(), p.url.as_str())).collect(),
         uses,
-        csv_sizes: input.datasets.keys().map(|id| (id.as_str(), csv(id))).collect(),
+        csv_sizes,
         prefix: input.prefix,
     };
     let title = spaced_text(fmt.t("sources"), fmt);

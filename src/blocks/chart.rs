@@ -149,6 +149,14 @@ pub struct Chart {
     pub missing: Missing,
 }
 
+impl Chart {
+    /// The field whose values `highlight` names: the categories, or for
+    /// lines and stacks the series; none when the chart has no series.
+    pub fn highlight_field(&self) -> Option<usize> {
+        if self.kind.highlights_categories() { Some(self.x) } else { self.series }
+    }
+}
+
 /// Which settings each type takes, beyond `x`, `y`, titles and notes.
 fn applies(setting: &str, kind: ChartKind) -> bool {
     match setting {
@@ -227,12 +235,7 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
     let Some(x) = x else {
         return Err(check.errors);
     };
-    let highlight_field = if kind.highlights_categories() { Some(x) } else { series };
-    let highlight = s.highlight.as_ref().map(|h| match highlight_field {
-        Some(f) => highlighted(check.ds, f, &h.value),
-        None => h.value.clone(),
-    });
-    let chart = Chart {
+    let mut chart = Chart {
         kind,
         dataset: check.ds.id.clone(),
         id,
@@ -246,7 +249,7 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
         subtitle: s.subtitle.clone(),
         note: s.note.clone(),
         sort: s.sort.as_ref().map(|s| s.value).unwrap_or_default(),
-        highlight,
+        highlight: None,
         reference: s.reference.as_ref().map(|r| r.value.clone()),
         ci: s.ci.as_ref().is_some_and(|c| c.value),
         height: s.height.as_ref().map(|h| h.value),
@@ -259,6 +262,10 @@ pub(super) fn resolve(src: &Source) -> Result<Chart, Vec<Diagnostic>> {
         bins: s.bins.as_ref().map(|b| b.value as usize),
         missing: s.missing.as_ref().map(|m| m.value).unwrap_or_default(),
     };
+    chart.highlight = s.highlight.as_ref().map(|h| match chart.highlight_field() {
+        Some(f) => highlighted(check.ds, f, &h.value),
+        None => h.value.clone(),
+    });
     check_data(&chart, &s, &mut check);
     check.finish(chart)
 }
@@ -525,15 +532,14 @@ fn check_ci(chart: &Chart, s: &ChartSettings, check: &mut Checker) {
 
 fn check_highlight(chart: &Chart, h: &Spanned<String>, check: &mut Checker) {
     let ds = check.ds;
-    let field = if chart.kind.highlights_categories() { Some(chart.x) } else { chart.series };
-    let Some(field) = field else {
+    let Some(field) = chart.highlight_field() else {
         let pos = check.pos(h);
         check.error(Some(pos), "`highlight` names a series, and this chart has no `series`");
         return;
     };
     let mut names: Vec<String> = ds.rows().map(|r| r.text(field).into_owned()).collect();
     names.dedup();
-    if !names.contains(&chart.highlight.clone().unwrap_or_default()) {
+    if !chart.highlight.as_ref().is_some_and(|v| names.contains(v)) {
         let pos = check.pos(h);
         let message = format!("`{}` is neither a value of `{}` nor a row id", h.value, ds.fields[field].name);
         let ids = ds.field_index("id").map(|c| ds.rows().map(|r| r.text(c).into_owned()).collect::<Vec<_>>());

@@ -699,6 +699,12 @@ pub fn query_spec(src: &DatasetSource, tongue: Tongue) -> Result<Option<QuerySpe
     Ok(yaml_source::parse_in(path, text, tongue)?.query)
 }
 
+/// Where dataset `id`'s CSV download is published in the edition at
+/// `prefix` (`""`, `en/`): `data/relations.csv`, `en/data/relations.csv`.
+pub fn csv_file(prefix: &str, id: &str) -> String {
+    format!("{prefix}data/{id}.csv")
+}
+
 /// A file's extension in lower case (`CSV` and `csv` are one kind), or
 /// `""` without one: what the kind of a file in `data/` is told by.
 pub fn extension(path: &Path) -> String {

@@ -86,7 +86,7 @@ pub fn page_meta(config: &Config, datasets: &BTreeMap<String, Dataset>, facts: &
     let mut seen = std::collections::HashSet::new();
     for id in facts.shown.iter().filter(|id| seen.insert(**id)) {
         if let Some(ds) = datasets.get(*id) {
-            items.push(jsonld::dataset(ds, config, &format!("{}data/{id}.csv", facts.prefix)));
+            items.push(jsonld::dataset(ds, config, &crate::datasets::csv_file(facts.prefix, id)));
         }
     }
     let image = config.absolute_url(&card_path(&page.url)).filter(|_| facts.card);
@@ -115,7 +115,7 @@ pub fn sources_meta(
     let url = crate::catalog::url(prefix);
     let items = datasets
         .values()
-        .map(|ds| jsonld::dataset(ds, config, &format!("{prefix}data/{}.csv", ds.id)))
+        .map(|ds| jsonld::dataset(ds, config, &crate::datasets::csv_file(prefix, &ds.id)))
         .collect();
     let catalog = jsonld::catalog(config, &format!("{title} — {}", config.title), &url, items);
     let image = config.absolute_url(&card_path(&url)).filter(|_| card);
