@@ -55,7 +55,16 @@ fn bench(c: &mut Criterion) {
     };
     for png in [false, true] {
         let tiers = &config.tiers;
-        let cx = ChartContext { fmt: &fmt, id: "figure-1", title: "Dix barres", tiers, png, frame: &frame };
+        let palette = barometer::charts::PALETTE;
+        let cx = ChartContext {
+            fmt: &fmt,
+            id: "figure-1",
+            title: "Dix barres",
+            tiers,
+            png,
+            frame: &frame,
+            palette: &palette,
+        };
         let name = if png { "10-bar chart, SVG + PNG" } else { "10-bar chart, SVG" };
         group
             .bench_function(name, |b| b.iter(|| charts::render(&chart, &ds["bench"], &cx).expect("renders")));

@@ -23,7 +23,9 @@ fn bench(c: &mut Criterion) {
     let body = synthetic::sample_chapter(false);
     let urls: HashMap<PathBuf, String> = HashMap::new();
     let left_out = HashSet::new();
-    let site = markdown::Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false };
+    let no_files = BTreeMap::new();
+    let files = barometer::assets::Files { content: &no_files, statics: &no_files };
+    let site = markdown::Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false, files };
     group.bench_function("markdown, one 800-word chapter", |b| {
         b.iter(|| markdown::render(Path::new("content/a.md"), "/a/", &body, &[], 4, &site, None))
     });
@@ -62,6 +64,7 @@ fn bench(c: &mut Criterion) {
                 datasets: &datasets,
                 templates: &project.templates,
                 static_files: &BTreeMap::new(),
+                content_files: &BTreeMap::new(),
                 figures: &figures,
                 progress: &progress,
                 publish: false,

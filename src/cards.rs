@@ -44,7 +44,10 @@ impl Palette {
     /// it does not, or not as a hex colour (`#1f4e79`, `#fff`).
     pub fn from_css(css: &str) -> Palette {
         let read = |name: &str, fallback: String| {
-            let declared = css.split(&format!("--{name}:")).nth(1).and_then(|v| v.split([';', '}']).next());
+            // The last declaration wins, as in CSS: the brand's comes after the theme's.
+            let pattern = format!("--{name}:");
+            let declared =
+                css.rfind(&pattern).and_then(|at| css[at + pattern.len()..].split([';', '}']).next());
             let value = declared.map(str::trim).filter(|v| {
                 v.strip_prefix('#')
                     .is_some_and(|h| matches!(h.len(), 3 | 6) && h.bytes().all(|b| b.is_ascii_hexdigit()))

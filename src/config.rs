@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Pos};
 use crate::i18n::{Localized, Tongue};
 use crate::yaml::{self, Spanned};
 
@@ -102,6 +102,11 @@ pub struct Config {
     pub connections: indexmap::IndexMap<String, Connection>,
     /// The folder of query snapshots, relative to the project.
     pub snapshots: String,
+    /// The report's own look (`brand:`).
+    pub brand: crate::brand::Brand,
+    /// Stylesheets of the project put after the theme's (`extra_css:`),
+    /// with where each is named.
+    pub extra_css: Vec<(String, Pos)>,
 }
 
 /// A database that `barometer sources` queries. The address, which holds
@@ -218,6 +223,8 @@ struct RawConfig {
     citation_style: Option<Spanned<String>>,
     connections: Option<indexmap::IndexMap<String, Spanned<Connection>>>,
     snapshots: Option<Spanned<String>>,
+    brand: Option<crate::brand::RawBrand>,
+    extra_css: Option<Spanned<crate::brand::PathList>>,
 }
 
 pub const CONFIG_FILE: &str = "report.yaml";
@@ -285,6 +292,9 @@ impl Config {
         let base_url = raw.base_url.as_ref().and_then(|b| checked_base_url(b, &mut errors));
         let connections = connections(raw.connections.as_ref(), &mut errors);
         let snapshots = snapshot_folder(raw.snapshots.as_ref(), &mut errors);
+        let brand =
+            crate::brand::Brand::parse(&raw.brand.clone().unwrap_or_default(), &mut errors, &mut warnings);
+        let extra_css = raw.extra_css.as_ref().map(|e| checked_css(e, &mut errors)).unwrap_or_default();
         if !errors.is_empty() {
             // Each edition reads the settings: a problem they share is told once.
             let mut seen = std::collections::HashSet::new();
@@ -309,6 +319,8 @@ impl Config {
             citation_style,
             connections,
             snapshots,
+            brand,
+            extra_css,
         };
         Ok(config.edition(&first))
     }
@@ -458,6 +470,25 @@ fn checked_bibliography(b: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Op
             .with_hint("name a .bib file in the project, such as `bibliography: references.bib`"),
     );
     None
+}
+
+/// `extra_css`: stylesheets inside the project.
+fn checked_css(list: &Spanned<crate::brand::PathList>, errors: &mut Vec<Diagnostic>) -> Vec<(String, Pos)> {
+    let pos = yaml::pos_of(list, 0);
+    let mut out = Vec::new();
+    for file in &list.value.0 {
+        let inside = Path::new(file).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        if file.ends_with(".css") && inside {
+            out.push((file.clone(), pos));
+            continue;
+        }
+        let why = if inside { "is not a stylesheet (`.css`)" } else { "is not a path inside the project" };
+        errors.push(
+            Diagnostic::error(Path::new(CONFIG_FILE), Some(pos), format!("`extra_css: {file}` {why}"))
+                .with_hint("name a .css file in the project, such as `extra_css: brand.css`"),
+        );
+    }
+    out
 }
 
 /// The PDF named after a report's title.

@@ -30,6 +30,8 @@ pub struct Place<'a> {
     pub png: bool,
     /// The site's address, for embed codes that work from other sites.
     pub base_url: Option<&'a str>,
+    /// Series colours, when a chart sets none.
+    pub palette: &'a [plotters::style::RGBColor],
 }
 
 /// A block's HTML, the files it offers for download, and the block as a
@@ -80,7 +82,15 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
             .chain(notes.iter().map(|n| plain_labelled(lang, "note", n)))
             .collect(),
     };
-    let cx = ChartContext { fmt, id: &id, title: &title, tiers: place.tiers, png: place.png, frame: &around };
+    let cx = ChartContext {
+        fmt,
+        id: &id,
+        title: &title,
+        tiers: place.tiers,
+        png: place.png,
+        frame: &around,
+        palette: place.palette,
+    };
     let panels = charts::render(c, ds, &cx)?;
     let (links, files) = chart_files(&panels, place, lang);
     let columns: Vec<usize> =

@@ -8,7 +8,9 @@
 //! finds as [`Diagnostic`]s; the first stage with errors stops the run, and
 //! nothing is written unless everything succeeded.
 
+pub mod assets;
 pub mod blocks;
+pub mod brand;
 #[cfg(feature = "social-cards")]
 pub mod cards;
 pub mod catalog;
@@ -250,7 +252,7 @@ fn build_site(
 ) -> (Vec<Diagnostic>, Option<Built>) {
     let mut diags = diagnostics::Diagnostics::default();
     diags.extend(std::mem::take(&mut project.warnings));
-    let config = match Config::parse(&project.config) {
+    let mut config = match Config::parse(&project.config) {
         Ok(mut c) => {
             c.base_url = opts.base_url.clone().or(c.base_url);
             diags.extend(std::mem::take(&mut c.warnings));
@@ -261,12 +263,14 @@ fn build_site(
             None
         }
     };
-    if let Some(c) = &config {
+    if let Some(c) = config.as_mut() {
         diags.extend(load::load_overrides(project, &c.theme));
         diags.extend(load::load_snapshots(project, &c.snapshots));
         if let Some(file) = &c.bibliography {
             diags.extend(load::load_bibliography(project, file));
         }
+        diags.extend(load::load_extra_css(project, &c.extra_css));
+        diags.extend(apply_brand(c, project));
     }
     let mut bibliography = config.as_ref().and_then(|c| bibliography(c, project, &mut diags));
 
@@ -312,6 +316,12 @@ fn build_site(
         return (diags.sorted(), None);
     };
 
+    let broken = render::broken_links(&site);
+    // A broken image is not also a warning that the PDF cannot show it.
+    let line = |d: &Diagnostic| (d.file.clone(), d.pos.map(|p| p.line));
+    let at: HashSet<_> = broken.iter().map(line).collect();
+    diags.items.retain(|d| d.is_error() || !at.contains(&line(d)));
+    diags.extend(broken);
     for (a, b) in site::path_conflicts(&site.files) {
         let message = format!(
             "the site would write both `{}` and `{}`, which cannot both exist",
@@ -407,6 +417,7 @@ fn render_site(
             datasets,
             templates: &project.templates,
             static_files: &project.static_files,
+            content_files: &project.content_files,
             figures: &figures,
             progress: &progress,
             publish: opts.publish,
@@ -432,6 +443,24 @@ fn render_site(
     let failed = !errors.is_empty();
     diags.extend(errors);
     (!failed).then_some(site)
+}
+
+/// Finds the brand's logo and fonts, and puts its CSS and the project's
+/// `extra_css` after the theme's stylesheet, in the one file pages load.
+fn apply_brand(config: &mut Config, project: &mut load::Project) -> Vec<Diagnostic> {
+    let files = assets::Files { content: &project.content_files, statics: &project.static_files };
+    let errors = config.brand.find_files(files);
+    // A logo beside the pages is published like a static file.
+    for path in config.brand.content_files(files) {
+        if let Some(bytes) = project.content_files.get(&path) {
+            project.static_files.insert(path, bytes.clone());
+        }
+    }
+    let css = format!("{}{}", config.brand.css(), brand::extra_css(&project.extra_css));
+    if !css.is_empty() {
+        project.static_files.entry(PathBuf::from("style.css")).or_default().extend_from_slice(css.as_bytes());
+    }
+    errors
 }
 
 /// The report's bibliography, parsed with its citation style.

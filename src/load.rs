@@ -26,6 +26,12 @@ pub struct Project {
     pub templates: BTreeMap<String, (PathBuf, String)>,
     /// Output path to bytes, for theme and project static files.
     pub static_files: BTreeMap<PathBuf, Vec<u8>>,
+    /// Files in `content/` that are not pages, by path in the site
+    /// (`s/figure.png` for `content/s/figure.png`): published when a page
+    /// links to them.
+    pub content_files: BTreeMap<PathBuf, Vec<u8>>,
+    /// The stylesheets `extra_css` names, in its order: (file, text).
+    pub extra_css: Vec<(PathBuf, String)>,
     /// The bibliography `report.yaml` names: (file, text).
     pub bibliography: Option<(PathBuf, String)>,
     /// Translation files of a theme in `themes/` and of the project
@@ -113,10 +119,13 @@ pub fn load(root: &Path) -> Result<Project, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut project = Project { root: root.to_path_buf(), config, ..Project::default() };
     for path in files_under(root, "content", &mut errors) {
-        if path.extension().is_some_and(|e| e == "md")
-            && let Some(text) = read_text(root, &path, &mut errors)
-        {
-            project.pages.push((path, text));
+        if path.extension().is_some_and(|e| e == "md") {
+            if let Some(text) = read_text(root, &path, &mut errors) {
+                project.pages.push((path, text));
+            }
+        } else if let Some(bytes) = read_bytes(root, &path, &mut errors) {
+            let in_site = path.strip_prefix("content").unwrap_or(&path).to_path_buf();
+            project.content_files.insert(in_site, bytes);
         }
     }
     project.datasets = load_datasets(root, &mut errors, &mut project.warnings);
@@ -154,14 +163,29 @@ pub fn load_overrides(project: &mut Project, theme: &str) -> Vec<Diagnostic> {
         for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
             let name = path.strip_prefix(&layer).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if let Some(text) = read_text(&root, &path, &mut errors) {
-                project.templates.insert(name, (path, text));
+                let theirs = project.templates.insert(name, (path.clone(), text));
+                if let Some((theirs, _)) = theirs.filter(|_| layer == Path::new("templates")) {
+                    errors.push(shadowed(&path, &theirs, false));
+                }
             }
         }
     }
+    // Where each static file comes from, to name the theme's when the
+    // project's replaces it.
+    let mut origins: BTreeMap<PathBuf, PathBuf> = project
+        .static_files
+        .keys()
+        .map(|p| (p.clone(), Path::new("themes/default/static").join(p)))
+        .collect();
     for layer in [theme_dir.join("static"), PathBuf::from("static")] {
         for path in files_under(&root, &layer.to_string_lossy(), &mut errors) {
             if let Some(bytes) = read_bytes(&root, &path, &mut errors) {
-                project.static_files.insert(path.strip_prefix(&layer).unwrap_or(&path).to_path_buf(), bytes);
+                let in_site = path.strip_prefix(&layer).unwrap_or(&path).to_path_buf();
+                let theirs = origins.insert(in_site.clone(), path.clone());
+                if let Some(theirs) = theirs.filter(|_| layer == Path::new("static")) {
+                    errors.push(shadowed(&path, &theirs, true));
+                }
+                project.static_files.insert(in_site, bytes);
             }
         }
     }
@@ -349,6 +373,45 @@ pub fn load_snapshots(project: &mut Project, folder: &str) -> Vec<Diagnostic> {
 
 /// Reads the bibliography `report.yaml` names (a path in the project,
 /// checked by the settings).
+/// A file of the project that replaces one of the theme: a warning for a
+/// static file (a `static/style.css` drops the theme's whole stylesheet),
+/// a note for a template (replacing one is what `templates/` is for).
+fn shadowed(mine: &Path, theirs: &Path, is_static: bool) -> Diagnostic {
+    let message = format!("`{}` replaces the theme's `{}`", mine.display(), theirs.display());
+    if is_static {
+        let hint = if mine.extension().is_some_and(|e| e == "css") {
+            "to add rules to the theme's stylesheet rather than replace it, rename the file and name it in report.yaml: `extra_css: static/brand.css`"
+        } else {
+            "rename the file if the theme's should stay; to replace it on purpose, make a theme of your own in themes/"
+        };
+        Diagnostic::warning(mine, None, message).with_hint(hint)
+    } else {
+        Diagnostic::note(mine, None, message)
+            .with_hint("the theme's changes to this template no longer reach the site; compare the two when upgrading barometer")
+    }
+}
+
+/// Reads the stylesheets `extra_css` names; one that is missing is an
+/// error at its line of `report.yaml`.
+pub fn load_extra_css(project: &mut Project, files: &[(String, crate::diagnostics::Pos)]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (file, pos) in files {
+        let path = PathBuf::from(file);
+        if !project.root.join(&path).is_file() {
+            let d =
+                Diagnostic::error(CONFIG_FILE, Some(*pos), format!("no stylesheet `{file}` in the project"));
+            errors.push(
+                d.with_hint("write the path from report.yaml's folder, such as `extra_css: brand.css`"),
+            );
+            continue;
+        }
+        if let Some(text) = read_text(&project.root, &path, &mut errors) {
+            project.extra_css.push((path, text));
+        }
+    }
+    errors
+}
+
 pub fn load_bibliography(project: &mut Project, file: &str) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let path = PathBuf::from(file);
@@ -514,7 +577,12 @@ mod tests {
             ("static/img/logo.svg", b"<svg/>"),
         ]);
         let mut p = load(dir.path()).unwrap();
-        assert!(load_overrides(&mut p, "default").is_empty());
+        let said: Vec<(crate::diagnostics::Severity, String)> = load_overrides(&mut p, "default")
+            .into_iter()
+            .map(|d| (d.severity, d.file.display().to_string()))
+            .collect();
+        use crate::diagnostics::Severity::{Note, Warning};
+        assert_eq!(said, [(Note, "templates/page.html".into()), (Warning, "static/style.css".into())]);
         assert_eq!(p.templates["page.html"].1, "mine");
         assert_eq!(p.templates["page.html"].0, Path::new("templates/page.html"));
         assert_eq!(p.static_files[Path::new("style.css")], b"body{}");

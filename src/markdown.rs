@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::assets::{Found, link_from, percent_decode, relative_to};
 use crate::config::Language;
 use crate::diagnostics::{Diagnostic, LineIndex, Pos, closest};
 use crate::pages::{normalize, relative_url};
@@ -37,6 +38,19 @@ pub struct PageLink {
     pub pos: Pos,
 }
 
+/// A link to a path of the site that no file of the project is behind
+/// (`../sources/`, `../study.pdf`): it must lead to a file the build
+/// writes. What to say if it does not is worked out here, where the
+/// project's files are known.
+#[derive(Clone, Debug)]
+pub struct SiteLink {
+    /// The path in the site, `/sources/`.
+    pub path: String,
+    pub written: String,
+    pub pos: Pos,
+    pub hint: String,
+}
+
 /// A `chart` or `table` block: its name, YAML text and where it starts.
 #[derive(Clone, Debug)]
 pub struct RawBlock {
@@ -55,6 +69,11 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<PageLink>,
+    /// Files of `content/` the page links to or shows, by path in the site:
+    /// published because of it.
+    pub assets: Vec<(PathBuf, Pos)>,
+    /// Links to what is no file of the project, checked once the site is built.
+    pub site_links: Vec<SiteLink>,
     pub blocks: Vec<RawBlock>,
     pub errors: Vec<Diagnostic>,
     /// `@fig-…` and `@tbl-…` references, marked in `html` (see [`crate::xref`]).
@@ -78,6 +97,8 @@ pub struct Site<'a> {
     pub lang: Language,
     /// The report has a bibliography: `[@key]` cites.
     pub cites: bool,
+    /// The files links may lead to besides pages.
+    pub files: crate::assets::Files<'a>,
 }
 
 pub fn placeholder(index: usize) -> String {
@@ -184,7 +205,7 @@ pub fn render(
                 events.push(event);
                 heading = Some((events.len() - 1, Vec::new()));
             }
-            Event::Start(Tag::Image { .. }) => {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let written = &body[range.clone()];
                 let alt = written.strip_prefix("![").and_then(|r| r.split(']').next()).unwrap_or("x");
                 if alt.trim().is_empty() {
@@ -194,7 +215,8 @@ pub fn render(
                             .with_hint("say what it shows between the brackets: `![Engagement by tier](…)`"),
                     );
                 }
-                events.push(event);
+                let dest = link_to_file(file, page_url, &dest_url, lines.pos(range.start), site, &mut out);
+                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) => {
                 let name = info.split_whitespace().next().unwrap_or("");
@@ -572,7 +594,7 @@ fn rewrite_link<'a>(
     out: &mut Rendered,
 ) -> CowStr<'a> {
     let d = dest.as_ref();
-    if is_web_address(d) || d.starts_with('/') {
+    if is_web_address(d) {
         return dest.clone();
     }
     if let Some(anchor) = d.strip_prefix('#') {
@@ -583,8 +605,8 @@ fn rewrite_link<'a>(
         Some((p, a)) => (p, Some(a.to_string())),
         None => (d, None),
     };
-    if !path.ends_with(".md") {
-        return dest.clone();
+    if !path.ends_with(".md") || path.starts_with('/') {
+        return link_to_file(file, page_url, dest, pos, site, out);
     }
     let base = file.parent().unwrap_or(Path::new(""));
     let target = normalize(&base.join(percent_decode(path)));
@@ -604,7 +626,7 @@ fn rewrite_link<'a>(
             } else {
                 format!("link to `{path}`, which is not a page")
             };
-            let candidates: Vec<String> = site.urls.keys().map(|p| pathdiff(p, base)).collect();
+            let candidates: Vec<String> = site.urls.keys().map(|p| relative_to(p, base)).collect();
             let d = Diagnostic::error(file, Some(pos), message);
             let d = if site.left_out.contains(&target) {
                 d.with_hint("build with `--drafts`, or set `draft: false` in that page")
@@ -617,37 +639,73 @@ fn rewrite_link<'a>(
     }
 }
 
-/// `p` written relative to `base` (both under `content/`), with `/`.
-fn pathdiff(p: &Path, base: &Path) -> String {
-    let p: Vec<_> = p.components().collect();
-    let b: Vec<_> = base.components().collect();
-    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
-    parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
-    parts.join("/")
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| s.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(b) => {
-                out.push(b);
-                i += 3;
+/// A link or image to something other than a page: a file of the project
+/// becomes a link to where the site publishes it; anything else is kept
+/// as written and checked once the site is built ([`SiteLink`]).
+fn link_to_file<'a>(
+    file: &Path,
+    page_url: &str,
+    dest: &CowStr<'a>,
+    pos: Pos,
+    site: &Site,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let d = dest.as_ref();
+    if is_web_address(d) || d.is_empty() || d.starts_with('#') {
+        return dest.clone();
+    }
+    let end = d.find(['#', '?']).unwrap_or(d.len());
+    let (written, rest) = d.split_at(end);
+    let decoded = percent_decode(written);
+    match site.files.find(file, &decoded) {
+        Found::File { path, content } => {
+            if content {
+                out.assets.push((path.clone(), pos));
             }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
+            CowStr::from(format!("{}{rest}", link_from(page_url, &path)))
+        }
+        Found::Clash { path } => {
+            let message =
+                format!("`content/{0}` and `static/{0}` would both be published at `{0}`", path.display());
+            out.errors
+                .push(Diagnostic::error(file, Some(pos), message).with_hint("rename or move one of them"));
+            dest.clone()
+        }
+        Found::NotFound => {
+            let hint = missing_file_hint(file, &decoded, site.files);
+            let path = crate::pages::resolve_url(page_url, &decoded);
+            // Relative, and naming `index.html`, the link works from disk too.
+            let mut link = link_from(page_url, Path::new(path.trim_matches('/')));
+            if path.ends_with('/') {
+                link.push_str(if link.is_empty() || link.ends_with('/') {
+                    "index.html"
+                } else {
+                    "/index.html"
+                });
             }
+            link.push_str(rest);
+            out.site_links.push(SiteLink { path, written: written.to_string(), pos, hint });
+            CowStr::from(link)
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// What to do about a link to no file: the file the author most likely
+/// meant, as they would write it; else where to put it.
+fn missing_file_hint(file: &Path, written: &str, files: crate::assets::Files) -> String {
+    if let Some(best) = files.closest(file, written) {
+        return format!("did you mean `{}`?", best.replace(' ', "%20"));
+    }
+    let base = file.parent().unwrap_or(Path::new(""));
+    let target = normalize(&base.join(written));
+    if target.starts_with("content") || target.starts_with("static") {
+        return format!("add `{}`, or correct the link", target.display());
+    }
+    let name = written.rsplit('/').next().unwrap_or(written);
+    format!(
+        "a link to a file is read from the page's folder: put the file beside the page and link to `{name}`, or in `static/` and link to `{}`",
+        relative_to(&Path::new("static").join(name), base)
+    )
 }
 
 /// An anchor from heading text: lower case, accents dropped, dashes.
@@ -683,6 +741,13 @@ pub fn slugify(text: &str) -> String {
 mod tests {
     use super::*;
 
+    static NONE: std::sync::LazyLock<std::collections::BTreeMap<PathBuf, Vec<u8>>> =
+        std::sync::LazyLock::new(Default::default);
+
+    fn no_files() -> crate::assets::Files<'static> {
+        crate::assets::Files { content: &NONE, statics: &NONE }
+    }
+
     /// Renders `body` as the page `file` at `url`, among `pages` (file, url).
     fn render_among(pages: &[(&str, &str)], file: &str, url: &str, body: &str, offset: usize) -> Rendered {
         let urls: HashMap<PathBuf, String> =
@@ -694,7 +759,7 @@ mod tests {
             body,
             &[],
             offset,
-            &Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false },
+            &Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false, files: no_files() },
             None,
         )
     }
@@ -747,7 +812,8 @@ mod tests {
     fn values_land_as_text_wherever_they_go() {
         let urls = HashMap::new();
         let left_out = HashSet::new();
-        let site = Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false };
+        let site =
+            Site { urls: &urls, left_out: &left_out, lang: Language::En, cites: false, files: no_files() };
         let values: Vec<String> = [
             "[x](javascript:alert(1))",
             "![t](https://host/p.png)",
@@ -827,7 +893,8 @@ mod tests {
     fn french_spacing_applies_to_text_and_html_not_code() {
         let urls = HashMap::new();
         let left_out = HashSet::new();
-        let site = Site { urls: &urls, left_out: &left_out, lang: Language::Fr, cites: false };
+        let site =
+            Site { urls: &urls, left_out: &left_out, lang: Language::Fr, cites: false, files: no_files() };
         let body = "72 % des cas\n\n<p class=\"a b\">5 000 abonnés</p>\n\n`1 000 :`\n";
         let r = render(Path::new("a.md"), "/", body, &[], 0, &site, None);
         assert!(r.html.contains("72\u{202f}% des cas"), "{}", r.html);

@@ -38,6 +38,12 @@ pub struct Site {
     pub figures: FigureCount,
     /// The pages of each PDF typeset, one per edition.
     pub pdf_pages: Vec<usize>,
+    /// Links from pages to paths of the site no project file is behind:
+    /// (page file, link), checked by [`broken_links`] once the site is whole.
+    pub site_links: Vec<(PathBuf, markdown::SiteLink)>,
+    /// Files a published build writes that this one does not (the PDF
+    /// under `serve`): links to them are not broken.
+    pub promised: Vec<PathBuf>,
 }
 
 impl Site {
@@ -48,7 +54,30 @@ impl Site {
         self.pages += other.pages;
         self.charts += other.charts;
         self.pdf_pages.extend(other.pdf_pages);
+        self.site_links.extend(other.site_links);
+        self.promised.extend(other.promised);
     }
+
+    /// Is there a file at `path` (`/sources/`, `/img/a.png`) of the site?
+    fn has(&self, path: &str) -> bool {
+        let file = std::path::Path::new(path.trim_matches('/'));
+        [file.to_path_buf(), file.join("index.html")]
+            .iter()
+            .any(|p| self.files.contains_key(p) || self.promised.contains(p))
+    }
+}
+
+/// Links to paths of the site that nothing is written at: errors at their
+/// line, with the file of the project the author most likely meant.
+pub fn broken_links(site: &Site) -> Vec<Diagnostic> {
+    site.site_links
+        .iter()
+        .filter(|(_, link)| !site.has(&link.path))
+        .map(|(file, link)| {
+            let message = format!("`{}` is not a file of the project or of the site", link.written);
+            Diagnostic::error(file, Some(link.pos), message).with_hint(link.hint.clone())
+        })
+        .collect()
 }
 
 /// Everything rendering needs, already loaded and validated.
@@ -59,6 +88,8 @@ pub struct Input<'a> {
     pub datasets: &'a BTreeMap<String, Dataset>,
     pub templates: &'a BTreeMap<String, (PathBuf, String)>,
     pub static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
+    /// Files in `content/` that are not pages, by path in the site.
+    pub content_files: &'a BTreeMap<PathBuf, Vec<u8>>,
     /// Figures drawn by earlier builds that may be reused.
     pub figures: &'a Generation<'a>,
     pub progress: &'a crate::Progress,
@@ -327,6 +358,11 @@ struct Body {
     first_paragraph: Option<String>,
     /// Its first key figures or chart, for its social card.
     card: Option<crate::printed::Printed>,
+    /// The files of `content/` it links to or shows, by path in the site,
+    /// with where.
+    assets: Vec<(PathBuf, Pos)>,
+    /// Its links to paths of the site no project file is behind.
+    site_links: Vec<markdown::SiteLink>,
 }
 
 /// A block of a page that shows data: its dataset, and its place among
@@ -354,6 +390,8 @@ struct ReportView<'a> {
     author: Option<&'a str>,
     language: &'a str,
     base_url: Option<&'a str>,
+    /// The brand's logo, from the site root (`img/logo.svg`).
+    logo: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -422,8 +460,10 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         left_out: input.left_out,
         lang: input.config.language,
         cites: input.bibliography.is_some(),
+        files: crate::assets::Files { content: input.content_files, statics: input.static_files },
     };
     let prose_engine = prose::engine(fmt.clone());
+    let palette = input.config.brand.chart_palette().unwrap_or_else(|| crate::charts::PALETTE.to_vec());
     let printing: Option<HashMap<String, usize>> =
         (cfg!(feature = "pdf") && input.publish && input.config.pdf.is_some())
             .then(|| input.pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect());
@@ -438,9 +478,9 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         base_url: input.config.base_url.as_deref(),
         figures: input.figures,
         print: printing.as_ref(),
-        static_files: input.static_files,
         cards: draws_cards(input),
         prefix: input.prefix,
+        palette: &palette,
     };
     let done = AtomicUsize::new(0);
     let total = input.pages.len();
@@ -500,6 +540,12 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     for body in &mut ok_bodies {
         site.files.extend(std::mem::take(&mut body.files));
     }
+    let linked: Vec<Linked> = input
+        .pages
+        .iter()
+        .zip(&mut ok_bodies)
+        .map(|(p, b)| (p.file.clone(), std::mem::take(&mut b.assets), std::mem::take(&mut b.site_links)))
+        .collect();
 
     let painter = card_painter(input);
     let metas: Vec<web::PageMeta> = input
@@ -569,7 +615,45 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     let at = |name: &str| PathBuf::from(input.in_edition(name));
     site.files.insert(at(crate::cite::BIBTEX_FILE), study_citation.bibtex.into_bytes());
     site.files.insert(at(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
+    if let Some(settings) = input.config.pdf.as_ref().filter(|_| !input.publish) {
+        site.promised.push(at(&settings.file));
+    }
+    publish_linked(&mut site, input.content_files, linked)?;
     Ok((site, warnings))
+}
+
+/// A page's file, the files of `content/` it links to and its links to the site.
+type Linked = (PathBuf, Vec<(PathBuf, Pos)>, Vec<markdown::SiteLink>);
+
+/// Puts the files of `content/` the pages link to in the site, and keeps
+/// their other links for [`broken_links`]. A file that would take the place
+/// of one the site writes is an error at the page.
+fn publish_linked(
+    site: &mut Site,
+    content_files: &BTreeMap<PathBuf, Vec<u8>>,
+    linked: Vec<Linked>,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut published = HashSet::new();
+    for (page, assets, links) in linked {
+        for (path, pos) in assets {
+            if published.contains(&path) {
+                continue;
+            }
+            if site.files.contains_key(&path) {
+                let message =
+                    format!("`content/{}` would take the place of a file the site writes", path.display());
+                errors.push(Diagnostic::error(&page, Some(pos), message).with_hint("rename the file"));
+                continue;
+            }
+            if let Some(bytes) = content_files.get(&path) {
+                site.files.insert(path.clone(), bytes.clone());
+                published.insert(path);
+            }
+        }
+        site.site_links.extend(links.into_iter().map(|l| (page.clone(), l)));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// What only the whole site has, once all its editions rendered: the
@@ -712,12 +796,13 @@ fn study_pdf(
     let mut errors = Vec::new();
     let mut files = Vec::new();
     let mut chapters = Vec::new();
+    let site_files = crate::assets::Files { content: input.content_files, statics: input.static_files };
     for (page, body) in input.pages.iter().zip(bodies) {
         let Some(print) = &body.print else { continue };
         files.extend(print.assets.iter().cloned());
         for path in &print.images {
-            if let Some(bytes) = input.static_files.get(std::path::Path::new(path)) {
-                files.push((format!("/site/{path}"), bytes.clone()));
+            if let Some(bytes) = site_files.bytes(std::path::Path::new(path)) {
+                files.push((format!("/site/{path}"), bytes.to_vec()));
             }
         }
         chapters.push(pdf::Chapter {
@@ -726,6 +811,11 @@ fn study_pdf(
             description: page.front.description.as_deref(),
             markup: &print.markup,
         });
+    }
+    if let Some(logo) = &input.config.brand.logo
+        && let Some(bytes) = site_files.bytes(logo)
+    {
+        files.push((format!("/site/{}", logo.display()), bytes.to_vec()));
     }
     let fonts: Vec<&[u8]> = input
         .static_files
@@ -810,6 +900,7 @@ fn report_view(c: &Config) -> ReportView<'_> {
         author: c.author.as_deref(),
         language: &c.language_tag,
         base_url: c.base_url.as_deref(),
+        logo: c.brand.logo.as_deref().map(|p| crate::assets::link_from("/", p)),
     }
 }
 
@@ -864,11 +955,12 @@ struct PageEnv<'a> {
     figures: &'a Generation<'a>,
     /// Page URL to place in reading order, when pages are also written for the PDF.
     print: Option<&'a HashMap<String, usize>>,
-    static_files: &'a BTreeMap<PathBuf, Vec<u8>>,
     /// Social cards are drawn: keep each page's first figure for its card.
     cards: bool,
     /// The edition's folder in the site.
     prefix: &'a str,
+    /// Chart series colours: the brand's, or the theme's.
+    palette: &'a [plotters::style::RGBColor],
 }
 
 fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
@@ -888,7 +980,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         url: &page.url,
         pages,
         base_url,
-        files: env.static_files,
+        files: site.files,
     });
     let rendered =
         markdown::render(&page.file, &page.url, body, values, page.body_line_offset, site, print_cx.as_ref());
@@ -946,6 +1038,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
             tiers,
             png,
             base_url,
+            palette: env.palette,
         };
         match env.figures.figure(raw, &place, || figures::render(&block, ds, fmt, &place)) {
             Ok(fig) => {
@@ -988,6 +1081,8 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         print,
         first_paragraph: rendered.first_paragraph,
         card,
+        assets: rendered.assets,
+        site_links: rendered.site_links,
     };
     (Some(body), diags)
 }

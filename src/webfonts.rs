@@ -143,9 +143,13 @@ impl CharSet {
 pub fn fonts(
     static_files: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
 ) -> impl Iterator<Item = (&PathBuf, &Vec<u8>)> {
-    static_files
-        .iter()
-        .filter(|(p, _)| p.starts_with("fonts") && p.extension().is_some_and(|e| e == "ttf" || e == "otf"))
+    static_files.iter().filter(|(p, _)| is_font(p))
+}
+
+/// Is the static file at `path` a font the site serves as WOFF2 (a
+/// `.ttf` or `.otf` in `fonts/`)?
+pub fn is_font(path: &Path) -> bool {
+    path.starts_with("fonts") && path.extension().is_some_and(|e| e == "ttf" || e == "otf")
 }
 
 /// The fonts of the theme the site serves as WOFF2: those in `fonts/`

@@ -121,7 +121,11 @@ fn strict_turns_each_warning_into_an_error_and_writes_nothing() {
         with("content/_index.md", &format!("{home}{}", chart.replace("title: Shares\n", ""))),
         with("data/unused.yaml", "source: x\nrows:\n  - { v: 1 }\n"),
         with("content/annex.md", "---\ntitle: Annex\nnav: false\n---\nText.\n"),
-        with("content/_index.md", &format!("{home}![](a.png)\n\n{chart}")),
+        {
+            let f = with("content/_index.md", &format!("{home}![](a.svg)\n\n{chart}"));
+            f.write("content/a.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>");
+            f
+        },
         with("content/_index.md", &format!("{home}#### Deep\n\n{chart}")),
         with("content/_index.md", &format!("{home}{{{{ data.s.a.share | percent }}}} said yes.\n\n{chart}")),
     ];

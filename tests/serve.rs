@@ -148,6 +148,35 @@ fn pages_are_served_with_the_reload_script_and_unknown_paths_get_the_404_page() 
 }
 
 #[test]
+fn an_image_beside_its_page_is_served_where_the_page_links_to_it() {
+    let f = project();
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>";
+    f.write("content/guide/_index.md", "---\ntitle: Guide\n---\n![The plan](plan.svg)\n");
+    f.write("content/guide/plan.svg", svg);
+    f.write("content/guide/draft-notes.txt", "private");
+    f.write("content/about.md", "---\ntitle: About\n---\nSee [the guide](guide/_index.md).\n");
+    let server = Server::start(&f);
+    let (status, page) = server.get("/guide/");
+    assert_eq!(status, 200);
+    let src = page.split("<img src=\"").nth(1).and_then(|r| r.split('"').next()).expect("an image");
+    assert!(!src.starts_with('/'), "{src}");
+    // As a browser resolves it against the page's address.
+    let mut parts = vec!["guide"];
+    for segment in src.split('/') {
+        if segment == ".." {
+            parts.pop();
+        } else {
+            parts.push(segment);
+        }
+    }
+    let resolved = format!("/{}", parts.join("/"));
+    let (status, body) = server.get(&resolved);
+    assert_eq!(status, 200, "{resolved}");
+    assert_eq!(body, svg);
+    assert_eq!(server.get("/guide/draft-notes.txt").0, 404, "what no page links to is not served");
+}
+
+#[test]
 fn no_path_leaves_the_site() {
     let f = project();
     f.write("secret.txt", "TOP SECRET");

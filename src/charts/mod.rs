@@ -69,6 +69,8 @@ pub struct ChartContext<'a> {
     pub png: bool,
     /// What the downloads carry around the plot.
     pub frame: &'a Frame,
+    /// Series colours when the chart sets none: the report's, or [`PALETTE`].
+    pub palette: &'a [RGBColor],
 }
 
 /// One drawn chart: the whole chart, or one panel of a faceted one.
@@ -111,7 +113,7 @@ pub struct Style<'a> {
 impl Style<'_> {
     fn new<'a>(chart: &'a Chart, cx: &'a ChartContext) -> Style<'a> {
         let palette = if chart.colors.is_empty() {
-            PALETTE.to_vec()
+            cx.palette.to_vec()
         } else {
             chart.colors.iter().filter_map(|c| parse_hex(c)).collect()
         };

@@ -85,8 +85,8 @@ pub struct PageContext<'a> {
     pub pages: &'a HashMap<String, usize>,
     /// The site's address, for links to its files.
     pub base_url: Option<&'a str>,
-    /// The site's static files, which images may show.
-    pub files: &'a std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+    /// The site's files besides pages, which images may show.
+    pub files: crate::assets::Files<'a>,
 }
 
 /// A page's markup, the site files it shows (images), and the problems
@@ -395,11 +395,17 @@ impl<'a, 'e> Writer<'a, 'e> {
     /// description, with a warning.
     fn image(&mut self, dest: &str, i: usize, line_at: &dyn Fn(usize) -> usize) {
         let alt = image_alt(&self.events[i + 1..]);
-        let path = crate::pages::resolve_url(self.cx.url, dest).trim_start_matches('/').to_string();
+        let (dest_path, _) = dest.split_once(['#', '?']).unwrap_or((dest, ""));
+        let path = crate::pages::resolve_url(self.cx.url, &crate::assets::percent_decode(dest_path));
+        let path = path.trim_start_matches('/').to_string();
         let remote = dest.contains(':') || dest.starts_with("//");
-        if remote || !self.cx.files.contains_key(std::path::Path::new(&path)) {
-            let why =
-                if remote { "is not a file of the site" } else { "is not in the project's static/ folder" };
+        let bytes = self.cx.files.bytes(std::path::Path::new(&path)).filter(|_| !remote);
+        if !bytes.is_some_and(crate::assets::is_image) {
+            let why = match bytes {
+                _ if remote => "is not a file of the site",
+                None => "is not a file of the project",
+                Some(_) => "is not a PNG, JPEG, GIF, WebP or SVG image",
+            };
             self.out.problems.push((
                 line_at(i),
                 format!("the image `{}` {why}, so the PDF prints its description instead", short(dest)),

@@ -78,6 +78,7 @@ pub fn document(study: &Study) -> String {
         string(t(lang, "contents")),
         string(t(lang, "key_figures")),
     );
+    src.push_str(&brand(&config.brand));
     src.push_str(PREAMBLE);
     src.push_str(&format!(
         "\n#cover({})\n\n#contents()\n\n#how-to-cite({}, [{}])\n\n",
@@ -158,6 +159,21 @@ fn sources(list: &[DataSource]) -> String {
         }
     }
     out
+}
+
+/// The brand's accent, fonts and logo as the preamble reads them.
+fn brand(b: &crate::brand::Brand) -> String {
+    use crate::brand::Role;
+    let family = |role| {
+        b.family(role).map_or_else(|| "\"Inter\"".to_string(), |f| format!("({}, \"Inter\")", string(f)))
+    };
+    format!(
+        "#let brand = (accent: rgb({}), text-font: {}, heading-font: {}, logo: {})\n",
+        string(b.accent.as_deref().unwrap_or("#1f4e79")),
+        family(Role::Text),
+        family(Role::Headings),
+        b.logo.as_ref().map_or("none".into(), |p| string(&format!("/site/{}", p.display()))),
+    )
 }
 
 /// Marks the start of chapter `i` in the source, so a Typst error can be
