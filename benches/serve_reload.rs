@@ -18,7 +18,16 @@ fn main() -> std::io::Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     synthetic::write_project(
         &dir,
-        synthetic::Spec { pages: 200, datasets: 20, rows: 0, seed: 2026, charts: true, png: true, pdf: true },
+        synthetic::Spec {
+            pages: 200,
+            datasets: 20,
+            rows: 0,
+            seed: 2026,
+            charts: true,
+            png: true,
+            pdf: true,
+            flat: false,
+        },
     )?;
     let mut server = Command::new(env!("CARGO_BIN_EXE_barometer"))
         .args(["serve", "--port", "0", "--root"])

@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
 }
 
 fn spec(pages: usize, charts: bool) -> synthetic::Spec {
-    synthetic::Spec { pages, datasets: 5, rows: 0, seed: 2026, charts, png: false, pdf: true }
+    synthetic::Spec { pages, datasets: 5, rows: 0, seed: 2026, charts, png: false, pdf: true, flat: false }
 }
 
 criterion_group!(benches, bench);

@@ -35,6 +35,10 @@ struct Args {
     /// Typeset the whole study as a PDF too (slower: Typst lays out every page).
     #[arg(long)]
     pdf: bool,
+    /// Every chapter at the top of content/, as `barometer new` starts,
+    /// rather than in parts of fifty.
+    #[arg(long)]
+    flat: bool,
     /// Write the raw accounts as Parquet (Snappy) instead of CSV.
     #[arg(long)]
     parquet: bool,
@@ -53,6 +57,7 @@ fn main() -> std::io::Result<()> {
         charts: !a.no_charts,
         png: a.png,
         pdf: a.pdf,
+        flat: a.flat,
     };
     synthetic::write_project(&a.dir, spec)?;
     if a.parquet && a.rows > 0 {

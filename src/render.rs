@@ -414,10 +414,12 @@ struct TocEntry<'a> {
 
 #[derive(Serialize)]
 struct NavEntry<'a> {
-    title: &'a str,
+    title: std::borrow::Cow<'a, str>,
     url: String,
     current: bool,
     depth: usize,
+    /// The link to a long section's index, which lists all its pages.
+    all: bool,
 }
 
 #[derive(Serialize)]
@@ -568,7 +570,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     base.insert("feed", &web::has_feed(input.pages).then(|| input.in_edition(web::FEED_FILE)));
 
     // Each body moves into its page: page HTML is not copied.
-    let navigation = Navigation::new(input.pages);
+    let navigation = Navigation::new(input.pages, fmt.clone());
     let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
         .pages
         .par_iter()
@@ -1203,6 +1205,13 @@ fn cite_typst(cited: Option<&crate::cite::Rendered>, n: usize) -> String {
     format!("#link({})[{}]", pdf::markup::label("references"), c.typst)
 }
 
+/// A section with more pages than this lists, on each of its pages but its
+/// index, the pages around the one being read and a link to the index,
+/// which lists them all: a page's size does not grow with its section's.
+const LONG_SECTION: usize = 40;
+/// How many pages a long section lists on either side of the one read.
+const NAV_WINDOW: usize = 7;
+
 /// The site's navigation, worked out once for all pages: which pages list
 /// under which section, and the chain of previous and next.
 struct Navigation {
@@ -1213,10 +1222,29 @@ struct Navigation {
     chain: Vec<usize>,
     /// Each page's place in `chain`, if it is in the navigation.
     place: Vec<Option<usize>>,
+    /// Each page's URL in its edition (`/s/b/`).
+    local: Vec<String>,
+    /// A long section's index page, by the section's URL.
+    index: HashMap<String, usize>,
+    /// Says how many pages a long section has.
+    fmt: Arc<NumberFormat>,
+}
+
+/// One line of a page's navigation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NavItem {
+    Page(usize),
+    /// The link to the index of a long section, after `last`, the last of
+    /// its pages listed.
+    All {
+        index: usize,
+        count: usize,
+        last: usize,
+    },
 }
 
 impl Navigation {
-    fn new(pages: &[Page]) -> Navigation {
+    fn new(pages: &[Page], fmt: Arc<NumberFormat>) -> Navigation {
         let mut children: HashMap<String, Vec<usize>> = HashMap::new();
         let chain: Vec<usize> = (0..pages.len()).filter(|&j| pages[j].front.nav).collect();
         let mut place = vec![None; pages.len()];
@@ -1224,23 +1252,41 @@ impl Navigation {
             place[j] = Some(k);
             children.entry(section_of(pages[j].local_url()).to_string()).or_default().push(j);
         }
-        Navigation { children, chain, place }
+        let local: Vec<String> = pages.iter().map(|p| p.local_url().to_string()).collect();
+        let index = (0..pages.len())
+            .filter(|&j| children.get(&local[j]).is_some_and(|c| c.len() > LONG_SECTION))
+            .map(|j| (local[j].clone(), j))
+            .collect();
+        Navigation { children, chain, place, local, index, fmt }
     }
 
     /// What the navigation of the page at `url` lists: the home page, the
     /// top level, and the pages of every section on the way to it (and its
     /// own subpages). A thousand-page study lists its parts and the
-    /// chapters of the part being read, not a thousand links on every page.
-    fn entries_for(&self, url: &str) -> Vec<usize> {
+    /// chapters of the part being read, not a thousand links on every page;
+    /// a long section, the pages around the one read ([`LONG_SECTION`]).
+    fn entries_for(&self, url: &str) -> Vec<NavItem> {
         let ancestors = url.match_indices('/').map(|(i, _)| &url[..=i]);
-        let mut entries: Vec<usize> = std::iter::once("")
-            .chain(ancestors)
-            .filter_map(|section| self.children.get(section))
-            .flatten()
-            .copied()
-            .collect();
-        entries.sort_unstable();
-        entries
+        let mut entries: Vec<(usize, NavItem)> = Vec::new();
+        for section in std::iter::once("").chain(ancestors) {
+            let Some(list) = self.children.get(section) else { continue };
+            let index = self.index.get(section).copied().filter(|_| section != url);
+            let Some(index) = index else {
+                entries.extend(list.iter().map(|&j| (j, NavItem::Page(j))));
+                continue;
+            };
+            // The page read, or the part of the section it is in.
+            let at = list.iter().position(|&j| url.starts_with(self.local[j].as_str())).unwrap_or(0);
+            let width = 2 * NAV_WINDOW + 1;
+            let end = (at.saturating_sub(NAV_WINDOW) + width).min(list.len());
+            let shown = &list[end.saturating_sub(width)..end];
+            entries.extend(shown.iter().map(|&j| (j, NavItem::Page(j))));
+            let last = shown.last().copied().unwrap_or(index);
+            entries.push((last, NavItem::All { index, count: list.len(), last }));
+        }
+        // In reading order; a section's link to all its pages after them.
+        entries.sort_by_key(|&(j, item)| (j, matches!(item, NavItem::All { .. })));
+        entries.into_iter().map(|(_, item)| item).collect()
     }
 
     fn previous(&self, page: usize) -> Option<usize> {
@@ -1323,7 +1369,7 @@ fn render_page(
     (tera, base, navigation): (&Tera, &Context, &Navigation),
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
     let pages = input.pages;
-    let nav = nav_entries(navigation, pages, page.local_url(), &page.url);
+    let nav = nav_entries(navigation, pages, (page.local_url(), &page.url));
     let neighbour =
         |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
     let mut ctx = base.clone();
@@ -1374,16 +1420,35 @@ fn render_page(
 
 /// The navigation of the page at `url` (`local`, in its edition), links
 /// relative to it.
-fn nav_entries<'p>(navigation: &Navigation, pages: &'p [Page], local: &str, url: &str) -> Vec<NavEntry<'p>> {
+fn nav_entries<'p>(
+    navigation: &Navigation,
+    pages: &'p [Page],
+    (local, url): (&str, &str),
+) -> Vec<NavEntry<'p>> {
+    let fmt = &navigation.fmt;
+    let depth = |p: &Page| p.depth().saturating_sub(usize::from(p.is_section_index()));
+    let entry = |p: &'p Page, title: std::borrow::Cow<'p, str>| NavEntry {
+        title,
+        url: relative_url(url, &p.url),
+        current: p.url == url,
+        depth: depth(p),
+        all: false,
+    };
     navigation
         .entries_for(local)
         .into_iter()
-        .map(|j| &pages[j])
-        .map(|p| NavEntry {
-            title: &p.front.title,
-            url: relative_url(url, &p.url),
-            current: p.url == url,
-            depth: p.depth().saturating_sub(usize::from(p.is_section_index())),
+        .map(|item| match item {
+            NavItem::Page(j) => entry(&pages[j], pages[j].front.title.as_str().into()),
+            NavItem::All { index, count, last } => {
+                let n = fmt.number(count as f64, None);
+                let title = crate::i18n::fill(fmt.t("all_chapters"), &[("n", &n)]);
+                NavEntry {
+                    current: false,
+                    depth: depth(&pages[last]),
+                    all: true,
+                    ..entry(&pages[index], title.into())
+                }
+            }
         })
         .collect()
 }
@@ -1432,7 +1497,7 @@ fn render_sources<'a>(
     let meta =
         web::sources_meta(input.config, input.datasets, (&title, &intro), input.prefix, painter.is_some());
     let mut ctx = base.clone();
-    ctx.insert("nav", &nav_entries(navigation, input.pages, "/", &url));
+    ctx.insert("nav", &nav_entries(navigation, input.pages, ("/", &url)));
     ctx.insert("prev", &None::<Neighbour>);
     ctx.insert("next", &None::<Neighbour>);
     ctx.insert("root", &root_prefix(&url));

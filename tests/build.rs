@@ -507,3 +507,53 @@ fn long_tables_show_their_first_rows_and_a_box_for_all_and_keep_their_first_colu
         )
     );
 }
+
+/// The links of a page's chapter navigation: (class, text, href).
+fn nav_links(html: &str) -> Vec<(String, String, String)> {
+    let nav =
+        html.split("<nav class=\"chapters\"").nth(1).and_then(|n| n.split("</nav>").next()).unwrap_or("");
+    nav.split("<li class=\"")
+        .skip(1)
+        .map(|li| {
+            let class = li.split('"').next().unwrap_or("").to_string();
+            let href = li.split("href=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_string();
+            let text = li.split('>').nth(2).and_then(|r| r.split('<').next()).unwrap_or("").to_string();
+            (class, text, href)
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_flat_section_lists_the_pages_around_the_one_read_and_links_to_all() {
+    let mut files = vec![("report.yaml".to_string(), "title: Long\nlanguage: en\npdf: false\n".to_string())];
+    files.push(("content/_index.md".into(), "---\ntitle: Home\n---\nAll chapters.\n".into()));
+    for i in 1..=60 {
+        files.push((
+            format!("content/c{i:02}.md"),
+            format!("---\ntitle: Chapter {i}\nweight: {i}\n---\nText {i}.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let f = Fixture::new(&refs);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let home = nav_links(&f.read("index.html"));
+    assert_eq!(home.len(), 61, "the section's index lists every page: {home:?}");
+    let middle = nav_links(&f.read("c30/index.html"));
+    let titles: Vec<&str> = middle.iter().map(|(_, t, _)| t.as_str()).collect();
+    let around: Vec<String> = (23..=37).map(|i| format!("Chapter {i}")).collect();
+    assert_eq!(titles.first(), Some(&"Home"));
+    assert_eq!(&titles[1..16], around.iter().map(String::as_str).collect::<Vec<_>>(), "{titles:?}");
+    let (class, text, href) = middle.last().expect("a link to all");
+    assert!(class.contains("all"), "{class}");
+    assert_eq!((text.as_str(), href.as_str()), ("All 60 chapters", "../index.html"));
+    assert!(middle.iter().any(|(c, t, _)| c.contains("current") && t == "Chapter 30"));
+    // At the ends the window keeps its width.
+    let first = nav_links(&f.read("c01/index.html"));
+    let last = nav_links(&f.read("c60/index.html"));
+    assert_eq!(first.len(), middle.len());
+    assert_eq!(last.len(), middle.len());
+    assert_eq!(first[1].1, "Chapter 1");
+    assert_eq!(last[last.len() - 2].1, "Chapter 60");
+}

@@ -24,6 +24,9 @@ pub struct Spec {
     pub png: bool,
     /// Typeset the whole study as a PDF too (`pdf: false` otherwise).
     pub pdf: bool,
+    /// Every chapter at the top of `content/`, as `barometer new` starts a
+    /// report, rather than in parts of fifty.
+    pub flat: bool,
 }
 
 /// A small deterministic generator (SplitMix64), enough for made-up data.
@@ -79,6 +82,11 @@ pub fn write_project(dir: &Path, spec: Spec) -> std::io::Result<()> {
     // Chapters come in parts of fifty, and beyond a thousand chapters parts
     // come in volumes of twenty, as a long study would be organised.
     for p in 0..spec.pages {
+        if spec.flat {
+            let chapter = chapter(p, p % datasets, spec.charts, &mut rng);
+            fs::write(dir.join(format!("content/chapter-{p:05}.md")), chapter)?;
+            continue;
+        }
         let part = dir.join(format!("content/{}", part_of(p, spec.pages)));
         if spec.pages > VOLUME && p % VOLUME == 0 {
             let volume = part.parent().expect("a volume holds the part");
