@@ -358,7 +358,9 @@ fn css_string(s: &str) -> String {
 
 /// The CSS of the `extra_css` files, each after a comment naming it.
 pub fn extra_css(files: &[(PathBuf, String)]) -> String {
-    files.iter().map(|(path, css)| format!("\n/* {} */\n{css}\n", path.display())).collect()
+    // A file name cannot end the comment early.
+    let name = |p: &PathBuf| p.display().to_string().replace("*/", "* /");
+    files.iter().map(|(path, css)| format!("\n/* {} */\n{css}\n", name(path))).collect()
 }
 
 #[cfg(test)]
