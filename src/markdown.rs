@@ -651,7 +651,7 @@ fn link_to_file<'a>(
     out: &mut Rendered,
 ) -> CowStr<'a> {
     let d = dest.as_ref();
-    if is_web_address(d) || d.is_empty() || d.starts_with('#') {
+    if is_web_address(d) || has_scheme(d) || d.is_empty() || d.starts_with('#') {
         return dest.clone();
     }
     let end = d.find(['#', '?']).unwrap_or(d.len());
@@ -688,6 +688,14 @@ fn link_to_file<'a>(
             CowStr::from(link)
         }
     }
+}
+
+/// Does `dest` start with a URL scheme (`data:`, `ftp:`)? Such a link
+/// names no file of the project and is left as written.
+fn has_scheme(dest: &str) -> bool {
+    let scheme = dest.split_once(':').map_or("", |(s, _)| s);
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// What to do about a link to no file: the file the author most likely
@@ -906,6 +914,17 @@ mod tests {
     fn percent_escapes_decode_without_splitting_characters() {
         assert_eq!(percent_decode("m%C3%A9thode.md"), "méthode.md");
         assert_eq!(percent_decode("%é%"), "%é%");
+    }
+
+    #[test]
+    fn links_with_a_scheme_are_left_as_written() {
+        let body = "![dot](data:image/gif;base64,R0lGOD) [f](ftp://h/x) [m](mailto:a@b.c)\n";
+        let r = render_among(&[], "content/a.md", "/a/", body, 0);
+        assert!(r.errors.is_empty() && r.site_links.is_empty(), "{:?}", r.site_links);
+        assert!(r.html.contains("src=\"data:image/gif;base64,R0lGOD\""), "{}", r.html);
+        let r = render_among(&[], "content/a.md", "/a/", "![x](img/a.png)\n", 0);
+        assert_eq!(r.site_links.len(), 1, "a path is checked");
+        assert!(!has_scheme("img/a:b.png") && has_scheme("data:x") && !has_scheme(":x"));
     }
 
     #[test]
