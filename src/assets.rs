@@ -140,8 +140,19 @@ pub fn is_image(bytes: &[u8]) -> bool {
         || head.contains("<svg")
 }
 
-/// Decodes `%XX` escapes; text that does not decode to UTF-8 stays as written.
+/// Decodes `%XX` escapes; a `%` that starts none stays as written, and
+/// text that does not decode to UTF-8 stays whole as written.
 pub fn percent_decode(s: &str) -> String {
+    decode(s, false).unwrap_or_else(|| s.to_string())
+}
+
+/// Decodes `%XX` escapes; `None` for a malformed escape or bytes that are
+/// not UTF-8, which a server refuses rather than guesses at.
+pub fn percent_decode_strict(s: &str) -> Option<String> {
+    decode(s, true)
+}
+
+fn decode(s: &str, strict: bool) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -155,13 +166,14 @@ pub fn percent_decode(s: &str) -> String {
                 out.push(b);
                 i += 3;
             }
+            None if strict && bytes[i] == b'%' => return None,
             None => {
                 out.push(bytes[i]);
                 i += 1;
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use plotters::style::RGBColor;
 use serde::Deserialize;
 
+use crate::charts::parse_hex;
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::yaml::{self, Spanned};
@@ -293,17 +294,6 @@ fn contrast_warning(
         Diagnostic::warning(CONFIG_FILE, Some(yaml::pos_of(at, 0)), message)
             .with_hint(format!("use `{shade}`, the nearest shade of it with {ratio}:1")),
     )
-}
-
-/// `#rgb` or `#rrggbb`.
-pub fn parse_hex(hex: &str) -> Option<RGBColor> {
-    let d = hex.strip_prefix('#')?;
-    if !matches!(d.len(), 3 | 6) || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let d: String = if d.len() == 3 { d.chars().flat_map(|c| [c, c]).collect() } else { d.to_string() };
-    let byte = |i: usize| u8::from_str_radix(&d[i..i + 2], 16).ok();
-    Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
 }
 
 pub fn hex(c: RGBColor) -> String {

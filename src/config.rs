@@ -420,14 +420,19 @@ fn connections(
     out
 }
 
+/// Is `path`, written from report.yaml's folder, inside the project: only
+/// names, no `..`, no root?
+fn inside_project(path: &Path) -> bool {
+    path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// The snapshot folder: inside the project, and hidden when under `data/`
 /// (else its CSV files would be datasets of their own).
 fn snapshot_folder(raw: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) -> String {
     let Some(raw) = raw else { return crate::datasets::snapshot::DEFAULT_FOLDER.to_string() };
     let folder = raw.value.trim_end_matches('/');
     let path = Path::new(folder);
-    let inside =
-        !folder.is_empty() && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let inside = !folder.is_empty() && inside_project(path);
     let reserved = ["content", "templates", "static", "themes", "i18n", "public"];
     let first =
         path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
@@ -455,8 +460,7 @@ fn snapshot_folder(raw: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) 
 
 /// The bibliography's path, if it is a `.bib` file inside the project.
 fn checked_bibliography(b: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
-    let path = Path::new(&b.value);
-    let inside = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let inside = inside_project(Path::new(&b.value));
     let why = if !b.value.ends_with(".bib") {
         "is not a BibLaTeX file (`.bib`)"
     } else if !inside {
@@ -477,7 +481,7 @@ fn checked_css(list: &Spanned<crate::brand::PathList>, errors: &mut Vec<Diagnost
     let pos = yaml::pos_of(list, 0);
     let mut out = Vec::new();
     for file in &list.value.0 {
-        let inside = Path::new(file).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        let inside = inside_project(Path::new(file));
         if file.ends_with(".css") && inside {
             out.push((file.clone(), pos));
             continue;

@@ -371,8 +371,6 @@ pub fn load_snapshots(project: &mut Project, folder: &str) -> Vec<Diagnostic> {
     diags
 }
 
-/// Reads the bibliography `report.yaml` names (a path in the project,
-/// checked by the settings).
 /// A file of the project that replaces one of the theme: a warning for a
 /// static file (a `static/style.css` drops the theme's whole stylesheet),
 /// a note for a template (replacing one is what `templates/` is for).
@@ -396,31 +394,37 @@ fn shadowed(mine: &Path, theirs: &Path, is_static: bool) -> Diagnostic {
 pub fn load_extra_css(project: &mut Project, files: &[(String, crate::diagnostics::Pos)]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (file, pos) in files {
-        let path = PathBuf::from(file);
-        if !project.root.join(&path).is_file() {
-            let d =
-                Diagnostic::error(CONFIG_FILE, Some(*pos), format!("no stylesheet `{file}` in the project"));
-            errors.push(
-                d.with_hint("write the path from report.yaml's folder, such as `extra_css: brand.css`"),
-            );
-            continue;
-        }
-        if let Some(text) = read_text(&project.root, &path, &mut errors) {
-            project.extra_css.push((path, text));
-        }
+        let hint = "write the path from report.yaml's folder, such as `extra_css: brand.css`";
+        let missing = (Some(*pos), format!("no stylesheet `{file}` in the project"), hint);
+        project.extra_css.extend(read_named(&project.root, file, missing, &mut errors));
     }
     errors
 }
 
+/// Reads the bibliography `report.yaml` names (a path in the project,
+/// checked by the settings).
 pub fn load_bibliography(project: &mut Project, file: &str) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let path = PathBuf::from(file);
-    if !project.root.join(&path).is_file() {
-        let d = Diagnostic::error(CONFIG_FILE, None, format!("no bibliography file `{file}` in the project"));
-        return vec![d.with_hint("put the .bib file next to report.yaml, or correct `bibliography`")];
-    }
-    project.bibliography = read_text(&project.root, &path, &mut errors).map(|t| (path, t));
+    let hint = "put the .bib file next to report.yaml, or correct `bibliography`";
+    let missing = (None, format!("no bibliography file `{file}` in the project"), hint);
+    project.bibliography = read_named(&project.root, file, missing, &mut errors);
     errors
+}
+
+/// The text of a file `report.yaml` names; when there is no such file,
+/// `missing` (where in report.yaml, what, hint) is the error.
+fn read_named(
+    root: &Path,
+    file: &str,
+    (pos, message, hint): (Option<crate::diagnostics::Pos>, String, &str),
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(PathBuf, String)> {
+    let path = PathBuf::from(file);
+    if !root.join(&path).is_file() {
+        errors.push(Diagnostic::error(CONFIG_FILE, pos, message).with_hint(hint));
+        return None;
+    }
+    read_text(root, &path, errors).map(|t| (path, t))
 }
 
 /// mimalloc's `mi_option_purge_delay` (its place in the header's

@@ -675,15 +675,9 @@ fn link_to_file<'a>(
             let hint = missing_file_hint(file, &decoded, site.files);
             let path = crate::pages::resolve_url(page_url, &decoded);
             // Relative, and naming `index.html`, the link works from disk too.
-            let mut link = link_from(page_url, Path::new(path.trim_matches('/')));
-            if path.ends_with('/') {
-                link.push_str(if link.is_empty() || link.ends_with('/') {
-                    "index.html"
-                } else {
-                    "/index.html"
-                });
-            }
-            link.push_str(rest);
+            let target = Path::new(path.trim_matches('/'));
+            let target = if path.ends_with('/') { target.join("index.html") } else { target.to_path_buf() };
+            let link = format!("{}{rest}", link_from(page_url, &target));
             out.site_links.push(SiteLink { path, written: written.to_string(), pos, hint });
             CowStr::from(link)
         }

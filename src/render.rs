@@ -1267,12 +1267,12 @@ impl Navigation {
     /// a long section, the pages around the one read ([`LONG_SECTION`]).
     fn entries_for(&self, url: &str) -> Vec<NavItem> {
         let ancestors = url.match_indices('/').map(|(i, _)| &url[..=i]);
-        let mut entries: Vec<(usize, NavItem)> = Vec::new();
+        let mut entries: Vec<NavItem> = Vec::new();
         for section in std::iter::once("").chain(ancestors) {
             let Some(list) = self.children.get(section) else { continue };
             let index = self.index.get(section).copied().filter(|_| section != url);
             let Some(index) = index else {
-                entries.extend(list.iter().map(|&j| (j, NavItem::Page(j))));
+                entries.extend(list.iter().map(|&j| NavItem::Page(j)));
                 continue;
             };
             // The page read, or the part of the section it is in.
@@ -1280,13 +1280,16 @@ impl Navigation {
             let width = 2 * NAV_WINDOW + 1;
             let end = (at.saturating_sub(NAV_WINDOW) + width).min(list.len());
             let shown = &list[end.saturating_sub(width)..end];
-            entries.extend(shown.iter().map(|&j| (j, NavItem::Page(j))));
+            entries.extend(shown.iter().map(|&j| NavItem::Page(j)));
             let last = shown.last().copied().unwrap_or(index);
-            entries.push((last, NavItem::All { index, count: list.len(), last }));
+            entries.push(NavItem::All { index, count: list.len(), last });
         }
         // In reading order; a section's link to all its pages after them.
-        entries.sort_by_key(|&(j, item)| (j, matches!(item, NavItem::All { .. })));
-        entries.into_iter().map(|(_, item)| item).collect()
+        entries.sort_by_key(|item| match *item {
+            NavItem::Page(j) => (j, false),
+            NavItem::All { last, .. } => (last, true),
+        });
+        entries
     }
 
     fn previous(&self, page: usize) -> Option<usize> {

@@ -295,7 +295,7 @@ pub enum Lookup {
 /// Finds the file a request path names. Only names in `files` can be
 /// found; `..`, encoded or not, is never followed.
 pub fn lookup(path: &str, files: &Files) -> Lookup {
-    let Some(decoded) = percent_decode(path) else { return Lookup::NotFound };
+    let Some(decoded) = crate::assets::percent_decode_strict(path) else { return Lookup::NotFound };
     let mut parts = Vec::new();
     for part in decoded.split('/').filter(|p| !p.is_empty() && *p != ".") {
         if part == ".." || part.contains('\\') || part.contains(':') || part.contains('\0') {
@@ -315,24 +315,6 @@ pub fn lookup(path: &str, files: &Files) -> Lookup {
     } else {
         Lookup::NotFound
     }
-}
-
-/// `%2e` to `.`; `None` for a malformed escape or bytes that are not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(path: &Path) -> &'static str {

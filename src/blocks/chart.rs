@@ -305,8 +305,7 @@ fn check_colors(colors: &Option<Vec<Spanned<String>>>, check: &mut Checker) -> V
     let mut out = Vec::new();
     for c in colors.iter().flatten() {
         let hex = c.value.trim();
-        let digits = hex.strip_prefix('#').unwrap_or("");
-        if (digits.len() == 6 || digits.len() == 3) && digits.chars().all(|d| d.is_ascii_hexdigit()) {
+        if crate::charts::parse_hex(hex).is_some() {
             out.push(hex.to_ascii_lowercase());
         } else {
             let pos = check.pos(c);

@@ -161,10 +161,14 @@ impl Style<'_> {
 }
 
 /// `#1f4e79` or `#f80` to a colour.
-fn parse_hex(hex: &str) -> Option<RGBColor> {
+/// A colour written `#rgb` or `#rrggbb`; `None` for anything else.
+pub fn parse_hex(hex: &str) -> Option<RGBColor> {
     let d = hex.strip_prefix('#')?;
+    if !matches!(d.len(), 3 | 6) || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
     let d: String = if d.len() == 3 { d.chars().flat_map(|c| [c, c]).collect() } else { d.to_string() };
-    let byte = |i: usize| u8::from_str_radix(d.get(i..i + 2)?, 16).ok();
+    let byte = |i: usize| u8::from_str_radix(&d[i..i + 2], 16).ok();
     Some(RGBColor(byte(0)?, byte(2)?, byte(4)?))
 }
 
