@@ -353,14 +353,27 @@ fn stage_into(
     for rel in &plan.folders_now {
         make_folder(&output.join(rel), staged).map_err(|e| untouched(&output.join(rel), e))?;
     }
+    for bucket in 0..plan.changed.len().div_ceil(BUCKET) {
+        fs::create_dir(staged.dir.join(bucket.to_string())).map_err(|e| untouched(&staged.dir, e))?;
+    }
     plan.changed.par_iter().enumerate().try_for_each(|(i, rel)| {
-        fs::write(staged.dir.join(i.to_string()), &files[rel]).map_err(|e| untouched(&output.join(rel), e))
+        fs::write(staged_file(&staged.dir, i), &files[rel]).map_err(|e| untouched(&output.join(rel), e))
     })?;
     let both: BTreeSet<&PathBuf> = plan.old.iter().chain(files.keys()).collect();
     fs::write(staged.dir.join("manifest-both"), manifest_text(both))
         .map_err(|e| untouched(&staged.dir, e))?;
     fs::write(staged.dir.join("manifest-new"), manifest_text(files.keys()))
         .map_err(|e| untouched(&staged.dir, e))
+}
+
+/// Staged files per folder of the staging area. Files created in parallel
+/// in one folder queue on its lock (on ext4, a cold 1,000-page site spent
+/// more time waiting there than writing); spread over folders, they do not.
+const BUCKET: usize = 64;
+
+/// Where the `i`th changed file is staged.
+fn staged_file(dir: &Path, i: usize) -> PathBuf {
+    dir.join((i / BUCKET).to_string()).join(i.to_string())
 }
 
 fn make_folder(path: &Path, staged: &mut Staged) -> io::Result<()> {
@@ -413,7 +426,7 @@ fn commit(
             if to.is_dir() {
                 fs::remove_dir_all(&to).map_err(|e| (to.clone(), e))?; // emptied of our stale files above
             }
-            fs::rename(staged.dir.join(i.to_string()), &to).map_err(|e| (to.clone(), e))?;
+            fs::rename(staged_file(&staged.dir, i), &to).map_err(|e| (to.clone(), e))?;
             replaced += 1;
         }
         fs::rename(staged.dir.join("manifest-new"), &manifest).map_err(|e| (manifest.clone(), e))?;
