@@ -5,7 +5,8 @@
 #
 #   benches/site.sh            # 100, 1,000 and 10,000 pages, and the variants
 #   benches/site.sh 1000       # one size only
-#   benches/site.sh flat       # 1,000 pages in one flat section, cold, beside Hugo
+#   benches/site.sh flat       # one flat section, as `barometer new` starts: cold, after an
+#                              # edit, 100 to 10,000 pages, beside Hugo; and `serve`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,26 +52,66 @@ hugo_twin() {
   echo "$twin"
 }
 
-# name, then the generator's arguments: five cold builds (empty output and
-# cache), side by side with Hugo's five of the same pages.
-run_flat() {
+# Generates target/bench/site-NAME (generator arguments after the name)
+# and the Hugo twin of its chapters; prints the project's folder.
+flat_project() {
   local name=$1; shift
   local dir=target/bench/site-$name
   if [ ! -f "$dir/report.yaml" ]; then
-    "$bin/examples/generate" "$dir" --flat "$@"
+    "$bin/examples/generate" "$dir" --flat "$@" >/dev/null
   fi
-  local twin; twin=$(hugo_twin "$dir")
-  local runs hugo; runs=$(mktemp); hugo=$(mktemp)
+  hugo_twin "$dir" >/dev/null
+  echo "$dir"
+}
+
+# Prints a row from two files of "seconds kilobytes" lines (barometer's
+# runs, Hugo's): medians, peaks, the ratio, and the time per page.
+row() {
+  local name=$1 pages=$2 runs=$3 hugo=$4
+  local median_hugo; median_hugo=$(sort -n "$hugo" | awk 'NR == 3 { print $1 }')
+  local hugo_mem; hugo_mem=$(awk '$2 > m { m = $2 } END { print int(m / 1024) }' "$hugo")
+  sort -n "$runs" | awk -v name="$name" -v h="$median_hugo" -v hm="$hugo_mem" -v pages="$pages" '
+    { t[NR] = $1; if ($2 > mem) mem = $2 }
+    END { printf "%-34s %6.2f s  %5d MB   Hugo %5.2f s  %4d MB   %5.2f x Hugo   %.2f ms a page\n",
+          name, t[3], mem / 1024, h, hm, t[3] / h, t[3] * 1000 / pages }'
+}
+
+# name, pages, then the generator's arguments: five cold builds (empty
+# output and cache) beside Hugo's five of the same pages.
+run_flat() {
+  local name=$1 pages=$2; shift 2
+  local dir; dir=$(flat_project "$name" --pages "$pages" "$@")
+  local twin=$dir-hugo runs hugo; runs=$(mktemp); hugo=$(mktemp)
   for _ in 1 2 3 4 5; do
     rm -rf "$dir/public" "$dir/.barometer" "$twin/public"
     /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$dir" >/dev/null 2>&1
     (cd "$twin" && /usr/bin/time -a -o "$hugo" -f "%e %M" hugo --quiet >/dev/null 2>&1)
   done
-  local median_hugo; median_hugo=$(sort -n "$hugo" | awk 'NR == 3 { print $1 }')
-  local hugo_mem; hugo_mem=$(awk '$2 > m { m = $2 } END { print int(m / 1024) }' "$hugo")
-  sort -n "$runs" | awk -v name="$name" -v h="$median_hugo" -v hm="$hugo_mem" '
-    { t[NR] = $1; if ($2 > mem) mem = $2 }
-    END { printf "%-28s %6.2f s  %4d MB   Hugo %5.2f s  %4d MB   %.1f x Hugo\n", name, t[3], mem / 1024, h, hm, t[3] / h }'
+  row "$name" "$pages" "$runs" "$hugo"
+  rm -f "$runs" "$hugo"
+}
+
+# name, pages, what to do before each build (`edit`: a sentence added to
+# one chapter; `same`: nothing), then the generator's arguments: five
+# builds into the output and cache of the build before, beside Hugo's
+# five builds of the same pages after the same edit.
+run_again() {
+  local name=$1 pages=$2 change=$3; shift 3
+  # The project of the cold row of the same name (before the comma).
+  local dir; dir=$(flat_project "${name%%,*}" --pages "$pages" "$@")
+  local twin=$dir-hugo runs hugo; runs=$(mktemp); hugo=$(mktemp)
+  local page; page=content/chapter-$(printf %05d $((pages / 2))).md
+  rm -rf "$dir/public" "$dir/.barometer" "$twin/public"
+  "$bin/barometer" build --root "$dir" >/dev/null 2>&1
+  (cd "$twin" && hugo --quiet >/dev/null 2>&1)
+  for i in 1 2 3 4 5; do
+    if [ "$change" = edit ]; then
+      echo "A sentence added by edit $i of the benchmark." | tee -a "$dir/$page" >>"$twin/$page"
+    fi
+    /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$dir" >/dev/null 2>&1
+    (cd "$twin" && /usr/bin/time -a -o "$hugo" -f "%e %M" hugo --quiet >/dev/null 2>&1)
+  done
+  row "$name" "$pages" "$runs" "$hugo"
   rm -f "$runs" "$hugo"
 }
 
@@ -80,11 +121,23 @@ if ! command -v hugo >/dev/null; then
 fi
 
 flat_rows() {
-  # One flat section, as `barometer new` starts a report: no charts; the
-  # defaults (PNG downloads and the PDF); PNGs off.
-  run_flat "flat-1000-no-charts" --pages 1000 --datasets 50 --no-charts
-  run_flat "flat-1000-defaults" --pages 1000 --datasets 50 --png --pdf
-  run_flat "flat-1000-png-off" --pages 1000 --datasets 50 --pdf
+  # One flat section, as `barometer new` starts a report. Without charts,
+  # growing from 100 to 10,000 pages:
+  run_flat "flat-100-no-charts" 100 --datasets 5 --no-charts
+  run_flat "flat-1000-no-charts" 1000 --datasets 50 --no-charts
+  run_flat "flat-10000-no-charts" 10000 --datasets 50 --no-charts
+  # The defaults (PNG downloads and the PDF), cold; with PNGs off; after
+  # a one-page prose edit; and the same with `pdf: false`:
+  run_flat "flat-1000-defaults" 1000 --datasets 50 --png --pdf
+  run_flat "flat-1000-png-off" 1000 --datasets 50 --pdf
+  run_again "flat-1000-defaults, one edit" 1000 edit --datasets 50 --png --pdf
+  run_flat "flat-1000-pdf-off" 1000 --datasets 50 --png
+  run_again "flat-1000-pdf-off, one edit" 1000 edit --datasets 50 --png
+  # A 100-page report's PDF: cold, then built again unchanged.
+  run_flat "flat-100-defaults" 100 --datasets 5 --png --pdf
+  run_again "flat-100-defaults, unchanged" 100 same --datasets 5 --png --pdf
+  # `serve`: a one-page edit in the 1,000 flat pages, to the page served.
+  cargo bench --quiet --bench serve_reload 2>/dev/null | grep "one-page edit"
 }
 if [ "${1:-}" = flat ]; then
   flat_rows

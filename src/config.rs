@@ -102,6 +102,8 @@ pub struct Config {
     pub connections: indexmap::IndexMap<String, Connection>,
     /// The folder of query snapshots, relative to the project.
     pub snapshots: String,
+    /// The build cache's folder, relative to the project (`cache:`).
+    pub cache: String,
     /// The report's own look (`brand:`).
     pub brand: crate::brand::Brand,
     /// Stylesheets of the project put after the theme's (`extra_css:`),
@@ -223,6 +225,7 @@ struct RawConfig {
     citation_style: Option<Spanned<String>>,
     connections: Option<indexmap::IndexMap<String, Spanned<Connection>>>,
     snapshots: Option<Spanned<String>>,
+    cache: Option<Spanned<String>>,
     brand: Option<crate::brand::RawBrand>,
     extra_css: Option<Spanned<crate::brand::PathList>>,
 }
@@ -292,6 +295,7 @@ impl Config {
         let base_url = raw.base_url.as_ref().and_then(|b| checked_base_url(b, &mut errors));
         let connections = connections(raw.connections.as_ref(), &mut errors);
         let snapshots = snapshot_folder(raw.snapshots.as_ref(), &mut errors);
+        let cache = cache_folder(raw.cache.as_ref(), &mut errors);
         let brand =
             crate::brand::Brand::parse(&raw.brand.clone().unwrap_or_default(), &mut errors, &mut warnings);
         let extra_css = raw.extra_css.as_ref().map(|e| checked_css(e, &mut errors)).unwrap_or_default();
@@ -319,6 +323,7 @@ impl Config {
             citation_style,
             connections,
             snapshots,
+            cache,
             brand,
             extra_css,
         };
@@ -426,10 +431,28 @@ fn inside_project(path: &Path) -> bool {
     path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
-/// The snapshot folder: inside the project, and hidden when under `data/`
-/// (else its CSV files would be datasets of their own).
+/// The snapshot folder: see [`project_folder`].
 fn snapshot_folder(raw: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) -> String {
-    let Some(raw) = raw else { return crate::datasets::snapshot::DEFAULT_FOLDER.to_string() };
+    let default = crate::datasets::snapshot::DEFAULT_FOLDER;
+    let hint = "use the default, `data/.snapshots`, or a folder such as `snapshots` beside report.yaml";
+    project_folder(raw, ("snapshots", default, hint), errors)
+}
+
+/// The build cache's folder: see [`project_folder`].
+fn cache_folder(raw: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) -> String {
+    let hint = "use the default, `.barometer/cache`, or a folder such as `.cache` beside report.yaml";
+    project_folder(raw, ("cache", crate::cache::DEFAULT_DIR, hint), errors)
+}
+
+/// A folder barometer writes that `setting` names: inside the project, not
+/// one it reads for something else, and hidden when under `data/` (else
+/// its files would be datasets). The default, with an error, otherwise.
+fn project_folder(
+    raw: Option<&Spanned<String>>,
+    (setting, default, hint): (&str, &str, &str),
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let Some(raw) = raw else { return default.to_string() };
     let folder = raw.value.trim_end_matches('/');
     let path = Path::new(folder);
     let inside = !folder.is_empty() && inside_project(path);
@@ -443,7 +466,7 @@ fn snapshot_folder(raw: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) 
     } else if reserved.contains(&first.as_str()) {
         "is a folder barometer reads for something else"
     } else if visible_in_data {
-        "would make each snapshot a dataset of its own: inside data/, the folder must be hidden"
+        "would make each of its files a dataset: inside data/, the folder must be hidden"
     } else {
         return folder.to_string();
     };
@@ -451,11 +474,11 @@ fn snapshot_folder(raw: Option<&Spanned<String>>, errors: &mut Vec<Diagnostic>) 
         Diagnostic::error(
             Path::new(CONFIG_FILE),
             Some(yaml::pos_of(raw, 0)),
-            format!("`snapshots: {}` {why}", raw.value),
+            format!("`{setting}: {}` {why}", raw.value),
         )
-        .with_hint("use the default, `data/.snapshots`, or a folder such as `snapshots` beside report.yaml"),
+        .with_hint(hint),
     );
-    crate::datasets::snapshot::DEFAULT_FOLDER.to_string()
+    default.to_string()
 }
 
 /// The bibliography's path, if it is a `.bib` file inside the project.
@@ -730,6 +753,14 @@ mod tests {
         for bad in ["../elsewhere", "/tmp/x", "data/snapshots", "static/sql", "public", "\"\""] {
             let errs = folder(bad).unwrap_err();
             assert!(errs[0].message.starts_with("`snapshots:"), "{bad}: {errs:?}");
+            assert_eq!(errs[0].pos.map(|p| p.line), Some(2), "{bad}");
+        }
+        let cache = |v: &str| Config::parse(&format!("title: T\ncache: {v}\n")).map(|c| c.cache);
+        assert_eq!(Config::parse("title: T\n").unwrap().cache, ".barometer/cache");
+        assert_eq!(cache(".cache/").unwrap(), ".cache");
+        for bad in ["../elsewhere", "/tmp/x", "data/cache", "content/cache", "public"] {
+            let errs = cache(bad).unwrap_err();
+            assert!(errs[0].message.starts_with("`cache:"), "{bad}: {errs:?}");
             assert_eq!(errs[0].pos.map(|p| p.line), Some(2), "{bad}");
         }
         let bad_var = Config::parse(

@@ -44,6 +44,49 @@ pub struct Figure {
     pub printed: Printed,
 }
 
+/// A figure as the build cache keeps it: the files' bytes after a header
+/// that holds the rest, so a PNG is copied, not encoded number by number.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    html: String,
+    /// Each file's path and length, in the order of their bytes.
+    files: Vec<(PathBuf, usize)>,
+    printed: Printed,
+}
+
+impl Figure {
+    /// The figure as one run of bytes, for the build cache.
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+        let stored = Stored {
+            html: self.html.clone(),
+            files: self.files.iter().map(|(p, b)| (p.clone(), b.len())).collect(),
+            printed: self.printed.clone(),
+        };
+        let mut header = Vec::new();
+        ciborium::into_writer(&stored, &mut header).ok()?;
+        let mut out = (header.len() as u64).to_le_bytes().to_vec();
+        out.extend_from_slice(&header);
+        for (_, bytes) in &self.files {
+            out.extend_from_slice(bytes);
+        }
+        Some(out)
+    }
+
+    /// The figure [`Figure::to_bytes`] gave; `None` if `bytes` are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Figure> {
+        let (len, rest) = bytes.split_first_chunk::<8>()?;
+        let (header, mut rest) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
+        let stored: Stored = ciborium::from_reader(header).ok()?;
+        let mut files = Vec::with_capacity(stored.files.len());
+        for (path, len) in stored.files {
+            let (file, after) = rest.split_at_checked(len)?;
+            files.push((path, file.to_vec()));
+            rest = after;
+        }
+        rest.is_empty().then_some(Figure { html: stored.html, files, printed: stored.printed })
+    }
+}
+
 /// Renders a resolved block; an error says why a chart cannot be drawn.
 pub fn render(block: &Block, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<Figure, String> {
     match block {

@@ -11,6 +11,7 @@
 pub mod assets;
 pub mod blocks;
 pub mod brand;
+pub mod cache;
 #[cfg(feature = "social-cards")]
 pub mod cards;
 pub mod catalog;
@@ -196,6 +197,8 @@ struct Built {
     datasets: usize,
     figures: render::FigureCount,
     pdf_pages: Vec<usize>,
+    /// The build cache on disk, to clear of what this build did not use.
+    store: cache::Store,
 }
 
 /// Validates, renders and (with an output) writes a loaded project: its
@@ -211,13 +214,29 @@ fn build(
         return (diags, Some(built), site::OutputState::Untouched);
     };
     match write(output, opts, &built.files) {
-        None => (diags, Some(built), site::OutputState::Untouched),
+        None => {
+            let mut diags = diags;
+            diags.extend(finish_cache(&built.store, opts));
+            (diags, Some(built), site::OutputState::Untouched)
+        }
         Some((d, state)) => {
             let mut diags = diags;
             diags.push(d);
             (diags, None, state)
         }
     }
+}
+
+/// Clears the build cache of what this build did not use; a note if the
+/// cache could not be written. The PDF's entry stays when the PDF was not
+/// typeset (`serve`).
+fn finish_cache(store: &cache::Store, opts: &Options) -> Option<Diagnostic> {
+    let kinds: &[cache::Kind] =
+        if opts.publish { cache::Store::all_kinds() } else { &[cache::Kind::Figure, cache::Kind::Card] };
+    let trouble = store.finish(kinds)?;
+    let hint = "the site is built all the same; check the folder's permissions and free space, or set \
+                `cache:` in report.yaml to another folder";
+    Some(Diagnostic::note(config::CONFIG_FILE, None, trouble).with_hint(hint))
 }
 
 /// Writes the site into `output`; on failure, why, and in what state the
@@ -273,6 +292,20 @@ fn build_site(
         diags.extend(apply_brand(c, project));
     }
     let mut bibliography = config.as_ref().and_then(|c| bibliography(c, project, &mut diags));
+    let store = match config.as_ref() {
+        Some(c) => cache::Store::open(&opts.root.join(&c.cache)).unwrap_or_else(|| {
+            let why = format!(
+                "the build cache's folder, `{}`, holds files and was not made by barometer (it has no \
+                 CACHEDIR.TAG): the cache is off, and nothing is written there",
+                c.cache
+            );
+            let hint =
+                "set `cache:` in report.yaml to another folder, or delete this one if nothing in it is yours";
+            diags.push(Diagnostic::warning(config::CONFIG_FILE, None, why).with_hint(hint));
+            cache::Store::off()
+        }),
+        None => cache::Store::off(),
+    };
 
     // Validate: datasets and pages, all errors of both.
     // Tiers come from report.yaml; when it has errors, the defaults keep
@@ -289,7 +322,10 @@ fn build_site(
     if languages.len() <= 1 {
         let named: Vec<PathBuf> =
             diags.items.iter().chain(read.diagnostics()).map(|d| d.file.clone()).collect();
-        project.release_rows(&named.iter().map(PathBuf::as_path).collect(), cache.figures.is_on());
+        project.release_rows(
+            &named.iter().map(PathBuf::as_path).collect(),
+            cache.figures.is_on() || store.is_on(),
+        );
     }
     let (mut datasets, ds_diags) = read.derive(&tiers);
     diags.extend(ds_diags);
@@ -312,7 +348,7 @@ fn build_site(
         strings: &strings,
         languages: &languages,
     };
-    let Some(site) = render_site(opts, project, &report, cache, &mut diags) else {
+    let Some(site) = render_site(opts, project, &report, (cache, &store), &mut diags) else {
         return (diags.sorted(), None);
     };
 
@@ -355,6 +391,7 @@ fn build_site(
         figures: site.figures,
         pdf_pages: site.pdf_pages,
         files: site.files,
+        store,
     };
     (diags.sorted(), Some(built))
 }
@@ -378,11 +415,11 @@ fn render_site(
     opts: &Options,
     project: &load::Project,
     report: &Report,
-    cache: &Cache,
+    (cache, store): (&Cache, &cache::Store),
     diags: &mut diagnostics::Diagnostics,
 ) -> Option<render::Site> {
     let config = report.config;
-    let figures = cache.figures.generation(|| project.data_fingerprint());
+    let figures = cache.figures.generation(|| project.data_fingerprint(), store);
     let alternates = render::Alternates::new(config, report.pages);
     let mut site = render::Site::default();
     let mut errors = Vec::new();

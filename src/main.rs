@@ -167,8 +167,7 @@ fn serve(root: PathBuf, port: u16, open: bool, drafts: bool) -> ExitCode {
         print_diagnostics(outcome, MessageFormat::Human);
         match &outcome.summary {
             Some(s) => {
-                let line = done_line(s, "built", None);
-                eprintln!("{line} ({} figures drawn, {} reused)", s.figures.drawn, s.figures.reused);
+                eprintln!("{}", done_line(s, "built", None));
             }
             None => eprintln!("{}; the last good site is still served", failed_line(outcome, "build failed")),
         }
@@ -322,8 +321,12 @@ fn done_line(s: &barometer::Summary, verb: &str, dest: Option<&std::path::Path>)
             format!(" and {} PDFs ({} pages)", several.len(), pages.join(" and "))
         }
     };
+    let cached = match s.figures.reused {
+        0 => String::new(),
+        n => format!(" ({} of {} from the build cache)", n, count(n + s.figures.drawn, "figure")),
+    };
     format!(
-        "{verb} {}, {}, {}{pdf} in {} ms{dest}",
+        "{verb} {}, {}, {}{pdf} in {} ms{dest}{cached}",
         count(s.pages, "page"),
         count(s.charts, "chart"),
         count(s.datasets, "dataset"),

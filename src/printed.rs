@@ -6,7 +6,7 @@
 use crate::xref::Kind;
 
 /// A chart, table or set of key figures, ready to typeset.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Printed {
     Chart { caption: Caption, panels: Vec<Panel> },
     Table { caption: Caption, table: Table },
@@ -14,7 +14,7 @@ pub enum Printed {
 }
 
 /// What goes around a numbered chart or table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Caption {
     pub kind: Kind,
     /// Its place among the page's blocks of its kind, from 1.
@@ -32,7 +32,7 @@ pub struct Caption {
 }
 
 /// One drawing of a chart: the whole chart, or one facet.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Panel {
     pub facet: Option<String>,
     /// Drawn [`crate::charts::WIDTH`] wide.
@@ -44,7 +44,7 @@ pub struct Panel {
 }
 
 /// A table's cells as the site prints them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub headers: Vec<String>,
     /// Which columns hold numbers (aligned right).
@@ -53,7 +53,7 @@ pub struct Table {
 }
 
 /// One key figure: the number, what it counts, and where it comes from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash, serde::Serialize, serde::Deserialize)]
 pub struct KeyFigure {
     pub value: String,
     pub label: String,

@@ -1,9 +1,7 @@
 //! The render stage: pages through prose, Markdown, blocks and templates,
 //! in parallel, into the files of the site, in memory.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -14,6 +12,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::blocks;
+use crate::cache::{self, Store};
 use crate::catalog;
 use crate::config::Config;
 use crate::datasets::{Dataset, write_csv};
@@ -254,7 +253,7 @@ struct LanguageLink {
 pub struct FigureCache {
     /// Off for a one-off build, which would only pay for keeping figures.
     on: bool,
-    drawn: Mutex<HashMap<u64, Figure>>,
+    drawn: Mutex<HashMap<cache::Key, Figure>>,
 }
 
 /// How many figures a build drew, and how many it took from the cache.
@@ -276,57 +275,82 @@ impl FigureCache {
     }
 
     /// The cache for one build; `stamp` fingerprints the data and settings
-    /// (computed only when the cache is on).
-    pub fn generation(&self, stamp: impl FnOnce() -> u64) -> Generation<'_> {
-        let stamp = if self.on { stamp() } else { 0 };
-        Generation { cache: self, stamp, fresh: Mutex::default(), drawn: AtomicUsize::new(0) }
+    /// (computed only when a cache is on). Figures not kept in memory are
+    /// looked for in `store`, the cache on disk.
+    pub fn generation<'c>(&'c self, stamp: impl FnOnce() -> u64, store: &'c Store) -> Generation<'c> {
+        let stamp = if self.on || store.is_on() { stamp() } else { 0 };
+        Generation {
+            cache: self,
+            store,
+            stamp,
+            fresh: Mutex::default(),
+            drawn: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+        }
     }
 }
 
-/// One build's use of the cache: it reads what the last build drew and
+/// One build's use of the caches: it reads what earlier builds drew and
 /// records what this one draws, which replaces it if the build succeeds.
 pub struct Generation<'c> {
     cache: &'c FigureCache,
+    store: &'c Store,
     stamp: u64,
-    fresh: Mutex<HashMap<u64, Figure>>,
+    fresh: Mutex<HashMap<cache::Key, Figure>>,
     drawn: AtomicUsize,
+    reused: AtomicUsize,
 }
 
 impl Generation<'_> {
     fn figure(
         &self,
         raw: &RawBlock,
-        place: &Place,
+        (place, lang): (&Place, crate::config::Language),
         draw: impl FnOnce() -> Result<Figure, String>,
     ) -> Result<Figure, String> {
-        if !self.cache.on {
+        if !self.cache.on && !self.store.is_on() {
             self.drawn.fetch_add(1, Ordering::Relaxed);
             return draw();
         }
-        let mut h = DefaultHasher::new();
         let where_ = (place.number, place.root, place.page_key, place.data, place.png, place.base_url);
-        (self.stamp, &raw.name, &raw.yaml, where_).hash(&mut h);
-        let key = h.finish();
-        let old = relock(&self.cache.drawn).get(&key).cloned();
-        let figure = match old {
-            Some(f) => f,
+        let key = cache::Key::of((self.stamp, &raw.name, &raw.yaml, where_, lang.code()));
+        let kept = relock(&self.cache.drawn).get(&key).cloned();
+        if kept.is_some() {
+            // Kept in memory (`serve`), it stays on disk for the next process.
+            self.store.keep(cache::Kind::Figure, key);
+        }
+        let figure = match kept.or_else(|| self.stored(key)) {
+            Some(f) => {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                f
+            }
             None => {
                 self.drawn.fetch_add(1, Ordering::Relaxed);
-                draw()?
+                let f = draw()?;
+                if let Some(bytes) = f.to_bytes() {
+                    self.store.put(cache::Kind::Figure, key, &bytes);
+                }
+                f
             }
         };
-        relock(&self.fresh).insert(key, figure.clone());
+        if self.cache.on {
+            relock(&self.fresh).insert(key, figure.clone());
+        }
         Ok(figure)
+    }
+
+    /// The figure under `key` in the cache on disk, if it is there and sound.
+    fn stored(&self, key: cache::Key) -> Option<Figure> {
+        let bytes = self.store.get(cache::Kind::Figure, key)?;
+        Figure::from_bytes(&bytes)
     }
 
     /// Keeps this build's figures for the next one, and says how many
     /// were drawn rather than reused.
     fn keep(&self) -> FigureCount {
-        let drawn = self.drawn.load(Ordering::Relaxed);
         let (mut kept, mut fresh) = (relock(&self.cache.drawn), relock(&self.fresh));
-        let reused = fresh.len().saturating_sub(drawn);
         *kept = std::mem::take(&mut *fresh);
-        FigureCount { drawn, reused }
+        FigureCount { drawn: self.drawn.load(Ordering::Relaxed), reused: self.reused.load(Ordering::Relaxed) }
     }
 }
 
@@ -583,7 +607,12 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
                 } else {
                     Some(input.config.title.as_str())
                 };
-                paint_card(p, &page.file, (kicker, &meta, body.card.as_ref()), &page.url)
+                paint_card(
+                    (p, input.figures.store),
+                    &page.file,
+                    (kicker, &meta, body.card.as_ref()),
+                    &page.url,
+                )
             });
             let html = render_page(i, page, body, meta, input, (&tera, &base, &navigation));
             std::iter::once(html).chain(card)
@@ -861,7 +890,7 @@ fn study_pdf(
         references,
         citation: &citation.text.typst,
     };
-    pdf::typeset_pdf(&study, files, &fonts).map(Some)
+    pdf::typeset_pdf(&study, files, (&fonts, input.figures.store)).map(Some)
 }
 
 /// Without the `pdf` feature, the study has no PDF.
@@ -1042,7 +1071,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
             base_url,
             palette: env.palette,
         };
-        match env.figures.figure(raw, &place, || figures::render(&block, ds, fmt, &place)) {
+        match env.figures.figure(raw, (&place, fmt.language()), || figures::render(&block, ds, fmt, &place)) {
             Ok(fig) => {
                 *counter += 1;
                 html = html.replacen(&markdown::placeholder(i), &fig.html, 1);
@@ -1509,7 +1538,7 @@ fn render_sources<'a>(
     ctx.insert("sources_intro", &intro);
     let card = painter.map(|p| {
         let file = std::path::Path::new(catalog::FILE);
-        paint_card(p, file, (Some(input.config.title.as_str()), &meta, None), &url)
+        paint_card((p, input.figures.store), file, (Some(input.config.title.as_str()), &meta, None), &url)
     });
     ctx.insert("meta", &meta);
     let html = tera.render("sources.html", &ctx).map_err(|e| {
@@ -1553,8 +1582,13 @@ fn render_404(tera: &Tera, base: &Context, input: &Input) -> Result<Vec<u8>, Dia
         .map_err(|e| Diagnostic::error("templates/404.html", None, format!("rendering the 404 page: {e}")))
 }
 
+/// What draws social cards, and a key of what it draws them with (fonts,
+/// colours) for the build cache.
 #[cfg(feature = "social-cards")]
-type Painter = crate::cards::Painter;
+struct Painter {
+    cards: crate::cards::Painter,
+    stamp: cache::Key,
+}
 #[cfg(not(feature = "social-cards"))]
 type Painter = std::convert::Infallible;
 
@@ -1570,11 +1604,13 @@ fn card_painter(input: &Input) -> Option<Painter> {
     if !draws_cards(input) {
         return None;
     }
-    let fonts = crate::webfonts::fonts(input.static_files);
+    let fonts: Vec<&[u8]> = crate::webfonts::fonts(input.static_files).map(|(_, b)| b.as_slice()).collect();
     let css = input.static_files.get(std::path::Path::new("style.css"));
     let palette =
         css.map(|c| crate::cards::Palette::from_css(&String::from_utf8_lossy(c))).unwrap_or_default();
-    Some(crate::cards::Painter::new(fonts.map(|(_, b)| b.as_slice()), crate::charts::canvas::FAMILY, palette))
+    let stamp = cache::Key::of((&fonts, css));
+    let cards = crate::cards::Painter::new(fonts.into_iter(), crate::charts::canvas::FAMILY, palette);
+    Some(Painter { cards, stamp })
 }
 
 #[cfg(not(feature = "social-cards"))]
@@ -1588,25 +1624,33 @@ type CardFacts<'a> = (Option<&'a str>, &'a web::PageMeta, Option<&'a crate::prin
 
 /// The social card of the page at `url` (from `file`, for errors): its
 /// path and PNG bytes.
+/// Taken from the build cache when a card of the same facts was drawn
+/// with the same fonts and colours.
 #[cfg(feature = "social-cards")]
 fn paint_card(
-    painter: &Painter,
+    (painter, store): (&Painter, &Store),
     file: &std::path::Path,
     (kicker, meta, figure): CardFacts,
     url: &str,
 ) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
-    let card =
-        crate::cards::Card { kicker, title: &meta.title, description: meta.description.as_deref(), figure };
-    let png = painter.paint(&card).map_err(|e| {
+    let path = PathBuf::from(web::card_path(url));
+    let (title, description) = (&meta.title, meta.description.as_deref());
+    let key = cache::Key::of((painter.stamp, kicker, title, description, figure));
+    if let Some(png) = store.get(cache::Kind::Card, key) {
+        return Ok((path, png));
+    }
+    let card = crate::cards::Card { kicker, title, description, figure };
+    let png = painter.cards.paint(&card).map_err(|e| {
         Diagnostic::error(file, None, format!("drawing the page's social card: {e}"))
             .with_hint("report this problem; set no `base_url` to build without social cards")
     })?;
-    Ok((PathBuf::from(web::card_path(url)), png))
+    store.put(cache::Kind::Card, key, &png);
+    Ok((path, png))
 }
 
 #[cfg(not(feature = "social-cards"))]
 fn paint_card(
-    painter: &Painter,
+    (painter, _): (&Painter, &Store),
     _: &std::path::Path,
     _: CardFacts,
     _: &str,

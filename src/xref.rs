@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::i18n::t;
 
 /// What is numbered: charts are figures, table blocks are tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     Figure,
     Table,

@@ -128,7 +128,12 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(!names.iter().any(|n| n.contains("barometer")), "{names:?}");
+    // Nothing is left beside the project but the build cache, which the
+    // first build made.
+    assert!(!names.iter().any(|n| n.contains("barometer") && n != ".barometer"), "{names:?}");
+    let cache: Vec<_> =
+        fs::read_dir(f.root().join(".barometer")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(cache, ["cache"]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! Rebuilds in one process (as `serve` does) draw again only the figures
-//! whose block, place or data changed.
+//! Rebuilds, in one process (as `serve` does) or one after the other
+//! through the build cache on disk, draw again only the figures whose
+//! block, place or data changed.
 
 mod common;
 
@@ -38,10 +39,19 @@ fn only_what_changed_is_drawn_again() {
     ]);
     let once = Cache::default();
     assert_eq!(rebuild(&f, &once), FigureCount { drawn: 3, reused: 0 });
-    assert_eq!(rebuild(&f, &once), FigureCount { drawn: 3, reused: 0 }, "a one-off build keeps nothing");
+    assert_eq!(
+        rebuild(&f, &once),
+        FigureCount { drawn: 0, reused: 3 },
+        "a one-off build reads the disk cache"
+    );
+    std::fs::remove_dir_all(f.root().join(".barometer")).unwrap();
+    assert_eq!(rebuild(&f, &once), FigureCount { drawn: 3, reused: 0 }, "the disk cache deleted");
+    std::fs::remove_dir_all(f.root().join(".barometer")).unwrap();
 
+    // What follows is the memory of one process, as `serve` keeps it.
     let cache = Cache::reusing();
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 });
+    std::fs::remove_dir_all(f.root().join(".barometer")).unwrap();
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 0, reused: 3 }, "nothing changed");
 
     f.write("content/_index.md", &format!("---\ntitle: Home\n---\nHello again.\n\n{CHART}"));
@@ -75,4 +85,33 @@ fn only_what_changed_is_drawn_again() {
     .unwrap();
     let html = String::from_utf8(home[std::path::Path::new("index.html")].clone()).unwrap();
     assert!(html.contains("41"), "the new value is drawn");
+}
+
+#[test]
+fn figures_reused_from_memory_stay_in_the_disk_cache_for_the_next_process() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: en\n"),
+        (
+            "data/s.yaml",
+            "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 40 }\n",
+        ),
+        ("content/_index.md", &format!("---\ntitle: Home\n---\nHello.\n\n{CHART}\n{CHART}")),
+    ]);
+    let opts = Options {
+        root: f.root().to_path_buf(),
+        output: Some(f.root().join("public")),
+        drafts: false,
+        strict: false,
+        force: false,
+        progress: Default::default(),
+        publish: false,
+        base_url: None,
+    };
+    let cache = Cache::reusing();
+    let entries = || std::fs::read_dir(f.root().join(".barometer/cache/figures")).unwrap().count();
+    for expected in [FigureCount { drawn: 2, reused: 0 }, FigureCount { drawn: 0, reused: 2 }] {
+        let (outcome, _) = run_with(&opts, &cache);
+        assert_eq!(outcome.summary.expect("built").figures, expected);
+        assert_eq!(entries(), 2, "after {expected:?}");
+    }
 }

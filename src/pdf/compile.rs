@@ -19,7 +19,7 @@ use super::Pdf;
 
 /// A problem the compiler met: where in the main source (a byte offset),
 /// and what, with its hints.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub offset: Option<usize>,
     pub message: String,

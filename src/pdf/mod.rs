@@ -203,12 +203,14 @@ pub fn origin(source: &str, offset: usize, chapters: &[Chapter]) -> Option<(Path
 }
 
 /// Typesets the study: the PDF and its warnings; or every error. Each
-/// is at the page and line it came from when it can be told.
+/// is at the page and line it came from when it can be told. A study
+/// typeset before from the same source, files and fonts is taken from
+/// `store`, the build cache.
 #[cfg(feature = "pdf")]
 pub fn typeset_pdf(
     study: &Study,
     files: Vec<(String, Vec<u8>)>,
-    fonts: &[&[u8]],
+    (fonts, store): (&[&[u8]], &crate::cache::Store),
 ) -> Result<(Pdf, Vec<Diagnostic>), Vec<Diagnostic>> {
     let source = document(study);
     let diagnostic = |p: compile::Problem| {
@@ -229,8 +231,40 @@ pub fn typeset_pdf(
             ),
         }
     };
-    match compile::pdf(&source, files, fonts) {
+    let key = crate::cache::Key::of((&source, &files, fonts));
+    let compiled = match store.get(crate::cache::Kind::Pdf, key).and_then(|b| from_bytes(&b)) {
+        Some(kept) => Ok(kept),
+        None => {
+            let compiled = compile::pdf(&source, files, fonts);
+            if let Some(bytes) = compiled.as_ref().ok().and_then(to_bytes) {
+                store.put(crate::cache::Kind::Pdf, key, &bytes);
+            }
+            compiled
+        }
+    };
+    match compiled {
         Ok((pdf, warnings)) => Ok((pdf, warnings.into_iter().map(diagnostic).collect())),
         Err(problems) => Err(problems.into_iter().filter(|p| !p.warning).map(diagnostic).collect()),
     }
+}
+
+/// A typeset PDF as the build cache keeps it: its pages and warnings in a
+/// header, then its bytes.
+#[cfg(feature = "pdf")]
+fn to_bytes((pdf, warnings): &(Pdf, Vec<compile::Problem>)) -> Option<Vec<u8>> {
+    let mut header = Vec::new();
+    ciborium::into_writer(&(pdf.pages, warnings), &mut header).ok()?;
+    let mut out = (header.len() as u64).to_le_bytes().to_vec();
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&pdf.bytes);
+    Some(out)
+}
+
+/// The PDF [`to_bytes`] kept; `None` if `bytes` are not one.
+#[cfg(feature = "pdf")]
+fn from_bytes(bytes: &[u8]) -> Option<(Pdf, Vec<compile::Problem>)> {
+    let (len, rest) = bytes.split_first_chunk::<8>()?;
+    let (header, pdf) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
+    let (pages, warnings): (usize, Vec<compile::Problem>) = ciborium::from_reader(header).ok()?;
+    pdf.starts_with(b"%PDF-").then(|| (Pdf { bytes: pdf.to_vec(), pages }, warnings))
 }

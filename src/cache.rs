@@ -1,0 +1,217 @@
+//! The build cache on disk: what a build drew or typeset (charts, social
+//! cards, the PDF), kept by a key computed from everything it was made
+//! from, so the next build, even in another process, takes it instead of
+//! making it again.
+//!
+//! It is the one folder besides the output that a build writes, and the
+//! one place rendering reads from: what it reads there is our own work,
+//! never the user's input, and a missing or unreadable entry is made
+//! again. The folder (`.barometer/cache` unless `report.yaml` sets
+//! `cache:`) is safe to delete at any time; a build that finds it gone
+//! starts a new one.
+//!
+//! Safety: the folder is made by barometer and marked with a
+//! `CACHEDIR.TAG`; a folder without the mark is never written into. The
+//! only files a build deletes are entries it named (64 hexadecimal
+//! digits) in the cache's own subfolders, after a successful build, when
+//! that build did not use them.
+
+use std::collections::HashSet;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
+
+/// The cache folder when `report.yaml` sets none, from the project root.
+pub const DEFAULT_DIR: &str = ".barometer/cache";
+
+/// The mark of a cache folder barometer made (see
+/// <https://bford.info/cachedir/>): backup tools skip folders holding it.
+const TAG_FILE: &str = "CACHEDIR.TAG";
+const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+                   # This folder is barometer's build cache: safe to delete.\n";
+
+/// What kind of work an entry holds: each kind has its subfolder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Figure,
+    Card,
+    Pdf,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::Figure, Kind::Card, Kind::Pdf];
+
+    fn folder(self) -> &'static str {
+        match self {
+            Kind::Figure => "figures",
+            Kind::Card => "cards",
+            Kind::Pdf => "pdf",
+        }
+    }
+}
+
+/// A SHA-256 of everything an entry was made from, and of the program
+/// that made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key([u8; 32]);
+
+impl Key {
+    /// The key of what `parts` hashes; two programs (another version, or
+    /// the same version built again) never share a key.
+    pub fn of(parts: impl Hash) -> Key {
+        let mut h = Sha(Sha256::new());
+        program().hash(&mut h);
+        parts.hash(&mut h);
+        Key(h.0.finalize().into())
+    }
+
+    fn file_name(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// A [`Hasher`] that feeds SHA-256, so a key is 256 bits, not the 64 of
+/// the standard library's hasher, and the same from one run to the next.
+struct Sha(Sha256);
+
+impl Hasher for Sha {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        let digest = self.0.clone().finalize();
+        u64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
+    }
+}
+
+/// A program's version, and the size and time of its executable.
+type Program = (String, u64, Option<std::time::SystemTime>);
+
+/// What tells this program apart from other builds of it.
+fn program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(fs::metadata).ok();
+        (
+            env!("CARGO_PKG_VERSION").to_string(),
+            exe.as_ref().map_or(0, fs::Metadata::len),
+            exe.and_then(|m| m.modified().ok()),
+        )
+    })
+}
+
+/// The cache of one build: where it is, and which entries the build used.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// `None`: no cache (tests, or a folder that is not ours).
+    dir: Option<PathBuf>,
+    used: Mutex<HashSet<(Kind, Key)>>,
+    /// The first problem met writing, told once at the end.
+    trouble: Mutex<Option<String>>,
+}
+
+impl Store {
+    /// The cache in `dir`; `None` when `dir` exists but is not a cache
+    /// barometer made (it holds files, and no `CACHEDIR.TAG`).
+    pub fn open(dir: &Path) -> Option<Store> {
+        let ours = dir.join(TAG_FILE).is_file();
+        let empty_or_absent = fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
+        (ours || empty_or_absent).then(|| Store { dir: Some(dir.to_path_buf()), ..Store::default() })
+    }
+
+    /// No cache: everything is made again.
+    pub fn off() -> Store {
+        Store::default()
+    }
+
+    /// Whether entries are looked for and kept.
+    pub fn is_on(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    /// The entry of `kind` under `key`, if the cache has it.
+    pub fn get(&self, kind: Kind, key: Key) -> Option<Vec<u8>> {
+        let path = self.path(kind, key)?;
+        let bytes = fs::read(path).ok()?;
+        self.keep(kind, key);
+        Some(bytes)
+    }
+
+    /// Marks the entry under `key` as used by this build, so it is not
+    /// removed at its end, without reading it.
+    pub fn keep(&self, kind: Kind, key: Key) {
+        crate::render::relock(&self.used).insert((kind, key));
+    }
+
+    /// Keeps `bytes` under `key`. A cache that cannot be written is no
+    /// error: the build goes on, and says so at its end.
+    pub fn put(&self, kind: Kind, key: Key, bytes: &[u8]) {
+        let Some(path) = self.path(kind, key) else { return };
+        self.keep(kind, key);
+        if let Err(e) = self.write(&path, bytes) {
+            crate::render::relock(&self.trouble).get_or_insert_with(|| {
+                format!("the build cache could not be written (`{}`: {e})", path.display())
+            });
+        }
+    }
+
+    fn path(&self, kind: Kind, key: Key) -> Option<PathBuf> {
+        Some(self.dir.as_ref()?.join(kind.folder()).join(key.file_name()))
+    }
+
+    /// Writes an entry whole or not at all: into a file of its own, then
+    /// renamed, so a build killed halfway leaves no half entry.
+    fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let (Some(dir), Some(folder)) = (&self.dir, path.parent()) else { return Ok(()) };
+        if !dir.join(TAG_FILE).is_file() {
+            fs::create_dir_all(dir)?;
+            fs::write(dir.join(TAG_FILE), TAG)?;
+        }
+        fs::create_dir_all(folder)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let part = folder.join(format!(".{name}.{}.part", std::process::id()));
+        fs::write(&part, bytes)?;
+        fs::rename(&part, path).inspect_err(|_| {
+            let _ = fs::remove_file(&part);
+        })
+    }
+
+    /// After a successful build: removes the entries of `kinds` this build
+    /// did not use, so the cache holds one build's work, not every
+    /// build's. Returns what went wrong writing, if anything did.
+    pub fn finish(&self, kinds: &[Kind]) -> Option<String> {
+        if let Some(dir) = &self.dir {
+            let used = crate::render::relock(&self.used);
+            for kind in kinds {
+                let kept: HashSet<String> =
+                    used.iter().filter(|(k, _)| k == kind).map(|(_, key)| key.file_name()).collect();
+                prune(&dir.join(kind.folder()), |name| !kept.contains(name));
+            }
+        }
+        crate::render::relock(&self.trouble).take()
+    }
+
+    /// Every kind of entry.
+    pub fn all_kinds() -> &'static [Kind] {
+        &Kind::ALL
+    }
+}
+
+/// Removes the entries in `folder` (files named by 64 hexadecimal digits)
+/// for which `stale` holds; nothing else.
+fn prune(folder: &Path, stale: impl Fn(&str) -> bool) {
+    let Ok(entries) = fs::read_dir(folder) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let entry_name =
+            name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        if entry_name && entry.file_type().is_ok_and(|t| t.is_file()) && stale(&name) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
