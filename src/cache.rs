@@ -40,16 +40,19 @@ pub enum Kind {
     Figure,
     Card,
     Pdf,
+    /// A web font cut to the site's characters.
+    Font,
 }
 
 impl Kind {
-    const ALL: [Kind; 3] = [Kind::Figure, Kind::Card, Kind::Pdf];
+    const ALL: [Kind; 4] = [Kind::Figure, Kind::Card, Kind::Pdf, Kind::Font];
 
     fn folder(self) -> &'static str {
         match self {
             Kind::Figure => "figures",
             Kind::Card => "cards",
             Kind::Pdf => "pdf",
+            Kind::Font => "fonts",
         }
     }
 }

@@ -228,11 +228,11 @@ fn build(
 }
 
 /// Clears the build cache of what this build did not use; a note if the
-/// cache could not be written. The PDF's entry stays when the PDF was not
-/// typeset (`serve`).
+/// cache could not be written. The PDF's and the cards' entries stay when
+/// they were not made (`serve`).
 fn finish_cache(store: &cache::Store, opts: &Options) -> Option<Diagnostic> {
     let kinds: &[cache::Kind] =
-        if opts.publish { cache::Store::all_kinds() } else { &[cache::Kind::Figure, cache::Kind::Card] };
+        if opts.publish { cache::Store::all_kinds() } else { &[cache::Kind::Figure, cache::Kind::Font] };
     let trouble = store.finish(kinds)?;
     let hint = "the site is built all the same; check the folder's permissions and free space, or set \
                 `cache:` in report.yaml to another folder";

@@ -704,7 +704,7 @@ pub fn finish(
         }
     }
     let mut errors = Vec::new();
-    let web_fonts = web_fonts(static_files, &fonts, &site.files, font_cache);
+    let web_fonts = web_fonts(static_files, &fonts, &site.files, (font_cache, figures.store));
     keep(&mut site.files, web_fonts, &mut errors);
     let has_robots = static_files.contains_key(std::path::Path::new(web::ROBOTS_FILE));
     let versions = |p: &Page| alternates.of(p).iter().map(|v| (v.tag.as_str(), v.url.as_str())).collect();
@@ -734,13 +734,13 @@ fn web_fonts(
     static_files: &BTreeMap<PathBuf, Vec<u8>>,
     fonts: &[&std::path::Path],
     site: &BTreeMap<PathBuf, Vec<u8>>,
-    cache: &crate::webfonts::FontCache,
+    caches: (&crate::webfonts::FontCache, &Store),
 ) -> Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> {
     let chars = crate::webfonts::CharSet::of_site(site.iter());
     fonts
         .par_iter()
         .map(|path| {
-            let bytes = crate::webfonts::woff2(path, &static_files[*path], &chars, cache)?;
+            let bytes = crate::webfonts::woff2(path, &static_files[*path], &chars, caches)?;
             Ok((path.with_extension("woff2"), bytes))
         })
         .collect()

@@ -1,6 +1,6 @@
 //! The build cache on disk (`.barometer/cache`): a second `barometer
-//! build`, another process, takes charts, social cards and the PDF from
-//! it and writes the same bytes; what changed is made again; a damaged,
+//! build`, another process, takes charts, social cards, web fonts and the
+//! PDF from it and writes the same bytes; what changed is made again; a damaged,
 //! deleted or foreign cache never breaks a build nor loses a file.
 
 mod common;
@@ -93,6 +93,14 @@ fn a_second_build_takes_charts_cards_and_the_pdf_from_the_cache_and_writes_the_s
     fs::write(card_entry, [card.as_slice(), b"kept"].concat()).unwrap();
     built(&f);
     assert_eq!(site(&f).values().filter(|b| b.ends_with(b"kept")).count(), 1, "the card from the cache");
+    // And the web fonts, cut to the site's characters.
+    let woff2s = before.keys().filter(|p| p.extension().is_some_and(|e| e == "woff2")).count();
+    assert!(woff2s > 0 && entries(&f, "fonts").len() == woff2s, "{:?}", entries(&f, "fonts"));
+    for entry in entries(&f, "fonts") {
+        fs::write(&entry, [fs::read(&entry).unwrap().as_slice(), b"kept"].concat()).unwrap();
+    }
+    built(&f);
+    assert_eq!(site(&f).values().filter(|b| b.ends_with(b"kept")).count(), 1 + woff2s);
 
     // Deleted, the cache is made again, and the site is the same.
     fs::remove_dir_all(f.root().join(".barometer")).unwrap();
