@@ -253,7 +253,7 @@ struct LanguageLink {
 pub struct FigureCache {
     /// Off for a one-off build, which would only pay for keeping figures.
     on: bool,
-    drawn: Mutex<HashMap<cache::Key, Figure>>,
+    drawn: Mutex<HashMap<cache::Key, Arc<Figure>>>,
 }
 
 /// How many figures a build drew, and how many it took from the cache.
@@ -296,7 +296,7 @@ pub struct Generation<'c> {
     cache: &'c FigureCache,
     store: &'c Store,
     stamp: u64,
-    fresh: Mutex<HashMap<cache::Key, Figure>>,
+    fresh: Mutex<HashMap<cache::Key, Arc<Figure>>>,
     drawn: AtomicUsize,
     reused: AtomicUsize,
 }
@@ -314,12 +314,14 @@ impl Generation<'_> {
         }
         let where_ = (place.number, place.root, place.page_key, place.data, place.png, place.base_url);
         let key = cache::Key::of((self.stamp, &raw.name, &raw.yaml, where_, lang.code()));
+        // Shared, not copied: a build takes one copy of each figure (its
+        // files move into the site), and keeping it costs none.
         let kept = relock(&self.cache.drawn).get(&key).cloned();
         if kept.is_some() {
             // Kept in memory (`serve`), it stays on disk for the next process.
             self.store.keep(cache::Kind::Figure, key);
         }
-        let figure = match kept.or_else(|| self.stored(key)) {
+        let figure = match kept.or_else(|| self.stored(key).map(Arc::new)) {
             Some(f) => {
                 self.reused.fetch_add(1, Ordering::Relaxed);
                 f
@@ -330,13 +332,13 @@ impl Generation<'_> {
                 if let Some(bytes) = f.to_bytes() {
                     self.store.put(cache::Kind::Figure, key, &bytes);
                 }
-                f
+                Arc::new(f)
             }
         };
         if self.cache.on {
             relock(&self.fresh).insert(key, figure.clone());
         }
-        Ok(figure)
+        Ok(Arc::unwrap_or_clone(figure))
     }
 
     /// The figure under `key` in the cache on disk, if it is there and sound.

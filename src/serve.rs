@@ -185,7 +185,6 @@ fn publish(shared: &Shared, report: &impl Fn(&Outcome), build: impl FnOnce() -> 
         Ok(built) => built,
         Err(panic) => (panicked(panic.as_ref()), None),
     };
-    report(&outcome);
     if let Ok(mut served) = shared.served.write() {
         match files {
             Some(files) => *served = Served { files: Arc::new(files), failure: None },
@@ -193,6 +192,9 @@ fn publish(shared: &Shared, report: &impl Fn(&Outcome), build: impl FnOnce() -> 
         }
     }
     let _ = shared.reload.send(());
+    // The browser reloads first: printing a thousand warnings takes longer
+    // than serving the page.
+    report(&outcome);
 }
 
 /// A build that panicked, as an outcome with one error that says so.
