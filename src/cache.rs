@@ -1,5 +1,5 @@
 //! The build cache on disk: what a build drew or typeset (charts, social
-//! cards, the PDF), kept by a key computed from everything it was made
+//! cards, web fonts, the PDF), kept by a key computed from everything it was made
 //! from, so the next build, even in another process, takes it instead of
 //! making it again.
 //!
@@ -203,6 +203,26 @@ impl Store {
     pub fn all_kinds() -> &'static [Kind] {
         &Kind::ALL
     }
+}
+
+/// An entry of a header and payloads: the header's length, the header in
+/// CBOR, then the payloads' bytes as they are, so a PNG or a PDF is copied,
+/// not encoded number by number.
+pub fn frame(header: &impl serde::Serialize, payloads: &[&[u8]]) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    ciborium::into_writer(header, &mut head).ok()?;
+    let mut out = (head.len() as u64).to_le_bytes().to_vec();
+    out.extend_from_slice(&head);
+    payloads.iter().for_each(|p| out.extend_from_slice(p));
+    Some(out)
+}
+
+/// The header and the payloads' bytes of an entry [`frame`] made; `None`
+/// if `bytes` are not one.
+pub fn unframe<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<(T, &[u8])> {
+    let (len, rest) = bytes.split_first_chunk::<8>()?;
+    let (head, payloads) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
+    Some((ciborium::from_reader(head).ok()?, payloads))
 }
 
 /// Removes the entries in `folder` (files named by 64 hexadecimal digits)

@@ -44,8 +44,8 @@ pub struct Figure {
     pub printed: Printed,
 }
 
-/// A figure as the build cache keeps it: the files' bytes after a header
-/// that holds the rest, so a PNG is copied, not encoded number by number.
+/// A figure as the build cache keeps it (see [`crate::cache::frame`]):
+/// the files' bytes follow.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Stored {
     html: String,
@@ -62,21 +62,13 @@ impl Figure {
             files: self.files.iter().map(|(p, b)| (p.clone(), b.len())).collect(),
             printed: self.printed.clone(),
         };
-        let mut header = Vec::new();
-        ciborium::into_writer(&stored, &mut header).ok()?;
-        let mut out = (header.len() as u64).to_le_bytes().to_vec();
-        out.extend_from_slice(&header);
-        for (_, bytes) in &self.files {
-            out.extend_from_slice(bytes);
-        }
-        Some(out)
+        let payloads: Vec<&[u8]> = self.files.iter().map(|(_, b)| b.as_slice()).collect();
+        crate::cache::frame(&stored, &payloads)
     }
 
     /// The figure [`Figure::to_bytes`] gave; `None` if `bytes` are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Figure> {
-        let (len, rest) = bytes.split_first_chunk::<8>()?;
-        let (header, mut rest) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
-        let stored: Stored = ciborium::from_reader(header).ok()?;
+        let (stored, mut rest): (Stored, _) = crate::cache::unframe(bytes)?;
         let mut files = Vec::with_capacity(stored.files.len());
         for (path, len) in stored.files {
             let (file, after) = rest.split_at_checked(len)?;

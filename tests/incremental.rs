@@ -10,18 +10,23 @@ use common::Fixture;
 
 const CHART: &str = "```chart\ntype: bar\ndata: s\nx: label\ny: share\ntitle: Shares\n```\n";
 
-fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
-    let opts = Options {
+/// Options to build `f` (checking only without an `output`), as `serve`
+/// does unless `publish`.
+fn options(f: &Fixture, output: Option<std::path::PathBuf>, publish: bool) -> Options {
+    Options {
         root: f.root().to_path_buf(),
-        output: None,
+        output,
         drafts: false,
         strict: false,
         force: false,
         progress: Default::default(),
-        publish: true,
+        publish,
         base_url: None,
-    };
-    let (outcome, files) = run_with(&opts, cache);
+    }
+}
+
+fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
+    let (outcome, files) = run_with(&options(f, None, true), cache);
     assert!(files.is_some(), "{:?}", outcome.diagnostics);
     outcome.summary.expect("built").figures
 }
@@ -68,21 +73,7 @@ fn only_what_changed_is_drawn_again() {
         "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 41 }\n",
     );
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 }, "the data");
-    let home = run_with(
-        &Options {
-            root: f.root().into(),
-            output: None,
-            drafts: false,
-            strict: false,
-            force: false,
-            progress: Default::default(),
-            publish: true,
-            base_url: None,
-        },
-        &cache,
-    )
-    .1
-    .unwrap();
+    let home = run_with(&options(&f, None, true), &cache).1.unwrap();
     let html = String::from_utf8(home[std::path::Path::new("index.html")].clone()).unwrap();
     assert!(html.contains("41"), "the new value is drawn");
 }
@@ -97,16 +88,7 @@ fn figures_reused_from_memory_stay_in_the_disk_cache_for_the_next_process() {
         ),
         ("content/_index.md", &format!("---\ntitle: Home\n---\nHello.\n\n{CHART}\n{CHART}")),
     ]);
-    let opts = Options {
-        root: f.root().to_path_buf(),
-        output: Some(f.root().join("public")),
-        drafts: false,
-        strict: false,
-        force: false,
-        progress: Default::default(),
-        publish: false,
-        base_url: None,
-    };
+    let opts = options(&f, Some(f.root().join("public")), false);
     let cache = Cache::reusing();
     let entries = || std::fs::read_dir(f.root().join(".barometer/cache/figures")).unwrap().count();
     for expected in [FigureCount { drawn: 2, reused: 0 }, FigureCount { drawn: 0, reused: 2 }] {

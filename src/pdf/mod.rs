@@ -248,23 +248,16 @@ pub fn typeset_pdf(
     }
 }
 
-/// A typeset PDF as the build cache keeps it: its pages and warnings in a
-/// header, then its bytes.
+/// A typeset PDF as the build cache keeps it: its pages and warnings,
+/// then its bytes (see [`crate::cache::frame`]).
 #[cfg(feature = "pdf")]
 fn to_bytes((pdf, warnings): &(Pdf, Vec<compile::Problem>)) -> Option<Vec<u8>> {
-    let mut header = Vec::new();
-    ciborium::into_writer(&(pdf.pages, warnings), &mut header).ok()?;
-    let mut out = (header.len() as u64).to_le_bytes().to_vec();
-    out.extend_from_slice(&header);
-    out.extend_from_slice(&pdf.bytes);
-    Some(out)
+    crate::cache::frame(&(pdf.pages, warnings), &[&pdf.bytes])
 }
 
 /// The PDF [`to_bytes`] kept; `None` if `bytes` are not one.
 #[cfg(feature = "pdf")]
 fn from_bytes(bytes: &[u8]) -> Option<(Pdf, Vec<compile::Problem>)> {
-    let (len, rest) = bytes.split_first_chunk::<8>()?;
-    let (header, pdf) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
-    let (pages, warnings): (usize, Vec<compile::Problem>) = ciborium::from_reader(header).ok()?;
+    let ((pages, warnings), pdf): ((usize, Vec<compile::Problem>), _) = crate::cache::unframe(bytes)?;
     pdf.starts_with(b"%PDF-").then(|| (Pdf { bytes: pdf.to_vec(), pages }, warnings))
 }
