@@ -21,6 +21,7 @@ use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
@@ -177,7 +178,11 @@ impl Store {
         }
         fs::create_dir_all(folder)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let part = folder.join(format!(".{name}.{}.part", std::process::id()));
+        // Two pages may make the same entry at once (two cards alike): each
+        // writes its own part.
+        static PARTS: AtomicUsize = AtomicUsize::new(0);
+        let n = PARTS.fetch_add(1, Ordering::Relaxed);
+        let part = folder.join(format!(".{name}.{}.{n}.part", std::process::id()));
         fs::write(&part, bytes)?;
         fs::rename(&part, path).inspect_err(|_| {
             let _ = fs::remove_file(&part);
@@ -236,5 +241,51 @@ fn prune(folder: &Path, stale: impl Fn(&str) -> bool) {
         if entry_name && entry.file_type().is_ok_and(|t| t.is_file()) && stale(&name) {
             let _ = fs::remove_file(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_entry_made_at_once_twice_is_no_trouble() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("cache")).unwrap();
+        let key = Key::of("two cards alike");
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| (0..50).for_each(|_| store.put(Kind::Card, key, b"png")));
+            }
+        });
+        assert_eq!(store.get(Kind::Card, key).as_deref(), Some(&b"png"[..]));
+        assert_eq!(store.finish(Store::all_kinds()), None, "no write failed");
+        let left: Vec<_> = fs::read_dir(dir.path().join("cache/cards")).unwrap().collect();
+        assert_eq!(left.len(), 1, "one entry, no part left behind");
+    }
+
+    #[test]
+    fn a_build_removes_only_the_entries_it_did_not_use_and_never_writes_into_a_foreign_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cache");
+        let first = Store::open(&root).unwrap();
+        let (old, kept) = (Key::of("old"), Key::of("kept"));
+        first.put(Kind::Figure, old, b"a");
+        first.put(Kind::Figure, kept, b"b");
+        first.put(Kind::Pdf, old, b"%PDF-");
+        fs::write(root.join("figures/notes.txt"), "mine").unwrap();
+        let second = Store::open(&root).unwrap();
+        assert!(second.get(Kind::Figure, kept).is_some());
+        assert_eq!(second.finish(&[Kind::Figure]), None);
+        assert!(second.get(Kind::Figure, old).is_none(), "unused: removed");
+        assert!(second.get(Kind::Figure, kept).is_some(), "used: kept");
+        assert!(second.get(Kind::Pdf, old).is_some(), "a kind not finished is left");
+        assert!(root.join("figures/notes.txt").is_file(), "not an entry: never removed");
+
+        let foreign = dir.path().join("notes");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("plan.md"), "mine").unwrap();
+        assert!(Store::open(&foreign).is_none());
+        assert!(Store::open(&dir.path().join("absent")).is_some());
     }
 }
