@@ -46,7 +46,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Figure, Kind::Card, Kind::Pdf, Kind::Font];
+    /// Every kind of entry.
+    pub const ALL: [Kind; 4] = [Kind::Figure, Kind::Card, Kind::Pdf, Kind::Font];
 
     fn folder(self) -> &'static str {
         match self {
@@ -203,11 +204,6 @@ impl Store {
         }
         crate::render::relock(&self.trouble).take()
     }
-
-    /// Every kind of entry.
-    pub fn all_kinds() -> &'static [Kind] {
-        &Kind::ALL
-    }
 }
 
 /// An entry of a header and payloads: the header's length, the header in
@@ -259,7 +255,7 @@ mod tests {
             }
         });
         assert_eq!(store.get(Kind::Card, key).as_deref(), Some(&b"png"[..]));
-        assert_eq!(store.finish(Store::all_kinds()), None, "no write failed");
+        assert_eq!(store.finish(&Kind::ALL), None, "no write failed");
         let left: Vec<_> = fs::read_dir(dir.path().join("cache/cards")).unwrap().collect();
         assert_eq!(left.len(), 1, "one entry, no part left behind");
     }

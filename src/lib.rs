@@ -232,7 +232,7 @@ fn build(
 /// they were not made (`serve`).
 fn finish_cache(store: &cache::Store, opts: &Options) -> Option<Diagnostic> {
     let kinds: &[cache::Kind] =
-        if opts.publish { cache::Store::all_kinds() } else { &[cache::Kind::Figure, cache::Kind::Font] };
+        if opts.publish { &cache::Kind::ALL } else { &[cache::Kind::Figure, cache::Kind::Font] };
     let trouble = store.finish(kinds)?;
     let hint = "the site is built all the same; check the folder's permissions and free space, or set \
                 `cache:` in report.yaml to another folder";

@@ -8,6 +8,9 @@ use barometer::render::FigureCount;
 use barometer::{Cache, Options, run_with};
 use common::Fixture;
 
+/// A dataset of one share, `SHARE` standing for its value.
+const DATA: &str = "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: SHARE }\n";
+
 const CHART: &str = "```chart\ntype: bar\ndata: s\nx: label\ny: share\ntitle: Shares\n```\n";
 
 /// Options to build `f` (checking only without an `output`), as `serve`
@@ -35,10 +38,7 @@ fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
 fn only_what_changed_is_drawn_again() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\nlanguage: en\n"),
-        (
-            "data/s.yaml",
-            "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 40 }\n",
-        ),
+        ("data/s.yaml", &DATA.replace("SHARE", "40")),
         ("content/_index.md", &format!("---\ntitle: Home\n---\nHello.\n\n{CHART}")),
         ("content/b.md", &format!("---\ntitle: B\n---\nB.\n\n{CHART}\n{CHART}")),
     ]);
@@ -68,10 +68,7 @@ fn only_what_changed_is_drawn_again() {
     );
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 1, reused: 2 }, "one chart's settings");
 
-    f.write(
-        "data/s.yaml",
-        "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 41 }\n",
-    );
+    f.write("data/s.yaml", &DATA.replace("SHARE", "41"));
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 }, "the data");
     let home = run_with(&options(&f, None, true), &cache).1.unwrap();
     let html = String::from_utf8(home[std::path::Path::new("index.html")].clone()).unwrap();
@@ -82,10 +79,7 @@ fn only_what_changed_is_drawn_again() {
 fn figures_reused_from_memory_stay_in_the_disk_cache_for_the_next_process() {
     let f = Fixture::new(&[
         ("report.yaml", "title: T\nlanguage: en\n"),
-        (
-            "data/s.yaml",
-            "source: P\nfields:\n  share: { type: percent }\nrows:\n  - { label: A, share: 40 }\n",
-        ),
+        ("data/s.yaml", &DATA.replace("SHARE", "40")),
         ("content/_index.md", &format!("---\ntitle: Home\n---\nHello.\n\n{CHART}\n{CHART}")),
     ]);
     let opts = options(&f, Some(f.root().join("public")), false);

@@ -576,7 +576,7 @@ fn coverage(
 pub fn encode_png(pixels: &[u8], size: (u32, u32)) -> Result<Vec<u8>, String> {
     // A chart is flat colours and the shades its anti-aliasing adds: about
     // 230 of them. One byte a pixel instead of three made a 1,440 x 1,006
-    // chart 60 KB instead of 210 KB, and was faster to compress than the
+    // chart 60 KB instead of 210 KB, and was no slower to encode than the
     // RGB it replaces: the PNGs were most of what a build wrote to disk.
     match palette_of(pixels, size.0 as usize) {
         Some((palette, indices)) => encode_indexed(&indices, &palette, size),
