@@ -121,12 +121,41 @@ pub struct Store {
 }
 
 impl Store {
-    /// The cache in `dir`; `None` when `dir` exists but is not a cache
-    /// barometer made (it holds files, and no `CACHEDIR.TAG`).
-    pub fn open(dir: &Path) -> Option<Store> {
+    /// The cache in `folder` of the project at `root`, unless that would
+    /// write where barometer must not; then why, to say the cache is off.
+    pub fn open(root: &Path, folder: &str, output: Option<&Path>) -> Result<Store, String> {
+        let dir = root.join(folder);
+        let off = "the cache is off, and nothing is written there";
+        // A link in the project could send entries, and their removal, anywhere.
+        let mut on_the_way = root.to_path_buf();
+        for part in Path::new(folder).components() {
+            on_the_way.push(part);
+            if fs::symlink_metadata(&on_the_way).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(format!(
+                    "the build cache's folder, `{folder}`, goes through a symbolic link (`{}`): {off}",
+                    on_the_way.display()
+                ));
+            }
+        }
+        // Entries inside the output would be published with the site.
+        let (cache, out) = (crate::site::absolute(&dir), output.and_then(crate::site::absolute));
+        if let (Some(cache), Some(out)) = (cache, out)
+            && (cache.starts_with(&out) || out.starts_with(&cache))
+        {
+            return Err(format!(
+                "the build cache's folder, `{folder}`, and the output folder, `{}`, are one inside the other: {off}",
+                out.display()
+            ));
+        }
         let ours = dir.join(TAG_FILE).is_file();
-        let empty_or_absent = fs::read_dir(dir).map_or(true, |mut d| d.next().is_none());
-        (ours || empty_or_absent).then(|| Store { dir: Some(dir.to_path_buf()), ..Store::default() })
+        let empty_or_absent = fs::read_dir(&dir).map_or(true, |mut d| d.next().is_none());
+        if ours || empty_or_absent {
+            return Ok(Store { dir: Some(dir), ..Store::default() });
+        }
+        Err(format!(
+            "the build cache's folder, `{folder}`, holds files and was not made by barometer (it has no \
+             {TAG_FILE}): {off}"
+        ))
     }
 
     /// No cache: everything is made again.
@@ -247,7 +276,7 @@ mod tests {
     #[test]
     fn the_same_entry_made_at_once_twice_is_no_trouble() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("cache")).unwrap();
+        let store = Store::open(dir.path(), "cache", None).unwrap();
         let key = Key::of("two cards alike");
         std::thread::scope(|s| {
             for _ in 0..8 {
@@ -264,13 +293,13 @@ mod tests {
     fn a_build_removes_only_the_entries_it_did_not_use_and_never_writes_into_a_foreign_folder() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("cache");
-        let first = Store::open(&root).unwrap();
+        let first = Store::open(dir.path(), "cache", None).unwrap();
         let (old, kept) = (Key::of("old"), Key::of("kept"));
         first.put(Kind::Figure, old, b"a");
         first.put(Kind::Figure, kept, b"b");
         first.put(Kind::Pdf, old, b"%PDF-");
         fs::write(root.join("figures/notes.txt"), "mine").unwrap();
-        let second = Store::open(&root).unwrap();
+        let second = Store::open(dir.path(), "cache", None).unwrap();
         assert!(second.get(Kind::Figure, kept).is_some());
         assert_eq!(second.finish(&[Kind::Figure]), None);
         assert!(second.get(Kind::Figure, old).is_none(), "unused: removed");
@@ -281,7 +310,26 @@ mod tests {
         let foreign = dir.path().join("notes");
         fs::create_dir(&foreign).unwrap();
         fs::write(foreign.join("plan.md"), "mine").unwrap();
-        assert!(Store::open(&foreign).is_none());
-        assert!(Store::open(&dir.path().join("absent")).is_some());
+        assert!(Store::open(dir.path(), "notes", None).unwrap_err().contains("not made by barometer"));
+        assert!(Store::open(dir.path(), "absent", None).is_ok());
+    }
+
+    #[test]
+    fn no_cache_through_a_link_or_inside_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(elsewhere.path(), dir.path().join(".barometer")).unwrap();
+            let why = Store::open(dir.path(), ".barometer/cache", None).unwrap_err();
+            assert!(why.contains("symbolic link"), "{why}");
+        }
+        let public = dir.path().join("public");
+        for (folder, output) in [("public/cache", &public), ("site", &dir.path().join("site/x"))] {
+            let why = Store::open(dir.path(), folder, Some(output)).unwrap_err();
+            assert!(why.contains("one inside the other"), "{folder}: {why}");
+        }
+        assert!(Store::open(dir.path(), ".cache", Some(&public)).is_ok());
+        assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written through the link");
     }
 }

@@ -463,6 +463,8 @@ fn project_folder(
         && !path.components().skip(1).any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
     let why = if !inside {
         "is not a folder inside the project"
+    } else if path.components().any(|c| c.as_os_str() == ".git") {
+        "is inside a `.git` folder, which barometer never writes into"
     } else if reserved.contains(&first.as_str()) {
         "is a folder barometer reads for something else"
     } else if visible_in_data {
@@ -758,7 +760,8 @@ mod tests {
         let cache = |v: &str| Config::parse(&format!("title: T\ncache: {v}\n")).map(|c| c.cache);
         assert_eq!(Config::parse("title: T\n").unwrap().cache, ".barometer/cache");
         assert_eq!(cache(".cache/").unwrap(), ".cache");
-        for bad in ["../elsewhere", "/tmp/x", "data/cache", "content/cache", "public"] {
+        for bad in ["../elsewhere", "/tmp/x", "data/cache", "content/cache", "public", ".git/cache", "a/.git"]
+        {
             let errs = cache(bad).unwrap_err();
             assert!(errs[0].message.starts_with("`cache:"), "{bad}: {errs:?}");
             assert_eq!(errs[0].pos.map(|p| p.line), Some(2), "{bad}");

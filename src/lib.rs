@@ -293,14 +293,9 @@ fn build_site(
     }
     let mut bibliography = config.as_ref().and_then(|c| bibliography(c, project, &mut diags));
     let store = match config.as_ref() {
-        Some(c) => cache::Store::open(&opts.root.join(&c.cache)).unwrap_or_else(|| {
-            let why = format!(
-                "the build cache's folder, `{}`, holds files and was not made by barometer (it has no \
-                 CACHEDIR.TAG): the cache is off, and nothing is written there",
-                c.cache
-            );
-            let hint =
-                "set `cache:` in report.yaml to another folder, or delete this one if nothing in it is yours";
+        Some(c) => cache::Store::open(&opts.root, &c.cache, opts.output.as_deref()).unwrap_or_else(|why| {
+            let hint = "set `cache:` in report.yaml to a folder of its own in the project, or delete this one \
+                        if nothing in it is yours";
             diags.push(Diagnostic::warning(config::CONFIG_FILE, None, why).with_hint(hint));
             cache::Store::off()
         }),

@@ -495,7 +495,7 @@ pub fn holds_project(output: &Path, root: &Path) -> bool {
 
 /// `path` made absolute through its deepest folder that exists, so a
 /// path not created yet compares too.
-fn absolute(path: &Path) -> Option<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Option<PathBuf> {
     let mut existing = path;
     let mut rest = Vec::new();
     while !existing.exists() {
