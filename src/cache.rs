@@ -176,22 +176,67 @@ impl Store {
         Some(bytes)
     }
 
+    /// The header of the entry of `kind` under `key` (see [`frame`]),
+    /// without reading its payloads, if the cache has it whole.
+    pub fn head<T: serde::de::DeserializeOwned>(&self, kind: Kind, key: Key) -> Option<Head<T>> {
+        use std::io::Read;
+        let path = self.path(kind, key)?;
+        let mut file = fs::File::open(&path).ok()?;
+        let size = file.metadata().ok()?.len();
+        let mut len = [0; 8];
+        file.read_exact(&mut len).ok()?;
+        let len = u64::from_le_bytes(len);
+        let mut head = vec![0; usize::try_from(len).ok().filter(|&l| l as u64 <= size)?];
+        file.read_exact(&mut head).ok()?;
+        let header = ciborium::from_reader(head.as_slice()).ok()?;
+        self.keep(kind, key);
+        Some(Head { header, entry: path, payloads: (8 + len, size) })
+    }
+
     /// Marks the entry under `key` as used by this build, so it is not
     /// removed at its end, without reading it.
     pub fn keep(&self, kind: Kind, key: Key) {
         crate::render::relock(&self.used).insert((kind, key));
     }
 
-    /// Keeps `bytes` under `key`. A cache that cannot be written is no
-    /// error: the build goes on, and says so at its end.
-    pub fn put(&self, kind: Kind, key: Key, bytes: &[u8]) {
-        let Some(path) = self.path(kind, key) else { return };
+    /// Keeps `bytes` under `key`, and says where when it could. A cache
+    /// that cannot be written is no error: the build goes on, and says so
+    /// at its end.
+    pub fn put(&self, kind: Kind, key: Key, bytes: &[u8]) -> Option<PathBuf> {
+        let path = self.path(kind, key)?;
         self.keep(kind, key);
-        if let Err(e) = self.write(&path, bytes) {
-            crate::render::relock(&self.trouble).get_or_insert_with(|| {
-                format!("the build cache could not be written (`{}`: {e})", path.display())
-            });
+        self.write_or_tell(&path, bytes).then_some(path)
+    }
+
+    /// Writes `bytes` at `path`; if it cannot, keeps why, to tell at the end.
+    fn write_or_tell(&self, path: &Path, bytes: &[u8]) -> bool {
+        let Err(e) = self.write(path, bytes) else { return true };
+        crate::render::relock(&self.trouble).get_or_insert_with(|| {
+            format!("the build cache could not be written (`{}`: {e})", path.display())
+        });
+        false
+    }
+
+    /// The stamps of the files the last write into `output` took from the
+    /// cache (see [`crate::site::Stamps`]); none when it has none.
+    pub fn stamps(&self, output: &Path) -> crate::site::Stamps {
+        let text = self.stamps_file(output).and_then(|p| fs::read_to_string(p).ok());
+        crate::site::Stamps::parse(&text.unwrap_or_default())
+    }
+
+    /// Keeps the stamps of a write into `output`, for the next one.
+    pub fn keep_stamps(&self, output: &Path, stamps: &crate::site::Stamps) {
+        if let Some(path) = self.stamps_file(output) {
+            self.write_or_tell(&path, stamps.text().as_bytes());
         }
+    }
+
+    /// Where the stamps of `output` are kept: a file per output folder.
+    fn stamps_file(&self, output: &Path) -> Option<PathBuf> {
+        let output = crate::site::absolute(output)?;
+        let digest = Sha256::digest(output.to_string_lossy().as_bytes());
+        let name: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        Some(self.dir.as_ref()?.join("outputs").join(name))
     }
 
     fn path(&self, kind: Kind, key: Key) -> Option<PathBuf> {
@@ -233,6 +278,14 @@ impl Store {
         }
         crate::render::relock(&self.trouble).take()
     }
+}
+
+/// The header of an entry, and where its payloads are.
+pub struct Head<T> {
+    pub header: T,
+    pub entry: PathBuf,
+    /// Where the payloads start in the entry's file, and its size.
+    pub payloads: (u64, u64),
 }
 
 /// An entry of a header and payloads: the header's length, the header in
@@ -280,7 +333,7 @@ mod tests {
         let key = Key::of("two cards alike");
         std::thread::scope(|s| {
             for _ in 0..8 {
-                s.spawn(|| (0..50).for_each(|_| store.put(Kind::Card, key, b"png")));
+                s.spawn(|| (0..50).for_each(|_| assert!(store.put(Kind::Card, key, b"png").is_some())));
             }
         });
         assert_eq!(store.get(Kind::Card, key).as_deref(), Some(&b"png"[..]));

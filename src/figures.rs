@@ -3,6 +3,7 @@
 
 use crate::blocks::{Block, Chart, KeyFigures, Table};
 use crate::charts::{self, ChartContext, Frame, Panel, colon};
+use crate::content::Content;
 use std::path::PathBuf;
 
 use crate::config::{Language, Tier};
@@ -40,42 +41,80 @@ pub struct Place<'a> {
 pub struct Figure {
     pub html: String,
     /// Paths in the output, with their bytes.
-    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub files: Vec<(PathBuf, Content)>,
     pub printed: Printed,
+    /// The characters of its drawings and pages when they stay in the
+    /// build cache, for the web fonts, which see only what is in memory.
+    pub chars: String,
 }
 
 /// A figure as the build cache keeps it (see [`crate::cache::frame`]):
 /// the files' bytes follow.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
+pub struct Stored {
     html: String,
     /// Each file's path and length, in the order of their bytes.
     files: Vec<(PathBuf, usize)>,
     printed: Printed,
+    chars: String,
 }
 
 impl Figure {
-    /// The figure as one run of bytes, for the build cache.
-    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+    /// The figure as one run of bytes, for the build cache, and the
+    /// characters its files show; `None` if its files are not in memory.
+    pub fn to_entry(&self) -> Option<(Vec<u8>, String)> {
+        let payloads = self.files.iter().map(|(_, c)| c.in_memory()).collect::<Option<Vec<&[u8]>>>()?;
+        let text = self.files.iter().filter(|(p, _)| crate::webfonts::shows_text(p));
+        let mut chars = crate::webfonts::CharSet::new();
+        text.filter_map(|(_, c)| std::str::from_utf8(c.in_memory()?).ok()).for_each(|t| chars.add_text(t));
         let stored = Stored {
             html: self.html.clone(),
-            files: self.files.iter().map(|(p, b)| (p.clone(), b.len())).collect(),
+            files: self.files.iter().map(|(p, c)| (p.clone(), c.len() as usize)).collect(),
             printed: self.printed.clone(),
+            // Printable ASCII is in every set already.
+            chars: chars.chars().filter(|c| !(' '..='~').contains(c)).collect(),
         };
-        let payloads: Vec<&[u8]> = self.files.iter().map(|(_, b)| b.as_slice()).collect();
-        crate::cache::frame(&stored, &payloads)
+        Some((crate::cache::frame(&stored, &payloads)?, stored.chars))
     }
 
-    /// The figure [`Figure::to_bytes`] gave; `None` if `bytes` are not one.
+    /// The figure with its files left in `entry`, of `size` bytes, which
+    /// [`Figure::to_entry`] made of it with these `chars`.
+    pub fn left_in(self, entry: PathBuf, size: usize, chars: String) -> Figure {
+        let lens: Vec<usize> = self.files.iter().map(|(_, c)| c.len() as usize).collect();
+        let start = size - lens.iter().sum::<usize>();
+        let parts = crate::content::parts(entry, start as u64, &lens);
+        let files =
+            self.files.into_iter().zip(parts).map(|((p, _), part)| (p, Content::Stored(part))).collect();
+        Figure { files, chars, ..self }
+    }
+
+    /// The figure [`Figure::to_entry`] gave, its files in memory; `None`
+    /// if `bytes` are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Figure> {
         let (stored, mut rest): (Stored, _) = crate::cache::unframe(bytes)?;
         let mut files = Vec::with_capacity(stored.files.len());
         for (path, len) in stored.files {
             let (file, after) = rest.split_at_checked(len)?;
-            files.push((path, file.to_vec()));
+            files.push((path, Content::Bytes(file.to_vec())));
             rest = after;
         }
-        rest.is_empty().then_some(Figure { html: stored.html, files, printed: stored.printed })
+        let figure = Figure { html: stored.html, files, printed: stored.printed, chars: String::new() };
+        rest.is_empty().then_some(figure)
+    }
+
+    /// The figure of an entry of the build cache, its files left there;
+    /// `None` if the entry is not whole.
+    pub fn in_entry(head: crate::cache::Head<Stored>) -> Option<Figure> {
+        let Stored { html, files, printed, chars } = head.header;
+        let (start, size) = head.payloads;
+        let lens: Vec<usize> = files.iter().map(|(_, len)| *len).collect();
+        let total = lens.iter().try_fold(start, |sum, &l| sum.checked_add(l as u64))?;
+        if total != size {
+            return None;
+        }
+        let parts = crate::content::parts(head.entry, start, &lens);
+        let files = files.into_iter().zip(parts).map(|((p, _), part)| (p, Content::Stored(part))).collect();
+        Some(Figure { html, files, printed, chars })
     }
 }
 
@@ -164,7 +203,7 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
     html.push_str(&embed_snippet(&embed, &title, &panels, place, fmt));
     html.push_str("</figure>\n");
     let mut files = files;
-    files.push((PathBuf::from(&embed), page.into_bytes()));
+    files.push((PathBuf::from(&embed), page.into()));
     let printed = Printed::Chart {
         caption: printed_caption(&caption, &anchor, place.number, ds, fmt),
         panels: panels
@@ -177,7 +216,7 @@ fn chart(c: &Chart, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Result<F
             })
             .collect(),
     };
-    Ok(Figure { html, files, printed })
+    Ok(Figure { html, files, printed, chars: String::new() })
 }
 
 /// A dataset as the list of sources names it: its title, source and size.
@@ -300,7 +339,7 @@ fn embed_snippet(embed: &str, title: &str, panels: &[Panel], place: &Place, fmt:
 }
 
 /// Each panel as a standalone SVG (and PNG), with the links to them.
-fn chart_files(panels: &[Panel], place: &Place, lang: Language) -> (String, Vec<(PathBuf, Vec<u8>)>) {
+fn chart_files(panels: &[Panel], place: &Place, lang: Language) -> (String, Vec<(PathBuf, Content)>) {
     let mut links = String::new();
     let mut files = Vec::new();
     for (k, p) in panels.iter().enumerate() {
@@ -312,10 +351,10 @@ fn chart_files(panels: &[Panel], place: &Place, lang: Language) -> (String, Vec<
         let which =
             p.facet.as_deref().map(|f| format!(" ({})", escape(&spaced(f, lang)))).unwrap_or_default();
         links.push_str(&format!("<a href=\"{}{stem}.svg\" download>SVG{which}</a> · ", place.root));
-        files.push((PathBuf::from(format!("{stem}.svg")), p.export.clone().into_bytes()));
+        files.push((PathBuf::from(format!("{stem}.svg")), p.export.clone().into()));
         if let Some(png) = &p.png {
             links.push_str(&format!("<a href=\"{}{stem}.png\" download>PNG{which}</a> · ", place.root));
-            files.push((PathBuf::from(format!("{stem}.png")), png.clone()));
+            files.push((PathBuf::from(format!("{stem}.png")), png.clone().into()));
         }
     }
     (links, files)
@@ -385,7 +424,12 @@ fn table(tb: &Table, ds: &Dataset, fmt: &NumberFormat, place: &Place) -> Figure 
     html.push_str(&download(ds, place.data, fmt));
     html.push_str("</figure>\n");
     let caption = printed_caption(&caption, &anchor, place.number, ds, fmt);
-    Figure { html, files: Vec::new(), printed: Printed::Table { caption, table: cells } }
+    Figure {
+        html,
+        files: Vec::new(),
+        printed: Printed::Table { caption, table: cells },
+        chars: String::new(),
+    }
 }
 
 /// Big numbers with what they count and where they come from.
@@ -418,7 +462,7 @@ fn key_figures(k: &KeyFigures, ds: &Dataset, fmt: &NumberFormat) -> Figure {
         html.push_str("</li>\n");
     }
     html.push_str("</ul>\n");
-    Figure { html, files: Vec::new(), printed: Printed::KeyFigures(keys) }
+    Figure { html, files: Vec::new(), printed: Printed::KeyFigures(keys), chars: String::new() }
 }
 
 /// `n = 1 252 répondants`.
@@ -565,6 +609,38 @@ mod tests {
 
     fn field(ty: FieldType) -> Field {
         Field::new("f", None, ty)
+    }
+
+    #[test]
+    fn a_figure_left_in_the_cache_reads_back_whole_with_the_characters_of_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::cache::Store::open(dir.path(), "cache", None).unwrap();
+        let files = vec![
+            (PathBuf::from("figures/a/1.svg"), Content::from("<svg><text>Été ŝ</text></svg>".to_string())),
+            (PathBuf::from("figures/a/1.png"), Content::Bytes(vec![0x89, b'P', b'N', b'G', 0xff])),
+        ];
+        let printed = Printed::KeyFigures(Vec::new());
+        let figure =
+            Figure { html: "<figure></figure>".into(), files: files.clone(), printed, chars: String::new() };
+        let (bytes, chars) = figure.to_entry().unwrap();
+        assert!(chars.contains('ŝ') && chars.contains('É') && !chars.contains('P'), "{chars}");
+        let key = crate::cache::Key::of("figure");
+        let entry = store.put(crate::cache::Kind::Figure, key, &bytes).unwrap();
+        let left = figure.left_in(entry.clone(), bytes.len(), chars.clone());
+        let read = Figure::in_entry(store.head(crate::cache::Kind::Figure, key).unwrap()).unwrap();
+        for kept in [&left, &read] {
+            assert_eq!(kept.html, "<figure></figure>");
+            assert_eq!(kept.chars, chars);
+            let back: Vec<_> =
+                kept.files.iter().map(|(p, c)| (p.clone(), c.read().unwrap().into_owned())).collect();
+            let want: Vec<_> =
+                files.iter().map(|(p, c)| (p.clone(), c.in_memory().unwrap().to_vec())).collect();
+            assert_eq!(back, want);
+            assert!(kept.files.iter().all(|(_, c)| c.in_memory().is_none()), "left on disk");
+        }
+        // An entry cut short is no figure: it is drawn again.
+        std::fs::write(&entry, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(Figure::in_entry(store.head(crate::cache::Kind::Figure, key).unwrap()).is_none());
     }
 
     #[test]

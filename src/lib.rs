@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod charts;
 pub mod cite;
 pub mod config;
+pub mod content;
 pub mod datasets;
 pub mod dates;
 pub mod diagnostics;
@@ -134,7 +135,7 @@ impl Outcome {
 }
 
 /// The files of a built site: path in the output folder, bytes.
-pub type Files = BTreeMap<PathBuf, Vec<u8>>;
+pub type Files = BTreeMap<PathBuf, content::Content>;
 
 /// What is kept between builds of one project by a long-running process
 /// (`serve`), so a rebuild redoes only what changed. The default keeps
@@ -213,7 +214,7 @@ fn build(
     let Some(output) = &opts.output else {
         return (diags, Some(built), site::OutputState::Untouched);
     };
-    match write(output, opts, &built.files) {
+    match write(output, opts, (&built.files, &built.store)) {
         None => {
             let mut diags = diags;
             diags.extend(finish_cache(&built.store, opts));
@@ -241,7 +242,11 @@ fn finish_cache(store: &cache::Store, opts: &Options) -> Option<Diagnostic> {
 
 /// Writes the site into `output`; on failure, why, and in what state the
 /// output is.
-fn write(output: &Path, opts: &Options, files: &Files) -> Option<(Diagnostic, site::OutputState)> {
+fn write(
+    output: &Path,
+    opts: &Options,
+    (files, store): (&Files, &cache::Store),
+) -> Option<(Diagnostic, site::OutputState)> {
     if site::holds_project(output, &opts.root) {
         let message =
             "the output folder holds the project itself, and writing the site there would delete it";
@@ -249,7 +254,12 @@ fn write(output: &Path, opts: &Options, files: &Files) -> Option<(Diagnostic, si
             .with_hint("choose another folder (the default is public/)");
         return Some((d, site::OutputState::Untouched));
     }
-    site::write_site(output, files, opts.force).err().map(|e| {
+    let mut stamps = store.stamps(output);
+    let written = site::write_site(output, files, opts.force, &mut stamps);
+    if written.is_ok() {
+        store.keep_stamps(output, &stamps);
+    }
+    written.err().map(|e| {
         let message = match e.state {
             site::OutputState::Untouched => format!("{}; nothing was written", e.message),
             site::OutputState::PartlyUpdated { replaced, changed } => format!(

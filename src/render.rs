@@ -31,7 +31,10 @@ use crate::xref;
 /// The site in memory: output path to bytes.
 #[derive(Debug, Default)]
 pub struct Site {
-    pub files: BTreeMap<PathBuf, Vec<u8>>,
+    pub files: crate::Files,
+    /// The characters of the figures' files left in the build cache (see
+    /// [`Figure::chars`]), for the web fonts.
+    pub stored_chars: String,
     pub pages: usize,
     pub charts: usize,
     pub figures: FigureCount,
@@ -50,6 +53,7 @@ impl Site {
     /// and reused are counted once for all editions, by [`finish`].)
     pub fn merge(&mut self, other: Site) {
         self.files.extend(other.files);
+        self.stored_chars.push_str(&other.stored_chars);
         self.pages += other.pages;
         self.charts += other.charts;
         self.pdf_pages.extend(other.pdf_pages);
@@ -328,11 +332,7 @@ impl Generation<'_> {
             }
             None => {
                 self.drawn.fetch_add(1, Ordering::Relaxed);
-                let f = draw()?;
-                if let Some(bytes) = f.to_bytes() {
-                    self.store.put(cache::Kind::Figure, key, &bytes);
-                }
-                Arc::new(f)
+                Arc::new(self.put(key, draw()?))
             }
         };
         if self.cache.on {
@@ -341,10 +341,26 @@ impl Generation<'_> {
         Ok(Arc::unwrap_or_clone(figure))
     }
 
-    /// The figure under `key` in the cache on disk, if it is there and sound.
+    /// The figure under `key` in the cache on disk, if it is there and
+    /// sound. Its files stay there, unless figures are kept in memory
+    /// (`serve`, which serves them long after, whatever becomes of the
+    /// cache folder).
     fn stored(&self, key: cache::Key) -> Option<Figure> {
-        let bytes = self.store.get(cache::Kind::Figure, key)?;
-        Figure::from_bytes(&bytes)
+        if self.cache.on {
+            let bytes = self.store.get(cache::Kind::Figure, key)?;
+            return Figure::from_bytes(&bytes);
+        }
+        Figure::in_entry(self.store.head(cache::Kind::Figure, key)?)
+    }
+
+    /// Keeps a figure just drawn in the cache on disk; there, its files
+    /// leave memory, but for `serve`'s.
+    fn put(&self, key: cache::Key, figure: Figure) -> Figure {
+        let Some((bytes, chars)) = figure.to_entry() else { return figure };
+        match self.store.put(cache::Kind::Figure, key, &bytes) {
+            Some(entry) if !self.cache.on => figure.left_in(entry, bytes.len(), chars),
+            _ => figure,
+        }
     }
 
     /// Keeps this build's figures for the next one, and says how many
@@ -371,7 +387,9 @@ struct Body {
     /// The blocks that show data.
     shown: Vec<Shown>,
     /// Chart downloads: output path and bytes.
-    files: Vec<(PathBuf, Vec<u8>)>,
+    files: Vec<(PathBuf, crate::content::Content)>,
+    /// The characters of those left in the build cache.
+    chars: String,
     /// Its charts and tables in order, numbered across the report later.
     numbered: Vec<xref::Numbered>,
     /// The `@fig-…` and `@tbl-…` its prose writes.
@@ -567,6 +585,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     };
     for body in &mut ok_bodies {
         site.files.extend(std::mem::take(&mut body.files));
+        site.stored_chars.push_str(&body.chars);
     }
     let linked: Vec<Linked> = input
         .pages
@@ -632,7 +651,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     for ds in input.datasets.values() {
         let csv = write_csv(ds);
         csv_sizes.insert(ds.id.as_str(), csv.len());
-        site.files.insert(PathBuf::from(crate::datasets::csv_file(input.prefix, &ds.id)), csv);
+        site.files.insert(PathBuf::from(crate::datasets::csv_file(input.prefix, &ds.id)), csv.into());
     }
     let theme = (&tera, &base, &navigation);
     let sources = render_sources(input, (uses, csv_sizes), theme, (&fmt, painter.as_ref()));
@@ -642,12 +661,13 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     }
     if let (Some(pdf), Some(settings)) = (study, &input.config.pdf) {
         site.pdf_pages.push(pdf.pages);
-        site.files.insert(PathBuf::from(input.in_edition(&settings.file)), pdf.bytes);
+        site.files.insert(PathBuf::from(input.in_edition(&settings.file)), pdf.bytes.into());
     }
-    site.files.extend(web::feed_file(input.config, input.pages, &descriptions, input.prefix));
+    let feed = web::feed_file(input.config, input.pages, &descriptions, input.prefix);
+    site.files.extend(feed.map(|(path, bytes)| (path, bytes.into())));
     let at = |name: &str| PathBuf::from(input.in_edition(name));
-    site.files.insert(at(crate::cite::BIBTEX_FILE), study_citation.bibtex.into_bytes());
-    site.files.insert(at(crate::cite::RIS_FILE), study_citation.ris.into_bytes());
+    site.files.insert(at(crate::cite::BIBTEX_FILE), study_citation.bibtex.into());
+    site.files.insert(at(crate::cite::RIS_FILE), study_citation.ris.into());
     if let Some(settings) = input.config.pdf.as_ref().filter(|_| !input.publish) {
         site.promised.push(at(&settings.file));
     }
@@ -680,7 +700,7 @@ fn publish_linked(
                 continue;
             }
             if let Some(bytes) = content_files.get(&path) {
-                site.files.insert(path.clone(), bytes.clone());
+                site.files.insert(path.clone(), bytes.clone().into());
                 published.insert(path);
             }
         }
@@ -702,29 +722,30 @@ pub fn finish(
     let fonts = crate::webfonts::sources(static_files);
     for (path, bytes) in static_files {
         if !fonts.contains(&path.as_path()) {
-            site.files.entry(path.clone()).or_insert_with(|| bytes.clone());
+            site.files.entry(path.clone()).or_insert_with(|| bytes.clone().into());
         }
     }
     let mut errors = Vec::new();
-    let web_fonts = web_fonts(static_files, &fonts, &site.files, (font_cache, figures.store));
+    let web_fonts = web_fonts(static_files, &fonts, site, (font_cache, figures.store));
     keep(&mut site.files, web_fonts, &mut errors);
     let has_robots = static_files.contains_key(std::path::Path::new(web::ROBOTS_FILE));
     let versions = |p: &Page| alternates.of(p).iter().map(|v| (v.tag.as_str(), v.url.as_str())).collect();
-    site.files.extend(web::site_files(config, pages, versions, has_robots));
+    let web_files = web::site_files(config, pages, versions, has_robots);
+    site.files.extend(web_files.into_iter().map(|(path, bytes)| (path, bytes.into())));
     site.figures = figures.keep();
     errors
 }
 
 /// Files rendered into the site, and problems into `errors`.
 fn keep(
-    files: &mut BTreeMap<PathBuf, Vec<u8>>,
+    files: &mut crate::Files,
     outputs: impl IntoIterator<Item = Result<(PathBuf, Vec<u8>), Diagnostic>>,
     errors: &mut Vec<Diagnostic>,
 ) {
     for output in outputs {
         match output {
             Ok((path, bytes)) => {
-                files.insert(path, bytes);
+                files.insert(path, bytes.into());
             }
             Err(e) => errors.push(e),
         }
@@ -735,10 +756,10 @@ fn keep(
 fn web_fonts(
     static_files: &BTreeMap<PathBuf, Vec<u8>>,
     fonts: &[&std::path::Path],
-    site: &BTreeMap<PathBuf, Vec<u8>>,
+    site: &Site,
     caches: (&crate::webfonts::FontCache, &Store),
 ) -> Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> {
-    let chars = crate::webfonts::CharSet::of_site(site.iter());
+    let chars = crate::webfonts::CharSet::of_site(site.files.iter(), &site.stored_chars);
     fonts
         .par_iter()
         .map(|path| {
@@ -1038,6 +1059,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
     let mut numbered = Vec::new();
     let (mut charts, mut tables) = (0, 0);
     let mut files = Vec::new();
+    let mut chars = String::new();
     let mut shown = Vec::new();
     let mut card = None;
     diags.extend(lint::shares_without_sample_size(page, datasets));
@@ -1089,6 +1111,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
                     card = Some(fig.printed.clone());
                 }
                 files.extend(fig.files);
+                chars.push_str(&fig.chars);
                 let number = numbered_block(&block, place.number, raw.fence_line).map(|n| {
                     numbered.push(n);
                     numbered.len() - 1
@@ -1108,6 +1131,7 @@ fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<D
         charts,
         shown,
         files,
+        chars,
         numbered,
         refs,
         cites: rendered.cites,

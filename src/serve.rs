@@ -252,16 +252,24 @@ async fn page(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 }
 
 /// A page for when no build has succeeded yet.
-fn not_built() -> Vec<u8> {
+fn not_built() -> crate::content::Content {
     b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not built</title></head>\
       <body><p>The site has not built yet.</p></body></html>"
         .to_vec()
+        .into()
 }
 
-fn respond(status: StatusCode, path: &Path, body: &[u8], failure: Option<&str>) -> Response {
+fn respond(
+    status: StatusCode,
+    path: &Path,
+    body: &crate::content::Content,
+    failure: Option<&str>,
+) -> Response {
+    // A file left in the build cache is read when asked for.
+    let Ok(body) = body.read() else { return StatusCode::NOT_FOUND.into_response() };
     let kind = content_type(path);
     let body = if kind.starts_with("text/html") {
-        inject(&String::from_utf8_lossy(body), failure).into_bytes()
+        inject(&String::from_utf8_lossy(&body), failure).into_bytes()
     } else {
         body.to_vec()
     };
@@ -348,7 +356,7 @@ mod tests {
     fn site() -> Files {
         ["index.html", "a/index.html", "data/x.csv", "style.css"]
             .into_iter()
-            .map(|p| (PathBuf::from(p), b"x".to_vec()))
+            .map(|p| (PathBuf::from(p), b"x".to_vec().into()))
             .collect()
     }
 
@@ -382,7 +390,7 @@ mod tests {
     fn a_panic_while_rebuilding_is_shown_and_the_next_build_is_served() {
         let (reload, _) = broadcast::channel(4);
         let shared = Shared { served: RwLock::default(), reload };
-        let site: Files = [(PathBuf::from("index.html"), b"first".to_vec())].into_iter().collect();
+        let site: Files = [(PathBuf::from("index.html"), b"first".to_vec().into())].into_iter().collect();
         let good = |site: Files| {
             move || (Outcome { summary: Some(Default::default()), ..Outcome::default() }, Some(site))
         };
@@ -393,14 +401,18 @@ mod tests {
         std::panic::set_hook(previous);
         {
             let served = shared.served.read().unwrap();
-            assert_eq!(served.files[Path::new("index.html")], b"first", "the last good site stays");
+            assert_eq!(
+                served.files[Path::new("index.html")].in_memory(),
+                Some(&b"first"[..]),
+                "the last good site stays"
+            );
             let overlay = served.failure.as_deref().unwrap();
             assert!(overlay.contains("capacity overflow") && overlay.contains("a bug"), "{overlay}");
         }
-        let next: Files = [(PathBuf::from("index.html"), b"second".to_vec())].into_iter().collect();
+        let next: Files = [(PathBuf::from("index.html"), b"second".to_vec().into())].into_iter().collect();
         publish(&shared, &|_| {}, good(next));
         let served = shared.served.read().unwrap();
-        assert_eq!(served.files[Path::new("index.html")], b"second");
+        assert_eq!(served.files[Path::new("index.html")].in_memory(), Some(&b"second"[..]));
         assert!(served.failure.is_none());
     }
 

@@ -30,6 +30,9 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::Files;
+use crate::content::{Content, Stored};
+
 /// The list of files barometer wrote, one relative path a line, inside
 /// the output folder. It is what makes a file ours to replace or remove.
 pub const MANIFEST: &str = ".barometer-manifest";
@@ -104,14 +107,20 @@ impl WriteError {
 /// Makes the folder `output` hold `files` (relative path to bytes), and no
 /// longer hold the files an earlier build wrote that the site no longer has.
 /// With `force`, a folder barometer did not write may be written into.
+///
+/// `stamps` tell which files from the build cache are in the output
+/// already, without reading them; they are replaced by this write's.
 pub fn write_site(
     output: &Path,
-    files: &BTreeMap<PathBuf, Vec<u8>>,
+    files: &Files,
     force: bool,
+    stamps: &mut Stamps,
 ) -> Result<Written, WriteError> {
-    let plan = preflight(output, files, force)?;
-    let staged = stage(output, files, &plan)?;
-    commit(output, &plan, &staged, None)
+    let plan = preflight(output, files, force, stamps)?;
+    let mut staged = stage(output, files, &plan)?;
+    let written = commit(output, &plan, &staged, None)?;
+    *stamps = std::mem::take(&mut staged.stamps);
+    Ok(written)
 }
 
 /// What a write will do, worked out before anything is written.
@@ -119,6 +128,8 @@ pub fn write_site(
 struct Plan {
     /// Files the manifest of the last build lists (ours to replace or remove).
     old: BTreeSet<PathBuf>,
+    /// The stamps of the unchanged files taken from the cache.
+    stamps: Stamps,
     /// The site's files that differ from what is on disk; each is staged
     /// under its index in this list.
     changed: Vec<PathBuf>,
@@ -133,7 +144,7 @@ struct Plan {
 
 /// Reads the manifest and the output, and refuses what would touch a file
 /// that is not ours. Writes nothing.
-fn preflight(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> Result<Plan, WriteError> {
+fn preflight(output: &Path, files: &Files, force: bool, stamps: &Stamps) -> Result<Plan, WriteError> {
     for rel in files.keys() {
         if !is_ours_to_write(rel) {
             return Err(WriteError::refused(
@@ -164,13 +175,17 @@ fn preflight(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> 
         }
     }
     plan_folders(output, files, &mut plan, force)?;
-    let outcomes: Vec<Result<bool, WriteError>> =
-        files.par_iter().map(|(rel, bytes)| needs_writing(output, rel, bytes, &plan.old, force)).collect();
+    let outcomes: Vec<Result<Need, WriteError>> = files
+        .par_iter()
+        .map(|(rel, content)| needs_writing(output, rel, content, (&plan, stamps), force))
+        .collect();
     for ((rel, _), o) in files.iter().zip(outcomes) {
-        if o? {
-            plan.changed.push(rel.clone());
-        } else {
-            plan.unchanged += 1;
+        match o? {
+            Need::Write => plan.changed.push(rel.clone()),
+            Need::Same(stamp) => {
+                plan.unchanged += 1;
+                plan.stamps.0.extend(stamp.map(|s| (rel.clone(), s)));
+            }
         }
     }
     plan.stale = plan.old.iter().filter(|p| !files.contains_key(*p)).cloned().collect();
@@ -201,7 +216,7 @@ fn read_manifest(output: &Path, force: bool) -> Result<BTreeSet<PathBuf>, WriteE
                      (files barometer did not write are left as they are)",
                 ));
             }
-            Ok(BTreeSet::new())
+            Ok(Default::default())
         }
         Err(e) => Err(WriteError::io(&path, &e, OutputState::Untouched)),
     }
@@ -221,12 +236,7 @@ fn is_ours_to_write(rel: &Path) -> bool {
 /// Sorts the folders the site needs into those to make now and those where
 /// a stale file of ours stands (made once it is gone); anything else in the
 /// way, or a link a write would follow, is refused.
-fn plan_folders(
-    output: &Path,
-    files: &BTreeMap<PathBuf, Vec<u8>>,
-    plan: &mut Plan,
-    force: bool,
-) -> Result<(), WriteError> {
+fn plan_folders(output: &Path, files: &Files, plan: &mut Plan, force: bool) -> Result<(), WriteError> {
     let folders: BTreeSet<&Path> =
         files.keys().flat_map(|p| p.ancestors().skip(1)).filter(|p| !p.as_os_str().is_empty()).collect();
     for rel in folders {
@@ -247,17 +257,25 @@ fn plan_folders(
     Ok(())
 }
 
-/// Whether the file at `rel` must be (re)written: false when its bytes are
+/// Whether a file of the site must be (re)written.
+enum Need {
+    Write,
+    /// Its bytes are there already; the stamp of a file from the cache.
+    Same(Option<Stamp>),
+}
+
+/// Whether the file at `rel` must be (re)written: not when its bytes are
 /// there already. Refuses to replace a file that is not ours.
 fn needs_writing(
     output: &Path,
     rel: &Path,
-    bytes: &[u8],
-    old: &BTreeSet<PathBuf>,
+    content: &Content,
+    (plan, stamps): (&Plan, &Stamps),
     force: bool,
-) -> Result<bool, WriteError> {
+) -> Result<Need, WriteError> {
+    let old = &plan.old;
     let path = output.join(rel);
-    let Ok(meta) = fs::symlink_metadata(&path) else { return Ok(true) };
+    let Ok(meta) = fs::symlink_metadata(&path) else { return Ok(Need::Write) };
     if meta.file_type().is_symlink() {
         return Err(link_in_the_way(&path));
     }
@@ -270,7 +288,7 @@ fn needs_writing(
             .filter(|e| !e.file_type().is_dir())
             .all(|e| e.path().strip_prefix(output).is_ok_and(|r| old.contains(r)));
         return if all_ours {
-            Ok(true)
+            Ok(Need::Write)
         } else {
             Err(not_ours(&path, false, "a folder stands where the site writes a file"))
         };
@@ -278,17 +296,26 @@ fn needs_writing(
     if !old.contains(rel) && !force {
         return Err(not_ours(&path, false, "the site would overwrite a file barometer did not write"));
     }
-    let same = meta.len() == bytes.len() as u64 && same_content(&path, bytes);
-    Ok(!same)
+    let stored = match content {
+        Content::Stored(s) => Some(s),
+        Content::Bytes(_) => None,
+    };
+    // A file from the cache with the stamp it was written with is not read.
+    let stamped = stored.is_some_and(|s| stamps.0.get(rel).is_some_and(|st| st.id == s.id && st.fits(&meta)));
+    if stamped || (meta.len() == content.len() && same_content(&path, content)) {
+        return Ok(Need::Same(stored.and_then(|s| Stamp::of(&s.id, &meta))));
+    }
+    Ok(Need::Write)
 }
 
-/// Whether the file at `path` holds `bytes`, read a block at a time: the
+/// Whether the file at `path` holds `content`, read a block at a time: the
 /// download of a raw export is not held a second time to compare it.
-fn same_content(path: &Path, bytes: &[u8]) -> bool {
+fn same_content(path: &Path, content: &Content) -> bool {
     use std::io::Read;
+    let Ok(bytes) = content.read() else { return false };
     let Ok(mut file) = fs::File::open(path) else { return false };
     let mut block = vec![0; 1 << 16];
-    let mut rest = bytes;
+    let mut rest: &[u8] = &bytes;
     loop {
         match file.read(&mut block) {
             Ok(0) => return rest.is_empty(),
@@ -319,13 +346,15 @@ fn link_in_the_way(path: &Path) -> WriteError {
 struct Staged {
     dir: PathBuf,
     made: Vec<PathBuf>,
+    /// The stamps of the files from the cache, once the site is in place.
+    stamps: Stamps,
 }
 
 /// Phase 1: writes every changed file and both manifests into the staging
 /// folder and makes the new folders. On failure, undoes all of it.
-fn stage(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, plan: &Plan) -> Result<Staged, WriteError> {
+fn stage(output: &Path, files: &Files, plan: &Plan) -> Result<Staged, WriteError> {
     let dir = output.join(STAGING);
-    let mut staged = Staged { dir, made: Vec::new() };
+    let mut staged = Staged { dir, made: Vec::new(), stamps: Stamps::default() };
     let result = stage_into(output, files, plan, &mut staged);
     if let Err(e) = result {
         undo(&staged);
@@ -334,12 +363,7 @@ fn stage(output: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, plan: &Plan) -> Resu
     Ok(staged)
 }
 
-fn stage_into(
-    output: &Path,
-    files: &BTreeMap<PathBuf, Vec<u8>>,
-    plan: &Plan,
-    staged: &mut Staged,
-) -> Result<(), WriteError> {
+fn stage_into(output: &Path, files: &Files, plan: &Plan, staged: &mut Staged) -> Result<(), WriteError> {
     let untouched = |p: &Path, e: io::Error| WriteError::io(p, &e, OutputState::Untouched);
     // The output and any missing folders above it, outermost first.
     let missing: Vec<&Path> =
@@ -356,14 +380,111 @@ fn stage_into(
     for bucket in 0..plan.changed.len().div_ceil(BUCKET) {
         fs::create_dir(staged.dir.join(bucket.to_string())).map_err(|e| untouched(&staged.dir, e))?;
     }
-    plan.changed.par_iter().enumerate().try_for_each(|(i, rel)| {
-        fs::write(staged_file(&staged.dir, i), &files[rel]).map_err(|e| untouched(&output.join(rel), e))
-    })?;
+    let written: Vec<Option<Stamp>> = plan
+        .changed
+        .par_iter()
+        .enumerate()
+        .map(|(i, rel)| stage_file(&staged_file(&staged.dir, i), &files[rel], &output.join(rel)))
+        .collect::<Result<_, _>>()?;
+    staged.stamps = plan.stamps.clone();
+    staged.stamps.0.extend(plan.changed.iter().zip(written).filter_map(|(rel, s)| Some((rel.clone(), s?))));
     let both: BTreeSet<&PathBuf> = plan.old.iter().chain(files.keys()).collect();
     fs::write(staged.dir.join("manifest-both"), manifest_text(both))
         .map_err(|e| untouched(&staged.dir, e))?;
     fs::write(staged.dir.join("manifest-new"), manifest_text(files.keys()))
         .map_err(|e| untouched(&staged.dir, e))
+}
+
+/// Writes a changed file at `to`, in the staging folder, for `rel` in the
+/// output; the stamp of one copied from the build cache.
+fn stage_file(to: &Path, content: &Content, rel: &Path) -> Result<Option<Stamp>, WriteError> {
+    let untouched = |p: &Path, e: io::Error| WriteError::io(p, &e, OutputState::Untouched);
+    let stored = match content {
+        Content::Bytes(bytes) => return fs::write(to, bytes).map(|()| None).map_err(|e| untouched(rel, e)),
+        Content::Stored(s) => s,
+    };
+    let mut file = fs::File::create(to).map_err(|e| untouched(rel, e))?;
+    let copied = stored.open().and_then(|mut from| io::copy(&mut from, &mut file));
+    match copied {
+        Ok(n) if n == stored.len => {}
+        Ok(_) | Err(_) => return Err(cache_changed(stored)),
+    }
+    drop(file);
+    let meta = fs::metadata(to).map_err(|e| untouched(rel, e))?;
+    Ok(Stamp::of(&stored.id, &meta))
+}
+
+/// A build-cache entry gone or cut short since the build began.
+fn cache_changed(stored: &Stored) -> WriteError {
+    WriteError::refused(
+        stored.entry(),
+        "this entry of the build cache was removed or changed while the site was built",
+        "another build of the project may be running: build again once it is done",
+    )
+}
+
+/// The stamps of the files a write took from the build cache, by path in
+/// the output. They are kept in the cache, not in the output: the
+/// published site stays the same bytes from one build to the next.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stamps(BTreeMap<PathBuf, Stamp>);
+
+impl Stamps {
+    /// Reads [`Stamps::text`] back; a line that is not a stamp is skipped.
+    pub fn parse(text: &str) -> Stamps {
+        let stamp = |line: &str| {
+            let (path, stamp) = line.split_once('\t')?;
+            Some((PathBuf::from(path), Stamp::parse(stamp)?))
+        };
+        Stamps(text.lines().filter_map(stamp).collect())
+    }
+
+    /// One line a file: its path, a tab, its stamp.
+    pub fn text(&self) -> String {
+        let line = |(path, stamp): (&PathBuf, &Stamp)| format!("{}\t{}\n", path.display(), stamp.text());
+        self.0.iter().map(line).collect()
+    }
+}
+
+/// What tells that a file in the output is the one taken from the build
+/// cache, without reading it: the id of its bytes there, and the size and
+/// modification time the file had when it was written. (A file changed
+/// since keeps neither, short of being rewritten at the same size within
+/// the clock's resolution.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Stamp {
+    id: String,
+    len: u64,
+    modified: (u64, u32),
+}
+
+impl Stamp {
+    fn of(id: &str, meta: &fs::Metadata) -> Option<Stamp> {
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(Stamp {
+            id: id.to_string(),
+            len: meta.len(),
+            modified: (modified.as_secs(), modified.subsec_nanos()),
+        })
+    }
+
+    fn fits(&self, meta: &fs::Metadata) -> bool {
+        Stamp::of(&self.id, meta).is_some_and(|now| now == *self)
+    }
+
+    /// Reads [`Stamp::text`] back.
+    fn parse(text: &str) -> Option<Stamp> {
+        let mut words = text.split(' ');
+        let id = words.next().filter(|id| !id.is_empty())?.to_string();
+        let len = words.next()?.parse().ok()?;
+        let (secs, nanos) = words.next()?.split_once('.')?;
+        let modified = (secs.parse().ok()?, nanos.parse().ok()?);
+        words.next().is_none().then_some(Stamp { id, len, modified })
+    }
+
+    fn text(&self) -> String {
+        format!("{} {} {}.{:09}", self.id, self.len, self.modified.0, self.modified.1)
+    }
 }
 
 /// Staged files per folder of the staging area. Files created in parallel
@@ -471,7 +592,7 @@ fn remove_stale(output: &Path, stale: &[PathBuf]) -> Result<usize, (PathBuf, io:
 /// Pairs of site paths that cannot both be written: equal but for case
 /// (one file on macOS and Windows), or a file where the other needs a
 /// folder. Checked before anything is written.
-pub fn path_conflicts(files: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<(PathBuf, PathBuf)> {
+pub fn path_conflicts(files: &Files) -> Vec<(PathBuf, PathBuf)> {
     let mut conflicts = Vec::new();
     let mut folded: BTreeMap<String, &PathBuf> = BTreeMap::new();
     for path in files.keys() {
@@ -511,8 +632,8 @@ pub(crate) fn absolute(path: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    fn site(files: &[(&str, &str)]) -> BTreeMap<PathBuf, Vec<u8>> {
-        files.iter().map(|(p, t)| (PathBuf::from(p), t.as_bytes().to_vec())).collect()
+    fn site(files: &[(&str, &str)]) -> Files {
+        files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string().into())).collect()
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -530,13 +651,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let first = site(&[("a/index.html", "<p>a</p>"), ("index.html", "home"), ("old/deep/x.html", "x")]);
-        let done = write_site(&out, &first, false).unwrap();
+        let done = write_site(&out, &first, false, &mut Stamps::default()).unwrap();
         assert_eq!(done, Written { written: 3, unchanged: 0, removed: 0 });
         fs::write(out.join("CNAME"), "example.org").unwrap();
         fs::write(out.join("old/notes.txt"), "mine").unwrap();
 
         let second = site(&[("a/index.html", "<p>a, again</p>"), ("index.html", "home"), ("b.csv", "v")]);
-        let done = write_site(&out, &second, false).unwrap();
+        let done = write_site(&out, &second, false, &mut Stamps::default()).unwrap();
         assert_eq!(done, Written { written: 2, unchanged: 1, removed: 1 });
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"<p>a, again</p>");
         assert_eq!(
@@ -557,6 +678,67 @@ mod tests {
         assert!(manifest.ends_with("a/index.html\nb.csv\nindex.html\n"), "{manifest}");
     }
 
+    /// A site of one page and one file kept in the build-cache entry `entry`.
+    fn with_stored(entry: &Path) -> Files {
+        let part = crate::content::parts(entry.to_path_buf(), 2, &[3]).remove(0);
+        let mut files = site(&[("index.html", "home")]);
+        files.insert(PathBuf::from("figures/1.png"), Content::Stored(part));
+        files
+    }
+
+    #[test]
+    fn a_file_from_the_cache_is_copied_and_then_known_by_its_stamp_without_reading_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, entry) = (tmp.path().join("public"), tmp.path().join("entry"));
+        fs::write(&entry, b"..PNG").unwrap();
+        let mut stamps = Stamps::default();
+        let done = write_site(&out, &with_stored(&entry), false, &mut stamps).unwrap();
+        assert_eq!(done, Written { written: 2, unchanged: 0, removed: 0 });
+        assert_eq!(fs::read(out.join("figures/1.png")).unwrap(), b"PNG");
+        assert!(stamps.text().starts_with("figures/1.png\tentry.0 3 "), "{}", stamps.text());
+        assert_eq!(Stamps::parse(&stamps.text()), stamps);
+
+        // The same id stands for the same bytes: with the stamp matching the
+        // file in the output, the entry is not read (here it lies, to tell).
+        fs::write(&entry, b"..GIF").unwrap();
+        let done = write_site(&out, &with_stored(&entry), false, &mut stamps).unwrap();
+        assert_eq!(done, Written { written: 0, unchanged: 2, removed: 0 });
+        assert_eq!(fs::read(out.join("figures/1.png")).unwrap(), b"PNG");
+
+        // A file changed in the output no longer fits its stamp: compared,
+        // and written again.
+        fs::write(out.join("figures/1.png"), b"png").unwrap();
+        // (Set apart from the write before: the clock may not have moved.)
+        let earlier = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        fs::File::options()
+            .write(true)
+            .open(out.join("figures/1.png"))
+            .unwrap()
+            .set_modified(earlier)
+            .unwrap();
+        let done = write_site(&out, &with_stored(&entry), false, &mut stamps).unwrap();
+        assert_eq!(done, Written { written: 1, unchanged: 1, removed: 0 });
+        assert_eq!(fs::read(out.join("figures/1.png")).unwrap(), b"GIF");
+        // Without stamps (a cache deleted), files are compared.
+        let done = write_site(&out, &with_stored(&entry), false, &mut Stamps::default()).unwrap();
+        assert_eq!(done, Written { written: 0, unchanged: 2, removed: 0 });
+    }
+
+    #[test]
+    fn an_entry_gone_before_the_write_fails_the_build_and_leaves_the_output_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, entry) = (tmp.path().join("public"), tmp.path().join("entry"));
+        write_site(&out, &site(&[("index.html", "old")]), false, &mut Stamps::default()).unwrap();
+        let mut files = with_stored(&entry);
+        files.insert(PathBuf::from("index.html"), Content::from("new".to_string()));
+        let e = write_site(&out, &files, false, &mut Stamps::default()).unwrap_err();
+        assert_eq!(e.path, entry);
+        assert!(e.message.contains("removed or changed while the site was built"), "{}", e.message);
+        assert_eq!(e.state, OutputState::Untouched);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+        assert!(!out.join("figures").exists());
+    }
+
     #[test]
     fn paths_equal_but_for_case_or_nested_in_a_file_conflict() {
         let files =
@@ -570,10 +752,22 @@ mod tests {
     fn a_file_whose_name_starts_with_a_hash_is_ours_too() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &site(&[("#notes.txt", "1"), ("index.html", "home")]), false).unwrap();
-        write_site(&out, &site(&[("#notes.txt", "2"), ("index.html", "home")]), false).unwrap();
+        write_site(
+            &out,
+            &site(&[("#notes.txt", "1"), ("index.html", "home")]),
+            false,
+            &mut Stamps::default(),
+        )
+        .unwrap();
+        write_site(
+            &out,
+            &site(&[("#notes.txt", "2"), ("index.html", "home")]),
+            false,
+            &mut Stamps::default(),
+        )
+        .unwrap();
         assert_eq!(fs::read(out.join("#notes.txt")).unwrap(), b"2");
-        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
         assert!(!out.join("#notes.txt").exists(), "removed once the site no longer has it");
     }
 
@@ -581,8 +775,10 @@ mod tests {
     fn a_file_and_a_folder_may_trade_places() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &site(&[("a", "file"), ("b/index.html", "page")]), false).unwrap();
-        write_site(&out, &site(&[("a/index.html", "page"), ("b", "file")]), false).unwrap();
+        write_site(&out, &site(&[("a", "file"), ("b/index.html", "page")]), false, &mut Stamps::default())
+            .unwrap();
+        write_site(&out, &site(&[("a/index.html", "page"), ("b", "file")]), false, &mut Stamps::default())
+            .unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"page");
         assert_eq!(fs::read(out.join("b")).unwrap(), b"file");
     }
@@ -595,17 +791,24 @@ mod tests {
         fs::write(docs.join(".git/HEAD"), "ref").unwrap();
         fs::write(docs.join("thesis.docx"), "years of work").unwrap();
         fs::write(docs.join("index.html"), "my own page").unwrap();
-        let err = write_site(&docs, &site(&[("index.html", "site"), ("a.css", "x")]), false).unwrap_err();
+        let err = write_site(
+            &docs,
+            &site(&[("index.html", "site"), ("a.css", "x")]),
+            false,
+            &mut Stamps::default(),
+        )
+        .unwrap_err();
         assert!(err.message.contains("not written by barometer"), "{err}");
         assert!(err.hint.contains("--force"), "{}", err.hint);
         assert_eq!(err.state, OutputState::Untouched);
         assert_eq!(names(&docs), [".git", ".git/HEAD", "index.html", "thesis.docx"]);
 
-        write_site(&docs, &site(&[("index.html", "site"), ("a.css", "x")]), true).unwrap();
+        write_site(&docs, &site(&[("index.html", "site"), ("a.css", "x")]), true, &mut Stamps::default())
+            .unwrap();
         assert_eq!(fs::read(docs.join("index.html")).unwrap(), b"site");
         // Now the manifest owns index.html and a.css; a later build removes
         // only those.
-        write_site(&docs, &site(&[("b.css", "y")]), false).unwrap();
+        write_site(&docs, &site(&[("b.css", "y")]), false, &mut Stamps::default()).unwrap();
         assert_eq!(names(&docs), [".barometer-manifest", ".git", ".git/HEAD", "b.css", "thesis.docx"]);
     }
 
@@ -613,10 +816,15 @@ mod tests {
     fn a_file_of_someone_else_in_the_way_is_refused_even_with_a_manifest() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
         fs::write(out.join("notes.html"), "mine").unwrap();
-        let err =
-            write_site(&out, &site(&[("index.html", "home 2"), ("notes.html", "site")]), false).unwrap_err();
+        let err = write_site(
+            &out,
+            &site(&[("index.html", "home 2"), ("notes.html", "site")]),
+            false,
+            &mut Stamps::default(),
+        )
+        .unwrap_err();
         assert!(err.message.contains("did not write"), "{err}");
         assert_eq!(fs::read(out.join("notes.html")).unwrap(), b"mine");
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"home", "nothing written");
@@ -630,10 +838,10 @@ mod tests {
         fs::write(out.join(".git/config"), "c").unwrap();
         fs::write(tmp.path().join("victim.txt"), "v").unwrap();
         fs::write(out.join(MANIFEST), "../victim.txt\n/etc/hostname\n.git/config\n").unwrap();
-        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
         assert!(tmp.path().join("victim.txt").exists());
         assert!(out.join(".git/config").exists());
-        let err = write_site(&out, &site(&[(".git/config", "x")]), true).unwrap_err();
+        let err = write_site(&out, &site(&[(".git/config", "x")]), true, &mut Stamps::default()).unwrap_err();
         assert!(err.message.contains("reserved"), "{err}");
     }
 
@@ -644,9 +852,15 @@ mod tests {
         let out = tmp.path().join("public");
         let elsewhere = tmp.path().join("elsewhere");
         fs::create_dir_all(&elsewhere).unwrap();
-        write_site(&out, &site(&[("index.html", "home")]), false).unwrap();
+        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("data")).unwrap();
-        let err = write_site(&out, &site(&[("index.html", "home"), ("data/a.csv", "x")]), true).unwrap_err();
+        let err = write_site(
+            &out,
+            &site(&[("index.html", "home"), ("data/a.csv", "x")]),
+            true,
+            &mut Stamps::default(),
+        )
+        .unwrap_err();
         assert!(err.message.contains("symbolic link"), "{err}");
         assert!(names(&elsewhere).is_empty());
     }
@@ -656,9 +870,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let files = site(&[("a.html", "1"), ("b.html", "1"), ("c.html", "1")]);
-        write_site(&out, &files, false).unwrap();
+        write_site(&out, &files, false, &mut Stamps::default()).unwrap();
         let files = site(&[("a.html", "2"), ("b.html", "2"), ("c.html", "2"), ("d.html", "2")]);
-        let plan = preflight(&out, &files, false).unwrap();
+        let plan = preflight(&out, &files, false, &Stamps::default()).unwrap();
         let staged = stage(&out, &files, &plan).unwrap();
         let err = commit(&out, &plan, &staged, Some(2)).unwrap_err();
         assert_eq!(err.state, OutputState::PartlyUpdated { replaced: 2, changed: 4 });
@@ -666,7 +880,7 @@ mod tests {
         let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
         assert!(manifest.contains("d.html"), "every file the site may write is owned: {manifest}");
         // The next build finishes the job.
-        write_site(&out, &files, false).unwrap();
+        write_site(&out, &files, false, &mut Stamps::default()).unwrap();
         assert_eq!(fs::read(out.join("d.html")).unwrap(), b"2");
     }
 }

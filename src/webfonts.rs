@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::Diagnostic;
+use crate::content::Content;
 use crate::render::relock;
 
 /// The characters a site shows, gathered from its HTML, SVG and CSS.
@@ -27,6 +28,12 @@ use crate::render::relock;
 pub struct CharSet(Vec<u64>);
 
 const WORDS: usize = (char::MAX as usize + 1).div_ceil(64);
+
+/// Whether a file of the site shows text in the web fonts: its pages,
+/// drawings and style sheets.
+pub fn shows_text(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "html" || e == "svg" || e == "css")
+}
 
 impl Default for CharSet {
     fn default() -> CharSet {
@@ -105,11 +112,13 @@ impl CharSet {
     }
 
     /// Gathers the characters of every page, drawing and style sheet of a
-    /// built site, files read in parallel.
-    pub fn of_site<'a>(files: impl Iterator<Item = (&'a PathBuf, &'a Vec<u8>)>) -> CharSet {
+    /// built site, files read in parallel, and `stored`: those of the files
+    /// left in the build cache (see [`crate::figures::Figure::chars`]).
+    pub fn of_site<'a>(files: impl Iterator<Item = (&'a PathBuf, &'a Content)>, stored: &'a str) -> CharSet {
         let shown: Vec<&str> = files
-            .filter(|(path, _)| path.extension().is_some_and(|e| e == "html" || e == "svg" || e == "css"))
-            .filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok())
+            .filter(|(path, _)| shows_text(path))
+            .filter_map(|(_, content)| std::str::from_utf8(content.in_memory()?).ok())
+            .chain([stored])
             .collect();
         // Each piece of work starts a set of 136 KB: a few dozen pages each.
         let mut set = shown
@@ -334,11 +343,13 @@ mod tests {
 
     #[test]
     fn a_site_keeps_both_cases_of_its_letters() {
-        let page = (PathBuf::from("index.html"), "<p class=\"kicker\">Baromètre</p>".as_bytes().to_vec());
-        let image = (PathBuf::from("logo.png"), "Ω".as_bytes().to_vec());
-        let set = CharSet::of_site([(&page.0, &page.1), (&image.0, &image.1)].into_iter());
+        let page =
+            (PathBuf::from("index.html"), Content::from("<p class=\"kicker\">Baromètre</p>".to_string()));
+        let image = (PathBuf::from("logo.png"), Content::from("Ω".to_string()));
+        let set = CharSet::of_site([(&page.0, &page.1), (&image.0, &image.1)].into_iter(), "ñ");
         assert!(set.contains('è') && set.contains('È'), "text-transform: uppercase draws È");
         assert!(!set.contains('Ω'), "only pages, drawings and style sheets are read");
+        assert!(set.contains('ñ') && set.contains('Ñ'), "and the characters of files left in the cache");
     }
 
     #[test]

@@ -209,3 +209,25 @@ fn a_new_project_keeps_the_cache_out_of_git() {
         assert!(Path::new(&root.join(lang).join(".barometer/cache/CACHEDIR.TAG")).is_file());
     }
 }
+
+#[test]
+fn chart_files_changed_or_removed_in_the_output_are_written_again_from_the_cache() {
+    let f = project();
+    built(&f);
+    let before = site(&f);
+    let png = before.keys().find(|p| p.extension().is_some_and(|e| e == "png") && p.starts_with("figures"));
+    let svg = before.keys().find(|p| p.extension().is_some_and(|e| e == "svg") && p.starts_with("figures"));
+    let (png, svg) = (png.expect("a chart's PNG").clone(), svg.expect("a chart's SVG").clone());
+    // The same length, another content: only its stamp tells it changed.
+    let mut damaged = before[&png].clone();
+    damaged.iter_mut().skip(40).take(8).for_each(|b| *b = !*b);
+    fs::write(f.public(png.to_str().unwrap()), &damaged).unwrap();
+    let earlier = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    let file = fs::File::options().write(true).open(f.public(png.to_str().unwrap())).unwrap();
+    file.set_modified(earlier).unwrap();
+    fs::remove_file(f.public(svg.to_str().unwrap())).unwrap();
+
+    let again = built(&f);
+    assert!(again.contains("(2 of 2 figures from the build cache)"), "{again}");
+    assert!(differing(&before, &site(&f)).is_empty(), "{:?}", differing(&before, &site(&f)));
+}

@@ -71,7 +71,8 @@ fn only_what_changed_is_drawn_again() {
     f.write("data/s.yaml", &DATA.replace("SHARE", "41"));
     assert_eq!(rebuild(&f, &cache), FigureCount { drawn: 3, reused: 0 }, "the data");
     let home = run_with(&options(&f, None, true), &cache).1.unwrap();
-    let html = String::from_utf8(home[std::path::Path::new("index.html")].clone()).unwrap();
+    let html =
+        String::from_utf8(home[std::path::Path::new("index.html")].read().unwrap().into_owned()).unwrap();
     assert!(html.contains("41"), "the new value is drawn");
 }
 
