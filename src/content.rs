@@ -90,13 +90,6 @@ impl Stored {
         Ok(bytes)
     }
 
-    /// The part as a reader, to copy it without holding it whole.
-    pub fn open(&self) -> io::Result<impl Read> {
-        let mut file = fs::File::open(self.entry.as_path())?;
-        file.seek(SeekFrom::Start(self.offset))?;
-        Ok(file.take(self.len))
-    }
-
     /// Where the part is, for an error message.
     pub fn entry(&self) -> &Path {
         &self.entry
@@ -134,9 +127,6 @@ mod tests {
         let parts = parts(entry.clone(), 4, &[3, 5]);
         assert_eq!(parts[0].read().unwrap(), b"AAA");
         assert_eq!(parts[1].read().unwrap(), b"BBBBB");
-        let mut copied = Vec::new();
-        parts[1].open().unwrap().read_to_end(&mut copied).unwrap();
-        assert_eq!(copied, b"BBBBB");
         assert_ne!(parts[0].id, parts[1].id);
         assert_eq!(Content::Stored(parts[1].clone()).len(), 5);
         fs::write(&entry, b"head").unwrap();

@@ -395,22 +395,17 @@ fn stage_into(output: &Path, files: &Files, plan: &Plan, staged: &mut Staged) ->
         .map_err(|e| untouched(&staged.dir, e))
 }
 
-/// Writes a changed file at `to`, in the staging folder, for `rel` in the
+/// Writes a changed file at `to`, in the staging folder, for `at` in the
 /// output; the stamp of one copied from the build cache.
-fn stage_file(to: &Path, content: &Content, rel: &Path) -> Result<Option<Stamp>, WriteError> {
-    let untouched = |p: &Path, e: io::Error| WriteError::io(p, &e, OutputState::Untouched);
+fn stage_file(to: &Path, content: &Content, at: &Path) -> Result<Option<Stamp>, WriteError> {
+    let untouched = |e: io::Error| WriteError::io(at, &e, OutputState::Untouched);
     let stored = match content {
-        Content::Bytes(bytes) => return fs::write(to, bytes).map(|()| None).map_err(|e| untouched(rel, e)),
+        Content::Bytes(bytes) => return fs::write(to, bytes).map(|()| None).map_err(untouched),
         Content::Stored(s) => s,
     };
-    let mut file = fs::File::create(to).map_err(|e| untouched(rel, e))?;
-    let copied = stored.open().and_then(|mut from| io::copy(&mut from, &mut file));
-    match copied {
-        Ok(n) if n == stored.len => {}
-        Ok(_) | Err(_) => return Err(cache_changed(stored)),
-    }
-    drop(file);
-    let meta = fs::metadata(to).map_err(|e| untouched(rel, e))?;
+    let bytes = stored.read().map_err(|_| cache_changed(stored))?;
+    fs::write(to, bytes).map_err(untouched)?;
+    let meta = fs::metadata(to).map_err(untouched)?;
     Ok(Stamp::of(&stored.id, &meta))
 }
 
@@ -632,6 +627,11 @@ pub(crate) fn absolute(path: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
+    /// Writes `files` into `out` as a build without a cache would.
+    fn write(out: &Path, files: &Files) -> Result<Written, WriteError> {
+        write_site(out, files, false, &mut Stamps::default())
+    }
+
     fn site(files: &[(&str, &str)]) -> Files {
         files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string().into())).collect()
     }
@@ -651,13 +651,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let first = site(&[("a/index.html", "<p>a</p>"), ("index.html", "home"), ("old/deep/x.html", "x")]);
-        let done = write_site(&out, &first, false, &mut Stamps::default()).unwrap();
+        let done = write(&out, &first).unwrap();
         assert_eq!(done, Written { written: 3, unchanged: 0, removed: 0 });
         fs::write(out.join("CNAME"), "example.org").unwrap();
         fs::write(out.join("old/notes.txt"), "mine").unwrap();
 
         let second = site(&[("a/index.html", "<p>a, again</p>"), ("index.html", "home"), ("b.csv", "v")]);
-        let done = write_site(&out, &second, false, &mut Stamps::default()).unwrap();
+        let done = write(&out, &second).unwrap();
         assert_eq!(done, Written { written: 2, unchanged: 1, removed: 1 });
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"<p>a, again</p>");
         assert_eq!(
@@ -720,7 +720,7 @@ mod tests {
         assert_eq!(done, Written { written: 1, unchanged: 1, removed: 0 });
         assert_eq!(fs::read(out.join("figures/1.png")).unwrap(), b"GIF");
         // Without stamps (a cache deleted), files are compared.
-        let done = write_site(&out, &with_stored(&entry), false, &mut Stamps::default()).unwrap();
+        let done = write(&out, &with_stored(&entry)).unwrap();
         assert_eq!(done, Written { written: 0, unchanged: 2, removed: 0 });
     }
 
@@ -728,10 +728,10 @@ mod tests {
     fn an_entry_gone_before_the_write_fails_the_build_and_leaves_the_output_as_it_was() {
         let tmp = tempfile::tempdir().unwrap();
         let (out, entry) = (tmp.path().join("public"), tmp.path().join("entry"));
-        write_site(&out, &site(&[("index.html", "old")]), false, &mut Stamps::default()).unwrap();
+        write(&out, &site(&[("index.html", "old")])).unwrap();
         let mut files = with_stored(&entry);
         files.insert(PathBuf::from("index.html"), Content::from("new".to_string()));
-        let e = write_site(&out, &files, false, &mut Stamps::default()).unwrap_err();
+        let e = write(&out, &files).unwrap_err();
         assert_eq!(e.path, entry);
         assert!(e.message.contains("removed or changed while the site was built"), "{}", e.message);
         assert_eq!(e.state, OutputState::Untouched);
@@ -752,22 +752,10 @@ mod tests {
     fn a_file_whose_name_starts_with_a_hash_is_ours_too() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(
-            &out,
-            &site(&[("#notes.txt", "1"), ("index.html", "home")]),
-            false,
-            &mut Stamps::default(),
-        )
-        .unwrap();
-        write_site(
-            &out,
-            &site(&[("#notes.txt", "2"), ("index.html", "home")]),
-            false,
-            &mut Stamps::default(),
-        )
-        .unwrap();
+        write(&out, &site(&[("#notes.txt", "1"), ("index.html", "home")])).unwrap();
+        write(&out, &site(&[("#notes.txt", "2"), ("index.html", "home")])).unwrap();
         assert_eq!(fs::read(out.join("#notes.txt")).unwrap(), b"2");
-        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
+        write(&out, &site(&[("index.html", "home")])).unwrap();
         assert!(!out.join("#notes.txt").exists(), "removed once the site no longer has it");
     }
 
@@ -775,10 +763,8 @@ mod tests {
     fn a_file_and_a_folder_may_trade_places() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &site(&[("a", "file"), ("b/index.html", "page")]), false, &mut Stamps::default())
-            .unwrap();
-        write_site(&out, &site(&[("a/index.html", "page"), ("b", "file")]), false, &mut Stamps::default())
-            .unwrap();
+        write(&out, &site(&[("a", "file"), ("b/index.html", "page")])).unwrap();
+        write(&out, &site(&[("a/index.html", "page"), ("b", "file")])).unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"page");
         assert_eq!(fs::read(out.join("b")).unwrap(), b"file");
     }
@@ -791,13 +777,7 @@ mod tests {
         fs::write(docs.join(".git/HEAD"), "ref").unwrap();
         fs::write(docs.join("thesis.docx"), "years of work").unwrap();
         fs::write(docs.join("index.html"), "my own page").unwrap();
-        let err = write_site(
-            &docs,
-            &site(&[("index.html", "site"), ("a.css", "x")]),
-            false,
-            &mut Stamps::default(),
-        )
-        .unwrap_err();
+        let err = write(&docs, &site(&[("index.html", "site"), ("a.css", "x")])).unwrap_err();
         assert!(err.message.contains("not written by barometer"), "{err}");
         assert!(err.hint.contains("--force"), "{}", err.hint);
         assert_eq!(err.state, OutputState::Untouched);
@@ -808,7 +788,7 @@ mod tests {
         assert_eq!(fs::read(docs.join("index.html")).unwrap(), b"site");
         // Now the manifest owns index.html and a.css; a later build removes
         // only those.
-        write_site(&docs, &site(&[("b.css", "y")]), false, &mut Stamps::default()).unwrap();
+        write(&docs, &site(&[("b.css", "y")])).unwrap();
         assert_eq!(names(&docs), [".barometer-manifest", ".git", ".git/HEAD", "b.css", "thesis.docx"]);
     }
 
@@ -816,15 +796,9 @@ mod tests {
     fn a_file_of_someone_else_in_the_way_is_refused_even_with_a_manifest() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
+        write(&out, &site(&[("index.html", "home")])).unwrap();
         fs::write(out.join("notes.html"), "mine").unwrap();
-        let err = write_site(
-            &out,
-            &site(&[("index.html", "home 2"), ("notes.html", "site")]),
-            false,
-            &mut Stamps::default(),
-        )
-        .unwrap_err();
+        let err = write(&out, &site(&[("index.html", "home 2"), ("notes.html", "site")])).unwrap_err();
         assert!(err.message.contains("did not write"), "{err}");
         assert_eq!(fs::read(out.join("notes.html")).unwrap(), b"mine");
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"home", "nothing written");
@@ -838,7 +812,7 @@ mod tests {
         fs::write(out.join(".git/config"), "c").unwrap();
         fs::write(tmp.path().join("victim.txt"), "v").unwrap();
         fs::write(out.join(MANIFEST), "../victim.txt\n/etc/hostname\n.git/config\n").unwrap();
-        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
+        write(&out, &site(&[("index.html", "home")])).unwrap();
         assert!(tmp.path().join("victim.txt").exists());
         assert!(out.join(".git/config").exists());
         let err = write_site(&out, &site(&[(".git/config", "x")]), true, &mut Stamps::default()).unwrap_err();
@@ -852,7 +826,7 @@ mod tests {
         let out = tmp.path().join("public");
         let elsewhere = tmp.path().join("elsewhere");
         fs::create_dir_all(&elsewhere).unwrap();
-        write_site(&out, &site(&[("index.html", "home")]), false, &mut Stamps::default()).unwrap();
+        write(&out, &site(&[("index.html", "home")])).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("data")).unwrap();
         let err = write_site(
             &out,
@@ -870,7 +844,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let files = site(&[("a.html", "1"), ("b.html", "1"), ("c.html", "1")]);
-        write_site(&out, &files, false, &mut Stamps::default()).unwrap();
+        write(&out, &files).unwrap();
         let files = site(&[("a.html", "2"), ("b.html", "2"), ("c.html", "2"), ("d.html", "2")]);
         let plan = preflight(&out, &files, false, &Stamps::default()).unwrap();
         let staged = stage(&out, &files, &plan).unwrap();
@@ -880,7 +854,7 @@ mod tests {
         let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
         assert!(manifest.contains("d.html"), "every file the site may write is owned: {manifest}");
         // The next build finishes the job.
-        write_site(&out, &files, false, &mut Stamps::default()).unwrap();
+        write(&out, &files).unwrap();
         assert_eq!(fs::read(out.join("d.html")).unwrap(), b"2");
     }
 }
