@@ -4,29 +4,34 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::blocks;
 use crate::cache::{self, Store};
 use crate::catalog;
 use crate::config::Config;
 use crate::datasets::{Dataset, write_csv};
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::figures::{self, Figure, Place};
+use crate::figures;
 use crate::format::NumberFormat;
 use crate::i18n;
 use crate::lint;
-use crate::markdown::{self, Heading, PageLink, RawBlock};
+use crate::markdown::{self, PageLink};
 use crate::pages::{Page, relative_url, root_prefix};
 use crate::pdf;
 use crate::prose;
 use crate::web;
 use crate::xref;
+
+mod body;
+mod reuse;
+
+use body::{Body, PageEnv, render_body};
+pub(crate) use reuse::relock;
+pub use reuse::{FigureCache, FigureCount, Generation};
 
 /// The site in memory: output path to bytes.
 #[derive(Debug, Default)]
@@ -248,183 +253,6 @@ struct LanguageLink {
     /// (not an edition's home page standing in), for `hreflang`.
     href: Option<String>,
     current: bool,
-}
-
-/// Figures drawn by earlier builds, for `serve`: a figure is drawn again
-/// only when its block, its place on the page or the project's data and
-/// settings changed. Keyed by a hash of all of those.
-#[derive(Default)]
-pub struct FigureCache {
-    /// Off for a one-off build, which would only pay for keeping figures.
-    on: bool,
-    drawn: Mutex<HashMap<cache::Key, Arc<Figure>>>,
-}
-
-/// How many figures a build drew, and how many it took from the cache.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FigureCount {
-    pub drawn: usize,
-    pub reused: usize,
-}
-
-impl FigureCache {
-    /// A cache that keeps figures from one build to the next.
-    pub fn reusing() -> FigureCache {
-        FigureCache { on: true, drawn: Mutex::default() }
-    }
-
-    /// Whether figures are kept, so a build needs the data's fingerprint.
-    pub fn is_on(&self) -> bool {
-        self.on
-    }
-
-    /// The cache for one build; `stamp` fingerprints the data and settings
-    /// (computed only when a cache is on). Figures not kept in memory are
-    /// looked for in `store`, the cache on disk.
-    pub fn generation<'c>(&'c self, stamp: impl FnOnce() -> u64, store: &'c Store) -> Generation<'c> {
-        let stamp = if self.on || store.is_on() { stamp() } else { 0 };
-        Generation {
-            cache: self,
-            store,
-            stamp,
-            fresh: Mutex::default(),
-            drawn: AtomicUsize::new(0),
-            reused: AtomicUsize::new(0),
-        }
-    }
-}
-
-/// One build's use of the caches: it reads what earlier builds drew and
-/// records what this one draws, which replaces it if the build succeeds.
-pub struct Generation<'c> {
-    cache: &'c FigureCache,
-    store: &'c Store,
-    stamp: u64,
-    fresh: Mutex<HashMap<cache::Key, Arc<Figure>>>,
-    drawn: AtomicUsize,
-    reused: AtomicUsize,
-}
-
-impl Generation<'_> {
-    fn figure(
-        &self,
-        raw: &RawBlock,
-        (place, lang): (&Place, crate::config::Language),
-        draw: impl FnOnce() -> Result<Figure, String>,
-    ) -> Result<Figure, String> {
-        if !self.cache.on && !self.store.is_on() {
-            self.drawn.fetch_add(1, Ordering::Relaxed);
-            return draw();
-        }
-        let where_ = (place.number, place.root, place.page_key, place.data, place.png, place.base_url);
-        let key = cache::Key::of((self.stamp, &raw.name, &raw.yaml, where_, lang.code()));
-        // Shared, not copied: a build takes one copy of each figure (its
-        // files move into the site), and keeping it costs none.
-        let kept = relock(&self.cache.drawn).get(&key).cloned();
-        if kept.is_some() {
-            // Kept in memory (`serve`), it stays on disk for the next process.
-            self.store.keep(cache::Kind::Figure, key);
-        }
-        let figure = match kept.or_else(|| self.stored(key).map(Arc::new)) {
-            Some(f) => {
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                f
-            }
-            None => {
-                self.drawn.fetch_add(1, Ordering::Relaxed);
-                Arc::new(self.put(key, draw()?))
-            }
-        };
-        if self.cache.on {
-            relock(&self.fresh).insert(key, figure.clone());
-        }
-        Ok(Arc::unwrap_or_clone(figure))
-    }
-
-    /// The figure under `key` in the cache on disk, if it is there and
-    /// sound. Its files stay there, unless figures are kept in memory
-    /// (`serve`, which serves them long after, whatever becomes of the
-    /// cache folder).
-    fn stored(&self, key: cache::Key) -> Option<Figure> {
-        if self.cache.on {
-            let bytes = self.store.get(cache::Kind::Figure, key)?;
-            return Figure::from_bytes(&bytes);
-        }
-        Figure::in_entry(self.store.head(cache::Kind::Figure, key)?)
-    }
-
-    /// Keeps a figure just drawn in the cache on disk; there, its files
-    /// leave memory, but for `serve`'s.
-    fn put(&self, key: cache::Key, figure: Figure) -> Figure {
-        let Some((bytes, chars)) = figure.to_entry() else { return figure };
-        match self.store.put(cache::Kind::Figure, key, &bytes) {
-            Some(entry) if !self.cache.on => figure.left_in(entry, bytes.len(), chars),
-            _ => figure,
-        }
-    }
-
-    /// Keeps this build's figures for the next one, and says how many
-    /// were drawn rather than reused.
-    fn keep(&self) -> FigureCount {
-        let (mut kept, mut fresh) = (relock(&self.cache.drawn), relock(&self.fresh));
-        *kept = std::mem::take(&mut *fresh);
-        FigureCount { drawn: self.drawn.load(Ordering::Relaxed), reused: self.reused.load(Ordering::Relaxed) }
-    }
-}
-
-/// The figures behind a lock, even if a build panicked while holding it:
-/// each figure is inserted whole, so what is there is sound.
-pub(crate) fn relock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// A page body rendered to HTML, before the theme wraps it.
-struct Body {
-    html: String,
-    headings: Vec<Heading>,
-    links: Vec<PageLink>,
-    charts: usize,
-    /// The blocks that show data.
-    shown: Vec<Shown>,
-    /// Chart downloads: output path and bytes.
-    files: Vec<(PathBuf, crate::content::Content)>,
-    /// The characters of those left in the build cache.
-    chars: String,
-    /// Its charts and tables in order, numbered across the report later.
-    numbered: Vec<xref::Numbered>,
-    /// The `@fig-…` and `@tbl-…` its prose writes.
-    refs: Vec<xref::Ref>,
-    /// The `[@key]` citations its prose writes.
-    cites: Vec<crate::cite::Cite>,
-    /// The page for the PDF, when the report has one.
-    print: Option<PrintedPage>,
-    /// The text of its first paragraph, to describe it.
-    first_paragraph: Option<String>,
-    /// Its first key figures or chart, for its social card.
-    card: Option<crate::printed::Printed>,
-    /// The files of `content/` it links to or shows, by path in the site,
-    /// with where.
-    assets: Vec<(PathBuf, Pos)>,
-    /// Its links to paths of the site no project file is behind.
-    site_links: Vec<markdown::SiteLink>,
-}
-
-/// A block of a page that shows data: its dataset, and its place among
-/// the page's numbered blocks (none for key figures).
-struct Shown {
-    dataset: String,
-    numbered: Option<usize>,
-}
-
-/// A page as the PDF shows it: its Typst markup, the drawings and site
-/// images it shows, and its key figures for the cover.
-#[derive(Default)]
-#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
-struct PrintedPage {
-    markup: String,
-    assets: Vec<pdf::blocks::Asset>,
-    images: Vec<String>,
-    key_figures: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -992,169 +820,6 @@ fn template_error(
     }
 }
 
-/// A page's body, when its prose could be evaluated, and every problem
-/// found in it.
-/// What every page body is rendered with.
-#[derive(Clone, Copy)]
-struct PageEnv<'a> {
-    /// Evaluates prose ([`prose::engine`]).
-    prose: &'a Tera,
-    base: &'a Context,
-    site: &'a markdown::Site<'a>,
-    datasets: &'a BTreeMap<String, Dataset>,
-    fmt: &'a NumberFormat,
-    tiers: &'a [crate::config::Tier],
-    png: bool,
-    base_url: Option<&'a str>,
-    figures: &'a Generation<'a>,
-    /// Page URL to place in reading order, when pages are also written for the PDF.
-    print: Option<&'a HashMap<String, usize>>,
-    /// Social cards are drawn: keep each page's first figure for its card.
-    cards: bool,
-    /// The edition's folder in the site.
-    prefix: &'a str,
-    /// Chart series colours: the brand's, or the theme's.
-    palette: &'a [plotters::style::RGBColor],
-}
-
-fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<Body>, Vec<Diagnostic>) {
-    let PageEnv { base, site, datasets, fmt, tiers, png, base_url, .. } = *env;
-    let mut ctx = base.clone();
-    ctx.insert("page", &prose_page(page));
-    // When prose fails, the raw body still goes through Markdown and blocks
-    // so their errors are reported in the same run.
-    let evaluated = prose::evaluate(env.prose, &ctx, &page.file, &page.body, page.body_line_offset);
-    let (text, prose_error) = match evaluated {
-        Ok(t) => (t, None),
-        Err(e) => (prose::Evaluated { text: page.body.clone(), values: Vec::new() }, Some(e)),
-    };
-    let (body, values) = (&text.text, &text.values);
-    let print_cx = env.print.map(|pages| pdf::markup::PageContext {
-        index,
-        url: &page.url,
-        pages,
-        base_url,
-        files: site.files,
-    });
-    let rendered =
-        markdown::render(&page.file, &page.url, body, values, page.body_line_offset, site, print_cx.as_ref());
-    let mut diags = rendered.errors;
-    let mut print = rendered.typst.map(|w| {
-        diags.extend(w.problems.into_iter().map(|(line, message)| {
-            Diagnostic::warning(&page.file, Some(Pos::new(line, 1)), message)
-                .with_hint("the site shows it as written; write it in Markdown for the PDF to show it too")
-        }));
-        PrintedPage {
-            markup: w.markup,
-            images: w.images,
-            key_figures: w.key_figures,
-            ..PrintedPage::default()
-        }
-    });
-    let prose_failed = prose_error.is_some();
-    diags.extend(prose_error);
-    let root = root_prefix(&page.url);
-    let mut html = rendered.html;
-    let refs = rendered.refs;
-    let mut numbered = Vec::new();
-    let (mut charts, mut tables) = (0, 0);
-    let mut files = Vec::new();
-    let mut chars = String::new();
-    let mut shown = Vec::new();
-    let mut card = None;
-    diags.extend(lint::shares_without_sample_size(page, datasets));
-    // Figures go in a folder per page (`figures/s/b/1.svg`): page URLs are
-    // unique, so their figures' names are too.
-    let page_key = page.url.trim_matches('/').to_string();
-    let data = format!("{root}{}data/", env.prefix);
-    for (i, raw) in rendered.blocks.iter().enumerate() {
-        let block = match blocks::resolve(raw, &page.file, datasets) {
-            Ok(b) => b,
-            Err(errs) => {
-                diags.extend(errs);
-                continue;
-            }
-        };
-        diags.extend(lint::chart_title(&block, &page.file, raw.fence_line));
-        let ds = &datasets[block.dataset()];
-        diags.extend(lint::crowded_columns(&block, ds, &page.file, raw.fence_line));
-        // Key figures are not numbered; charts and tables are, apart.
-        let mut key_figures = 0;
-        let counter = match block {
-            blocks::Block::Chart(_) => &mut charts,
-            blocks::Block::Table(_) => &mut tables,
-            blocks::Block::KeyFigures(_) => &mut key_figures,
-        };
-        let place = Place {
-            number: *counter + 1,
-            root: &root,
-            page_key: &page_key,
-            data: &data,
-            tiers,
-            png,
-            base_url,
-            palette: env.palette,
-        };
-        match env.figures.figure(raw, (&place, fmt.language()), || figures::render(&block, ds, fmt, &place)) {
-            Ok(fig) => {
-                *counter += 1;
-                html = html.replacen(&markdown::placeholder(i), &fig.html, 1);
-                if let Some(p) = print.as_mut() {
-                    let markup = pdf::blocks::block(&fig.printed, index, &mut p.assets);
-                    p.markup = p.markup.replacen(&markdown::placeholder(i), &markup, 1);
-                    if matches!(fig.printed, crate::printed::Printed::KeyFigures(_)) {
-                        p.key_figures.push(markup);
-                    }
-                }
-                let for_card = !matches!(fig.printed, crate::printed::Printed::Table { .. });
-                if env.cards && card.is_none() && for_card {
-                    card = Some(fig.printed.clone());
-                }
-                files.extend(fig.files);
-                chars.push_str(&fig.chars);
-                let number = numbered_block(&block, place.number, raw.fence_line).map(|n| {
-                    numbered.push(n);
-                    numbered.len() - 1
-                });
-                shown.push(Shown { dataset: block.dataset().to_string(), numbered: number });
-            }
-            Err(why) => diags.push(Diagnostic::error(&page.file, Some(Pos::new(raw.fence_line, 1)), why)),
-        }
-    }
-    if prose_failed {
-        return (None, diags);
-    }
-    let body = Body {
-        html,
-        headings: rendered.headings,
-        links: rendered.links,
-        charts,
-        shown,
-        files,
-        chars,
-        numbered,
-        refs,
-        cites: rendered.cites,
-        print,
-        first_paragraph: rendered.first_paragraph,
-        card,
-        assets: rendered.assets,
-        site_links: rendered.site_links,
-    };
-    (Some(body), diags)
-}
-
-/// A chart or table block as the report numbers it.
-fn numbered_block(block: &blocks::Block, local: usize, fence_line: usize) -> Option<xref::Numbered> {
-    let (kind, id) = match block {
-        blocks::Block::Chart(c) => (xref::Kind::Figure, c.id.clone()),
-        blocks::Block::Table(t) => (xref::Kind::Table, t.id.clone()),
-        blocks::Block::KeyFigures(_) => return None,
-    };
-    let anchor = xref::anchor(kind, id.as_deref(), local);
-    Some(xref::Numbered { kind, local, id, anchor, pos: Pos::new(fence_line, 1) })
-}
-
 /// Numbers figures and tables across the report in reading order, and
 /// puts the numbers and the links of references into the pages; an id
 /// used twice or a reference to no id is an error. Puts the citations in
@@ -1375,16 +1040,6 @@ fn site_warnings(input: &Input, bodies: &[Option<Body>]) -> Vec<Diagnostic> {
     let mut out = lint::unused_datasets(input.datasets, &shown, texts);
     out.extend(lint::unreachable_pages(input.pages, &links));
     out
-}
-
-/// What prose sees as `page`: its title and settings, not its content.
-fn prose_page(page: &Page) -> BTreeMap<&'static str, Option<String>> {
-    BTreeMap::from([
-        ("title", Some(page.front.title.clone())),
-        ("description", page.front.description.clone()),
-        ("date", page.date.clone()),
-        ("url", Some(page.url.clone())),
-    ])
 }
 
 /// Every `#anchor` in a link must be a heading id of its target page.
