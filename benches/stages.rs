@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use barometer::config::{Config, Language};
 use barometer::datasets::{DatasetSource, build_all};
-use barometer::render::{FigureCache, Input, render};
+use barometer::render::{Input, MemoryCache, render};
 use barometer::{Cache, Options, Progress, load, markdown, pages, run_with};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -50,7 +50,7 @@ fn bench(c: &mut Criterion) {
     let page_text = &project.pages.iter().find(|(p, _)| p.ends_with("chapter-00000.md")).expect("page").1;
     let page =
         vec![pages::parse_page(Path::new("content/part-001/chapter-00000.md"), page_text).expect("page")];
-    let cache = FigureCache::default();
+    let cache = MemoryCache::default();
     // Measures drawing, as a first build does: no cache on disk.
     let store = barometer::cache::Store::off();
     let progress = Progress::default();

@@ -43,11 +43,13 @@ pub enum Kind {
     Pdf,
     /// A web font cut to the site's characters.
     Font,
+    /// A page's body: its prose, Markdown and blocks rendered.
+    Page,
 }
 
 impl Kind {
     /// Every kind of entry.
-    pub const ALL: [Kind; 4] = [Kind::Figure, Kind::Card, Kind::Pdf, Kind::Font];
+    pub const ALL: [Kind; 5] = [Kind::Figure, Kind::Card, Kind::Pdf, Kind::Font, Kind::Page];
 
     fn folder(self) -> &'static str {
         match self {
@@ -55,13 +57,14 @@ impl Kind {
             Kind::Card => "cards",
             Kind::Pdf => "pdf",
             Kind::Font => "fonts",
+            Kind::Page => "pages",
         }
     }
 }
 
 /// A SHA-256 of everything an entry was made from, and of the program
 /// that made it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Key([u8; 32]);
 
 impl Key {
@@ -75,7 +78,25 @@ impl Key {
     }
 
     fn file_name(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        self.0
+            .iter()
+            .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+            .map(char::from)
+            .collect()
+    }
+
+    /// The key an entry's file is named by; `None` if `name` names none.
+    pub fn from_file_name(name: &str) -> Option<Key> {
+        let digits = name.as_bytes();
+        if digits.len() != 64 || !digits.iter().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            return None;
+        }
+        let mut key = [0; 32];
+        for (byte, pair) in key.iter_mut().zip(digits.chunks(2)) {
+            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        Some(Key(key))
     }
 }
 
@@ -191,6 +212,17 @@ impl Store {
         let header = ciborium::from_reader(head.as_slice()).ok()?;
         self.keep(kind, key);
         Some(Head { header, entry: path, payloads: (8 + len, size) })
+    }
+
+    /// The file of the entry of `kind` under `key`, if the cache holds it
+    /// with at least `len` bytes; it is marked as used, without being read.
+    pub fn entry(&self, kind: Kind, key: Key, len: u64) -> Option<PathBuf> {
+        let path = self.path(kind, key)?;
+        let meta = fs::metadata(&path).ok()?;
+        (meta.is_file() && meta.len() >= len).then(|| {
+            self.keep(kind, key);
+            path
+        })
     }
 
     /// Marks the entry under `key` as used by this build, so it is not
@@ -314,8 +346,7 @@ fn prune(folder: &Path, stale: impl Fn(&str) -> bool) {
     let Ok(entries) = fs::read_dir(folder) else { return };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let entry_name =
-            name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        let entry_name = Key::from_file_name(&name).is_some();
         if entry_name && entry.file_type().is_ok_and(|t| t.is_file()) && stale(&name) {
             let _ = fs::remove_file(entry.path());
         }

@@ -75,7 +75,7 @@ fn locales(lang: Language) -> &'static [Locale] {
 }
 
 /// One citation in prose: `[@a, p. 4; @b]` cites `a` at page 4 and `b`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Cite {
     pub items: Vec<(String, Option<String>)>,
     pub pos: Pos,

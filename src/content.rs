@@ -19,6 +19,10 @@ use std::sync::Arc;
 pub enum Content {
     /// Made or read by this build, in memory.
     Bytes(Vec<u8>),
+    /// A figure's file kept in memory from one build to the next
+    /// (`serve`): shared, not copied, by every build that shows it. The
+    /// figure carries its characters ([`crate::figures::Figure::chars`]).
+    Shared(Arc<[u8]>),
     /// Bytes kept in a build-cache entry, read when needed.
     Stored(Stored),
 }
@@ -41,6 +45,7 @@ impl Content {
     pub fn len(&self) -> u64 {
         match self {
             Content::Bytes(b) => b.len() as u64,
+            Content::Shared(b) => b.len() as u64,
             Content::Stored(s) => s.len,
         }
     }
@@ -53,7 +58,25 @@ impl Content {
     pub fn in_memory(&self) -> Option<&[u8]> {
         match self {
             Content::Bytes(b) => Some(b),
+            Content::Shared(b) => Some(b),
             Content::Stored(_) => None,
+        }
+    }
+
+    /// The bytes of a file whose characters no figure carries: in memory,
+    /// and made by this build (see [`crate::webfonts::CharSet::of_site`]).
+    pub fn uncounted(&self) -> Option<&[u8]> {
+        match self {
+            Content::Bytes(b) => Some(b),
+            Content::Shared(_) | Content::Stored(_) => None,
+        }
+    }
+
+    /// The same bytes, shared rather than copied from now on.
+    pub fn shared(self) -> Content {
+        match self {
+            Content::Bytes(b) => Content::Shared(b.into()),
+            other => other,
         }
     }
 
@@ -61,6 +84,7 @@ impl Content {
     pub fn read(&self) -> io::Result<Cow<'_, [u8]>> {
         match self {
             Content::Bytes(b) => Ok(Cow::Borrowed(b)),
+            Content::Shared(b) => Ok(Cow::Borrowed(b)),
             Content::Stored(s) => s.read().map(Cow::Owned),
         }
     }

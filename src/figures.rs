@@ -44,7 +44,8 @@ pub struct Figure {
     pub files: Vec<(PathBuf, Content)>,
     pub printed: Printed,
     /// The characters of its drawings and pages when they stay in the
-    /// build cache, for the web fonts, which see only what is in memory.
+    /// build cache or are shared in memory, for the web fonts, which do
+    /// not read those files (see [`Content::uncounted`]).
     pub chars: String,
 }
 
@@ -64,17 +65,30 @@ impl Figure {
     /// characters its files show; `None` if its files are not in memory.
     pub fn to_entry(&self) -> Option<(Vec<u8>, String)> {
         let payloads = self.files.iter().map(|(_, c)| c.in_memory()).collect::<Option<Vec<&[u8]>>>()?;
-        let text = self.files.iter().filter(|(p, _)| crate::webfonts::shows_text(p));
-        let mut chars = crate::webfonts::CharSet::new();
-        text.filter_map(|(_, c)| std::str::from_utf8(c.in_memory()?).ok()).for_each(|t| chars.add_text(t));
         let stored = Stored {
             html: self.html.clone(),
             files: self.files.iter().map(|(p, c)| (p.clone(), c.len() as usize)).collect(),
             printed: self.printed.clone(),
-            // Printable ASCII is in every set already.
-            chars: chars.chars().filter(|c| !(' '..='~').contains(c)).collect(),
+            chars: self.shown_chars(),
         };
         Some((crate::cache::frame(&stored, &payloads)?, stored.chars))
+    }
+
+    /// The characters its text files in memory show but printable ASCII,
+    /// which is in every set already.
+    fn shown_chars(&self) -> String {
+        let text = self.files.iter().filter(|(p, _)| crate::webfonts::shows_text(p));
+        let mut chars = crate::webfonts::CharSet::new();
+        text.filter_map(|(_, c)| std::str::from_utf8(c.in_memory()?).ok()).for_each(|t| chars.add_text(t));
+        chars.chars().filter(|c| !(' '..='~').contains(c)).collect()
+    }
+
+    /// The figure with its files shared, to keep in memory from one build
+    /// to the next, and carrying their characters.
+    pub fn shared(self) -> Figure {
+        let chars = if self.chars.is_empty() { self.shown_chars() } else { self.chars.clone() };
+        let files = self.files.into_iter().map(|(p, c)| (p, c.shared())).collect();
+        Figure { files, chars, ..self }
     }
 
     /// The figure with its files left in `entry`, of `size` bytes, which
@@ -88,17 +102,17 @@ impl Figure {
         Figure { files, chars, ..self }
     }
 
-    /// The figure [`Figure::to_entry`] gave, its files in memory; `None`
-    /// if `bytes` are not one.
+    /// The figure [`Figure::to_entry`] gave, its files shared in memory;
+    /// `None` if `bytes` are not one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Figure> {
         let (stored, mut rest): (Stored, _) = crate::cache::unframe(bytes)?;
         let mut files = Vec::with_capacity(stored.files.len());
         for (path, len) in stored.files {
             let (file, after) = rest.split_at_checked(len)?;
-            files.push((path, Content::Bytes(file.to_vec())));
+            files.push((path, Content::Shared(file.into())));
             rest = after;
         }
-        let figure = Figure { html: stored.html, files, printed: stored.printed, chars: String::new() };
+        let figure = Figure { html: stored.html, files, printed: stored.printed, chars: stored.chars };
         rest.is_empty().then_some(figure)
     }
 

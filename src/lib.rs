@@ -112,6 +112,8 @@ pub struct Summary {
     pub millis: u128,
     /// Charts and tables drawn by this build, and taken from the cache.
     pub figures: render::FigureCount,
+    /// Page bodies rendered by this build, and taken from the cache.
+    pub bodies: render::PageCount,
     /// The pages of the study's PDF, when one was typeset.
     pub pdf_pages: Vec<usize>,
 }
@@ -142,14 +144,14 @@ pub type Files = BTreeMap<PathBuf, content::Content>;
 /// nothing, for one-off builds.
 #[derive(Default)]
 pub struct Cache {
-    figures: render::FigureCache,
+    memory: render::MemoryCache,
     fonts: webfonts::FontCache,
 }
 
 impl Cache {
-    /// A cache that keeps figures from one build to the next.
+    /// A cache that keeps figures and page bodies from one build to the next.
     pub fn reusing() -> Cache {
-        Cache { figures: render::FigureCache::reusing(), fonts: webfonts::FontCache::default() }
+        Cache { memory: render::MemoryCache::reusing(), fonts: webfonts::FontCache::default() }
     }
 }
 
@@ -181,6 +183,7 @@ pub fn run_with(opts: &Options, cache: &Cache) -> (Outcome, Option<Files>) {
                 datasets: b.datasets,
                 millis,
                 figures: b.figures,
+                bodies: b.bodies,
                 pdf_pages: b.pdf_pages,
             };
             (Some(summary), Some(b.files))
@@ -197,6 +200,7 @@ struct Built {
     charts: usize,
     datasets: usize,
     figures: render::FigureCount,
+    bodies: render::PageCount,
     pdf_pages: Vec<usize>,
     /// The build cache on disk, to clear of what this build did not use.
     store: cache::Store,
@@ -329,7 +333,7 @@ fn build_site(
             diags.items.iter().chain(read.diagnostics()).map(|d| d.file.clone()).collect();
         project.release_rows(
             &named.iter().map(PathBuf::as_path).collect(),
-            cache.figures.is_on() || store.is_on(),
+            cache.memory.is_on() || store.is_on(),
         );
     }
     let (mut datasets, ds_diags) = read.derive(&tiers);
@@ -394,6 +398,7 @@ fn build_site(
         charts: site.charts,
         datasets: datasets.len(),
         figures: site.figures,
+        bodies: site.bodies,
         pdf_pages: site.pdf_pages,
         files: site.files,
         store,
@@ -424,7 +429,7 @@ fn render_site(
     diags: &mut diagnostics::Diagnostics,
 ) -> Option<render::Site> {
     let config = report.config;
-    let figures = cache.figures.generation(|| project.data_fingerprint(), store);
+    let figures = cache.memory.generation(|| project.data_fingerprint(), store);
     let alternates = render::Alternates::new(config, report.pages);
     let mut site = render::Site::default();
     let mut errors = Vec::new();

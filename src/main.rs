@@ -310,7 +310,8 @@ fn summary_line(outcome: &Outcome, opts: &Options) -> String {
     }
 }
 
-/// `built 8 pages, 16 charts, 14 datasets and the PDF (19 pages) in 52 ms into public`.
+/// `built 8 pages, 16 charts, 14 datasets and the PDF (19 pages) in 52 ms into public`, and what
+/// came from the build cache: `(7 of 8 pages, 16 of 16 figures from the build cache)`.
 fn done_line(s: &barometer::Summary, verb: &str, dest: Option<&std::path::Path>) -> String {
     let dest = dest.map(|o| format!(" into {}", o.display())).unwrap_or_default();
     let pdf = match s.pdf_pages.as_slice() {
@@ -321,9 +322,20 @@ fn done_line(s: &barometer::Summary, verb: &str, dest: Option<&std::path::Path>)
             format!(" and {} PDFs ({} pages)", several.len(), pages.join(" and "))
         }
     };
-    let cached = match s.figures.reused {
-        0 => String::new(),
-        n => format!(" ({} of {} from the build cache)", n, count(n + s.figures.drawn, "figure")),
+    let (bodies, figures) = (s.bodies, s.figures);
+    let reused = [
+        (bodies.reused, bodies.reused + bodies.rendered, "page"),
+        (figures.reused, figures.reused + figures.drawn, "figure"),
+    ];
+    let reused: Vec<String> = reused
+        .iter()
+        .filter(|r| r.0 > 0)
+        .map(|&(n, of, what)| format!("{n} of {}", count(of, what)))
+        .collect();
+    let cached = if reused.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} from the build cache)", reused.join(", "))
     };
     format!(
         "{verb} {}, {}, {}{pdf} in {} ms{dest}{cached}",

@@ -22,7 +22,7 @@ pub fn options() -> Options {
 /// Block names a fenced code block can carry.
 pub const BLOCK_NAMES: &[&str] = &["chart", "table", "keyfigures"];
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -31,7 +31,7 @@ pub struct Heading {
 
 /// A link to another page (or an anchor), to check once every page's
 /// headings are known.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PageLink {
     pub target_url: String,
     pub anchor: Option<String>,
@@ -42,7 +42,7 @@ pub struct PageLink {
 /// (`../sources/`, `../study.pdf`): it must lead to a file the build
 /// writes. What to say if it does not is worked out here, where the
 /// project's files are known.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SiteLink {
     /// The path in the site, `/sources/`.
     pub path: String,

@@ -298,7 +298,7 @@ fn needs_writing(
     }
     let stored = match content {
         Content::Stored(s) => Some(s),
-        Content::Bytes(_) => None,
+        Content::Bytes(_) | Content::Shared(_) => None,
     };
     // A file from the cache with the stamp it was written with is not read.
     let stamped = stored.is_some_and(|s| stamps.0.get(rel).is_some_and(|st| st.id == s.id && st.fits(&meta)));
@@ -401,6 +401,7 @@ fn stage_file(to: &Path, content: &Content, at: &Path) -> Result<Option<Stamp>, 
     let untouched = |e: io::Error| WriteError::io(at, &e, OutputState::Untouched);
     let stored = match content {
         Content::Bytes(bytes) => return fs::write(to, bytes).map(|()| None).map_err(untouched),
+        Content::Shared(bytes) => return fs::write(to, bytes).map(|()| None).map_err(untouched),
         Content::Stored(s) => s,
     };
     let bytes = stored.read().map_err(|_| cache_changed(stored))?;

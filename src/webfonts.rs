@@ -112,12 +112,13 @@ impl CharSet {
     }
 
     /// Gathers the characters of every page, drawing and style sheet of a
-    /// built site, files read in parallel, and `stored`: those of the files
-    /// left in the build cache (see [`crate::figures::Figure::chars`]).
+    /// built site, files read in parallel, and `stored`: those of the
+    /// figures' files left in the build cache or shared from memory (see
+    /// [`crate::figures::Figure::chars`]), which are not read again.
     pub fn of_site<'a>(files: impl Iterator<Item = (&'a PathBuf, &'a Content)>, stored: &'a str) -> CharSet {
         let shown: Vec<&str> = files
             .filter(|(path, _)| shows_text(path))
-            .filter_map(|(_, content)| std::str::from_utf8(content.in_memory()?).ok())
+            .filter_map(|(_, content)| std::str::from_utf8(content.uncounted()?).ok())
             .chain([stored])
             .collect();
         // Each piece of work starts a set of 136 KB: a few dozen pages each.

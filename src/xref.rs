@@ -45,7 +45,7 @@ impl Kind {
 }
 
 /// A chart or table of a page, in the order the page shows them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Numbered {
     pub kind: Kind,
     /// Its place among the page's blocks of its kind, from 1.
@@ -59,7 +59,7 @@ pub struct Numbered {
 }
 
 /// A reference written in prose, `@fig-trust`, as its key `fig-trust`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Ref {
     pub key: String,
     pub pos: Pos,

@@ -76,7 +76,7 @@ fn a_second_build_takes_charts_cards_and_the_pdf_from_the_cache_and_writes_the_s
     assert_eq!(entries(&f, "pdf").len(), 1);
 
     let second = built(&f);
-    assert!(second.contains("(2 of 2 figures from the build cache)"), "{second}");
+    assert!(second.contains("(2 of 2 pages, 2 of 2 figures from the build cache)"), "{second}");
     assert!(differing(&before, &site(&f)).is_empty(), "{:?}", differing(&before, &site(&f)));
 
     // The PDF is taken, not typeset again: a mark added to the entry's
@@ -118,7 +118,7 @@ fn prose_typesets_the_pdf_again_but_draws_nothing_and_data_redraws_its_charts() 
 
     f.write("content/b.md", &format!("---\ntitle: Relations\n---\nAvant, autrement.\n\n{CHART}\nAprès.\n"));
     let prose = built(&f);
-    assert!(prose.contains("(2 of 2 figures from the build cache)"), "{prose}");
+    assert!(prose.contains("(1 of 2 pages, 2 of 2 figures from the build cache)"), "{prose}");
     let changed = differing(&before, &site(&f));
     assert!(changed.contains(&PathBuf::from("b/index.html")), "{changed:?}");
     assert!(changed.contains(&PathBuf::from("etude.pdf")), "the PDF shows the prose: {changed:?}");
@@ -228,6 +228,6 @@ fn chart_files_changed_or_removed_in_the_output_are_written_again_from_the_cache
     fs::remove_file(f.public(svg.to_str().unwrap())).unwrap();
 
     let again = built(&f);
-    assert!(again.contains("(2 of 2 figures from the build cache)"), "{again}");
+    assert!(again.contains("(2 of 2 pages, 2 of 2 figures from the build cache)"), "{again}");
     assert!(differing(&before, &site(&f)).is_empty(), "{:?}", differing(&before, &site(&f)));
 }

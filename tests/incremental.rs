@@ -4,7 +4,7 @@
 
 mod common;
 
-use barometer::render::FigureCount;
+use barometer::render::{FigureCount, PageCount};
 use barometer::{Cache, Options, run_with};
 use common::Fixture;
 
@@ -91,4 +91,47 @@ fn figures_reused_from_memory_stay_in_the_disk_cache_for_the_next_process() {
         assert_eq!(outcome.summary.expect("built").figures, expected);
         assert_eq!(entries(), 2, "after {expected:?}");
     }
+}
+
+#[test]
+fn serve_renders_again_only_the_pages_that_changed_and_serves_what_a_cold_build_makes() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: en\n"),
+        ("data/s.yaml", &DATA.replace("SHARE", "40")),
+        ("content/_index.md", &format!("---\ntitle: Home\n---\nHello, see [B](b.md).\n\n{CHART}")),
+        ("content/b.md", &format!("---\ntitle: B\n---\nB.\n\n{}", CHART.replace("title:", "id: x\ntitle:"))),
+        ("content/c.md", "---\ntitle: C\n---\nSee @fig-x.\n"),
+    ]);
+    let cache = Cache::reusing();
+    let build = |cache: &Cache| {
+        let (outcome, files) = run_with(&options(&f, None, false), cache);
+        let files = files.unwrap_or_else(|| panic!("{:?}", outcome.diagnostics));
+        let files: Vec<(std::path::PathBuf, Vec<u8>)> =
+            files.iter().map(|(p, c)| (p.clone(), c.read().unwrap().into_owned())).collect();
+        (outcome.summary.expect("built").bodies, files)
+    };
+    let cold = || {
+        std::fs::remove_dir_all(f.root().join(".barometer")).unwrap();
+        build(&Cache::default()).1
+    };
+    assert_eq!(build(&cache).0, PageCount { rendered: 3, reused: 0 });
+    assert_eq!(build(&cache).0, PageCount { rendered: 0, reused: 3 }, "nothing changed");
+
+    f.write("content/c.md", "---\ntitle: C\n---\nSee @fig-x, again.\n");
+    let (counted, served) = build(&cache);
+    assert_eq!(counted, PageCount { rendered: 1, reused: 2 }, "one page's prose");
+    assert!(served == cold(), "what a cold build makes");
+
+    f.write("content/_index.md", &format!("---\ntitle: Home\n---\nHello.\n\n{CHART}\n{CHART}"));
+    let (counted, served) = build(&cache);
+    assert_eq!(counted, PageCount { rendered: 1, reused: 2 }, "a chart added before the one C cites");
+    let c = served.iter().find(|(p, _)| p.ends_with("c/index.html")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&c.1).contains("Figure\u{a0}3"),
+        "renumbered in a page taken from memory"
+    );
+    assert!(served == cold());
+
+    f.write("data/s.yaml", &DATA.replace("SHARE", "41"));
+    assert_eq!(build(&cache).0, PageCount { rendered: 3, reused: 0 }, "the data");
 }

@@ -5,10 +5,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
 use tera::{Context, Tera};
 
 use super::Generation;
 use crate::blocks;
+use crate::cache::{self, Store};
+use crate::content::{Content, Stored};
 use crate::datasets::Dataset;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::figures::{self, Place};
@@ -21,15 +24,20 @@ use crate::prose;
 use crate::xref;
 
 /// A page body rendered to HTML, before the theme wraps it.
+#[derive(Clone, Serialize, Deserialize)]
 pub(super) struct Body {
+    /// Kept apart in the build cache, see [`Body::to_entry`].
+    #[serde(skip)]
     pub(super) html: String,
     pub(super) headings: Vec<Heading>,
     pub(super) links: Vec<PageLink>,
     pub(super) charts: usize,
     /// The blocks that show data.
     pub(super) shown: Vec<Shown>,
-    /// Chart downloads: output path and bytes.
-    pub(super) files: Vec<(PathBuf, crate::content::Content)>,
+    /// Chart downloads: output path and bytes (kept apart in the build
+    /// cache, see [`Body::to_entry`]).
+    #[serde(skip)]
+    pub(super) files: Vec<(PathBuf, Content)>,
     /// The characters of those left in the build cache.
     pub(super) chars: String,
     /// Its charts and tables in order, numbered across the report later.
@@ -49,10 +57,14 @@ pub(super) struct Body {
     pub(super) assets: Vec<(PathBuf, Pos)>,
     /// Its links to paths of the site no project file is behind.
     pub(super) site_links: Vec<markdown::SiteLink>,
+    /// The keys of the figures it took from the caches or drew and kept
+    /// there; empty when caches are off.
+    pub(super) figures: Vec<cache::Key>,
 }
 
 /// A block of a page that shows data: its dataset, and its place among
 /// the page's numbered blocks (none for key figures).
+#[derive(Clone, Serialize, Deserialize)]
 pub(super) struct Shown {
     pub(super) dataset: String,
     pub(super) numbered: Option<usize>,
@@ -60,10 +72,14 @@ pub(super) struct Shown {
 
 /// A page as the PDF shows it: its Typst markup, the drawings and site
 /// images it shows, and its key figures for the cover.
-#[derive(Default)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(not(feature = "pdf"), allow(dead_code))]
 pub(super) struct PrintedPage {
+    /// Kept apart in the build cache, see [`Body::to_entry`].
+    #[serde(skip)]
     pub(super) markup: String,
+    /// Kept apart in the build cache, see [`Body::to_entry`].
+    #[serde(skip)]
     pub(super) assets: Vec<pdf::blocks::Asset>,
     pub(super) images: Vec<String>,
     pub(super) key_figures: Vec<String>,
@@ -139,6 +155,7 @@ pub(super) fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<B
     let mut chars = String::new();
     let mut shown = Vec::new();
     let mut card = None;
+    let mut kept = Vec::new();
     diags.extend(lint::shares_without_sample_size(page, datasets));
     // Figures go in a folder per page (`figures/s/b/1.svg`): page URLs are
     // unique, so their figures' names are too.
@@ -173,7 +190,8 @@ pub(super) fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<B
             palette: env.palette,
         };
         match env.figures.figure(raw, (&place, fmt.language()), || figures::render(&block, ds, fmt, &place)) {
-            Ok(fig) => {
+            Ok((fig, key)) => {
+                kept.extend(key);
                 *counter += 1;
                 html = html.replacen(&markdown::placeholder(i), &fig.html, 1);
                 if let Some(p) = print.as_mut() {
@@ -217,6 +235,7 @@ pub(super) fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<B
         card,
         assets: rendered.assets,
         site_links: rendered.site_links,
+        figures: kept,
     };
     (Some(body), diags)
 }
@@ -240,4 +259,121 @@ fn prose_page(page: &Page) -> BTreeMap<&'static str, Option<String>> {
         ("date", page.date.clone()),
         ("url", Some(page.url.clone())),
     ])
+}
+
+/// A body as the build cache keeps it (see [`cache::frame`]): the body
+/// but its HTML and markup, where each of its files is, the names and
+/// lengths of the drawings the PDF shows, and the problems found in it;
+/// then, as they are, its HTML, its markup, the bytes of the files kept in
+/// the entry itself and of those drawings, in that order.
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    body: &'a Body,
+    texts: (usize, usize),
+    files: Vec<(&'a std::path::Path, Part)>,
+    assets: Vec<(&'a str, usize)>,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// [`EntryOut`] read back.
+#[derive(Deserialize)]
+struct EntryIn {
+    body: Body,
+    texts: (usize, usize),
+    files: Vec<(PathBuf, Part)>,
+    assets: Vec<(String, usize)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Where the bytes of a body's file are kept.
+#[derive(Serialize, Deserialize)]
+enum Part {
+    /// In the body's entry, this many.
+    Here(usize),
+    /// In the entry of the figure it belongs to, which stays in the cache.
+    Figure { entry: cache::Key, offset: u64, len: u64, id: String },
+}
+
+impl Body {
+    /// The body and the problems found in it as one run of bytes, for the
+    /// build cache; `None` if a file of it is in no form the cache keeps.
+    pub(super) fn to_entry(&self, diagnostics: &[Diagnostic]) -> Option<Vec<u8>> {
+        let markup = self.print.as_ref().map_or("", |p| p.markup.as_str());
+        let mut payloads: Vec<&[u8]> = vec![self.html.as_bytes(), markup.as_bytes()];
+        let mut files = Vec::with_capacity(self.files.len());
+        for (path, content) in &self.files {
+            let part = match content {
+                Content::Stored(s) => Part::Figure {
+                    entry: cache::Key::from_file_name(&s.entry.file_name()?.to_string_lossy())?,
+                    offset: s.offset,
+                    len: s.len,
+                    id: s.id.clone(),
+                },
+                in_memory => {
+                    let bytes = in_memory.in_memory()?;
+                    payloads.push(bytes);
+                    Part::Here(bytes.len())
+                }
+            };
+            files.push((path.as_path(), part));
+        }
+        let drawings = self.print.iter().flat_map(|p| &p.assets);
+        let assets = drawings.clone().map(|(name, bytes)| (name.as_str(), bytes.len())).collect();
+        payloads.extend(drawings.map(|(_, bytes)| bytes.as_slice()));
+        let texts = (self.html.len(), markup.len());
+        cache::frame(&EntryOut { body: self, texts, files, assets, diagnostics }, &payloads)
+    }
+
+    /// The body [`Body::to_entry`] kept, and its problems; `None` if
+    /// `bytes` are not one, or a figure entry it takes files from is no
+    /// longer whole in `store`. The figures it shows are kept there.
+    pub(super) fn from_entry(bytes: &[u8], store: &Store) -> Option<(Body, Vec<Diagnostic>)> {
+        let (entry, mut rest): (EntryIn, _) = cache::unframe(bytes)?;
+        let mut take = |len: usize| {
+            let (bytes, after) = rest.split_at_checked(len)?;
+            rest = after;
+            Some(bytes)
+        };
+        let mut body = entry.body;
+        body.html = String::from_utf8(take(entry.texts.0)?.to_vec()).ok()?;
+        let markup = String::from_utf8(take(entry.texts.1)?.to_vec()).ok()?;
+        // Each figure entry is looked for once, long enough for its parts.
+        let mut needed: HashMap<cache::Key, u64> = HashMap::new();
+        for (_, part) in &entry.files {
+            if let Part::Figure { entry, offset, len, .. } = part {
+                let end = needed.entry(*entry).or_default();
+                *end = (*end).max(offset.checked_add(*len)?);
+            }
+        }
+        let found: HashMap<cache::Key, std::sync::Arc<PathBuf>> = needed
+            .into_iter()
+            .map(|(key, len)| Some((key, std::sync::Arc::new(store.entry(cache::Kind::Figure, key, len)?))))
+            .collect::<Option<_>>()?;
+        for (path, part) in entry.files {
+            let content = match part {
+                Part::Here(len) => Content::Bytes(take(len)?.to_vec()),
+                Part::Figure { entry, offset, len, id } => {
+                    Content::Stored(Stored { entry: found.get(&entry)?.clone(), offset, len, id })
+                }
+            };
+            body.files.push((path, content));
+        }
+        let mut drawings = Vec::with_capacity(entry.assets.len());
+        for (name, len) in entry.assets {
+            drawings.push((name, take(len)?.to_vec()));
+        }
+        match body.print.as_mut() {
+            Some(print) => {
+                print.markup = markup;
+                print.assets = drawings;
+            }
+            None if drawings.is_empty() && markup.is_empty() => {}
+            None => return None,
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+        body.figures.iter().for_each(|&key| store.keep(cache::Kind::Figure, key));
+        Some((body, entry.diagnostics))
+    }
 }

@@ -31,7 +31,7 @@ mod reuse;
 
 use body::{Body, PageEnv, render_body};
 pub(crate) use reuse::relock;
-pub use reuse::{FigureCache, FigureCount, Generation};
+pub use reuse::{FigureCount, Generation, MemoryCache, PageCount};
 
 /// The site in memory: output path to bytes.
 #[derive(Debug, Default)]
@@ -43,6 +43,7 @@ pub struct Site {
     pub pages: usize,
     pub charts: usize,
     pub figures: FigureCount,
+    pub bodies: PageCount,
     /// The pages of each PDF typeset, one per edition.
     pub pdf_pages: Vec<usize>,
     /// Links from pages to paths of the site no project file is behind:
@@ -358,12 +359,14 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     };
     let done = AtomicUsize::new(0);
     let total = input.pages.len();
+    let shared = input.figures.is_on().then(|| bodies_stamp(input, &urls, (env.print.is_some(), env.cards)));
     let bodies: Vec<(Option<Body>, Vec<Diagnostic>)> = input
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let body = render_body(i, p, &env);
+            let key = shared.map(|stamp| body_key(stamp, env.print.map(|_| i), p));
+            let body = input.figures.body(key, || render_body(i, p, &env));
             input.progress.tell(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             body
         })
@@ -503,6 +506,45 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     Ok((site, warnings))
 }
 
+/// What every page body of the edition is rendered from besides its own
+/// page: the data and settings (the figures' stamp: `report.yaml`, the
+/// datasets, bibliography and translations), the edition, where every
+/// page is and in what order, the drafts left out, and the files links may
+/// lead to (with whether each is an image the PDF can show). A body is
+/// taken from an earlier build only when this and its page are the same.
+fn bodies_stamp(
+    input: &Input,
+    urls: &HashMap<PathBuf, String>,
+    (printing, cards): (bool, bool),
+) -> cache::Key {
+    let mut urls: Vec<(&PathBuf, &String)> = urls.iter().collect();
+    urls.sort();
+    let mut left_out: Vec<&PathBuf> = input.left_out.iter().collect();
+    left_out.sort();
+    // The PDF's anchors number pages in reading order.
+    let order: Vec<&str> = input.pages.iter().filter(|_| printing).map(|p| p.url.as_str()).collect();
+    let files = |m: &'_ BTreeMap<PathBuf, Vec<u8>>| -> Vec<(PathBuf, bool)> {
+        m.iter().map(|(p, b)| (p.clone(), crate::assets::is_image(b))).collect()
+    };
+    let edition = (input.prefix, input.config.language.code(), input.config.base_url.as_deref());
+    let first_date = input.pages.first().and_then(|p| p.date.as_deref());
+    cache::Key::of((
+        input.figures.stamp(),
+        edition,
+        (input.publish, printing, cards),
+        (urls, order, left_out, first_date),
+        (files(input.static_files), files(input.content_files)),
+    ))
+}
+
+/// The key of a page's body: the edition's [`bodies_stamp`], what
+/// rendering reads of the page, and its place in reading order when the
+/// PDF is made.
+fn body_key(stamp: cache::Key, i: Option<usize>, p: &Page) -> cache::Key {
+    let front = (&p.front.title, &p.front.description, &p.date);
+    cache::Key::of((stamp, i, &p.file, &p.url, &p.body, p.body_line_offset, front))
+}
+
 /// A page's file, the files of `content/` it links to and its links to the site.
 type Linked = (PathBuf, Vec<(PathBuf, Pos)>, Vec<markdown::SiteLink>);
 
@@ -560,7 +602,7 @@ pub fn finish(
     let versions = |p: &Page| alternates.of(p).iter().map(|v| (v.tag.as_str(), v.url.as_str())).collect();
     let web_files = web::site_files(config, pages, versions, has_robots);
     site.files.extend(web_files.into_iter().map(|(path, bytes)| (path, bytes.into())));
-    site.figures = figures.keep();
+    (site.figures, site.bodies) = figures.keep();
     errors
 }
 
@@ -839,32 +881,40 @@ fn number_blocks(
     let urls: Vec<&str> = input.pages.iter().map(|p| p.url.as_str()).collect();
     let last_url = urls.last().copied().unwrap_or("/");
     let cited = format_citations(input, bodies, &mut errors);
-    for (i, (page, body)) in input.pages.iter().zip(bodies.iter_mut()).enumerate() {
-        let Some(body) = body else { continue };
-        errors.extend(registry.unknown(&page.file, &body.refs));
-        let lang = input.config.language;
-        let here = urls[i];
-        let (cited, offset) = match &cited {
-            Some((rendered, offsets)) => (Some(rendered), offsets[i]),
-            None => (None, 0),
-        };
-        let html_cite = |n: usize| cite_html(cited, offset + n, here, last_url);
-        let typst_cite = |n: usize| cite_typst(cited, offset + n);
-        body.html = registry.resolve_with(&body.html, i, &html_cite, |t| t.html_link(i, &urls, lang));
-        if let Some(p) = body.print.as_mut() {
-            let link = |t: &xref::Target| {
-                format!(
-                    "#link({})[{}]",
-                    pdf::markup::anchor_label(t.page, &t.anchor),
-                    pdf::markup::text(&t.text(lang))
-                )
+    // Each page on its own: a thousand bodies are a few tens of megabytes.
+    let unknown: Vec<Vec<Diagnostic>> = input
+        .pages
+        .par_iter()
+        .zip(bodies.par_iter_mut())
+        .enumerate()
+        .map(|(i, (page, body))| {
+            let Some(body) = body else { return Vec::new() };
+            let lang = input.config.language;
+            let here = urls[i];
+            let (cited, offset) = match &cited {
+                Some((rendered, offsets)) => (Some(rendered), offsets[i]),
+                None => (None, 0),
             };
-            p.markup = registry.resolve_with(&p.markup, i, &typst_cite, link);
-            for k in &mut p.key_figures {
-                *k = registry.resolve_with(k, i, &typst_cite, link);
+            let html_cite = |n: usize| cite_html(cited, offset + n, here, last_url);
+            let typst_cite = |n: usize| cite_typst(cited, offset + n);
+            body.html = registry.resolve_with(&body.html, i, &html_cite, |t| t.html_link(i, &urls, lang));
+            if let Some(p) = body.print.as_mut() {
+                let link = |t: &xref::Target| {
+                    format!(
+                        "#link({})[{}]",
+                        pdf::markup::anchor_label(t.page, &t.anchor),
+                        pdf::markup::text(&t.text(lang))
+                    )
+                };
+                p.markup = registry.resolve_with(&p.markup, i, &typst_cite, link);
+                for k in &mut p.key_figures {
+                    *k = registry.resolve_with(k, i, &typst_cite, link);
+                }
             }
-        }
-    }
+            registry.unknown(&page.file, &body.refs)
+        })
+        .collect();
+    errors.extend(unknown.into_iter().flatten());
     let references = cited.map(|(r, _)| r.references).unwrap_or_default();
     (errors, references, registry)
 }

@@ -1,0 +1,199 @@
+//! Page bodies in the build cache: a build takes each page's rendered
+//! body (prose, Markdown, blocks) from the build before when neither the
+//! page nor what the report shares changed. Whatever is edited, the site
+//! and the warnings are those a cold build of the same project gives.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{Fixture, stderr};
+
+const TRUST: &str = "title: Confiance\nsource: Baromètre\nsample_size: 1252\nfields:\n  share: { type: percent }\nrows:\n  - { id: proches, s: Proches, share: 78 }\n  - { id: pub, s: Publicité, share: 25 }\n";
+
+const CHART: &str =
+    "```chart\ntype: bar\ndata: trust\nx: s\ny: share\nid: trust\ntitle: À qui se fier\n```\n";
+
+/// A chart without a title: a warning every build must repeat.
+const UNTITLED: &str = "```chart\ntype: bar\ndata: trust\nx: s\ny: share\n```\n";
+
+fn project() -> Fixture {
+    Fixture::new(&[
+        ("report.yaml", "title: Étude\nlanguage: fr\npdf: false\n"),
+        ("data/trust.yaml", TRUST),
+        (
+            "content/_index.md",
+            "---\ntitle: Accueil\n---\nVoir [les proches](proches.md) et [la suite](suite.md).\n",
+        ),
+        (
+            "content/proches.md",
+            &format!(
+                "---\ntitle: Les proches\nweight: 1\n---\n{{{{ data.trust.proches.share }}}} font confiance.\n\n{CHART}"
+            ),
+        ),
+        (
+            "content/suite.md",
+            &format!(
+                "---\ntitle: La suite\nweight: 2\n---\nComme le montre @fig-trust, rien ne change.\n\n{UNTITLED}"
+            ),
+        ),
+        ("content/annexe.md", "---\ntitle: Annexe\nweight: 3\n---\nRetour à [l'accueil](_index.md).\n"),
+    ])
+}
+
+/// Every file of a built site, by path.
+fn site(public: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(public).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// Builds `f`; the summary line and the warnings.
+fn built(f: &Fixture) -> (String, String) {
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    (String::from_utf8_lossy(&out.stdout).into_owned(), stderr(&out))
+}
+
+/// The same project copied without its output and cache, built cold:
+/// its site and warnings.
+fn cold(f: &Fixture) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
+    let copy = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(f.root()).into_iter().filter_map(Result::ok) {
+        let rel = entry.path().strip_prefix(f.root()).unwrap();
+        if rel.starts_with("public") || rel.starts_with(".barometer") || !entry.file_type().is_file() {
+            continue;
+        }
+        fs::create_dir_all(copy.path().join(rel).parent().unwrap()).unwrap();
+        fs::copy(entry.path(), copy.path().join(rel)).unwrap();
+    }
+    let copy = Fixture { dir: copy };
+    let (summary, warnings) = built(&copy);
+    assert!(!summary.contains("build cache"), "{summary}");
+    (site(&copy.public("")), warnings)
+}
+
+/// Builds again after an edit: the site and warnings must be a cold
+/// build's; says what the summary said came from the cache.
+fn after_edit(f: &Fixture) -> String {
+    let (summary, warnings) = built(f);
+    let (want, want_warnings) = cold(f);
+    let got = site(&f.public(""));
+    let differ: Vec<&PathBuf> =
+        want.keys().chain(got.keys()).filter(|p| want.get(*p) != got.get(*p)).collect();
+    assert!(differ.is_empty(), "{summary}: {differ:?}");
+    assert_eq!(warnings, want_warnings, "{summary}");
+    summary
+}
+
+#[test]
+fn each_edit_renders_what_it_changes_and_the_site_is_a_cold_builds() {
+    let f = project();
+    let (first, warnings) = built(&f);
+    assert!(!first.contains("build cache"), "{first}");
+    assert!(warnings.contains("content/suite.md"), "the untitled chart's warning: {warnings}");
+
+    let same = after_edit(&f);
+    assert!(same.contains("(4 of 4 pages, 2 of 2 figures from the build cache)"), "{same}");
+
+    // Prose of one page: that page alone is rendered.
+    f.write(
+        "content/annexe.md",
+        "---\ntitle: Annexe\nweight: 3\n---\nRetour à [l'accueil](_index.md), enfin.\n",
+    );
+    let prose = after_edit(&f);
+    assert!(prose.contains("(3 of 4 pages, 2 of 2 figures"), "{prose}");
+    let annexe = fs::read_to_string(f.public("annexe/index.html")).unwrap();
+    assert!(annexe.contains("enfin"), "the edit is shown");
+
+    // A page's title: every page lists it in its navigation.
+    f.write(
+        "content/suite.md",
+        &fs::read_to_string(f.root().join("content/suite.md")).unwrap().replace("La suite", "Et après"),
+    );
+    let title = after_edit(&f);
+    assert!(fs::read_to_string(f.public("annexe/index.html")).unwrap().contains("Et après"), "{title}");
+
+    // A figure added before the one `@fig-trust` names renumbers it on a
+    // page whose body is taken from the cache.
+    let home = format!(
+        "---\ntitle: Accueil\n---\nVoir [les proches](proches.md) et [la suite](suite.md).\n\n{}",
+        CHART.replace("id: trust\n", "").replace("À qui", "Qui")
+    );
+    f.write("content/_index.md", &home);
+    after_edit(&f);
+    let suite = fs::read_to_string(f.public("suite/index.html")).unwrap();
+    assert!(suite.contains("igure\u{a0}2</a>"), "renumbered: {suite}");
+
+    // Another address for a page: the pages linking to it link there.
+    f.write(
+        "content/annexe.md",
+        "---\ntitle: Annexe\nweight: 3\nslug: complements\n---\nRetour à [l'accueil](_index.md).\n",
+    );
+    f.write(
+        "content/suite.md",
+        &fs::read_to_string(f.root().join("content/suite.md"))
+            .unwrap()
+            .replace("rien ne change.", "rien ne change ([annexe](annexe.md))."),
+    );
+    after_edit(&f);
+    f.write(
+        "content/annexe.md",
+        "---\ntitle: Annexe\nweight: 3\nslug: annexes\n---\nRetour à [l'accueil](_index.md).\n",
+    );
+    let moved = after_edit(&f);
+    assert!(!moved.contains(" of 4 pages"), "where pages are is what every page links with: {moved}");
+    let suite = fs::read_to_string(f.public("suite/index.html")).unwrap();
+    assert!(suite.contains("href=\"../annexes/index.html\">annexe</a>"), "{suite}");
+
+    // The data: every page that shows it, in prose or in a chart.
+    f.write("data/trust.yaml", &TRUST.replace("share: 78", "share: 77"));
+    let data = after_edit(&f);
+    assert!(!data.contains(" of 4 pages"), "the data is what every page is rendered from: {data}");
+    assert!(fs::read_to_string(f.public("proches/index.html")).unwrap().contains("77"));
+
+    // A page added, and one removed.
+    f.write("content/nouveau.md", "---\ntitle: Nouveau\nweight: 4\n---\nUne page de plus.\n");
+    after_edit(&f);
+    fs::remove_file(f.root().join("content/nouveau.md")).unwrap();
+    after_edit(&f);
+
+    // The report's settings.
+    f.write("report.yaml", "title: Étude révisée\nlanguage: fr\npdf: false\n");
+    let settings = after_edit(&f);
+    assert!(!settings.contains(" of 4 pages"), "{settings}");
+}
+
+#[test]
+fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
+    let f = project();
+    built(&f);
+    let before = site(&f.public(""));
+    let cache = f.root().join(".barometer/cache");
+    let pages: Vec<PathBuf> = fs::read_dir(cache.join("pages")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(pages.len(), 4, "one entry per page");
+    for entry in &pages {
+        let bytes = fs::read(entry).unwrap();
+        fs::write(entry, &bytes[..bytes.len() - 1]).unwrap();
+    }
+    let (damaged, _) = built(&f);
+    assert!(damaged.contains("(2 of 2 figures from the build cache)"), "no body reused: {damaged}");
+    assert_eq!(site(&f.public("")), before);
+
+    // A body whose chart files are in a figure entry removed since: the
+    // page is rendered again, the chart drawn again, and the build does
+    // not fail copying a file that is gone.
+    for entry in fs::read_dir(cache.join("figures")).unwrap() {
+        fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let svg = before.keys().find(|p| p.extension().is_some_and(|e| e == "svg")).expect("a chart's SVG");
+    fs::remove_file(f.public("").join(svg)).unwrap();
+    let (redrawn, _) = built(&f);
+    assert!(redrawn.contains("(2 of 4 pages from the build cache)"), "{redrawn}");
+    assert_eq!(site(&f.public("")), before);
+}
