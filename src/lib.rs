@@ -54,6 +54,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 pub use diagnostics::{Diagnostic, Severity};
 
 use config::Config;
@@ -556,8 +558,10 @@ fn parse_pages(
 ) -> (Vec<Page>, HashSet<PathBuf>) {
     let mut pages = Vec::new();
     let mut left_out = HashSet::new();
-    for (path, text) in &project.pages {
-        match pages::parse_page_in(path, text, languages) {
+    let parsed: Vec<Result<Page, Diagnostic>> =
+        project.pages.par_iter().map(|(path, text)| pages::parse_page_in(path, text, languages)).collect();
+    for parsed in parsed {
+        match parsed {
             Ok(p) if p.front.draft && !drafts => {
                 left_out.insert(p.file);
             }

@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::blocks::{Block, ChartKind};
 use crate::charts::{self, ColumnFit};
 use crate::datasets::{Dataset, FieldType};
@@ -54,8 +56,10 @@ pub fn unused_datasets<'a>(
     texts: impl Iterator<Item = &'a str>,
 ) -> Vec<Diagnostic> {
     let sources: HashSet<&str> = datasets.values().filter_map(|d| d.from.as_deref()).collect();
-    // Each text is read once, whatever the number of datasets.
-    let quoted: HashSet<&str> = texts.flat_map(quoted_ids).collect();
+    // Each text is read once, whatever the number of datasets, the texts
+    // side by side.
+    let texts: Vec<&str> = texts.collect();
+    let quoted: HashSet<&str> = texts.par_iter().flat_map_iter(|t| quoted_ids(t)).collect();
     datasets
         .values()
         .filter(|d| ![shown, &sources, &quoted].iter().any(|used| used.contains(d.id.as_str())))

@@ -1,6 +1,6 @@
 //! The `barometer` command line: parses arguments, runs the library, prints.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -381,14 +381,21 @@ fn print_diagnostics(outcome: &Outcome, format: MessageFormat) {
     // (https://no-color.org).
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    // Written through buffers: a thousand warnings are not a thousand
+    // writes (standard error is not buffered). A closed stream is no
+    // reason to stop the build, which is done.
+    let (mut out, mut err) = (
+        std::io::BufWriter::new(std::io::stdout().lock()),
+        std::io::BufWriter::new(std::io::stderr().lock()),
+    );
     for d in &outcome.diagnostics {
         let source = outcome.sources.get(&d.file).map(String::as_str);
-        match format {
-            MessageFormat::Human => eprintln!("{}", d.render_with(source, color)),
-            MessageFormat::Json => println!("{}", d.to_json(source)),
-        }
+        let _ = match format {
+            MessageFormat::Human => writeln!(err, "{}", d.render_with(source, color)),
+            MessageFormat::Json => writeln!(out, "{}", d.to_json(source)),
+        };
         if github {
-            println!("{}", d.github_annotation());
+            let _ = writeln!(out, "{}", d.github_annotation());
         }
     }
 }

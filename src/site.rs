@@ -589,13 +589,16 @@ fn remove_stale(output: &Path, stale: &[PathBuf]) -> Result<usize, (PathBuf, io:
 /// (one file on macOS and Windows), or a file where the other needs a
 /// folder. Checked before anything is written.
 pub fn path_conflicts(files: &Files) -> Vec<(PathBuf, PathBuf)> {
+    // Looked up by their bytes: comparing paths part by part was a tenth
+    // of a rebuild of seven thousand files.
+    let names: HashSet<&std::ffi::OsStr> = files.keys().map(|p| p.as_os_str()).collect();
     let mut conflicts = Vec::new();
-    let mut folded: BTreeMap<String, &PathBuf> = BTreeMap::new();
+    let mut folded: std::collections::HashMap<String, &PathBuf> = std::collections::HashMap::new();
     for path in files.keys() {
         if let Some(other) = folded.insert(path.to_string_lossy().to_lowercase(), path) {
             conflicts.push((other.clone(), path.clone()));
         }
-        if let Some(file) = path.ancestors().skip(1).find(|a| files.contains_key(*a)) {
+        if let Some(file) = path.ancestors().skip(1).find(|a| names.contains(a.as_os_str())) {
             conflicts.push((file.to_path_buf(), path.clone()));
         }
     }

@@ -58,7 +58,12 @@ impl Site {
     /// Adds an edition's files and counts to the site. (The figures drawn
     /// and reused are counted once for all editions, by [`finish`].)
     pub fn merge(&mut self, other: Site) {
-        self.files.extend(other.files);
+        // The first edition's files are taken whole, not inserted one by one.
+        if self.files.is_empty() {
+            self.files = other.files;
+        } else {
+            self.files.extend(other.files);
+        }
         self.stored_chars.push_str(&other.stored_chars);
         self.pages += other.pages;
         self.charts += other.charts;
@@ -428,7 +433,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     let painter = card_painter(input);
     let metas: Vec<web::PageMeta> = input
         .pages
-        .iter()
+        .par_iter()
         .zip(&ok_bodies)
         .map(|(page, b)| {
             let facts = web::PageFacts {
