@@ -445,6 +445,14 @@ fn read_named(
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Makes mimalloc give freed memory back at once; the delay it had.
+/// Lets memory freed by a build be reused by the next for `millis`
+/// before it goes back to the system (mimalloc's default is 10 ms). A
+/// long-running process that rebuilds often (`serve`) would otherwise
+/// map and fault in tens of megabytes again on every rebuild.
+pub fn keep_freed_memory(millis: std::ffi::c_long) {
+    restore_purge(millis);
+}
+
 fn purge_now() -> std::ffi::c_long {
     // SAFETY: reading and setting an option takes no pointer and may run
     // at any time, from any thread.

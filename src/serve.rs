@@ -72,6 +72,7 @@ pub fn serve(
         base_url: None,
     };
     let cache = Cache::reusing();
+    crate::load::keep_freed_memory(2000);
     let (reload, _) = broadcast::channel(16);
     let shared = Arc::new(Shared { served: RwLock::default(), reload });
     rebuild(&build_opts, &cache, &shared, &report);
@@ -90,7 +91,9 @@ pub fn serve(
     // Events name absolute paths; compare them with an absolute root.
     let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(40), None, tx)
+    // An editor's save (a temporary file, then a rename) comes within a few
+    // milliseconds; waiting longer only delays the page.
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(25), None, tx)
         .map_err(|e| format!("cannot watch the project: {e}"))?;
     let mut watched = HashSet::new();
     watch(&mut debouncer, &root, &mut watched)?;

@@ -26,9 +26,10 @@ use crate::xref;
 /// A page body rendered to HTML, before the theme wraps it.
 #[derive(Clone, Serialize, Deserialize)]
 pub(super) struct Body {
-    /// Kept apart in the build cache, see [`Body::to_entry`].
+    /// Kept apart in the build cache, see [`Body::to_entry`]; shared
+    /// with the copy `serve` keeps, which numbering does not change.
     #[serde(skip)]
-    pub(super) html: String,
+    pub(super) html: std::sync::Arc<String>,
     pub(super) headings: Vec<Heading>,
     pub(super) links: Vec<PageLink>,
     pub(super) charts: usize,
@@ -220,7 +221,7 @@ pub(super) fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<B
         return (None, diags);
     }
     let body = Body {
-        html,
+        html: html.into(),
         headings: rendered.headings,
         links: rendered.links,
         charts,
@@ -335,7 +336,7 @@ impl Body {
             Some(bytes)
         };
         let mut body = entry.body;
-        body.html = String::from_utf8(take(entry.texts.0)?.to_vec()).ok()?;
+        body.html = std::sync::Arc::new(String::from_utf8(take(entry.texts.0)?.to_vec()).ok()?);
         let markup = String::from_utf8(take(entry.texts.1)?.to_vec()).ok()?;
         // Each figure entry is looked for once, long enough for its parts.
         let mut needed: HashMap<cache::Key, u64> = HashMap::new();

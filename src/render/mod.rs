@@ -400,7 +400,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     }
     let mut ok_bodies: Vec<Body> = ok_bodies.into_iter().flatten().collect();
     if let Some(last) = ok_bodies.last_mut().filter(|_| !references.is_empty()) {
-        last.html.push_str(&references_html(&references, input.config.language));
+        Arc::make_mut(&mut last.html).push_str(&references_html(&references, input.config.language));
     }
     let study = match study_pdf(input, &ok_bodies, (&references, &study_citation), &fmt) {
         Ok(Some((pdf, pdf_warnings))) => {
@@ -902,7 +902,8 @@ fn number_blocks(
             };
             let html_cite = |n: usize| cite_html(cited, offset + n, here, last_url);
             let typst_cite = |n: usize| cite_typst(cited, offset + n);
-            body.html = registry.resolve_with(&body.html, i, &html_cite, |t| t.html_link(i, &urls, lang));
+            let html = registry.resolve_with(&body.html, i, &html_cite, |t| t.html_link(i, &urls, lang));
+            body.html = Arc::new(html);
             if let Some(p) = body.print.as_mut() {
                 let link = |t: &xref::Target| {
                     format!(
@@ -1154,7 +1155,7 @@ fn render_page(
             description: page.front.description.as_deref(),
             date: page.date.as_deref(),
             url: &page.url,
-            content: body.html,
+            content: Arc::unwrap_or_clone(body.html),
             toc: if page.front.toc {
                 body.headings
                     .iter()
