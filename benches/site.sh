@@ -81,6 +81,23 @@ row() {
           name, t[3], mem / 1024, h, hm, t[3] / h, t[3] * 1000 / pages }'
 }
 
+# Moves the folders given aside, into target/bench/trash, deleted when
+# the script ends. A cold build starts from an empty output, as a fresh
+# checkout in CI does; deleting thousands of files just before creating
+# thousands again is another measure on this machine's disk (ext4 without
+# a journal, whose inode allocator then skips every inode deleted in the
+# last 30 s one by one: half of a cold 10,000-page build, for either
+# tool), so the previous outputs are only renamed away.
+trash=target/bench/trash
+set_aside() {
+  mkdir -p "$trash"
+  local f
+  for f in "$@"; do
+    if [ -e "$f" ]; then mv "$f" "$(mktemp -d "$trash/XXXXXX")/"; fi
+  done
+}
+trap 'rm -rf "$trash"' EXIT
+
 # name, pages, then the generator's arguments: five cold builds (empty
 # output and cache) beside Hugo's five of the same pages.
 run_flat() {
@@ -88,7 +105,7 @@ run_flat() {
   local dir; dir=$(flat_project "$name" --pages "$pages" "$@")
   local twin=$dir-hugo runs hugo; runs=$(mktemp); hugo=$(mktemp)
   for _ in 1 2 3 4 5; do
-    rm -rf "$dir/public" "$dir/.barometer" "$twin/public"
+    set_aside "$dir/public" "$dir/.barometer" "$twin/public"
     /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$dir" >/dev/null 2>&1
     (cd "$twin" && /usr/bin/time -a -o "$hugo" -f "%e %M" hugo --quiet >/dev/null 2>&1)
   done
@@ -106,7 +123,7 @@ run_again() {
   local dir; dir=$(flat_project "${name%%,*}" --pages "$pages" "$@")
   local twin=$dir-hugo runs hugo; runs=$(mktemp); hugo=$(mktemp)
   local page; page=content/chapter-$(printf %05d $((pages / 2))).md
-  rm -rf "$dir/public" "$dir/.barometer" "$twin/public"
+  set_aside "$dir/public" "$dir/.barometer" "$twin/public"
   "$bin/barometer" build --root "$dir" >/dev/null 2>&1
   (cd "$twin" && hugo --quiet >/dev/null 2>&1)
   for i in 1 2 3 4 5; do
