@@ -64,8 +64,32 @@ impl Kind {
 
 /// A SHA-256 of everything an entry was made from, and of the program
 /// that made it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Key([u8; 32]);
+
+/// A key is kept as its 32 bytes in one piece (a CBOR byte string), not
+/// as 32 numbers: a page's entry names a key for each file it shows.
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the 32 bytes of a key")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Key, E> {
+                bytes.try_into().map(Key).map_err(|_| E::invalid_length(bytes.len(), &self))
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
+    }
+}
 
 impl Key {
     /// The key of what `parts` hashes; two programs (another version, or
@@ -356,6 +380,19 @@ fn prune(folder: &Path, stale: impl Fn(&str) -> bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_reads_back_from_its_bytes_and_its_file_name() {
+        let key = Key::of("a page");
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&key, &mut bytes).unwrap();
+        assert_eq!(bytes.len(), 2 + 32, "one byte string, not 32 numbers");
+        assert_eq!(ciborium::from_reader::<Key, _>(bytes.as_slice()).unwrap(), key);
+        assert!(ciborium::from_reader::<Key, _>(&bytes[..bytes.len() - 1]).is_err());
+        assert_eq!(Key::from_file_name(&key.file_name()), Some(key));
+        assert_eq!(Key::from_file_name(&key.file_name().to_uppercase()), None);
+        assert_eq!(Key::from_file_name("notes.txt"), None);
+    }
 
     #[test]
     fn the_same_entry_made_at_once_twice_is_no_trouble() {
