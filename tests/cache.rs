@@ -33,12 +33,7 @@ fn project() -> Fixture {
 
 /// Every file of the built site, by path.
 fn site(f: &Fixture) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(f.public(""))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(f.public("")).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
-        .collect()
+    common::files(&f.public(""))
 }
 
 /// The entries of one kind in the cache.

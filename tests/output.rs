@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,16 +16,6 @@ fn project() -> Fixture {
         ("content/_index.md", "---\ntitle: Home\n---\nHello.\n"),
         ("content/a.md", "---\ntitle: A\n---\nChapter.\n"),
     ])
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
-        .collect()
 }
 
 fn build_into(f: &Fixture, output: &Path, extra: &[&str]) -> std::process::Output {
@@ -47,14 +36,14 @@ fn a_folder_of_documents_is_never_emptied() {
     fs::create_dir_all(docs.join("notes")).unwrap();
     fs::write(docs.join("thesis.docx"), "years of work").unwrap();
     fs::write(docs.join("notes/index.html"), "my notes").unwrap();
-    let before = snapshot(&docs);
+    let before = common::files(&docs);
 
     let out = build_into(&f, &docs, &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("not written by barometer") && err.contains("--force"), "{err}");
     assert!(err.contains("the previous output is untouched"), "{err}");
-    assert_eq!(snapshot(&docs), before);
+    assert_eq!(common::files(&docs), before);
 
     let out = build_into(&f, &docs, &["--force"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -94,14 +83,14 @@ fn the_project_git_folder_is_refused_as_an_output() {
     let f = project();
     fs::create_dir_all(f.root().join(".git/objects")).unwrap();
     fs::write(f.root().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
-    let before = snapshot(&f.root().join(".git"));
+    let before = common::files(&f.root().join(".git"));
     let out = f.run(&["build", "--output", ".git"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(snapshot(&f.root().join(".git")), before);
+    assert_eq!(common::files(&f.root().join(".git")), before);
     let out = f.run(&["build", "--output", ".git", "--force"]);
     assert_eq!(out.status.code(), Some(1), "not even when forced");
     assert!(stderr(&out).contains("inside a `.git` folder"), "{}", stderr(&out));
-    assert_eq!(snapshot(&f.root().join(".git")), before);
+    assert_eq!(common::files(&f.root().join(".git")), before);
 }
 
 #[test]
@@ -155,7 +144,7 @@ fn a_full_disk_or_a_read_only_folder_leaves_the_previous_site_whole() {
     let output = disk.0.join("public");
     let out = build_into(&f, &output, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let before = snapshot(&output);
+    let before = common::files(&output);
 
     // A dataset whose CSV download cannot fit in what is left.
     let mut csv = String::from("name,value\n");
@@ -169,7 +158,7 @@ fn a_full_disk_or_a_read_only_folder_leaves_the_previous_site_whole() {
     let err = stderr(&out);
     assert!(err.contains("No space left") || err.contains("space"), "{err}");
     assert!(err.contains("nothing was written") && err.contains("the previous output is untouched"), "{err}");
-    assert_eq!(snapshot(&output), before, "the previous site is whole, with no temporary file");
+    assert_eq!(common::files(&output), before, "the previous site is whole, with no temporary file");
 
     fs::remove_file(f.root().join("data/big.csv")).unwrap();
     disk.remount("ro");
@@ -177,7 +166,7 @@ fn a_full_disk_or_a_read_only_folder_leaves_the_previous_site_whole() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("the previous output is untouched"), "{}", stderr(&out));
     disk.remount("rw");
-    assert_eq!(snapshot(&output), before);
+    assert_eq!(common::files(&output), before);
 
     let out = build_into(&f, &output, &[]);
     assert!(out.status.success(), "{}", stderr(&out));

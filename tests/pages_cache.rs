@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::{Fixture, stderr};
 
@@ -43,16 +43,6 @@ fn project() -> Fixture {
     ])
 }
 
-/// Every file of a built site, by path.
-fn site(public: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(public)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(public).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
-        .collect()
-}
-
 /// Builds `f`; the summary line and the warnings.
 fn built(f: &Fixture) -> (String, String) {
     let out = f.build();
@@ -75,7 +65,7 @@ fn cold(f: &Fixture) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     let copy = Fixture { dir: copy };
     let (summary, warnings) = built(&copy);
     assert!(!summary.contains("build cache"), "{summary}");
-    (site(&copy.public("")), warnings)
+    (common::files(&copy.public("")), warnings)
 }
 
 /// Builds again after an edit: the site and warnings must be a cold
@@ -83,7 +73,7 @@ fn cold(f: &Fixture) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
 fn after_edit(f: &Fixture) -> String {
     let (summary, warnings) = built(f);
     let (want, want_warnings) = cold(f);
-    let got = site(&f.public(""));
+    let got = common::files(&f.public(""));
     let differ: Vec<&PathBuf> =
         want.keys().chain(got.keys()).filter(|p| want.get(*p) != got.get(*p)).collect();
     assert!(differ.is_empty(), "{summary}: {differ:?}");
@@ -173,7 +163,7 @@ fn each_edit_renders_what_it_changes_and_the_site_is_a_cold_builds() {
 fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
     let f = project();
     built(&f);
-    let before = site(&f.public(""));
+    let before = common::files(&f.public(""));
     let cache = f.root().join(".barometer/cache");
     let pages: Vec<PathBuf> = fs::read_dir(cache.join("pages")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(pages.len(), 4, "one entry per page");
@@ -183,7 +173,7 @@ fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
     }
     let (damaged, _) = built(&f);
     assert!(damaged.contains("(2 of 2 figures from the build cache)"), "no body reused: {damaged}");
-    assert_eq!(site(&f.public("")), before);
+    assert_eq!(common::files(&f.public("")), before);
 
     // A body whose chart files are in a figure entry removed since: the
     // page is rendered again, the chart drawn again, and the build does
@@ -195,5 +185,5 @@ fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
     fs::remove_file(f.public("").join(svg)).unwrap();
     let (redrawn, _) = built(&f);
     assert!(redrawn.contains("(2 of 4 pages from the build cache)"), "{redrawn}");
-    assert_eq!(site(&f.public("")), before);
+    assert_eq!(common::files(&f.public("")), before);
 }
