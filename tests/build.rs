@@ -168,20 +168,9 @@ fn pages_are_ordered_with_previous_and_next() {
 fn rebuilds_are_byte_identical() {
     let f = french_survey();
     assert!(f.build().status.success());
-    let first = snapshot(f.root().join("public"));
+    let first = common::files(&f.public(""));
     assert!(f.build().status.success());
-    assert_eq!(first, snapshot(f.root().join("public")));
-}
-
-fn snapshot(dir: std::path::PathBuf) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<_> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(&dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
+    assert_eq!(first, common::files(&f.public("")));
 }
 
 #[test]

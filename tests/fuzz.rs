@@ -8,8 +8,9 @@
 //! case is kept in `tests/fuzz.proptest-regressions` and replayed first by
 //! every later run.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -167,15 +168,6 @@ fn apply(text: &[u8], m: &Mutation) -> Vec<u8> {
     out
 }
 
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
-        .collect()
-}
-
 /// Builds with a time limit: `None` if the build did not end in time.
 fn build(root: &Path) -> Option<std::thread::Result<Outcome>> {
     let opts = Options {
@@ -229,7 +221,7 @@ proptest! {
         write_project(root);
         let first = build(root).expect("the project builds in time").expect("no panic");
         prop_assert!(first.summary.is_some(), "the unmutated project builds: {:?}", first.diagnostics);
-        let before = snapshot(&root.join("public"));
+        let before = common::files(&root.join("public"));
 
         let (path, text) = PROJECT[file];
         let mutated = mutations.iter().fold(text.as_bytes().to_vec(), |t, m| apply(&t, m));
@@ -241,7 +233,7 @@ proptest! {
         prop_assert!(outcome.is_ok(), "the build of a mutated {path} panicked");
         let outcome = outcome.unwrap();
         if outcome.summary.is_none() {
-            prop_assert_eq!(&snapshot(&root.join("public")), &before, "a failed build changed the output");
+            prop_assert_eq!(&common::files(&root.join("public")), &before, "a failed build changed the output");
             let errors: Vec<_> = outcome.diagnostics.iter().filter(|d| d.is_error()).collect();
             prop_assert!(!errors.is_empty(), "a refusal says why");
             for d in errors {
