@@ -449,3 +449,31 @@ Closing words.\n";
     let xml = poppler("pdftohtml", &["-xml", "-i", "-stdout"], &f.public("r.pdf"));
     assert!(xml.contains("href=\"https://example.org\""), "web links stay links");
 }
+
+#[test]
+fn the_contents_read_as_titles_and_the_pages_they_start_on() {
+    if !common::poppler_here() {
+        return;
+    }
+    let f = study();
+    assert!(f.build().status.success());
+    let pdf = f.public("etude-2026.pdf");
+    // Laid out as printed, one entry a line; spaces of any width as one.
+    let laid_out = poppler("pdftotext", &["-layout", "-enc", "UTF-8"], &pdf).replace('\u{2060}', "");
+    let pages: Vec<String> = laid_out
+        .split('\u{c}')
+        .map(|p| {
+            p.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let contents = pages.iter().position(|p| p.contains("Sommaire")).expect("a contents page");
+    for entry in ["1 Synthèse", "1.1 Les constats", "2 Les comptes"] {
+        let starts =
+            (contents + 1..pages.len()).find(|&i| pages[i].contains(entry)).expect("the entry's page");
+        let line = format!("{entry} {}", starts + 1);
+        assert!(pages[contents].lines().any(|l| l == line), "`{line}` in the contents:\n{}", pages[contents]);
+    }
+}
