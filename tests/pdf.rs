@@ -81,6 +81,19 @@ fn study() -> Fixture {
     ])
 }
 
+/// The study built, and its PDF; `None` where poppler's tools are missing
+/// to read it back (see [`common::poppler_here`]).
+fn built_study() -> Option<(Fixture, std::path::PathBuf)> {
+    if !common::poppler_here() {
+        return None;
+    }
+    let f = study();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = f.public("etude-2026.pdf");
+    Some((f, pdf))
+}
+
 #[test]
 fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
     if !common::poppler_here() {
@@ -144,12 +157,8 @@ fn a_study_reads_in_order_with_its_figures_sources_and_numbers() {
 
 #[test]
 fn every_page_after_the_cover_has_the_running_header_and_its_number() {
-    if !common::poppler_here() {
-        return;
-    }
-    let f = study();
-    assert!(f.build().status.success());
-    let text = text(&f.public("etude-2026.pdf"));
+    let Some((_f, pdf)) = built_study() else { return };
+    let text = text(&pdf);
     let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
     assert!(pages.len() >= 4, "{}", pages.len());
     assert!(!pages[0].contains("\n1\n"), "the cover has no number");
@@ -162,13 +171,8 @@ fn every_page_after_the_cover_has_the_running_header_and_its_number() {
 
 #[test]
 fn long_tables_split_across_pages_with_their_header_repeated() {
-    if !common::poppler_here() {
-        return;
-    }
-    let f = study();
-    let out = f.build();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = text(&f.public("etude-2026.pdf"));
+    let Some((_f, pdf)) = built_study() else { return };
+    let text = text(&pdf);
     let pages: Vec<&str> = text.split('\u{c}').collect();
     let with_rows: Vec<&&str> = pages.iter().filter(|p| p.contains("au libellé assez long")).collect();
     assert!(with_rows.len() >= 2, "ninety rows take more than one page");
@@ -181,12 +185,7 @@ fn long_tables_split_across_pages_with_their_header_repeated() {
 
 #[test]
 fn the_pdf_embeds_its_fonts_and_has_an_outline_and_a_language() {
-    if !common::poppler_here() {
-        return;
-    }
-    let f = study();
-    assert!(f.build().status.success());
-    let pdf = f.public("etude-2026.pdf");
+    let Some((_f, pdf)) = built_study() else { return };
     let fonts = poppler("pdffonts", &[], &pdf);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty(), "{fonts}");
@@ -452,12 +451,7 @@ Closing words.\n";
 
 #[test]
 fn the_contents_read_as_titles_and_the_pages_they_start_on() {
-    if !common::poppler_here() {
-        return;
-    }
-    let f = study();
-    assert!(f.build().status.success());
-    let pdf = f.public("etude-2026.pdf");
+    let Some((_f, pdf)) = built_study() else { return };
     // Laid out as printed, one entry a line; spaces of any width as one.
     let laid_out = poppler("pdftotext", &["-layout", "-enc", "UTF-8"], &pdf).replace('\u{2060}', "");
     let pages: Vec<String> = laid_out
