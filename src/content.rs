@@ -19,9 +19,10 @@ use std::sync::Arc;
 pub enum Content {
     /// Made or read by this build, in memory.
     Bytes(Vec<u8>),
-    /// A figure's file kept in memory from one build to the next
-    /// (`serve`): shared, not copied, by every build that shows it. The
-    /// figure carries its characters ([`crate::figures::Figure::chars`]).
+    /// A figure's file or a page's HTML kept in memory from one build to
+    /// the next (`serve`): shared, not copied, by every build that shows
+    /// it. The figure or page carries its characters
+    /// ([`crate::figures::Figure::chars`]).
     Shared(Arc<[u8]>),
     /// Bytes kept in a build-cache entry, read when needed.
     Stored(Stored),

@@ -78,9 +78,8 @@ impl Figure {
     /// which is in every set already.
     fn shown_chars(&self) -> String {
         let text = self.files.iter().filter(|(p, _)| crate::webfonts::shows_text(p));
-        let mut chars = crate::webfonts::CharSet::new();
-        text.filter_map(|(_, c)| std::str::from_utf8(c.in_memory()?).ok()).for_each(|t| chars.add_text(t));
-        chars.chars().filter(|c| !(' '..='~').contains(c)).collect()
+        let texts = text.filter_map(|(_, c)| std::str::from_utf8(c.in_memory()?).ok());
+        crate::webfonts::CharSet::beyond_ascii(texts)
     }
 
     /// The figure with its files shared, to keep in memory from one build

@@ -54,8 +54,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 pub use diagnostics::{Diagnostic, Severity};
 
 use config::Config;
@@ -148,12 +146,17 @@ pub type Files = BTreeMap<PathBuf, content::Content>;
 pub struct Cache {
     memory: render::MemoryCache,
     fonts: webfonts::FontCache,
+    parsed: pages::Parsed,
 }
 
 impl Cache {
     /// A cache that keeps figures and page bodies from one build to the next.
     pub fn reusing() -> Cache {
-        Cache { memory: render::MemoryCache::reusing(), fonts: webfonts::FontCache::default() }
+        Cache {
+            memory: render::MemoryCache::reusing(),
+            fonts: webfonts::FontCache::default(),
+            parsed: pages::Parsed::reusing(),
+        }
     }
 }
 
@@ -343,7 +346,7 @@ fn build_site(
     if let Some(b) = bibliography.as_mut() {
         diags.extend(b.source_datasets(&mut datasets, &project.datasets));
     }
-    let (pages, left_out) = parse_pages(project, &languages, opts.drafts, &mut diags);
+    let (pages, left_out) = parse_pages(project, (&languages, &cache.parsed), opts.drafts, &mut diags);
     let (strings, string_diags) = i18n::project_strings(&project.translations, &languages);
     diags.extend(string_diags);
     let Some(config) = config.filter(|_| !diags.has_errors()) else {
@@ -552,15 +555,13 @@ fn strict(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// in several `languages`, `a.en.md` is `a.md` in English.
 fn parse_pages(
     project: &load::Project,
-    languages: &[config::Language],
+    (languages, parsed): (&[config::Language], &pages::Parsed),
     drafts: bool,
     diags: &mut diagnostics::Diagnostics,
 ) -> (Vec<Page>, HashSet<PathBuf>) {
     let mut pages = Vec::new();
     let mut left_out = HashSet::new();
-    let parsed: Vec<Result<Page, Diagnostic>> =
-        project.pages.par_iter().map(|(path, text)| pages::parse_page_in(path, text, languages)).collect();
-    for parsed in parsed {
+    for parsed in parsed.parse_all(&project.pages, languages) {
         match parsed {
             Ok(p) if p.front.draft && !drafts => {
                 left_out.insert(p.file);

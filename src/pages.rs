@@ -1,8 +1,9 @@
 //! Pages: Markdown files under `content/`, their front matter, URLs and
 //! reading order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
@@ -119,6 +120,68 @@ fn language_of(file: &Path, languages: &[Language]) -> Result<(PathBuf, Option<L
                 format!("this page is in `{code}`, which is not a language of the report ({list})"),
             )
             .with_hint(format!("add `{code}` to `languages:` in report.yaml, or rename the file")))
+        }
+    }
+}
+
+/// Pages parsed by the build before, with the text and languages each
+/// was parsed from: `serve` parses again only the pages that changed. The
+/// default keeps nothing, for one-off builds.
+#[derive(Default)]
+pub struct Parsed {
+    on: bool,
+    kept: Mutex<HashMap<PathBuf, Arc<KeptPage>>>,
+}
+
+struct KeptPage {
+    text: String,
+    languages: Vec<Language>,
+    page: Result<Page, Diagnostic>,
+}
+
+impl Parsed {
+    /// A memory that keeps each build's pages for the next.
+    pub fn reusing() -> Parsed {
+        Parsed { on: true, ..Parsed::default() }
+    }
+
+    /// Each of `files` (path, text) parsed by [`parse_page_in`], or taken
+    /// from the build before when its text and the languages are the
+    /// same; only this build's pages are kept for the next.
+    pub fn parse_all(
+        &self,
+        files: &[(PathBuf, String)],
+        languages: &[Language],
+    ) -> Vec<Result<Page, Diagnostic>> {
+        use rayon::prelude::*;
+        if !self.on {
+            return files.par_iter().map(|(path, text)| parse_page_in(path, text, languages)).collect();
+        }
+        let mut kept = crate::render::relock(&self.kept);
+        let parsed: Vec<Arc<KeptPage>> = files
+            .par_iter()
+            .map(|(path, text)| KeptPage::of(kept.get(path), (path, text), languages))
+            .collect();
+        *kept = files.iter().zip(&parsed).map(|((path, _), k)| (path.clone(), k.clone())).collect();
+        parsed.iter().map(|k| k.page.clone()).collect()
+    }
+}
+
+impl KeptPage {
+    /// The page `file` (path, text) parsed, or `kept` when it was parsed
+    /// from the same text in the same languages.
+    fn of(
+        kept: Option<&Arc<KeptPage>>,
+        (path, text): (&Path, &str),
+        languages: &[Language],
+    ) -> Arc<KeptPage> {
+        match kept {
+            Some(k) if k.text == text && k.languages == languages => k.clone(),
+            _ => Arc::new(KeptPage {
+                text: text.to_string(),
+                languages: languages.to_vec(),
+                page: parse_page_in(path, text, languages),
+            }),
         }
     }
 }

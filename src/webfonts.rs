@@ -131,6 +131,15 @@ impl CharSet {
         set
     }
 
+    /// The characters `texts` show but printable ASCII, which is in every
+    /// set already: what a file kept whole in memory carries for the web
+    /// fonts, which do not read it again (see [`Content::uncounted`]).
+    pub fn beyond_ascii<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+        let mut chars = CharSet::new();
+        texts.into_iter().for_each(|t| chars.add_text(t));
+        chars.chars().filter(|c| !(' '..='~').contains(c)).collect()
+    }
+
     fn union(mut self, other: CharSet) -> CharSet {
         self.0.iter_mut().zip(other.0).for_each(|(a, b)| *a |= b);
         self

@@ -132,6 +132,30 @@ fn serve_renders_again_only_the_pages_that_changed_and_serves_what_a_cold_build_
     );
     assert!(served == cold());
 
+    // Pages whose HTML is taken from the build before must still give the
+    // web fonts their characters, and what every page shows must follow
+    // a change to any one of them.
+    f.write("content/c.md", "---\ntitle: C\n---\nSee @fig-x, déjà vu: Œuvre № 5 ≈ 40 €.\n");
+    assert!(build(&cache).1 == cold(), "new characters in one page's prose");
+    f.write(
+        "content/b.md",
+        &format!("---\ntitle: Bé\n---\nB.\n\n{}", CHART.replace("title:", "id: x\ntitle:")),
+    );
+    assert!(build(&cache).1 == cold(), "a title the other pages' navigation shows");
+    f.write("report.yaml", "title: Tô\nlanguage: en\n");
+    assert!(build(&cache).1 == cold(), "what every page shows");
+    f.write("content/c.md", "---\ntitle: C\n---\nSee @fig-x.\n");
+    assert!(build(&cache).1 == cold(), "characters no page shows any more");
+    // A page parsed once stays what it says until its file changes.
+    f.write("content/c.md", "---\ntitle: [C\n---\nSee @fig-x.\n");
+    for _ in 0..2 {
+        let (outcome, files) = run_with(&options(&f, None, false), &cache);
+        assert!(files.is_none());
+        assert!(outcome.diagnostics.iter().any(|d| d.is_error() && d.file.ends_with("c.md")));
+    }
+    f.write("content/c.md", "---\ntitle: C\n---\nSee @fig-x.\n");
+    assert!(build(&cache).1 == cold(), "the page mended");
+
     f.write("data/s.yaml", &DATA.replace("SHARE", "41"));
     assert_eq!(build(&cache).0, PageCount { rendered: 3, reused: 0 }, "the data");
 }

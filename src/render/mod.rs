@@ -13,6 +13,7 @@ use tera::{Context, Tera};
 use crate::cache::{self, Store};
 use crate::catalog;
 use crate::config::Config;
+use crate::content::Content;
 use crate::datasets::{Dataset, write_csv};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::figures;
@@ -278,7 +279,7 @@ struct PageView<'a> {
     description: Option<&'a str>,
     date: Option<&'a str>,
     url: &'a str,
-    content: String,
+    content: &'a str,
     toc: Vec<TocEntry<'a>>,
     is_home: bool,
 }
@@ -452,7 +453,12 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 
     // Each body moves into its page: page HTML is not copied.
     let navigation = Navigation::new(input.pages, fmt.clone());
-    let outputs: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = input
+    let same_theme = input.figures.same_theme(input.prefix, || reuse::Theme {
+        templates: input.templates.clone(),
+        language: input.config.language.code(),
+        shared: base.clone(),
+    });
+    let outputs: Vec<Result<(PathBuf, Content, String), Diagnostic>> = input
         .pages
         .par_iter()
         .zip(ok_bodies.into_par_iter().zip(metas.into_par_iter()))
@@ -471,11 +477,21 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
                     &page.url,
                 )
             });
-            let html = render_page(i, page, body, meta, input, (&tera, &base, &navigation));
+            let theme = (&tera, &base, &navigation);
+            let html = render_page(i, page, (body, meta), input, theme, same_theme);
+            let card = card.map(|c| c.map(|(path, png)| (path, png.into(), String::new())));
             std::iter::once(html).chain(card)
         })
         .collect();
-    keep(&mut site.files, outputs, &mut errors);
+    for output in outputs {
+        match output {
+            Ok((path, content, chars)) => {
+                site.stored_chars.push_str(&chars);
+                site.files.insert(path, content);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
     if input.prefix.is_empty() {
         let not_found = render_404(&tera, &base, input).map(|bytes| (PathBuf::from("404.html"), bytes));
         keep(&mut site.files, [not_found], &mut errors);
@@ -1132,59 +1148,82 @@ fn check_anchors(pages: &[Page], bodies: &[Option<Body>]) -> Vec<Diagnostic> {
 fn render_page(
     i: usize,
     page: &Page,
-    body: Body,
-    meta: web::PageMeta,
+    (body, meta): (Body, web::PageMeta),
     input: &Input,
     (tera, base, navigation): (&Tera, &Context, &Navigation),
-) -> Result<(PathBuf, Vec<u8>), Diagnostic> {
+    same_theme: bool,
+) -> Result<(PathBuf, Content, String), Diagnostic> {
+    let name = template_name(page, input)?;
+    // The body is compared on its own, not copied into the context first.
+    let own = page_context(i, page, (&body.headings, &meta), input, navigation);
+    let path = page.output_path();
+    let (html, chars) = input.figures.page_html(&path, (same_theme, &name, own, &body.html), |mut own| {
+        own.insert("page", &page_view(page, &body.headings, &body.html));
+        let mut ctx = base.clone();
+        ctx.extend(own);
+        tera.render(&name, &ctx).map_err(|e| {
+            let (file, pos, message) = template_error(&e, input.templates);
+            Diagnostic::error(file, pos, format!("rendering `{}`: {message}", page.file.display()))
+        })
+    })?;
+    Ok((path, html, chars))
+}
+
+/// The template a page asks for, which must be one of the theme's.
+fn template_name(page: &Page, input: &Input) -> Result<String, Diagnostic> {
+    match &page.front.template {
+        Some(t) if !input.templates.contains_key(&t.value) => {
+            let pos = crate::yaml::pos_of(t, 1);
+            Err(Diagnostic::error(&page.file, Some(pos), format!("no template `{}`", t.value))
+                .suggest(&t.value, input.templates.keys().map(String::as_str)))
+        }
+        Some(t) => Ok(t.value.clone()),
+        None if page.is_home() => Ok("index.html".to_string()),
+        None => Ok("page.html".to_string()),
+    }
+}
+
+/// The page's own part of its template's context, its body left out:
+/// what every page shares is in the edition's base context.
+fn page_context(
+    i: usize,
+    page: &Page,
+    (headings, meta): (&[markdown::Heading], &web::PageMeta),
+    input: &Input,
+    navigation: &Navigation,
+) -> Context {
     let pages = input.pages;
     let nav = nav_entries(navigation, pages, (page.local_url(), &page.url));
     let neighbour =
         |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
-    let mut ctx = base.clone();
+    let mut ctx = Context::new();
     ctx.insert("nav", &nav);
     ctx.insert("prev", &navigation.previous(i).map(neighbour));
     ctx.insert("next", &navigation.next(i).map(neighbour));
     ctx.insert("root", &root_prefix(&page.url));
     ctx.insert("languages", &input.alternates.links(page, input.config));
-    ctx.insert("meta", &meta);
-    ctx.insert(
-        "page",
-        &PageView {
-            title: &page.front.title,
-            description: page.front.description.as_deref(),
-            date: page.date.as_deref(),
-            url: &page.url,
-            content: Arc::unwrap_or_clone(body.html),
-            toc: if page.front.toc {
-                body.headings
-                    .iter()
-                    .filter(|h| h.level <= 3)
-                    .map(|h| TocEntry { level: h.level, id: &h.id, title: &h.text })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            is_home: page.is_home(),
-        },
-    );
-    let name = match &page.front.template {
-        Some(t) => {
-            if !input.templates.contains_key(&t.value) {
-                let pos = crate::yaml::pos_of(t, 1);
-                return Err(Diagnostic::error(&page.file, Some(pos), format!("no template `{}`", t.value))
-                    .suggest(&t.value, input.templates.keys().map(String::as_str)));
-            }
-            t.value.clone()
-        }
-        None if page.is_home() => "index.html".to_string(),
-        None => "page.html".to_string(),
+    ctx.insert("meta", meta);
+    ctx.insert("page", &page_view(page, headings, ""));
+    ctx
+}
+
+/// What a template knows of its page, showing `content` as its body.
+fn page_view<'a>(page: &'a Page, headings: &'a [markdown::Heading], content: &'a str) -> PageView<'a> {
+    let toc = if page.front.toc {
+        let entries = headings.iter().filter(|h| h.level <= 3);
+        entries.map(|h| TocEntry { level: h.level, id: &h.id, title: &h.text }).collect()
+    } else {
+        Vec::new()
     };
-    let html = tera.render(&name, &ctx).map_err(|e| {
-        let (file, pos, message) = template_error(&e, input.templates);
-        Diagnostic::error(file, pos, format!("rendering `{}`: {message}", page.file.display()))
-    })?;
-    Ok((page.output_path(), html.into_bytes()))
+    PageView {
+        title: &page.front.title,
+        description: page.front.description.as_deref(),
+        date: page.date.as_deref(),
+        url: &page.url,
+        content,
+        toc,
+        is_home: page.is_home(),
+    }
 }
 
 /// The navigation of the page at `url` (`local`, in its edition), links

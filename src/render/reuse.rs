@@ -6,15 +6,21 @@
 //! data and settings, where every page is, the files links may lead to.
 //! [`Generation::body`] takes it from an earlier build when both are the
 //! same, so editing one page's prose renders that page alone; numbering
-//! figures across the report and the theme are redone for every page, as
-//! they depend on the others.
+//! figures across the report is redone for every page, as it depends on
+//! the others. Under `serve`, the theme's HTML of a page is taken from the
+//! build before when its template, its context and what every page shares
+//! are the same ([`Generation::page_html`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use tera::Context;
+
 use super::body::Body;
 use crate::cache::{self, Kind, Store};
+use crate::content::Content;
 use crate::diagnostics::Diagnostic;
 use crate::figures::{Figure, Place};
 use crate::markdown::RawBlock;
@@ -30,6 +36,30 @@ pub struct MemoryCache {
     on: bool,
     drawn: Mutex<HashMap<cache::Key, Arc<Figure>>>,
     bodies: Mutex<HashMap<cache::Key, Arc<Rendered>>>,
+    /// Each edition's theme, by the edition's prefix.
+    themes: Mutex<HashMap<String, Arc<Theme>>>,
+    /// Each page's HTML, by its path in the site.
+    pages: Mutex<HashMap<PathBuf, Arc<PageHtml>>>,
+}
+
+/// What the theme renders every page of an edition with: its templates,
+/// the language its filters write numbers in, and the context every page
+/// shares.
+#[derive(PartialEq)]
+pub(super) struct Theme {
+    pub templates: BTreeMap<String, (PathBuf, String)>,
+    pub language: &'static str,
+    pub shared: Context,
+}
+
+/// A page as the theme rendered it: from which template, which context of
+/// its own and which body, its HTML and the characters the HTML shows.
+struct PageHtml {
+    template: String,
+    context: Context,
+    body: Arc<String>,
+    html: Arc<[u8]>,
+    chars: String,
 }
 
 /// A page's body, when it rendered, and the problems found in it.
@@ -72,6 +102,8 @@ impl MemoryCache {
             stamp,
             fresh: Mutex::default(),
             fresh_bodies: Mutex::default(),
+            fresh_themes: Mutex::default(),
+            fresh_pages: Mutex::default(),
             drawn: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             rendered: AtomicUsize::new(0),
@@ -88,6 +120,8 @@ pub struct Generation<'c> {
     stamp: u64,
     fresh: Mutex<HashMap<cache::Key, Arc<Figure>>>,
     fresh_bodies: Mutex<HashMap<cache::Key, Arc<Rendered>>>,
+    fresh_themes: Mutex<HashMap<String, Arc<Theme>>>,
+    fresh_pages: Mutex<HashMap<PathBuf, Arc<PageHtml>>>,
     drawn: AtomicUsize,
     reused: AtomicUsize,
     rendered: AtomicUsize,
@@ -224,12 +258,63 @@ impl Generation<'_> {
         Some((Some(body), diagnostics))
     }
 
-    /// Keeps this build's figures and bodies for the next one, and says
-    /// how many were made rather than reused.
+    /// Whether the edition at `prefix` is rendered with the same theme as
+    /// in the build before, which keeps it for the next (`serve` only:
+    /// `false` otherwise, without making the theme).
+    pub(super) fn same_theme(&self, prefix: &str, theme: impl FnOnce() -> Theme) -> bool {
+        if !self.cache.on {
+            return false;
+        }
+        let theme = Arc::new(theme());
+        let same = relock(&self.cache.themes).get(prefix).is_some_and(|kept| **kept == *theme);
+        relock(&self.fresh_themes).insert(prefix.to_string(), theme);
+        same
+    }
+
+    /// The HTML of the page at `path`, rendered by `render` from
+    /// `template`, the page's own `context` and its `body`; with the
+    /// characters it shows when it is shared rather than made by this
+    /// build (see [`Content::uncounted`]). Under `serve`, it is taken from
+    /// the build before when the theme (`same_theme`), the template, the
+    /// context and the body are the same.
+    pub(super) fn page_html<E>(
+        &self,
+        path: &Path,
+        (same_theme, template, context, body): (bool, &str, Context, &Arc<String>),
+        render: impl FnOnce(Context) -> Result<String, E>,
+    ) -> Result<(Content, String), E> {
+        if !self.cache.on {
+            return Ok((render(context)?.into_bytes().into(), String::new()));
+        }
+        let kept = relock(&self.cache.pages).get(path).cloned();
+        let same = |k: &PageHtml| {
+            k.template == template && k.context == context && (Arc::ptr_eq(&k.body, body) || k.body == *body)
+        };
+        let page = match kept.filter(|k| same_theme && same(k)) {
+            Some(page) => page,
+            None => {
+                let html = render(context.clone())?;
+                let chars = crate::webfonts::CharSet::beyond_ascii([html.as_str()]);
+                let (template, body) = (template.to_string(), body.clone());
+                Arc::new(PageHtml { template, context, body, html: html.into_bytes().into(), chars })
+            }
+        };
+        let out = (Content::Shared(page.html.clone()), page.chars.clone());
+        relock(&self.fresh_pages).insert(path.to_path_buf(), page);
+        Ok(out)
+    }
+
+    /// Keeps this build's figures, bodies, themes and pages for the next
+    /// one, and says how many figures and bodies were made rather than
+    /// reused.
     pub(super) fn keep(&self) -> (FigureCount, PageCount) {
         let (mut kept, mut fresh) = (relock(&self.cache.drawn), relock(&self.fresh));
         *kept = std::mem::take(&mut *fresh);
         let (mut kept, mut fresh) = (relock(&self.cache.bodies), relock(&self.fresh_bodies));
+        *kept = std::mem::take(&mut *fresh);
+        let (mut kept, mut fresh) = (relock(&self.cache.themes), relock(&self.fresh_themes));
+        *kept = std::mem::take(&mut *fresh);
+        let (mut kept, mut fresh) = (relock(&self.cache.pages), relock(&self.fresh_pages));
         *kept = std::mem::take(&mut *fresh);
         let load = |n: &AtomicUsize| n.load(Ordering::Relaxed);
         (
@@ -243,4 +328,50 @@ impl Generation<'_> {
 /// each figure is inserted whole, so what is there is sound.
 pub(crate) fn relock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One build of one page: whether its HTML was rendered, and the HTML.
+    fn build(memory: &MemoryCache, title: &str, (context, body): (&str, &Arc<String>)) -> (bool, Vec<u8>) {
+        let store = Store::off();
+        let generation = memory.generation(|| 1, &store);
+        let mut shared = Context::new();
+        shared.insert("title", title);
+        let theme = Theme { templates: BTreeMap::new(), language: "en", shared };
+        let same = generation.same_theme("", || theme);
+        let mut own = Context::new();
+        own.insert("nav", context);
+        let mut rendered = false;
+        let (html, _) = generation
+            .page_html(Path::new("a/index.html"), (same, "page.html", own, body), |own| {
+                rendered = true;
+                let nav = own.get("nav").map(|v| v.to_string()).unwrap_or_default();
+                Ok::<_, ()>(format!("{title}|{nav}|{body}"))
+            })
+            .unwrap();
+        generation.keep();
+        (rendered, html.read().unwrap().into_owned())
+    }
+
+    #[test]
+    fn a_page_is_rendered_again_only_when_its_theme_context_or_body_changed() {
+        let memory = MemoryCache::reusing();
+        let body = Arc::new("<p>é</p>".to_string());
+        assert_eq!(build(&memory, "T", ("n", &body)), (true, b"T|n|<p>\xc3\xa9</p>".to_vec()));
+        assert!(!build(&memory, "T", ("n", &body)).0, "nothing changed");
+        let copy = Arc::new("<p>é</p>".to_string());
+        assert!(!build(&memory, "T", ("n", &copy)).0, "the same body, made again");
+        assert_eq!(
+            build(&memory, "T", ("n", &Arc::new("<p>e</p>".into()))),
+            (true, b"T|n|<p>e</p>".to_vec())
+        );
+        assert_eq!(build(&memory, "U", ("n", &copy)), (true, b"U|n|<p>\xc3\xa9</p>".to_vec()), "the theme");
+        assert_eq!(build(&memory, "U", ("m", &copy)), (true, b"U|m|<p>\xc3\xa9</p>".to_vec()), "its context");
+        let once = MemoryCache::default();
+        assert!(build(&once, "U", ("m", &copy)).0);
+        assert!(build(&once, "U", ("m", &copy)).0, "a one-off build keeps nothing");
+    }
 }
