@@ -158,4 +158,16 @@ fn serve_renders_again_only_the_pages_that_changed_and_serves_what_a_cold_build_
 
     f.write("data/s.yaml", &DATA.replace("SHARE", "41"));
     assert_eq!(build(&cache).0, PageCount { rendered: 3, reused: 0 }, "the data");
+    assert!(build(&cache).1 == cold(), "the data read once and kept");
+    f.write("data/s.yaml", &DATA.replace("SHARE", "[41"));
+    for _ in 0..2 {
+        let (outcome, files) = run_with(&options(&f, None, false), &cache);
+        assert!(files.is_none());
+        assert!(outcome.diagnostics.iter().any(|d| d.is_error() && d.file.ends_with("s.yaml")));
+    }
+    f.write("data/s.yaml", &DATA.replace("SHARE", "42"));
+    let (_, served) = build(&cache);
+    assert!(served == cold(), "the data mended");
+    let home = served.iter().find(|(p, _)| p == std::path::Path::new("index.html")).unwrap();
+    assert!(String::from_utf8_lossy(&home.1).contains("42"));
 }
