@@ -124,18 +124,23 @@ fn language_of(file: &Path, languages: &[Language]) -> Result<(PathBuf, Option<L
     }
 }
 
-/// Pages parsed by the build before, with the text and languages each
-/// was parsed from: `serve` parses again only the pages that changed. The
-/// default keeps nothing, for one-off builds.
+/// Pages parsed by the build before, each with the text it was parsed
+/// from, and the languages they were parsed in: `serve` parses again only
+/// the pages that changed. The default keeps nothing, for one-off builds.
 #[derive(Default)]
 pub struct Parsed {
     on: bool,
-    kept: Mutex<HashMap<PathBuf, Arc<KeptPage>>>,
+    kept: Mutex<KeptPages>,
+}
+
+#[derive(Default)]
+struct KeptPages {
+    languages: Vec<Language>,
+    pages: HashMap<PathBuf, Arc<KeptPage>>,
 }
 
 struct KeptPage {
     text: String,
-    languages: Vec<Language>,
     page: Result<Page, Diagnostic>,
 }
 
@@ -158,31 +163,17 @@ impl Parsed {
             return files.par_iter().map(|(path, text)| parse_page_in(path, text, languages)).collect();
         }
         let mut kept = crate::render::relock(&self.kept);
+        let (same_languages, pages) = (kept.languages == languages, &kept.pages);
         let parsed: Vec<Arc<KeptPage>> = files
             .par_iter()
-            .map(|(path, text)| KeptPage::of(kept.get(path), (path, text), languages))
+            .map(|(path, text)| match pages.get(path) {
+                Some(k) if same_languages && k.text == *text => k.clone(),
+                _ => Arc::new(KeptPage { text: text.clone(), page: parse_page_in(path, text, languages) }),
+            })
             .collect();
-        *kept = files.iter().zip(&parsed).map(|((path, _), k)| (path.clone(), k.clone())).collect();
+        let pages = files.iter().zip(&parsed).map(|((path, _), k)| (path.clone(), k.clone()));
+        *kept = KeptPages { languages: languages.to_vec(), pages: pages.collect() };
         parsed.iter().map(|k| k.page.clone()).collect()
-    }
-}
-
-impl KeptPage {
-    /// The page `file` (path, text) parsed, or `kept` when it was parsed
-    /// from the same text in the same languages.
-    fn of(
-        kept: Option<&Arc<KeptPage>>,
-        (path, text): (&Path, &str),
-        languages: &[Language],
-    ) -> Arc<KeptPage> {
-        match kept {
-            Some(k) if k.text == text && k.languages == languages => k.clone(),
-            _ => Arc::new(KeptPage {
-                text: text.to_string(),
-                languages: languages.to_vec(),
-                page: parse_page_in(path, text, languages),
-            }),
-        }
     }
 }
 

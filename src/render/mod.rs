@@ -483,15 +483,14 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
             std::iter::once(html).chain(card)
         })
         .collect();
-    for output in outputs {
-        match output {
-            Ok((path, content, chars)) => {
-                site.stored_chars.push_str(&chars);
-                site.files.insert(path, content);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
+    // A page kept from the build before carries its characters.
+    let outputs = outputs.into_iter().map(|output| {
+        output.map(|(path, content, chars)| {
+            site.stored_chars.push_str(&chars);
+            (path, content)
+        })
+    });
+    keep(&mut site.files, outputs, &mut errors);
     if input.prefix.is_empty() {
         let not_found = render_404(&tera, &base, input).map(|bytes| (PathBuf::from("404.html"), bytes));
         keep(&mut site.files, [not_found], &mut errors);
@@ -630,7 +629,7 @@ pub fn finish(
 /// Files rendered into the site, and problems into `errors`.
 fn keep(
     files: &mut crate::Files,
-    outputs: impl IntoIterator<Item = Result<(PathBuf, Vec<u8>), Diagnostic>>,
+    outputs: impl IntoIterator<Item = Result<(PathBuf, impl Into<Content>), Diagnostic>>,
     errors: &mut Vec<Diagnostic>,
 ) {
     for output in outputs {

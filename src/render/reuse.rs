@@ -308,20 +308,21 @@ impl Generation<'_> {
     /// one, and says how many figures and bodies were made rather than
     /// reused.
     pub(super) fn keep(&self) -> (FigureCount, PageCount) {
-        let (mut kept, mut fresh) = (relock(&self.cache.drawn), relock(&self.fresh));
-        *kept = std::mem::take(&mut *fresh);
-        let (mut kept, mut fresh) = (relock(&self.cache.bodies), relock(&self.fresh_bodies));
-        *kept = std::mem::take(&mut *fresh);
-        let (mut kept, mut fresh) = (relock(&self.cache.themes), relock(&self.fresh_themes));
-        *kept = std::mem::take(&mut *fresh);
-        let (mut kept, mut fresh) = (relock(&self.cache.pages), relock(&self.fresh_pages));
-        *kept = std::mem::take(&mut *fresh);
+        replace(&self.cache.drawn, &self.fresh);
+        replace(&self.cache.bodies, &self.fresh_bodies);
+        replace(&self.cache.themes, &self.fresh_themes);
+        replace(&self.cache.pages, &self.fresh_pages);
         let load = |n: &AtomicUsize| n.load(Ordering::Relaxed);
         (
             FigureCount { drawn: load(&self.drawn), reused: load(&self.reused) },
             PageCount { rendered: load(&self.rendered), reused: load(&self.bodies_reused) },
         )
     }
+}
+
+/// What the build before kept, replaced by what this one made.
+fn replace<T: Default>(kept: &Mutex<T>, fresh: &Mutex<T>) {
+    *relock(kept) = std::mem::take(&mut *relock(fresh));
 }
 
 /// The figures behind a lock, even if a build panicked while holding it:
