@@ -171,3 +171,24 @@ fn serve_renders_again_only_the_pages_that_changed_and_serves_what_a_cold_build_
     let home = served.iter().find(|(p, _)| p == std::path::Path::new("index.html")).unwrap();
     assert!(String::from_utf8_lossy(&home.1).contains("42"));
 }
+
+#[test]
+fn serve_parses_pages_again_when_the_report_gains_a_language() {
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: fr\n"),
+        ("content/_index.md", "---\ntitle: Accueil\n---\nBonjour.\n"),
+        ("content/_index.en.md", "---\ntitle: Home\n---\nHello.\n"),
+    ]);
+    let cache = Cache::reusing();
+    let pages = |cache: &Cache| {
+        let (outcome, files) = run_with(&options(&f, None, false), cache);
+        let files = files.unwrap_or_else(|| panic!("{:?}", outcome.diagnostics));
+        files.keys().filter(|p| p.extension().is_some_and(|e| e == "html")).cloned().collect::<Vec<_>>()
+    };
+    let before = pages(&cache);
+    assert!(!before.iter().any(|p| p.starts_with("en")), "{before:?}");
+    f.write("report.yaml", "title: T\nlanguages: [fr, en]\n");
+    let after = pages(&cache);
+    assert!(after.contains(&std::path::PathBuf::from("en/index.html")), "{after:?}");
+    assert_eq!(after, pages(&Cache::default()), "what a one-off build makes");
+}
