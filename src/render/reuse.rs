@@ -284,7 +284,7 @@ impl Generation<'_> {
         render: impl FnOnce(Context) -> Result<String, E>,
     ) -> Result<(Content, String), E> {
         if !self.cache.on {
-            return Ok((render(context)?.into_bytes().into(), String::new()));
+            return Ok((Content::Bytes(trimmed(render(context)?.into_bytes())), String::new()));
         }
         let kept = relock(&self.cache.pages).get(path).cloned();
         let same = |k: &PageHtml| {
@@ -320,6 +320,12 @@ impl Generation<'_> {
     }
 }
 
+/// The bytes without the spare room their growth left (up to as much
+/// again): every page is held until the site is written whole.
+fn trimmed(bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.capacity() - bytes.len() > bytes.len() / 8 { bytes.as_slice().to_vec() } else { bytes }
+}
+
 /// What the build before kept, replaced by what this one made.
 fn replace<T: Default>(kept: &Mutex<T>, fresh: &Mutex<T>) {
     *relock(kept) = std::mem::take(&mut *relock(fresh));
@@ -334,6 +340,19 @@ pub(crate) fn relock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_held_for_the_write_keeps_its_bytes_without_the_room_it_grew() {
+        let mut grown = Vec::with_capacity(64 * 1024);
+        grown.extend_from_slice(&[b'x'; 44 * 1024]);
+        let held = trimmed(grown.clone());
+        assert_eq!(held, grown);
+        assert!(held.capacity() <= 44 * 1024 + 44 * 1024 / 8, "capacity {}", held.capacity());
+        let mut tight = Vec::with_capacity(100);
+        tight.extend_from_slice(&[b'y'; 95]);
+        let ptr = tight.as_ptr();
+        assert_eq!(trimmed(tight).as_ptr(), ptr, "a page with little room is not copied");
+    }
 
     /// One build of one page: whether its HTML was rendered, and the HTML.
     fn build(memory: &MemoryCache, title: &str, (context, body): (&str, &Arc<String>)) -> (bool, Vec<u8>) {
