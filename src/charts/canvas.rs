@@ -472,21 +472,16 @@ fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f6
         prev = Some(id);
         let at = caret;
         caret += f64::from(scaled.h_advance(id));
-        if font.upright {
-            upright_glyph(pixels, &ink, face, id, px, (x, y), (at, baseline));
-            continue;
-        }
-        let (gx, gy) = (x + at, y + baseline);
+        // Upright text is laid out along its line, then turned about the anchor.
+        let (gx, gy) = if font.upright { (at, baseline) } else { (x + at, y + baseline) };
         let (ix, iy) = (gx.floor(), gy.floor());
-        if let Some(cov) = coverage(face, font.bold, id, px, (gx - ix, gy - iy)) {
-            for (k, a) in cov.alpha.iter().enumerate().filter(|(_, a)| **a > 0) {
-                let (cx, cy) = ((k % cov.width) as f64, (k / cov.width) as f64);
-                ink.blend(
-                    pixels,
-                    (ix + f64::from(cov.left) + cx, iy + f64::from(cov.top) + cy),
-                    f32::from(*a) / 255.0,
-                );
-            }
+        let Some(cov) = coverage(face, font.bold, id, px, (gx - ix, gy - iy)) else { continue };
+        for (k, a) in cov.alpha.iter().enumerate().filter(|(_, a)| **a > 0) {
+            let cx = ix + f64::from(cov.left) + (k % cov.width) as f64;
+            let cy = iy + f64::from(cov.top) + (k / cov.width) as f64;
+            // Reading upwards: (cx, cy) from the anchor turns to (cy, -cx).
+            let at = if font.upright { ((x + cy).floor(), (y - cx).floor()) } else { (cx, cy) };
+            ink.blend(pixels, at, f32::from(*a) / 255.0);
         }
     }
 }
@@ -514,28 +509,6 @@ impl Ink {
             pixels[i + k] = (old + (channel - old) * a + 0.5) as u8;
         }
     }
-}
-
-/// A glyph of upright text, turned a quarter left about the anchor: the
-/// few labels that stand up are rasterized as they come.
-fn upright_glyph(
-    pixels: &mut [u8],
-    ink: &Ink,
-    face: &Face,
-    id: ab_glyph::GlyphId,
-    px: f32,
-    (x, y): (f64, f64),
-    (at, baseline): (f64, f64),
-) {
-    use ab_glyph::{Font as _, point};
-    let glyph = id.with_scale_and_position(px, point(at as f32, baseline as f32));
-    let Some(outline) = face.font.outline_glyph(glyph) else { return };
-    let bounds = outline.px_bounds();
-    outline.draw(|gx, gy, a| {
-        let (dx, dy) = (f64::from(bounds.min.x) + f64::from(gx), f64::from(bounds.min.y) + f64::from(gy));
-        // Reading upwards: (dx, dy) turns to (dy, -dx).
-        ink.blend(pixels, ((x + dy).floor(), (y - dx).floor()), a);
-    });
 }
 
 /// A glyph rasterized once for its size and its position within a pixel
@@ -782,6 +755,38 @@ mod tests {
         assert!(!inked(60, 21) && !inked(60, 18), "nothing between the two lines");
         // A slanted line is still drawn.
         assert!(inked(130, 50));
+    }
+
+    #[test]
+    fn upright_text_is_the_same_text_turned_a_quarter_left() {
+        let draw = |upright: bool| {
+            let (mut pixels, mut size) = (Vec::new(), (0, 0));
+            let target =
+                &mut Target::Bitmap { pixels: &mut pixels, scale: 2.0, size: &mut size, frame: None };
+            let c = Canvas::new(target, 300, 300);
+            c.text("Jugent 42,5 % été", 100.0, 150.0, &Font { upright, ..Font::new(13.0, BLACK) }).unwrap();
+            drop(c);
+            let width = size.0 as i64;
+            let inked = pixels.chunks(3).enumerate().filter(|(_, p)| p[0] < 255);
+            let mut inked: Vec<_> =
+                inked.map(|(i, p)| ((i as i64 % width, i as i64 / width), p[0])).collect();
+            inked.sort_unstable();
+            inked
+        };
+        let flat = draw(false);
+        assert!(flat.len() > 500, "{} pixels", flat.len());
+        assert!(flat.iter().all(|((x, _), _)| *x < 590), "the text is not cut at the edge");
+        // About the anchor, at (200, 300) in pixels: (dx, dy) turns to (dy, -dx).
+        let mut turned: Vec<_> = flat.iter().map(|&((x, y), v)| ((y - 100, 500 - x), v)).collect();
+        turned.sort_unstable();
+        let upright = draw(true);
+        let differ = upright.iter().zip(&turned).filter(|(a, b)| a != b).count();
+        assert!(
+            upright.len() == turned.len() && differ == 0,
+            "{} vs {} pixels, {differ} differ",
+            upright.len(),
+            turned.len()
+        );
     }
 
     /// Decodes a PNG back to RGB pixels, with its colour type.
