@@ -22,7 +22,7 @@
 //!
 //! Unchanged files are left alone, so a rebuild costs what changed.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -188,7 +188,7 @@ fn preflight(output: &Path, files: &Files, force: bool, stamps: &Stamps) -> Resu
             }
         }
     }
-    plan.stale = plan.old.iter().filter(|p| !files.contains_key(*p)).cloned().collect();
+    plan.stale = merged(&plan.old, files).filter(|(_, new)| !new).map(|(p, _)| p.clone()).collect();
     Ok(plan)
 }
 
@@ -388,7 +388,7 @@ fn stage_into(output: &Path, files: &Files, plan: &Plan, staged: &mut Staged) ->
         .collect::<Result<_, _>>()?;
     staged.stamps = plan.stamps.clone();
     staged.stamps.0.extend(plan.changed.iter().zip(written).filter_map(|(rel, s)| Some((rel.clone(), s?))));
-    let both: BTreeSet<&PathBuf> = plan.old.iter().chain(files.keys()).collect();
+    let both = merged(&plan.old, files).map(|(p, _)| p);
     fs::write(staged.dir.join("manifest-both"), manifest_text(both))
         .map_err(|e| untouched(&staged.dir, e))?;
     fs::write(staged.dir.join("manifest-new"), manifest_text(files.keys()))
@@ -423,7 +423,7 @@ fn cache_changed(stored: &Stored) -> WriteError {
 /// the output. They are kept in the cache, not in the output: the
 /// published site stays the same bytes from one build to the next.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Stamps(BTreeMap<PathBuf, Stamp>);
+pub struct Stamps(HashMap<PathBuf, Stamp>);
 
 impl Stamps {
     /// Reads [`Stamps::text`] back; a line that is not a stamp is skipped.
@@ -435,10 +435,13 @@ impl Stamps {
         Stamps(text.lines().filter_map(stamp).collect())
     }
 
-    /// One line a file: its path, a tab, its stamp.
+    /// One line a file: its path, a tab, its stamp; in the order of the
+    /// paths' bytes, so the same stamps give the same text.
     pub fn text(&self) -> String {
+        let mut stamps: Vec<_> = self.0.iter().collect();
+        stamps.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         let line = |(path, stamp): (&PathBuf, &Stamp)| format!("{}\t{}\n", path.display(), stamp.text());
-        self.0.iter().map(line).collect()
+        stamps.into_iter().map(line).collect()
     }
 }
 
@@ -508,6 +511,23 @@ fn undo(staged: &Staged) {
 }
 
 /// The manifest listing `paths`, which come sorted.
+/// The paths of the last build and of this one, in order, each once, and
+/// whether this build has it: both lists are sorted, so they are walked
+/// once together (comparing paths is slow, and a site has thousands).
+fn merged<'a>(old: &'a BTreeSet<PathBuf>, files: &'a Files) -> impl Iterator<Item = (&'a PathBuf, bool)> {
+    let (mut old, mut new) = (old.iter().peekable(), files.keys().peekable());
+    std::iter::from_fn(move || match (old.peek(), new.peek()) {
+        (Some(o), Some(n)) if o < n => old.next().map(|p| (p, false)),
+        (Some(o), Some(n)) if o == n => {
+            old.next();
+            new.next().map(|p| (p, true))
+        }
+        (_, Some(_)) => new.next().map(|p| (p, true)),
+        (Some(_), None) => old.next().map(|p| (p, false)),
+        (None, None) => None,
+    })
+}
+
 fn manifest_text<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> String {
     let mut text = MANIFEST_HEADER.to_string();
     for p in paths {
@@ -648,6 +668,17 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn the_paths_of_two_builds_are_walked_once_in_order() {
+        let old: BTreeSet<PathBuf> = ["a", "a/b", "a-b", "c/d.html", "z"].map(PathBuf::from).into();
+        let files = site(&[("a-b", ""), ("a/c", ""), ("c/d.html", ""), ("e", "")]);
+        let union: BTreeSet<&PathBuf> = old.iter().chain(files.keys()).collect();
+        let expected: Vec<(&PathBuf, bool)> = union.into_iter().map(|p| (p, files.contains_key(p))).collect();
+        assert_eq!(merged(&old, &files).collect::<Vec<_>>(), expected);
+        assert_eq!(merged(&BTreeSet::new(), &files).count(), 4);
+        assert_eq!(merged(&old, &Files::new()).filter(|(_, new)| !new).count(), 5);
     }
 
     #[test]
