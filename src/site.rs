@@ -510,7 +510,6 @@ fn undo(staged: &Staged) {
     }
 }
 
-/// The manifest listing `paths`, which come sorted.
 /// The paths of the last build and of this one, in order, each once, and
 /// whether this build has it: both lists are sorted, so they are walked
 /// once together (comparing paths is slow, and a site has thousands).
@@ -528,6 +527,7 @@ fn merged<'a>(old: &'a BTreeSet<PathBuf>, files: &'a Files) -> impl Iterator<Ite
     })
 }
 
+/// The manifest listing `paths`, which come sorted.
 fn manifest_text<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> String {
     let mut text = MANIFEST_HEADER.to_string();
     for p in paths {
