@@ -514,16 +514,24 @@ fn undo(staged: &Staged) {
 /// whether this build has it: both lists are sorted, so they are walked
 /// once together (comparing paths is slow, and a site has thousands).
 fn merged<'a>(old: &'a BTreeSet<PathBuf>, files: &'a Files) -> impl Iterator<Item = (&'a PathBuf, bool)> {
+    use std::cmp::Ordering;
     let (mut old, mut new) = (old.iter().peekable(), files.keys().peekable());
-    std::iter::from_fn(move || match (old.peek(), new.peek()) {
-        (Some(o), Some(n)) if o < n => old.next().map(|p| (p, false)),
-        (Some(o), Some(n)) if o == n => {
-            old.next();
-            new.next().map(|p| (p, true))
+    std::iter::from_fn(move || {
+        // One comparison a step: each parses both paths.
+        let order = match (old.peek(), new.peek()) {
+            (Some(o), Some(n)) => o.cmp(n),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => return None,
+        };
+        match order {
+            Ordering::Less => old.next().map(|p| (p, false)),
+            Ordering::Equal => {
+                old.next();
+                new.next().map(|p| (p, true))
+            }
+            Ordering::Greater => new.next().map(|p| (p, true)),
         }
-        (_, Some(_)) => new.next().map(|p| (p, true)),
-        (Some(_), None) => old.next().map(|p| (p, false)),
-        (None, None) => None,
     })
 }
 

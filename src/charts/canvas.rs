@@ -352,11 +352,14 @@ impl<'a> Canvas<'a> {
     fn band(&self, a: (f64, f64), b: (f64, f64), stroke: u32) -> Option<[(i32, i32); 2]> {
         let ((x0, y0), (x1, y1)) = ((self.px(a.0), self.py(a.1)), (self.px(b.0), self.py(b.1)));
         let (before, after) = (stroke as i32 / 2, stroke as i32 - stroke as i32 / 2);
-        match () {
-            _ if stroke < 2 => None,
-            _ if y0 == y1 && x0 != x1 => Some([(x0.min(x1), y0 - before), (x0.max(x1), y0 + after)]),
-            _ if x0 == x1 && y0 != y1 => Some([(x0 - before, y0.min(y1)), (x0 + after, y0.max(y1))]),
-            _ => None,
+        if stroke < 2 {
+            None
+        } else if y0 == y1 && x0 != x1 {
+            Some([(x0.min(x1), y0 - before), (x0.max(x1), y0 + after)])
+        } else if x0 == x1 && y0 != y1 {
+            Some([(x0 - before, y0.min(y1)), (x0 + after, y0.max(y1))])
+        } else {
+            None
         }
     }
 
