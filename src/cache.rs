@@ -45,11 +45,13 @@ pub enum Kind {
     Font,
     /// A page's body: its prose, Markdown and blocks rendered.
     Page,
+    /// A page's HTML, as the theme rendered it around its body.
+    Html,
 }
 
 impl Kind {
     /// Every kind of entry.
-    pub const ALL: [Kind; 5] = [Kind::Figure, Kind::Card, Kind::Pdf, Kind::Font, Kind::Page];
+    pub const ALL: [Kind; 6] = [Kind::Figure, Kind::Card, Kind::Pdf, Kind::Font, Kind::Page, Kind::Html];
 
     fn folder(self) -> &'static str {
         match self {
@@ -58,6 +60,7 @@ impl Kind {
             Kind::Pdf => "pdf",
             Kind::Font => "fonts",
             Kind::Page => "pages",
+            Kind::Html => "html",
         }
     }
 }

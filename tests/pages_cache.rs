@@ -1,11 +1,13 @@
 //! Page bodies in the build cache: a build takes each page's rendered
 //! body (prose, Markdown, blocks) from the build before when neither the
-//! page nor what the report shares changed. Whatever is edited, the site
-//! and the warnings are those a cold build of the same project gives.
+//! page nor what the report shares changed, and each page's HTML when its
+//! template, its context and its body are the same. Whatever is edited,
+//! the site and the warnings are those a cold build of the same project
+//! gives.
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::PathBuf;
 
@@ -81,6 +83,12 @@ fn after_edit(f: &Fixture) -> String {
     summary
 }
 
+/// The names of the pages' HTML entries in the build cache.
+fn html_entries(f: &Fixture) -> BTreeSet<String> {
+    let folder = f.root().join(".barometer/cache/html");
+    fs::read_dir(folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+}
+
 #[test]
 fn each_edit_renders_what_it_changes_and_the_site_is_a_cold_builds() {
     let f = project();
@@ -90,6 +98,8 @@ fn each_edit_renders_what_it_changes_and_the_site_is_a_cold_builds() {
 
     let same = after_edit(&f);
     assert!(same.contains("(4 of 4 pages, 2 of 2 figures from the build cache)"), "{same}");
+    let pages = html_entries(&f);
+    assert_eq!(pages.len(), 4, "one HTML entry per page: {pages:?}");
 
     // Prose of one page: that page alone is rendered.
     f.write(
@@ -100,6 +110,18 @@ fn each_edit_renders_what_it_changes_and_the_site_is_a_cold_builds() {
     assert!(prose.contains("(3 of 4 pages, 2 of 2 figures"), "{prose}");
     let annexe = fs::read_to_string(f.public("annexe/index.html")).unwrap();
     assert!(annexe.contains("enfin"), "the edit is shown");
+    let now = html_entries(&f);
+    assert_eq!(now.difference(&pages).count(), 1, "the edited page's HTML alone is made: {now:?}");
+    assert_eq!(now.len(), 4, "the old one is gone from the cache");
+
+    // The theme: every page is rendered with it.
+    f.write("templates/page.html", "<main>{{ page.title }}: {{ page.content | safe }}</main>\n");
+    after_edit(&f);
+    f.write("templates/page.html", "<main>{{ page.title }} — {{ page.content | safe }}</main>\n");
+    after_edit(&f);
+    assert!(fs::read_to_string(f.public("annexe/index.html")).unwrap().starts_with("<main>Annexe — "));
+    fs::remove_file(f.root().join("templates/page.html")).unwrap();
+    after_edit(&f);
 
     // A page's title: every page lists it in its navigation.
     f.write(
@@ -173,6 +195,16 @@ fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
     }
     let (damaged, _) = built(&f);
     assert!(damaged.contains("(2 of 2 figures from the build cache)"), "no body reused: {damaged}");
+    assert_eq!(common::files(&f.public("")), before);
+
+    // Pages' HTML cut short: made again, and the site is whole.
+    for entry in fs::read_dir(cache.join("html")).unwrap() {
+        let entry = entry.unwrap().path();
+        let bytes = fs::read(&entry).unwrap();
+        fs::write(&entry, &bytes[..bytes.len() - 1]).unwrap();
+    }
+    fs::remove_dir_all(f.public("")).unwrap();
+    built(&f);
     assert_eq!(common::files(&f.public("")), before);
 
     // A body whose chart files are in a figure entry removed since: the

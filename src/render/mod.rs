@@ -32,6 +32,7 @@ mod reuse;
 
 use body::{Body, PageEnv, render_body};
 pub(crate) use reuse::relock;
+use reuse::{Fields, Reuse};
 pub use reuse::{FigureCount, Generation, MemoryCache, PageCount};
 
 /// The site in memory: output path to bytes.
@@ -311,7 +312,7 @@ struct Neighbour<'a> {
 pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let fmt = Arc::new(NumberFormat::with_strings(input.config.language, input.strings.cloned()));
     let tera = build_tera(input.templates, fmt.clone())?;
-    let mut base = Context::new();
+    let mut base = Fields::default();
     base.insert_value("data", prose::data_value(input.datasets));
     base.insert("report", &report_view(input.config));
     base.insert("t", fmt.strings().map());
@@ -350,7 +351,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
             .then(|| input.pages.iter().enumerate().map(|(i, p)| (p.url.clone(), i)).collect());
     let env = PageEnv {
         prose: &prose_engine,
-        base: &base,
+        base: base.context(),
         site: &site_links,
         datasets: input.datasets,
         fmt: &fmt,
@@ -453,7 +454,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 
     // Each body moves into its page: page HTML is not copied.
     let navigation = Navigation::new(input.pages, fmt.clone());
-    let same_theme = input.figures.same_theme(input.prefix, || reuse::Theme {
+    let reuse = input.figures.theme(input.prefix, || reuse::Theme {
         templates: input.templates.clone(),
         language: input.config.language.code(),
         shared: base.clone(),
@@ -477,8 +478,8 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
                     &page.url,
                 )
             });
-            let theme = (&tera, &base, &navigation);
-            let html = render_page(i, page, (body, meta), input, theme, same_theme);
+            let theme = (&tera, base.context(), &navigation);
+            let html = render_page(i, page, (body, meta), input, theme, reuse);
             let card = card.map(|c| c.map(|(path, png)| (path, png.into(), String::new())));
             std::iter::once(html).chain(card)
         })
@@ -492,7 +493,8 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     });
     keep(&mut site.files, outputs, &mut errors);
     if input.prefix.is_empty() {
-        let not_found = render_404(&tera, &base, input).map(|bytes| (PathBuf::from("404.html"), bytes));
+        let not_found =
+            render_404(&tera, base.context(), input).map(|bytes| (PathBuf::from("404.html"), bytes));
         keep(&mut site.files, [not_found], &mut errors);
     }
     if !errors.is_empty() {
@@ -504,7 +506,7 @@ pub fn render(input: &Input) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
         csv_sizes.insert(ds.id.as_str(), csv.len());
         site.files.insert(PathBuf::from(crate::datasets::csv_file(input.prefix, &ds.id)), csv.into());
     }
-    let theme = (&tera, &base, &navigation);
+    let theme = (&tera, base.context(), &navigation);
     let sources = render_sources(input, (uses, csv_sizes), theme, (&fmt, painter.as_ref()));
     keep(&mut site.files, sources, &mut errors);
     if !errors.is_empty() {
@@ -1150,13 +1152,13 @@ fn render_page(
     (body, meta): (Body, web::PageMeta),
     input: &Input,
     (tera, base, navigation): (&Tera, &Context, &Navigation),
-    same_theme: bool,
+    reuse: Reuse,
 ) -> Result<(PathBuf, Content, String), Diagnostic> {
     let name = template_name(page, input)?;
     // The body is compared on its own, not copied into the context first.
     let own = page_context(i, page, (&body.headings, &meta), input, navigation);
     let path = page.output_path();
-    let (html, chars) = input.figures.page_html(&path, (same_theme, &name, own, &body.html), |mut own| {
+    let (html, chars) = input.figures.page_html(&path, (reuse, &name, own, &body.html), |mut own| {
         own.insert("page", &page_view(page, &body.headings, &body.html));
         let mut ctx = base.clone();
         ctx.extend(own);
@@ -1190,12 +1192,12 @@ fn page_context(
     (headings, meta): (&[markdown::Heading], &web::PageMeta),
     input: &Input,
     navigation: &Navigation,
-) -> Context {
+) -> Fields {
     let pages = input.pages;
     let nav = nav_entries(navigation, pages, (page.local_url(), &page.url));
     let neighbour =
         |j: usize| Neighbour { title: &pages[j].front.title, url: relative_url(&page.url, &pages[j].url) };
-    let mut ctx = Context::new();
+    let mut ctx = Fields::default();
     ctx.insert("nav", &nav);
     ctx.insert("prev", &navigation.previous(i).map(neighbour));
     ctx.insert("next", &navigation.next(i).map(neighbour));

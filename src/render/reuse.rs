@@ -7,11 +7,13 @@
 //! [`Generation::body`] takes it from an earlier build when both are the
 //! same, so editing one page's prose renders that page alone; numbering
 //! figures across the report is redone for every page, as it depends on
-//! the others. Under `serve`, the theme's HTML of a page is taken from the
-//! build before when its template, its context and what every page shares
-//! are the same ([`Generation::page_html`]).
+//! the others. The theme's HTML of a page is taken from an earlier build
+//! when its template, its context, its body and what every page shares
+//! are the same ([`Generation::page_html`]): under `serve` from memory,
+//! otherwise from the build cache, where it also stays out of memory and
+//! the write stage knows it unchanged without reading it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -49,7 +51,58 @@ pub struct MemoryCache {
 pub(super) struct Theme {
     pub templates: BTreeMap<String, (PathBuf, String)>,
     pub language: &'static str,
-    pub shared: Context,
+    pub shared: Fields,
+}
+
+/// How a build may take the theme's HTML of a page from an earlier one.
+#[derive(Clone, Copy)]
+pub(super) enum Reuse {
+    /// Not at all: the caches are off.
+    Never,
+    /// From memory (`serve`), when the theme is the same as the build before's.
+    Kept { same_theme: bool },
+    /// From the build cache, the theme fingerprinted in this key.
+    Stored(cache::Key),
+}
+
+/// A template's context that knows its own names. Tera's `Context` cannot
+/// be listed, and the build cache keys a page's HTML by a fingerprint of
+/// everything its template is given.
+#[derive(Clone, Default, PartialEq)]
+pub(super) struct Fields {
+    context: Context,
+    names: BTreeSet<&'static str>,
+}
+
+impl Fields {
+    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.context.insert(name, value);
+        self.names.insert(name);
+    }
+
+    pub fn insert_value(&mut self, name: &'static str, value: tera::Value) {
+        self.context.insert_value(name, value);
+        self.names.insert(name);
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    pub fn into_context(self) -> Context {
+        self.context
+    }
+
+    /// Every name and value, in the order of the names, in CBOR: equal
+    /// when the template is given the same. `None` if a value cannot be
+    /// written, and then nothing is reused.
+    pub fn fingerprint(&self) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        for name in &self.names {
+            ciborium::into_writer(&(name, self.context.get(name)), &mut bytes).ok()?;
+        }
+        Some(bytes)
+    }
 }
 
 /// A page as the theme rendered it: from which template, which context of
@@ -60,6 +113,14 @@ struct PageHtml {
     body: Arc<String>,
     html: Arc<[u8]>,
     chars: String,
+}
+
+/// A page's HTML as the build cache keeps it (see [`cache::frame`]): the
+/// characters it shows and its length; its bytes follow.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PageEntry {
+    chars: String,
+    len: u64,
 }
 
 /// A page's body, when it rendered, and the problems found in it.
@@ -258,34 +319,63 @@ impl Generation<'_> {
         Some((Some(body), diagnostics))
     }
 
-    /// Whether the edition at `prefix` is rendered with the same theme as
-    /// in the build before, which keeps it for the next (`serve` only:
-    /// `false` otherwise, without making the theme).
-    pub(super) fn same_theme(&self, prefix: &str, theme: impl FnOnce() -> Theme) -> bool {
-        if !self.cache.on {
-            return false;
+    /// How pages of the edition at `prefix`, rendered with `theme`, may be
+    /// taken from an earlier build. Under `serve`, whether the theme is
+    /// the one of the build before, which keeps it for the next; with the
+    /// build cache, its key. The theme is not made when both are off.
+    pub(super) fn theme(&self, prefix: &str, theme: impl FnOnce() -> Theme) -> Reuse {
+        if self.cache.on {
+            let theme = Arc::new(theme());
+            let same = relock(&self.cache.themes).get(prefix).is_some_and(|kept| **kept == *theme);
+            relock(&self.fresh_themes).insert(prefix.to_string(), theme);
+            return Reuse::Kept { same_theme: same };
         }
-        let theme = Arc::new(theme());
-        let same = relock(&self.cache.themes).get(prefix).is_some_and(|kept| **kept == *theme);
-        relock(&self.fresh_themes).insert(prefix.to_string(), theme);
-        same
+        if !self.store.is_on() {
+            return Reuse::Never;
+        }
+        let Theme { templates, language, shared } = theme();
+        shared.fingerprint().map_or(Reuse::Never, |f| Reuse::Stored(cache::Key::of((templates, language, f))))
     }
 
     /// The HTML of the page at `path`, rendered by `render` from
     /// `template`, the page's own `context` and its `body`; with the
-    /// characters it shows when it is shared rather than made by this
-    /// build (see [`Content::uncounted`]). Under `serve`, it is taken from
-    /// the build before when the theme (`same_theme`), the template, the
-    /// context and the body are the same.
+    /// characters it shows when it is not in memory as made by this build
+    /// (see [`Content::uncounted`]). It is taken from an earlier build as
+    /// `reuse` allows when the theme, the template, the context and the
+    /// body are the same.
     pub(super) fn page_html<E>(
+        &self,
+        path: &Path,
+        (reuse, template, context, body): (Reuse, &str, Fields, &Arc<String>),
+        render: impl FnOnce(Context) -> Result<String, E>,
+    ) -> Result<(Content, String), E> {
+        match reuse {
+            Reuse::Never => {
+                Ok((Content::Bytes(trimmed(render(context.into_context())?.into_bytes())), String::new()))
+            }
+            Reuse::Kept { same_theme } => {
+                self.kept_page(path, (same_theme, template, context.into_context(), body), render)
+            }
+            Reuse::Stored(theme) => {
+                let Some(fingerprint) = context.fingerprint() else {
+                    return self.page_html(path, (Reuse::Never, template, context, body), render);
+                };
+                let key = cache::Key::of((theme, template, fingerprint, body.as_str()));
+                match self.stored_page(key) {
+                    Some(kept) => Ok(kept),
+                    None => Ok(self.store_page(key, render(context.into_context())?)),
+                }
+            }
+        }
+    }
+
+    /// [`Generation::page_html`] from memory, under `serve`.
+    fn kept_page<E>(
         &self,
         path: &Path,
         (same_theme, template, context, body): (bool, &str, Context, &Arc<String>),
         render: impl FnOnce(Context) -> Result<String, E>,
     ) -> Result<(Content, String), E> {
-        if !self.cache.on {
-            return Ok((Content::Bytes(trimmed(render(context)?.into_bytes())), String::new()));
-        }
         let kept = relock(&self.cache.pages).get(path).cloned();
         let same = |k: &PageHtml| {
             k.template == template && k.context == context && (Arc::ptr_eq(&k.body, body) || k.body == *body)
@@ -302,6 +392,35 @@ impl Generation<'_> {
         let out = (Content::Shared(page.html.clone()), page.chars.clone());
         relock(&self.fresh_pages).insert(path.to_path_buf(), page);
         Ok(out)
+    }
+
+    /// A page's HTML the build cache keeps under `key`, left there, with
+    /// the characters it shows; `None` if the entry is missing or not whole.
+    fn stored_page(&self, key: cache::Key) -> Option<(Content, String)> {
+        let head = self.store.head::<PageEntry>(Kind::Html, key)?;
+        let (start, size) = head.payloads;
+        let PageEntry { chars, len } = head.header;
+        if start.checked_add(len)? != size {
+            return None;
+        }
+        let part = crate::content::parts(head.entry, start, &[usize::try_from(len).ok()?]).pop()?;
+        Some((Content::Stored(part), chars))
+    }
+
+    /// Keeps a page's HTML just rendered in the build cache, where it
+    /// leaves memory; in memory if it cannot be kept.
+    fn store_page(&self, key: cache::Key, html: String) -> (Content, String) {
+        let chars = crate::webfonts::CharSet::beyond_ascii([html.as_str()]);
+        let header = PageEntry { chars, len: html.len() as u64 };
+        let stored = cache::frame(&header, &[html.as_bytes()]).and_then(|bytes| {
+            let start = bytes.len() - html.len();
+            let path = self.store.put(Kind::Html, key, &bytes)?;
+            crate::content::parts(path, start as u64, &[html.len()]).pop()
+        });
+        match stored {
+            Some(part) => (Content::Stored(part), header.chars),
+            None => (Content::Bytes(trimmed(html.into_bytes())), String::new()),
+        }
     }
 
     /// Keeps this build's figures, bodies, themes and pages for the next
@@ -355,25 +474,35 @@ mod tests {
         assert_eq!(kept.as_ptr(), ptr, "a page with little room is not copied");
     }
 
-    /// One build of one page: whether its HTML was rendered, and the HTML.
-    fn build(memory: &MemoryCache, title: &str, (context, body): (&str, &Arc<String>)) -> (bool, Vec<u8>) {
-        let store = Store::off();
-        let generation = memory.generation(|| 1, &store);
-        let mut shared = Context::new();
+    /// One build of one page: whether its HTML was rendered, the HTML,
+    /// and the characters the build is told it shows.
+    fn build(
+        (memory, store): (&MemoryCache, &Store),
+        title: &str,
+        (context, body): (&str, &Arc<String>),
+    ) -> (bool, Content, String) {
+        let generation = memory.generation(|| 1, store);
+        let mut shared = Fields::default();
         shared.insert("title", title);
         let theme = Theme { templates: BTreeMap::new(), language: "en", shared };
-        let same = generation.same_theme("", || theme);
-        let mut own = Context::new();
+        let reuse = generation.theme("", || theme);
+        let mut own = Fields::default();
         own.insert("nav", context);
         let mut rendered = false;
-        let (html, _) = generation
-            .page_html(Path::new("a/index.html"), (same, "page.html", own, body), |own| {
+        let (html, chars) = generation
+            .page_html(Path::new("a/index.html"), (reuse, "page.html", own, body), |own| {
                 rendered = true;
                 let nav = own.get("nav").map(|v| v.to_string()).unwrap_or_default();
                 Ok::<_, ()>(format!("{title}|{nav}|{body}"))
             })
             .unwrap();
         generation.keep();
+        (rendered, html, chars)
+    }
+
+    /// [`build`] without the build cache: whether the page was rendered, and its HTML.
+    fn in_memory(memory: &MemoryCache, title: &str, page: (&str, &Arc<String>)) -> (bool, Vec<u8>) {
+        let (rendered, html, _) = build((memory, &Store::off()), title, page);
         (rendered, html.read().unwrap().into_owned())
     }
 
@@ -381,18 +510,58 @@ mod tests {
     fn a_page_is_rendered_again_only_when_its_theme_context_or_body_changed() {
         let memory = MemoryCache::reusing();
         let body = Arc::new("<p>é</p>".to_string());
-        assert_eq!(build(&memory, "T", ("n", &body)), (true, b"T|n|<p>\xc3\xa9</p>".to_vec()));
-        assert!(!build(&memory, "T", ("n", &body)).0, "nothing changed");
+        assert_eq!(in_memory(&memory, "T", ("n", &body)), (true, b"T|n|<p>\xc3\xa9</p>".to_vec()));
+        assert!(!in_memory(&memory, "T", ("n", &body)).0, "nothing changed");
         let copy = Arc::new("<p>é</p>".to_string());
-        assert!(!build(&memory, "T", ("n", &copy)).0, "the same body, made again");
+        assert!(!in_memory(&memory, "T", ("n", &copy)).0, "the same body, made again");
         assert_eq!(
-            build(&memory, "T", ("n", &Arc::new("<p>e</p>".into()))),
+            in_memory(&memory, "T", ("n", &Arc::new("<p>e</p>".into()))),
             (true, b"T|n|<p>e</p>".to_vec())
         );
-        assert_eq!(build(&memory, "U", ("n", &copy)), (true, b"U|n|<p>\xc3\xa9</p>".to_vec()), "the theme");
-        assert_eq!(build(&memory, "U", ("m", &copy)), (true, b"U|m|<p>\xc3\xa9</p>".to_vec()), "its context");
+        assert_eq!(
+            in_memory(&memory, "U", ("n", &copy)),
+            (true, b"U|n|<p>\xc3\xa9</p>".to_vec()),
+            "the theme"
+        );
+        assert_eq!(
+            in_memory(&memory, "U", ("m", &copy)),
+            (true, b"U|m|<p>\xc3\xa9</p>".to_vec()),
+            "its context"
+        );
         let once = MemoryCache::default();
-        assert!(build(&once, "U", ("m", &copy)).0);
-        assert!(build(&once, "U", ("m", &copy)).0, "a one-off build keeps nothing");
+        assert!(in_memory(&once, "U", ("m", &copy)).0);
+        assert!(in_memory(&once, "U", ("m", &copy)).0, "a one-off build keeps nothing");
+    }
+
+    #[test]
+    fn a_page_kept_in_the_build_cache_is_taken_from_it_until_its_theme_context_or_body_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let once = MemoryCache::default();
+        let build = |title: &str, page: (&str, &Arc<String>)| {
+            let store = Store::open(dir.path(), "cache", None).unwrap();
+            let (rendered, html, chars) = build((&once, &store), title, page);
+            assert!(html.in_memory().is_none(), "left in the cache, not held");
+            assert_eq!(chars, "é", "the characters it shows, which the web fonts need");
+            (rendered, html.read().unwrap().into_owned())
+        };
+        let body = Arc::new("<p>é</p>".to_string());
+        assert_eq!(build("T", ("n", &body)), (true, b"T|n|<p>\xc3\xa9</p>".to_vec()));
+        assert_eq!(build("T", ("n", &body)), (false, b"T|n|<p>\xc3\xa9</p>".to_vec()), "nothing changed");
+        assert_eq!(
+            build("T", ("n", &Arc::new("<p>é.</p>".into()))),
+            (true, b"T|n|<p>\xc3\xa9.</p>".to_vec())
+        );
+        assert_eq!(build("U", ("n", &body)), (true, b"U|n|<p>\xc3\xa9</p>".to_vec()), "the theme");
+        assert_eq!(build("U", ("m", &body)), (true, b"U|m|<p>\xc3\xa9</p>".to_vec()), "its context");
+        assert!(!build("U", ("m", &body)).0);
+
+        // An entry cut short is not taken, whatever its header says.
+        for entry in std::fs::read_dir(dir.path().join("cache/html")).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        }
+        assert_eq!(build("U", ("m", &body)), (true, b"U|m|<p>\xc3\xa9</p>".to_vec()), "damaged");
+        assert!(!build("U", ("m", &body)).0, "kept whole again");
     }
 }
