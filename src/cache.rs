@@ -298,8 +298,13 @@ impl Store {
         Some(self.dir.as_ref()?.join("outputs").join(name))
     }
 
+    /// An entry's file: in its kind's folder, in a subfolder named by the
+    /// key's first two digits. Making a file locks its folder, so with
+    /// one folder a kind the cores writing ten thousand entries of a cold
+    /// build queued on that lock (a third of the build, in `perf`).
     fn path(&self, kind: Kind, key: Key) -> Option<PathBuf> {
-        Some(self.dir.as_ref()?.join(kind.folder()).join(key.file_name()))
+        let name = key.file_name();
+        Some(self.dir.as_ref()?.join(kind.folder()).join(&name[..2]).join(name))
     }
 
     /// Writes an entry whole or not at all: into a file of its own, then
@@ -310,14 +315,21 @@ impl Store {
             fs::create_dir_all(dir)?;
             fs::write(dir.join(TAG_FILE), TAG)?;
         }
-        fs::create_dir_all(folder)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // Two pages may make the same entry at once (two cards alike): each
         // writes its own part.
         static PARTS: AtomicUsize = AtomicUsize::new(0);
         let n = PARTS.fetch_add(1, Ordering::Relaxed);
         let part = folder.join(format!(".{name}.{}.{n}.part", std::process::id()));
-        fs::write(&part, bytes)?;
+        // The folder is made when missing only: asking for it every time
+        // would lock its parent every time.
+        match fs::write(&part, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(folder)?;
+                fs::write(&part, bytes)?;
+            }
+            written => written?,
+        }
         fs::rename(&part, path).inspect_err(|_| {
             let _ = fs::remove_file(&part);
         })
@@ -332,7 +344,7 @@ impl Store {
             for kind in kinds {
                 let kept: HashSet<String> =
                     used.iter().filter(|(k, _)| k == kind).map(|(_, key)| key.file_name()).collect();
-                prune(&dir.join(kind.folder()), |name| !kept.contains(name));
+                prune(&dir.join(kind.folder()), &|name| !kept.contains(name), true);
             }
         }
         crate::render::relock(&self.trouble).take()
@@ -368,16 +380,24 @@ pub fn unframe<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<(T, &[u8]
 }
 
 /// Removes the entries in `folder` (files named by 64 hexadecimal digits)
-/// for which `stale` holds; nothing else.
-fn prune(folder: &Path, stale: impl Fn(&str) -> bool) {
+/// for which `stale` holds, and with `shards` those of its subfolders
+/// named by two hexadecimal digits; nothing else.
+fn prune(folder: &Path, stale: &dyn Fn(&str) -> bool, shards: bool) {
     let Ok(entries) = fs::read_dir(folder) else { return };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let entry_name = Key::from_file_name(&name).is_some();
-        if entry_name && entry.file_type().is_ok_and(|t| t.is_file()) && stale(&name) {
+        let Ok(kind) = entry.file_type() else { continue };
+        if shards && kind.is_dir() && is_shard(&name) {
+            prune(&entry.path(), stale, false);
+        } else if kind.is_file() && Key::from_file_name(&name).is_some() && stale(&name) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether `name` names a subfolder of entries: two lowercase hexadecimal digits.
+fn is_shard(name: &str) -> bool {
+    name.len() == 2 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -409,7 +429,8 @@ mod tests {
         });
         assert_eq!(store.get(Kind::Card, key).as_deref(), Some(&b"png"[..]));
         assert_eq!(store.finish(&Kind::ALL), None, "no write failed");
-        let left: Vec<_> = fs::read_dir(dir.path().join("cache/cards")).unwrap().collect();
+        let files = walkdir::WalkDir::new(dir.path().join("cache/cards")).into_iter().filter_map(Result::ok);
+        let left: Vec<_> = files.filter(|e| e.file_type().is_file()).collect();
         assert_eq!(left.len(), 1, "one entry, no part left behind");
     }
 
@@ -423,6 +444,11 @@ mod tests {
         first.put(Kind::Figure, kept, b"b");
         first.put(Kind::Pdf, old, b"%PDF-");
         fs::write(root.join("figures/notes.txt"), "mine").unwrap();
+        let shard = root.join("figures").join(&old.file_name()[..2]);
+        fs::write(shard.join("notes.txt"), "mine").unwrap();
+        // An entry where an older barometer filed it, straight in its kind's folder.
+        let flat = root.join("figures").join(Key::of("flat").file_name());
+        fs::write(&flat, "c").unwrap();
         let second = Store::open(dir.path(), "cache", None).unwrap();
         assert!(second.get(Kind::Figure, kept).is_some());
         assert_eq!(second.finish(&[Kind::Figure]), None);
@@ -430,6 +456,9 @@ mod tests {
         assert!(second.get(Kind::Figure, kept).is_some(), "used: kept");
         assert!(second.get(Kind::Pdf, old).is_some(), "a kind not finished is left");
         assert!(root.join("figures/notes.txt").is_file(), "not an entry: never removed");
+        assert!(shard.join("notes.txt").is_file(), "not an entry: never removed");
+        assert!(!flat.exists(), "unused, where an older build filed it: removed");
+        assert!(root.join("figures").join(&kept.file_name()[..2]).join(kept.file_name()).is_file());
 
         let foreign = dir.path().join("notes");
         fs::create_dir(&foreign).unwrap();

@@ -38,11 +38,7 @@ fn site(f: &Fixture) -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// The entries of one kind in the cache.
 fn entries(f: &Fixture, kind: &str) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = fs::read_dir(f.root().join(".barometer/cache").join(kind))
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    found.sort();
-    found
+    common::cache_entries(&f.root().join(".barometer/cache"), kind)
 }
 
 /// Builds; what the build said (the summary goes to standard output).
@@ -156,7 +152,7 @@ fn a_cache_folder_set_in_report_yaml_is_used_and_one_not_ours_is_left_alone() {
     let yaml = fs::read_to_string(f.root().join("report.yaml")).unwrap();
     f.write("report.yaml", &format!("{yaml}cache: .cache/barometer\n"));
     built(&f);
-    assert_eq!(fs::read_dir(f.root().join(".cache/barometer/figures")).unwrap().count(), 2);
+    assert_eq!(common::cache_entries(&f.root().join(".cache/barometer"), "figures").len(), 2);
     assert!(!f.root().join(".barometer").exists());
 
     f.write("report.yaml", &format!("{yaml}cache: notes\n"));

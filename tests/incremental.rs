@@ -85,7 +85,7 @@ fn figures_reused_from_memory_stay_in_the_disk_cache_for_the_next_process() {
     ]);
     let opts = options(&f, Some(f.root().join("public")), false);
     let cache = Cache::reusing();
-    let entries = || std::fs::read_dir(f.root().join(".barometer/cache/figures")).unwrap().count();
+    let entries = || common::cache_entries(&f.root().join(".barometer/cache"), "figures").len();
     for expected in [FigureCount { drawn: 2, reused: 0 }, FigureCount { drawn: 0, reused: 2 }] {
         let (outcome, _) = run_with(&opts, &cache);
         assert_eq!(outcome.summary.expect("built").figures, expected);

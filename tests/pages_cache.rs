@@ -85,8 +85,8 @@ fn after_edit(f: &Fixture) -> String {
 
 /// The names of the pages' HTML entries in the build cache.
 fn html_entries(f: &Fixture) -> BTreeSet<String> {
-    let folder = f.root().join(".barometer/cache/html");
-    fs::read_dir(folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+    let entries = common::cache_entries(&f.root().join(".barometer/cache"), "html");
+    entries.iter().map(|e| e.file_name().unwrap().to_string_lossy().into_owned()).collect()
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
     built(&f);
     let before = common::files(&f.public(""));
     let cache = f.root().join(".barometer/cache");
-    let pages: Vec<PathBuf> = fs::read_dir(cache.join("pages")).unwrap().map(|e| e.unwrap().path()).collect();
+    let pages = common::cache_entries(&cache, "pages");
     assert_eq!(pages.len(), 4, "one entry per page");
     for entry in &pages {
         let bytes = fs::read(entry).unwrap();
@@ -198,8 +198,7 @@ fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
     assert_eq!(common::files(&f.public("")), before);
 
     // Pages' HTML cut short: made again, and the site is whole.
-    for entry in fs::read_dir(cache.join("html")).unwrap() {
-        let entry = entry.unwrap().path();
+    for entry in common::cache_entries(&cache, "html") {
         let bytes = fs::read(&entry).unwrap();
         fs::write(&entry, &bytes[..bytes.len() - 1]).unwrap();
     }
@@ -210,8 +209,8 @@ fn damaged_page_entries_and_figure_entries_gone_are_rendered_again() {
     // A body whose chart files are in a figure entry removed since: the
     // page is rendered again, the chart drawn again, and the build does
     // not fail copying a file that is gone.
-    for entry in fs::read_dir(cache.join("figures")).unwrap() {
-        fs::remove_file(entry.unwrap().path()).unwrap();
+    for entry in common::cache_entries(&cache, "figures") {
+        fs::remove_file(entry).unwrap();
     }
     let svg = before.keys().find(|p| p.extension().is_some_and(|e| e == "svg")).expect("a chart's SVG");
     fs::remove_file(f.public("").join(svg)).unwrap();

@@ -556,8 +556,8 @@ mod tests {
         assert!(!build("U", ("m", &body)).0);
 
         // An entry cut short is not taken, whatever its header says.
-        for entry in std::fs::read_dir(dir.path().join("cache/html")).unwrap() {
-            let path = entry.unwrap().path();
+        let files = walkdir::WalkDir::new(dir.path().join("cache/html")).into_iter().filter_map(Result::ok);
+        for path in files.filter(|e| e.file_type().is_file()).map(walkdir::DirEntry::into_path) {
             let bytes = std::fs::read(&path).unwrap();
             std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
         }

@@ -5,6 +5,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The entries of one kind (`figures`, `pages`, `html`…) in the build
+/// cache at `cache`, in the subfolders they are filed in, in order.
+pub fn cache_entries(cache: &Path, kind: &str) -> Vec<PathBuf> {
+    let files = walkdir::WalkDir::new(cache.join(kind)).into_iter().filter_map(Result::ok);
+    let mut found: Vec<PathBuf> = files.filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect();
+    found.sort();
+    found
+}
+
 /// A project in a temporary folder, written file by file.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
