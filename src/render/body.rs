@@ -24,7 +24,7 @@ use crate::prose;
 use crate::xref;
 
 /// A page body rendered to HTML, before the theme wraps it.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub(super) struct Body {
     /// Kept apart in the build cache, see [`Body::to_entry`]; shared
     /// with the copy `serve` keeps, which numbering does not change.
@@ -61,6 +61,10 @@ pub(super) struct Body {
     /// The keys of the figures it took from the caches or drew and kept
     /// there; empty when caches are off.
     pub(super) figures: Vec<cache::Key>,
+    /// Taken from the build cache on disk rather than rendered by this
+    /// build: only then is its page's HTML kept there too.
+    #[serde(skip)]
+    pub(super) from_cache: bool,
 }
 
 /// A block of a page that shows data: its dataset, and its place among
@@ -237,6 +241,7 @@ pub(super) fn render_body(index: usize, page: &Page, env: &PageEnv) -> (Option<B
         assets: rendered.assets,
         site_links: rendered.site_links,
         figures: kept,
+        from_cache: false,
     };
     (Some(body), diags)
 }
@@ -336,6 +341,7 @@ impl Body {
             Some(bytes)
         };
         let mut body = entry.body;
+        body.from_cache = true;
         body.html = std::sync::Arc::new(String::from_utf8(take(entry.texts.0)?.to_vec()).ok()?);
         let markup = String::from_utf8(take(entry.texts.1)?.to_vec()).ok()?;
         // Each figure entry is looked for once, long enough for its parts.

@@ -1158,7 +1158,7 @@ fn render_page(
     // The body is compared on its own, not copied into the context first.
     let own = page_context(i, page, (&body.headings, &meta), input, navigation);
     let path = page.output_path();
-    let (html, chars) = input.figures.page_html(&path, (reuse, &name, own, &body.html), |mut own| {
+    let (html, chars) = input.figures.page_html(&path, (reuse, &name, own, &body), |mut own| {
         own.insert("page", &page_view(page, &body.headings, &body.html));
         let mut ctx = base.clone();
         ctx.extend(own);

@@ -342,29 +342,31 @@ impl Generation<'_> {
     /// characters it shows when it is not in memory as made by this build
     /// (see [`Content::uncounted`]). It is taken from an earlier build as
     /// `reuse` allows when the theme, the template, the context and the
-    /// body are the same.
+    /// body are the same. It is kept in the build cache only when the body
+    /// was: a page just written is likely to change again, and a cold
+    /// build then makes one entry a page, not two.
     pub(super) fn page_html<E>(
         &self,
         path: &Path,
-        (reuse, template, context, body): (Reuse, &str, Fields, &Arc<String>),
+        (reuse, template, context, body): (Reuse, &str, Fields, &Body),
         render: impl FnOnce(Context) -> Result<String, E>,
     ) -> Result<(Content, String), E> {
+        let (keep, body) = (body.from_cache, &body.html);
         match reuse {
-            Reuse::Never => {
-                Ok((Content::Bytes(trimmed(render(context.into_context())?.into_bytes())), String::new()))
-            }
+            Reuse::Never => Ok(made(render(context.into_context())?)),
             Reuse::Kept { same_theme } => {
                 self.kept_page(path, (same_theme, template, context.into_context(), body), render)
             }
             Reuse::Stored(theme) => {
                 let Some(fingerprint) = context.fingerprint() else {
-                    return self.page_html(path, (Reuse::Never, template, context, body), render);
+                    return Ok(made(render(context.into_context())?));
                 };
                 let key = cache::Key::of((theme, template, fingerprint, body.as_str()));
-                match self.stored_page(key) {
-                    Some(kept) => Ok(kept),
-                    None => Ok(self.store_page(key, render(context.into_context())?)),
+                if let Some(kept) = self.stored_page(key) {
+                    return Ok(kept);
                 }
+                let html = render(context.into_context())?;
+                Ok(if keep { self.store_page(key, html) } else { made(html) })
             }
         }
     }
@@ -419,7 +421,7 @@ impl Generation<'_> {
         });
         match stored {
             Some(part) => (Content::Stored(part), header.chars),
-            None => (Content::Bytes(trimmed(html.into_bytes())), String::new()),
+            None => made(html),
         }
     }
 
@@ -437,6 +439,12 @@ impl Generation<'_> {
             PageCount { rendered: load(&self.rendered), reused: load(&self.bodies_reused) },
         )
     }
+}
+
+/// A page's HTML made by this build and held in memory, whose characters
+/// the web fonts count from it.
+fn made(html: String) -> (Content, String) {
+    (Content::Bytes(trimmed(html.into_bytes())), String::new())
 }
 
 /// The bytes without the spare room their growth left (up to as much
@@ -479,7 +487,7 @@ mod tests {
     fn build(
         (memory, store): (&MemoryCache, &Store),
         title: &str,
-        (context, body): (&str, &Arc<String>),
+        (context, body): (&str, &Body),
     ) -> (bool, Content, String) {
         let generation = memory.generation(|| 1, store);
         let mut shared = Fields::default();
@@ -493,7 +501,7 @@ mod tests {
             .page_html(Path::new("a/index.html"), (reuse, "page.html", own, body), |own| {
                 rendered = true;
                 let nav = own.get("nav").map(|v| v.to_string()).unwrap_or_default();
-                Ok::<_, ()>(format!("{title}|{nav}|{body}"))
+                Ok::<_, ()>(format!("{title}|{nav}|{}", body.html))
             })
             .unwrap();
         generation.keep();
@@ -501,9 +509,19 @@ mod tests {
     }
 
     /// [`build`] without the build cache: whether the page was rendered, and its HTML.
-    fn in_memory(memory: &MemoryCache, title: &str, page: (&str, &Arc<String>)) -> (bool, Vec<u8>) {
-        let (rendered, html, _) = build((memory, &Store::off()), title, page);
+    fn in_memory(
+        memory: &MemoryCache,
+        title: &str,
+        (context, html): (&str, &Arc<String>),
+    ) -> (bool, Vec<u8>) {
+        let body = Body { html: html.clone(), ..Body::default() };
+        let (rendered, html, _) = build((memory, &Store::off()), title, (context, &body));
         (rendered, html.read().unwrap().into_owned())
+    }
+
+    /// A body the build cache gave, showing `html`.
+    fn from_cache(html: &str) -> Body {
+        Body { html: Arc::new(html.to_string()), from_cache: true, ..Body::default() }
     }
 
     #[test]
@@ -537,20 +555,17 @@ mod tests {
     fn a_page_kept_in_the_build_cache_is_taken_from_it_until_its_theme_context_or_body_changed() {
         let dir = tempfile::tempdir().unwrap();
         let once = MemoryCache::default();
-        let build = |title: &str, page: (&str, &Arc<String>)| {
+        let build = |title: &str, page: (&str, &Body)| {
             let store = Store::open(dir.path(), "cache", None).unwrap();
             let (rendered, html, chars) = build((&once, &store), title, page);
             assert!(html.in_memory().is_none(), "left in the cache, not held");
             assert_eq!(chars, "é", "the characters it shows, which the web fonts need");
             (rendered, html.read().unwrap().into_owned())
         };
-        let body = Arc::new("<p>é</p>".to_string());
+        let body = from_cache("<p>é</p>");
         assert_eq!(build("T", ("n", &body)), (true, b"T|n|<p>\xc3\xa9</p>".to_vec()));
         assert_eq!(build("T", ("n", &body)), (false, b"T|n|<p>\xc3\xa9</p>".to_vec()), "nothing changed");
-        assert_eq!(
-            build("T", ("n", &Arc::new("<p>é.</p>".into()))),
-            (true, b"T|n|<p>\xc3\xa9.</p>".to_vec())
-        );
+        assert_eq!(build("T", ("n", &from_cache("<p>é.</p>"))), (true, b"T|n|<p>\xc3\xa9.</p>".to_vec()));
         assert_eq!(build("U", ("n", &body)), (true, b"U|n|<p>\xc3\xa9</p>".to_vec()), "the theme");
         assert_eq!(build("U", ("m", &body)), (true, b"U|m|<p>\xc3\xa9</p>".to_vec()), "its context");
         assert!(!build("U", ("m", &body)).0);
@@ -563,5 +578,22 @@ mod tests {
         }
         assert_eq!(build("U", ("m", &body)), (true, b"U|m|<p>\xc3\xa9</p>".to_vec()), "damaged");
         assert!(!build("U", ("m", &body)).0, "kept whole again");
+    }
+
+    #[test]
+    fn a_page_whose_body_this_build_rendered_is_not_kept_in_the_build_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let once = MemoryCache::default();
+        let build = |page: (&str, &Body)| {
+            let store = Store::open(dir.path(), "cache", None).unwrap();
+            let (rendered, html, _) = build((&once, &store), "T", page);
+            (rendered, html.in_memory().is_some())
+        };
+        let rendered = Body { html: Arc::new("<p>é</p>".into()), ..Body::default() };
+        assert_eq!(build(("n", &rendered)), (true, true), "rendered, and held to be written");
+        assert_eq!(build(("n", &rendered)), (true, true), "still not kept");
+        let taken = from_cache("<p>é</p>");
+        assert_eq!(build(("n", &taken)), (true, false), "kept once its body was");
+        assert_eq!(build(("n", &rendered)), (false, false), "then taken, whichever the body");
     }
 }
