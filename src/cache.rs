@@ -29,6 +29,9 @@ use sha2::{Digest, Sha256};
 /// The cache folder when `report.yaml` sets none, from the project root.
 pub const DEFAULT_DIR: &str = ".barometer/cache";
 
+/// The file builds lock to tell each other they are using the cache.
+const LOCK_FILE: &str = "lock";
+
 /// The mark of a cache folder barometer made (see
 /// <https://bford.info/cachedir/>): backup tools skip folders holding it.
 const TAG_FILE: &str = "CACHEDIR.TAG";
@@ -166,6 +169,9 @@ pub struct Store {
     used: Mutex<HashSet<(Kind, Key)>>,
     /// The first problem met writing, told once at the end.
     trouble: Mutex<Option<String>>,
+    /// The cache's lock file, locked shared while the build runs: another
+    /// build of the project removes no entry while it is held.
+    lock: Option<fs::File>,
 }
 
 impl Store {
@@ -198,7 +204,8 @@ impl Store {
         let ours = dir.join(TAG_FILE).is_file();
         let empty_or_absent = fs::read_dir(&dir).map_or(true, |mut d| d.next().is_none());
         if ours || empty_or_absent {
-            return Ok(Store { dir: Some(dir), ..Store::default() });
+            let lock = shared_lock(&dir);
+            return Ok(Store { dir: Some(dir), lock, ..Store::default() });
         }
         Err(format!(
             "the build cache's folder, `{folder}`, holds files and was not made by barometer (it has no \
@@ -338,14 +345,21 @@ impl Store {
     /// After a successful build: removes the entries of `kinds` this build
     /// did not use, so the cache holds one build's work, not every
     /// build's. Returns what went wrong writing, if anything did.
+    /// Another build of the project using the cache at the same time may
+    /// need entries this one did not use: then nothing is removed, and the
+    /// next build alone removes what it does not use.
     pub fn finish(&self, kinds: &[Kind]) -> Option<String> {
-        if let Some(dir) = &self.dir {
+        let alone = self.lock.as_ref().is_none_or(|l| l.try_lock().is_ok());
+        if let Some(dir) = self.dir.as_ref().filter(|_| alone) {
             let used = crate::render::relock(&self.used);
             for kind in kinds {
                 let kept: HashSet<String> =
                     used.iter().filter(|(k, _)| k == kind).map(|(_, key)| key.file_name()).collect();
                 prune(&dir.join(kind.folder()), &|name| !kept.contains(name), true);
             }
+        }
+        if let Some(lock) = &self.lock {
+            let _ = lock.unlock();
         }
         crate::render::relock(&self.trouble).take()
     }
@@ -377,6 +391,20 @@ pub fn unframe<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<(T, &[u8]
     let (len, rest) = bytes.split_first_chunk::<8>()?;
     let (head, payloads) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
     Some((ciborium::from_reader(head).ok()?, payloads))
+}
+
+/// The lock file of the cache at `dir`, made with the folder and its mark
+/// when missing, and locked shared (waiting while another build removes
+/// entries); `None` if it cannot be, and then the build locks nothing.
+fn shared_lock(dir: &Path) -> Option<fs::File> {
+    if !dir.join(TAG_FILE).is_file() {
+        fs::create_dir_all(dir).ok()?;
+        fs::write(dir.join(TAG_FILE), TAG).ok()?;
+    }
+    let file =
+        fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK_FILE)).ok()?;
+    file.lock_shared().ok()?;
+    Some(file)
 }
 
 /// Removes the entries in `folder` (files named by 64 hexadecimal digits)
@@ -435,6 +463,25 @@ mod tests {
     }
 
     #[test]
+    fn a_build_removes_nothing_while_another_build_uses_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, theirs) = (Key::of("old"), Key::of("theirs"));
+        Store::open(dir.path(), "cache", None).unwrap().put(Kind::Figure, old, b"a");
+        let mine = Store::open(dir.path(), "cache", None).unwrap();
+        let other = Store::open(dir.path(), "cache", None).unwrap();
+        other.put(Kind::Figure, theirs, b"b");
+        assert_eq!(mine.finish(&[Kind::Figure]), None);
+        assert!(other.get(Kind::Figure, theirs).is_some(), "the other build's entry stays while it runs");
+        assert!(other.get(Kind::Figure, old).is_some(), "so does every other: it may need them");
+        drop(other);
+        let alone = Store::open(dir.path(), "cache", None).unwrap();
+        assert!(alone.get(Kind::Figure, theirs).is_some());
+        assert_eq!(alone.finish(&[Kind::Figure]), None);
+        assert!(alone.get(Kind::Figure, old).is_none(), "removed by the next build alone");
+        assert!(Store::open(dir.path(), "cache", None).unwrap().get(Kind::Figure, theirs).is_some());
+    }
+
+    #[test]
     fn a_build_removes_only_the_entries_it_did_not_use_and_never_writes_into_a_foreign_folder() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("cache");
@@ -449,6 +496,7 @@ mod tests {
         // An entry where an older barometer filed it, straight in its kind's folder.
         let flat = root.join("figures").join(Key::of("flat").file_name());
         fs::write(&flat, "c").unwrap();
+        drop(first);
         let second = Store::open(dir.path(), "cache", None).unwrap();
         assert!(second.get(Kind::Figure, kept).is_some());
         assert_eq!(second.finish(&[Kind::Figure]), None);
