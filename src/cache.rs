@@ -318,10 +318,7 @@ impl Store {
     /// renamed, so a build killed halfway leaves no half entry.
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         let (Some(dir), Some(folder)) = (&self.dir, path.parent()) else { return Ok(()) };
-        if !dir.join(TAG_FILE).is_file() {
-            fs::create_dir_all(dir)?;
-            fs::write(dir.join(TAG_FILE), TAG)?;
-        }
+        mark(dir)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // Two pages may make the same entry at once (two cards alike): each
         // writes its own part.
@@ -345,6 +342,7 @@ impl Store {
     /// After a successful build: removes the entries of `kinds` this build
     /// did not use, so the cache holds one build's work, not every
     /// build's. Returns what went wrong writing, if anything did.
+    ///
     /// Another build of the project using the cache at the same time may
     /// need entries this one did not use: then nothing is removed, and the
     /// next build alone removes what it does not use.
@@ -397,14 +395,24 @@ pub fn unframe<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<(T, &[u8]
 /// when missing, and locked shared (waiting while another build removes
 /// entries); `None` if it cannot be, and then the build locks nothing.
 fn shared_lock(dir: &Path) -> Option<fs::File> {
-    if !dir.join(TAG_FILE).is_file() {
-        fs::create_dir_all(dir).ok()?;
-        fs::write(dir.join(TAG_FILE), TAG).ok()?;
+    mark(dir).ok()?;
+    let path = dir.join(LOCK_FILE);
+    // A link there could make the file elsewhere.
+    if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return None;
     }
-    let file =
-        fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK_FILE)).ok()?;
+    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).ok()?;
     file.lock_shared().ok()?;
     Some(file)
+}
+
+/// Makes the cache folder at `dir` with its mark, unless it has it.
+fn mark(dir: &Path) -> io::Result<()> {
+    if !dir.join(TAG_FILE).is_file() {
+        fs::create_dir_all(dir)?;
+        fs::write(dir.join(TAG_FILE), TAG)?;
+    }
+    Ok(())
 }
 
 /// Removes the entries in `folder` (files named by 64 hexadecimal digits)
@@ -479,6 +487,19 @@ mod tests {
         assert_eq!(alone.finish(&[Kind::Figure]), None);
         assert!(alone.get(Kind::Figure, old).is_none(), "removed by the next build alone");
         assert!(Store::open(dir.path(), "cache", None).unwrap().get(Kind::Figure, theirs).is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_file_planted_as_a_link_makes_no_file_where_it_points() {
+        let dir = tempfile::tempdir().unwrap();
+        Store::open(dir.path(), "cache", None).unwrap();
+        let (lock, target) = (dir.path().join("cache").join(LOCK_FILE), dir.path().join("elsewhere"));
+        fs::remove_file(&lock).unwrap();
+        std::os::unix::fs::symlink(&target, &lock).unwrap();
+        let store = Store::open(dir.path(), "cache", None).unwrap();
+        assert!(store.is_on() && store.lock.is_none(), "the cache works, unlocked");
+        assert!(!target.exists());
     }
 
     #[test]
