@@ -347,7 +347,9 @@ impl Store {
     /// need entries this one did not use: then nothing is removed, and the
     /// next build alone removes what it does not use.
     pub fn finish(&self, kinds: &[Kind]) -> Option<String> {
-        let alone = self.lock.as_ref().is_none_or(|l| l.try_lock().is_ok());
+        // Released, then taken alone: a shared lock is not made exclusive
+        // in place everywhere (Windows refuses it to its own holder).
+        let alone = self.lock.as_ref().is_none_or(|l| l.unlock().is_ok() && l.try_lock().is_ok());
         if let Some(dir) = self.dir.as_ref().filter(|_| alone) {
             let used = crate::render::relock(&self.used);
             for kind in kinds {
