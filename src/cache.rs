@@ -373,6 +373,17 @@ pub struct Head<T> {
     pub payloads: (u64, u64),
 }
 
+impl<T> Head<T> {
+    /// The header, and the payloads of these lengths as parts left in the
+    /// entry's file; `None` unless they fill it to its end, as [`frame`]
+    /// wrote it (an entry cut short is not taken).
+    pub fn into_parts(self, lens: &[usize]) -> Option<(T, Vec<crate::content::Stored>)> {
+        let (start, size) = self.payloads;
+        let total = lens.iter().try_fold(start, |sum, &l| sum.checked_add(l as u64))?;
+        (total == size).then(|| (self.header, crate::content::parts(self.entry, start, lens)))
+    }
+}
+
 /// An entry of a header and payloads: the header's length, the header in
 /// CBOR, then the payloads' bytes as they are, so a PNG or a PDF is copied,
 /// not encoded number by number.

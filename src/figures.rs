@@ -118,14 +118,8 @@ impl Figure {
     /// The figure of an entry of the build cache, its files left there;
     /// `None` if the entry is not whole.
     pub fn in_entry(head: crate::cache::Head<Stored>) -> Option<Figure> {
-        let Stored { html, files, printed, chars } = head.header;
-        let (start, size) = head.payloads;
-        let lens: Vec<usize> = files.iter().map(|(_, len)| *len).collect();
-        let total = lens.iter().try_fold(start, |sum, &l| sum.checked_add(l as u64))?;
-        if total != size {
-            return None;
-        }
-        let parts = crate::content::parts(head.entry, start, &lens);
+        let lens: Vec<usize> = head.header.files.iter().map(|(_, len)| *len).collect();
+        let (Stored { html, files, printed, chars }, parts) = head.into_parts(&lens)?;
         let files = files.into_iter().zip(parts).map(|((p, _), part)| (p, Content::Stored(part))).collect();
         Some(Figure { html, files, printed, chars })
     }

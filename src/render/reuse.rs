@@ -400,13 +400,9 @@ impl Generation<'_> {
     /// the characters it shows; `None` if the entry is missing or not whole.
     fn stored_page(&self, key: cache::Key) -> Option<(Content, String)> {
         let head = self.store.head::<PageEntry>(Kind::Html, key)?;
-        let (start, size) = head.payloads;
-        let PageEntry { chars, len } = head.header;
-        if start.checked_add(len)? != size {
-            return None;
-        }
-        let part = crate::content::parts(head.entry, start, &[usize::try_from(len).ok()?]).pop()?;
-        Some((Content::Stored(part), chars))
+        let len = usize::try_from(head.header.len).ok()?;
+        let (PageEntry { chars, .. }, mut parts) = head.into_parts(&[len])?;
+        Some((Content::Stored(parts.pop()?), chars))
     }
 
     /// Keeps a page's HTML just rendered in the build cache, where it
