@@ -167,11 +167,14 @@ pub struct Store {
     /// `None`: no cache (tests, or a folder that is not ours).
     dir: Option<PathBuf>,
     used: Mutex<HashSet<(Kind, Key)>>,
-    /// The first problem met writing, told once at the end.
-    trouble: Mutex<Option<String>>,
+    /// The first problem met, and its fix, told once at the end.
+    trouble: Mutex<Option<(String, &'static str)>>,
     /// The cache's lock file, locked shared while the build runs: another
     /// build of the project removes no entry while it is held.
     lock: Option<fs::File>,
+    /// The folders inside the cache found to be folders, not links, so
+    /// each is looked at once a build rather than once an entry.
+    real: Mutex<HashSet<PathBuf>>,
 }
 
 impl Store {
@@ -201,7 +204,7 @@ impl Store {
                 out.display()
             ));
         }
-        let ours = dir.join(TAG_FILE).is_file();
+        let ours = is_file_not_link(&dir.join(TAG_FILE));
         let empty_or_absent = fs::read_dir(&dir).map_or(true, |mut d| d.next().is_none());
         if ours || empty_or_absent {
             let lock = shared_lock(&dir);
@@ -278,7 +281,8 @@ impl Store {
     fn write_or_tell(&self, path: &Path, bytes: &[u8]) -> bool {
         let Err(e) = self.write(path, bytes) else { return true };
         crate::render::relock(&self.trouble).get_or_insert_with(|| {
-            format!("the build cache could not be written (`{}`: {e})", path.display())
+            let why = format!("the build cache could not be written (`{}`: {e})", path.display());
+            (why, "check the folder's permissions and free space, or set `cache:` in report.yaml to another folder")
         });
         false
     }
@@ -302,7 +306,7 @@ impl Store {
         let output = crate::site::absolute(output)?;
         let digest = Sha256::digest(output.to_string_lossy().as_bytes());
         let name: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        Some(self.dir.as_ref()?.join("outputs").join(name))
+        self.unlinked(self.dir.as_ref()?.join("outputs").join(name))
     }
 
     /// An entry's file: in its kind's folder, in a subfolder named by the
@@ -311,7 +315,39 @@ impl Store {
     /// build queued on that lock (a third of the build, in `perf`).
     fn path(&self, kind: Kind, key: Key) -> Option<PathBuf> {
         let name = key.file_name();
-        Some(self.dir.as_ref()?.join(kind.folder()).join(&name[..2]).join(name))
+        self.unlinked(self.dir.as_ref()?.join(kind.folder()).join(&name[..2]).join(name))
+    }
+
+    /// `path`, unless it or a folder between the cache's and it is a
+    /// symbolic link: one planted in the cache would have entries read,
+    /// written or removed wherever it points, and an entry read is
+    /// published with the site.
+    fn unlinked(&self, path: PathBuf) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
+        let link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()).then_some(&*path);
+        let link = link.or_else(|| {
+            let mut real = crate::render::relock(&self.real);
+            let mut folders = path.ancestors().skip(1).take_while(|f| f != dir);
+            // A folder not made yet is no link; one made is looked at once.
+            folders.find(|&folder| {
+                !real.contains(folder)
+                    && match fs::symlink_metadata(folder) {
+                        Ok(m) if m.is_dir() => !real.insert(folder.to_path_buf()),
+                        Ok(_) => true,
+                        Err(_) => false,
+                    }
+            })
+        });
+        let Some(link) = link else { return Some(path) };
+        crate::render::relock(&self.trouble).get_or_insert_with(|| {
+            let why = format!(
+                "the build cache holds a link, `{}`, that barometer did not make: nothing is read from, written \
+                 to or removed where it points",
+                link.display()
+            );
+            (why, "delete the cache folder; the next build makes a new one")
+        });
+        None
     }
 
     /// Writes an entry whole or not at all: into a file of its own, then
@@ -327,10 +363,10 @@ impl Store {
         let part = folder.join(format!(".{name}.{}.{n}.part", std::process::id()));
         // The folder is made when missing only: asking for it every time
         // would lock its parent every time.
-        match fs::write(&part, bytes) {
+        match write_new(&part, bytes) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 fs::create_dir_all(folder)?;
-                fs::write(&part, bytes)?;
+                write_new(&part, bytes)?;
             }
             written => written?,
         }
@@ -341,12 +377,12 @@ impl Store {
 
     /// After a successful build: removes the entries of `kinds` this build
     /// did not use, so the cache holds one build's work, not every
-    /// build's. Returns what went wrong writing, if anything did.
+    /// build's. Returns what went wrong, and its fix, if anything did.
     ///
     /// Another build of the project using the cache at the same time may
     /// need entries this one did not use: then nothing is removed, and the
     /// next build alone removes what it does not use.
-    pub fn finish(&self, kinds: &[Kind]) -> Option<String> {
+    pub fn finish(&self, kinds: &[Kind]) -> Option<(String, &'static str)> {
         // Released, then taken alone: a shared lock is not made exclusive
         // in place everywhere (Windows refuses it to its own holder).
         let alone = self.lock.as_ref().is_none_or(|l| l.unlock().is_ok() && l.try_lock().is_ok());
@@ -421,17 +457,39 @@ fn shared_lock(dir: &Path) -> Option<fs::File> {
 
 /// Makes the cache folder at `dir` with its mark, unless it has it.
 fn mark(dir: &Path) -> io::Result<()> {
-    if !dir.join(TAG_FILE).is_file() {
+    let tag = dir.join(TAG_FILE);
+    if !is_file_not_link(&tag) {
         fs::create_dir_all(dir)?;
-        fs::write(dir.join(TAG_FILE), TAG)?;
+        match write_new(&tag, TAG.as_bytes()) {
+            // Another build marked it first.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_file_not_link(&tag) => {}
+            written => written?,
+        }
     }
     Ok(())
+}
+
+/// Whether `path` is a file, and not a link to one.
+fn is_file_not_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// Writes `bytes` into a new file at `path`; fails if anything is there,
+/// a link included, rather than write where it points.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
 }
 
 /// Removes the entries in `folder` (files named by 64 hexadecimal digits)
 /// for which `stale` holds, and with `shards` those of its subfolders
 /// named by two hexadecimal digits; nothing else.
 fn prune(folder: &Path, stale: &dyn Fn(&str) -> bool, shards: bool) {
+    // A kind's folder planted as a link is not followed (a shard's never
+    // is: `file_type` tells a link from a folder).
+    if !fs::symlink_metadata(folder).is_ok_and(|m| m.is_dir()) {
+        return;
+    }
     let Ok(entries) = fs::read_dir(folder) else { return };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -566,5 +624,47 @@ mod tests {
         }
         assert!(Store::open(dir.path(), ".cache", Some(&public)).is_ok());
         assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written through the link");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn no_entry_is_read_written_or_removed_through_a_link_planted_in_the_cache() {
+        use std::os::unix::fs::symlink;
+        let (dir, elsewhere) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let root = dir.path().join("cache");
+        Store::open(dir.path(), "cache", None).unwrap().put(Kind::Figure, Key::of("made"), b"svg");
+        let (key, secret) = (Key::of("a chart"), Key::of("a pdf"));
+        let in_shard =
+            |kind: &str, key: Key| root.join(kind).join(&key.file_name()[..2]).join(key.file_name());
+        // What the links point to: a file named as an entry, and a private one.
+        let theirs = elsewhere.path().join(&key.file_name()[..2]);
+        fs::create_dir(&theirs).unwrap();
+        fs::write(theirs.join(key.file_name()), "theirs").unwrap();
+        fs::write(elsewhere.path().join("id"), "private").unwrap();
+        symlink(elsewhere.path(), root.join("cards")).unwrap();
+        symlink(&theirs, in_shard("figures", key).parent().unwrap()).unwrap();
+        fs::create_dir_all(in_shard("pdf", secret).parent().unwrap()).unwrap();
+        symlink(elsewhere.path().join("id"), in_shard("pdf", secret)).unwrap();
+        symlink(elsewhere.path(), root.join("outputs")).unwrap();
+        let before = walkdir::WalkDir::new(elsewhere.path()).into_iter().count();
+
+        let store = Store::open(dir.path(), "cache", None).unwrap();
+        assert!(store.get(Kind::Card, key).is_none(), "not read through a kind's folder that is a link");
+        assert!(store.head::<u8>(Kind::Figure, key).is_none(), "nor through a subfolder that is one");
+        assert!(store.get(Kind::Pdf, secret).is_none() && store.entry(Kind::Pdf, secret, 0).is_none());
+        assert!(store.put(Kind::Card, Key::of("new"), b"png").is_none());
+        assert!(store.put(Kind::Figure, key, b"svg").is_none());
+        assert!(store.put(Kind::Pdf, secret, b"%PDF-").is_none());
+        store.keep_stamps(dir.path(), &crate::site::Stamps::parse(""));
+        let (why, fix) = store.finish(&Kind::ALL).expect("the build says so");
+        assert!(why.contains("a link, `") && fix.contains("delete the cache folder"), "{why}");
+
+        assert_eq!(walkdir::WalkDir::new(elsewhere.path()).into_iter().count(), before, "nothing made there");
+        assert_eq!(fs::read_to_string(theirs.join(key.file_name())).unwrap(), "theirs", "nor removed");
+        assert_eq!(fs::read_to_string(elsewhere.path().join("id")).unwrap(), "private");
+        assert!(
+            store.get(Kind::Figure, Key::of("made")).is_none(),
+            "the cache's own entries are still pruned"
+        );
     }
 }

@@ -238,14 +238,13 @@ fn build(
 }
 
 /// Clears the build cache of what this build did not use; a note if the
-/// cache could not be written. The PDF's and the cards' entries stay when
+/// cache could not be written or holds a link. The PDF's and the cards' entries stay when
 /// they were not made (`serve`).
 fn finish_cache(store: &cache::Store, opts: &Options) -> Option<Diagnostic> {
     let kinds: &[cache::Kind] =
         if opts.publish { &cache::Kind::ALL } else { &[cache::Kind::Figure, cache::Kind::Font] };
-    let trouble = store.finish(kinds)?;
-    let hint = "the site is built all the same; check the folder's permissions and free space, or set \
-                `cache:` in report.yaml to another folder";
+    let (trouble, fix) = store.finish(kinds)?;
+    let hint = format!("the site is built all the same; {fix}");
     Some(Diagnostic::note(config::CONFIG_FILE, None, trouble).with_hint(hint))
 }
 

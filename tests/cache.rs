@@ -146,6 +146,28 @@ fn a_damaged_cache_is_drawn_again_and_files_that_are_not_entries_stay() {
     assert_eq!(fs::read_to_string(&notes).unwrap(), "mine", "only entries are ever removed");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_cache_is_neither_followed_nor_removed() {
+    let f = project();
+    built(&f);
+    let before = site(&f);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let cache = f.root().join(".barometer/cache");
+    // The charts' entries moved where a link in the cache now points.
+    let moved = elsewhere.path().join("figures");
+    fs::rename(cache.join("figures"), &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, cache.join("figures")).unwrap();
+    let theirs = common::files(elsewhere.path());
+    fs::remove_dir_all(f.public("")).unwrap();
+
+    let out = built(&f);
+    assert!(out.contains("holds a link, `") && out.contains("delete the cache folder"), "{out}");
+    assert!(!out.contains("figures from the build cache"), "nothing taken through it: {out}");
+    assert_eq!(common::files(elsewhere.path()), theirs, "nothing written or removed where it points");
+    assert!(differing(&before, &site(&f)).is_empty(), "{:?}", differing(&before, &site(&f)));
+}
+
 #[test]
 fn a_cache_folder_set_in_report_yaml_is_used_and_one_not_ours_is_left_alone() {
     let f = project();
