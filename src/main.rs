@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use barometer::{Options, Outcome, Progress, run};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod allocator;
+
 #[derive(Parser)]
 #[command(
     name = "barometer",
@@ -400,10 +402,8 @@ fn print_diagnostics(outcome: &Outcome, format: MessageFormat) {
     }
 }
 
-/// mimalloc: builds allocate many small strings on all cores at once, and
-/// the system allocator spent a sixth of a thousand-page build on them.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: allocator::Split = allocator::Split;
 
 /// `text` as one word for a POSIX shell: quoted when it holds anything
 /// but letters, digits and `-_./`, so a printed command runs as shown.
