@@ -14,7 +14,8 @@
 //! `CACHEDIR.TAG`; a folder without the mark is never written into. The
 //! only files a build deletes are entries it named (64 hexadecimal
 //! digits) in the cache's own subfolders, after a successful build, when
-//! that build did not use them.
+//! that build did not use them. No link inside the folder is followed, to
+//! read, write or remove.
 
 use std::collections::HashSet;
 use std::fs;
@@ -341,8 +342,8 @@ impl Store {
         let Some(link) = link else { return Some(path) };
         crate::render::relock(&self.trouble).get_or_insert_with(|| {
             let why = format!(
-                "the build cache holds a link, `{}`, that barometer did not make: nothing is read from, written \
-                 to or removed where it points",
+                "the build cache holds `{}`, which barometer did not make (a link, or a file where its folder \
+                 goes): nothing is read from, written to or removed through it",
                 link.display()
             );
             (why, "delete the cache folder; the next build makes a new one")
@@ -657,7 +658,10 @@ mod tests {
         assert!(store.put(Kind::Pdf, secret, b"%PDF-").is_none());
         store.keep_stamps(dir.path(), &crate::site::Stamps::parse(""));
         let (why, fix) = store.finish(&Kind::ALL).expect("the build says so");
-        assert!(why.contains("a link, `") && fix.contains("delete the cache folder"), "{why}");
+        assert!(
+            why.contains("barometer did not make (a link") && fix.contains("delete the cache folder"),
+            "{why}"
+        );
 
         assert_eq!(walkdir::WalkDir::new(elsewhere.path()).into_iter().count(), before, "nothing made there");
         assert_eq!(fs::read_to_string(theirs.join(key.file_name())).unwrap(), "theirs", "nor removed");

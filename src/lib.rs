@@ -238,8 +238,8 @@ fn build(
 }
 
 /// Clears the build cache of what this build did not use; a note if the
-/// cache could not be written or holds a link. The PDF's and the cards' entries stay when
-/// they were not made (`serve`).
+/// cache could not be written or holds a link. The PDF's and the cards'
+/// entries stay when they were not made (`serve`).
 fn finish_cache(store: &cache::Store, opts: &Options) -> Option<Diagnostic> {
     let kinds: &[cache::Kind] =
         if opts.publish { &cache::Kind::ALL } else { &[cache::Kind::Figure, cache::Kind::Font] };
