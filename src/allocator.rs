@@ -6,7 +6,7 @@
 //! small blocks come from mimalloc. Large blocks (a chart's pixels, about
 //! 5 MB; the web fonts' Brotli tables, 34 MB) are few, and mimalloc kept
 //! them in memory long after they were freed: a thousand pages with their
-//! charts peaked at 160 to 196 MB, against 135 to 158 MB with them from
+//! charts peaked at 160 to 196 MB, against 135 to 149 MB with them from
 //! the system, in the same time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
