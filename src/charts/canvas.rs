@@ -586,8 +586,8 @@ pub fn encode_png(pixels: &[u8], size: (u32, u32)) -> Result<Vec<u8>, String> {
 }
 
 /// The colours of RGB `pixels`, rows of `width`, (at most 256, in order
-/// of first use) and each pixel's index among them; `None` when there are
-/// more.
+/// of first use) and each pixel's index among them, each row after its
+/// PNG filter byte (0, none); `None` when there are more.
 fn palette_of(pixels: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
     let row = width * 3;
     if row == 0 {
@@ -595,15 +595,16 @@ fn palette_of(pixels: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
     }
     let mut palette = Palette::default();
     // Filled as it goes, never zeroed first: it is 1.4 MB a chart.
-    let mut indices: Vec<u8> = Vec::with_capacity(pixels.len() / 3);
+    let mut indices: Vec<u8> = Vec::with_capacity(pixels.len() / 3 + pixels.len() / row);
     let mut previous: Option<&[u8]> = None;
     for line in pixels.chunks_exact(row) {
         // Most rows of a chart repeat the one above: copied whole.
         if previous == Some(line) {
-            indices.extend_from_within(indices.len() - width..);
+            indices.extend_from_within(indices.len() - width - 1..);
             continue;
         }
         previous = Some(line);
+        indices.push(0);
         let mut x = 0;
         while x < width {
             // Eight pixels that each repeat the one before, at once.
@@ -655,17 +656,17 @@ impl Palette {
     }
 }
 
-/// Encodes one palette index a pixel as an indexed PNG.
-fn encode_indexed(indices: &[u8], palette: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
+/// Encodes rows of palette indices, each after its filter byte, as an
+/// indexed PNG.
+fn encode_indexed(rows: &[u8], palette: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_palette(palette.to_vec());
-    encoder.set_deflate_compression(png::DeflateCompression::Level(1));
-    encoder.set_filter(png::Filter::NoFilter);
     let mut writer = encoder.write_header().map_err(err)?;
-    writer.write_image_data(indices).map_err(err)?;
+    let stream = super::deflate::zlib(rows, width as usize + 1);
+    writer.write_chunk(png::chunk::IDAT, &stream).map_err(err)?;
     writer.finish().map_err(err)?;
     Ok(out)
 }

@@ -13,6 +13,7 @@
 mod axes;
 mod bars;
 pub(crate) mod canvas;
+mod deflate;
 mod describe;
 mod donut;
 mod frame;
