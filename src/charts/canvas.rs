@@ -451,7 +451,7 @@ impl<'a> Canvas<'a> {
 /// the middle of the x-height on `y`; upright text turned a quarter left.
 fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f64), font: &Font, scale: f64) {
     use ab_glyph::{Font as _, ScaleFont as _};
-    let Some((regular, semibold)) = parsed_fonts() else { return };
+    let Some((regular, semibold)) = parsed_fonts().filter(|_| x.is_finite() && y.is_finite()) else { return };
     let face = if font.bold { semibold } else { regular };
     let px = (font.size * PLOTTERS_FONT_RATIO * scale) as f32;
     let scaled = face.font.as_scaled(px);
@@ -479,14 +479,23 @@ fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f6
         let (gx, gy) = if font.upright { (at, baseline) } else { (x + at, y + baseline) };
         let (ix, iy) = (gx.floor(), gy.floor());
         let Some(cov) = coverage(face, font.bold, id, px, (gx - ix, gy - iy)) else { continue };
-        for (k, a) in cov.alpha.iter().enumerate().filter(|(_, a)| **a > 0) {
-            let cx = ix + f64::from(cov.left) + (k % cov.width) as f64;
-            let cy = iy + f64::from(cov.top) + (k / cov.width) as f64;
-            // Reading upwards: (cx, cy) from the anchor turns to (cy, -cx).
-            let at = if font.upright { ((x + cy).floor(), (y - cx).floor()) } else { (cx, cy) };
-            ink.blend(pixels, at, f32::from(*a) / 255.0);
+        // Whole pixels from here: the glyph's top left, and the anchor's.
+        let (left, top) = (whole(ix) + i64::from(cov.left), whole(iy) + i64::from(cov.top));
+        let (ax, ay) = (whole(x), whole(y));
+        for (row, alphas) in (top..).zip(cov.alpha.chunks_exact(cov.width.max(1))) {
+            for (column, &a) in (left..).zip(alphas).filter(|(_, a)| **a > 0) {
+                // Reading upwards: (column, row) from the anchor turns to (row, -column).
+                let at = if font.upright { (ax + row, ay - column) } else { (column, row) };
+                ink.blend(pixels, at, a);
+            }
         }
     }
+}
+
+/// `v`'s whole part, kept far from where adding a glyph's offsets to it
+/// could overflow: a pixel that far away is off the canvas either way.
+fn whole(v: f64) -> i64 {
+    v.floor().clamp(-1e9, 1e9) as i64
 }
 
 /// The colour text is drawn in, and the size of the pixels it lands on.
@@ -496,20 +505,21 @@ struct Ink {
 }
 
 impl Ink {
-    /// Mixes the colour into the pixel at (`x`, `y`) by `alpha`.
-    fn blend(&self, pixels: &mut [u8], (x, y): (f64, f64), alpha: f32) {
+    /// Mixes the colour into the pixel at (`x`, `y`) by `alpha` (of 255).
+    fn blend(&self, pixels: &mut [u8], (x, y): (i64, i64), alpha: u8) {
         let (w, h) = self.size;
-        if x < 0.0 || y < 0.0 || x >= f64::from(w) || y >= f64::from(h) {
+        let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) else { return };
+        if x >= w || y >= h {
             return;
         }
         let i = (y as usize * w as usize + x as usize) * 3;
-        let a = alpha.clamp(0.0, 1.0);
-        for (k, channel) in self.color.iter().enumerate() {
-            let old = f32::from(pixels[i + k]);
+        let a = f32::from(alpha) / 255.0;
+        for (channel, old) in self.color.iter().zip(&mut pixels[i..i + 3]) {
+            let was = f32::from(*old);
             // Rounded by adding a half (the value is never negative): a
             // call to `round` for every channel of every pixel of text was
             // a twentieth of drawing PNGs.
-            pixels[i + k] = (old + (channel - old) * a + 0.5) as u8;
+            *old = (was + (channel - was) * a + 0.5) as u8;
         }
     }
 }
@@ -759,6 +769,18 @@ mod tests {
         assert!(!inked(60, 21) && !inked(60, 18), "nothing between the two lines");
         // A slanted line is still drawn.
         assert!(inked(130, 50));
+    }
+
+    #[test]
+    fn text_far_off_the_canvas_or_nowhere_draws_nothing() {
+        for (x, y) in [(1e300, 10.0), (10.0, -1e300), (f64::NAN, 10.0), (-5e9, 5e9), (f64::INFINITY, 0.0)] {
+            for upright in [false, true] {
+                let mut pixels = vec![255; 40 * 30 * 3];
+                let font = Font { upright, ..Font::new(13.0, BLACK) };
+                raster_text(&mut pixels, (40, 30), "Été 42 %", (x, y), &font, 1.0);
+                assert!(pixels.iter().all(|&p| p == 255), "({x}, {y}), upright: {upright}");
+            }
+        }
     }
 
     #[test]
