@@ -26,7 +26,8 @@ pub fn zlib(data: &[u8], stride: usize) -> Vec<u8> {
     bits.out.extend_from_slice(&[0x78, 0x01]);
     // BFINAL = 1, BTYPE = 01 (fixed codes), low bit first.
     bits.put(0b011, 3);
-    let matcher = Matcher { data, stride, above: (stride <= WINDOW).then(|| distance_code(stride)) };
+    let above = (stride <= WINDOW).then(|| distance_code(stride));
+    let matcher = Matcher { data, stride, above, before: distance_code(1) };
     let mut rows = data.chunks(stride).enumerate().peekable();
     while let Some((row, line)) = rows.next() {
         let start = row * stride;
@@ -56,6 +57,8 @@ struct Matcher<'a> {
     stride: usize,
     /// The code of the distance to the row above, when it is within reach.
     above: Option<Code>,
+    /// The code of the distance to the byte before.
+    before: Code,
 }
 
 impl Matcher<'_> {
@@ -63,9 +66,8 @@ impl Matcher<'_> {
     /// bytes before it (whose distance code is `above`): as a run when it
     /// is one byte over and over, which is cheaper to say.
     fn repeat(&self, bits: &mut Bits, start: usize, end: usize, above: Code) {
-        let before = self.data[start - 1];
-        let distance =
-            if self.data[start..end].iter().all(|&b| b == before) { distance_code(1) } else { above };
+        let last = self.data[start - 1];
+        let distance = if self.data[start..end].iter().all(|&b| b == last) { self.before } else { above };
         self.copies(bits, start, end, distance);
     }
 
@@ -106,7 +108,7 @@ impl Matcher<'_> {
             };
             let (length, distance) = match self.above {
                 Some(code) if up > run && up >= 3 => (up, code),
-                _ if run >= 3 => (run, distance_code(1)),
+                _ if run >= 3 => (run, self.before),
                 _ => {
                     bits.put_code(LITERAL_CODES[usize::from(byte)]);
                     at += 1;
@@ -146,7 +148,7 @@ fn word(bytes: &[u8]) -> [u8; 8] {
 }
 
 /// A code as deflate writes it: its bits, first to send lowest, and how many.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Code {
     bits: u32,
     len: u32,
