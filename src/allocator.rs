@@ -3,18 +3,22 @@
 //!
 //! Builds allocate many small strings on all cores at once, and the
 //! system allocator spent a sixth of a thousand-page build on them, so
-//! small blocks come from mimalloc. Large blocks (a chart's pixels, about
-//! 5 MB; the web fonts' Brotli tables, 34 MB) are few, and mimalloc kept
-//! them in memory long after they were freed: a thousand pages with their
-//! charts peaked at 160 to 196 MB, against 135 to 149 MB with them from
-//! the system, in the same time.
+//! small blocks come from mimalloc. Large blocks are few: a chart's pixels
+//! (about 5 MB), the web fonts' Brotli tables (34 MB), and each page's
+//! body and HTML (40 to 60 KB). mimalloc kept them in memory long after
+//! they were freed, and a page's body freed in one size class was not
+//! reused for its HTML in the next: a thousand pages with their charts
+//! peaked at 160 to 196 MB with mimalloc alone, 131 to 155 MB with blocks
+//! from 1 MB on from the system, and 109 to 114 MB from 32 KB on, in the
+//! same time. A one-page edit kept its time too, where the system
+//! allocator for every block made it 10 to 25 % slower.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
 use mimalloc::MiMalloc;
 
 /// From this size on, a block is the system's.
-const LARGE: usize = 1 << 20;
+const LARGE: usize = 32 << 10;
 
 pub struct Split;
 
