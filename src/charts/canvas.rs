@@ -451,7 +451,10 @@ impl<'a> Canvas<'a> {
 /// the middle of the x-height on `y`; upright text turned a quarter left.
 fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f64), font: &Font, scale: f64) {
     use ab_glyph::{Font as _, ScaleFont as _};
-    let Some((regular, semibold)) = parsed_fonts().filter(|_| x.is_finite() && y.is_finite()) else { return };
+    if !(x.is_finite() && y.is_finite()) {
+        return;
+    }
+    let Some((regular, semibold)) = parsed_fonts() else { return };
     let face = if font.bold { semibold } else { regular };
     let px = (font.size * PLOTTERS_FONT_RATIO * scale) as f32;
     let scaled = face.font.as_scaled(px);
