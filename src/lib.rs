@@ -147,6 +147,7 @@ pub struct Cache {
     memory: render::MemoryCache,
     fonts: webfonts::FontCache,
     parsed: pages::Parsed,
+    datasets: datasets::Reads,
 }
 
 impl Cache {
@@ -156,6 +157,7 @@ impl Cache {
             memory: render::MemoryCache::reusing(),
             fonts: webfonts::FontCache::default(),
             parsed: pages::Parsed::reusing(),
+            datasets: datasets::Reads::reusing(),
         }
     }
 }
@@ -329,7 +331,7 @@ fn build_site(
         lang: languages.first().copied().unwrap_or(config::Language::En),
         languages: &languages,
     };
-    let read = datasets::read_all(&project.datasets, tongue);
+    let read = datasets::read_all(&project.datasets, tongue, &cache.datasets);
     // A report in one language reads its rows files once: they can go
     // before derived datasets are computed from them.
     if languages.len() <= 1 {
@@ -455,8 +457,8 @@ fn render_site(
         let (outer, before) = (opts.progress.clone(), rendered);
         let progress = Progress::new(move |done, _| outer.tell(before + done, all));
         rendered += pages.len();
-        let local =
-            edition_data(&edition_config, project, (report.languages, report.bibliography), first, diags);
+        let context = (report.languages, report.bibliography, &cache.datasets);
+        let local = edition_data(&edition_config, project, context, first, diags);
         let (datasets, bibliography) = match &local {
             Some((d, b)) => (d, b.as_ref()),
             None => (report.datasets, report.bibliography),
@@ -632,7 +634,7 @@ fn missing_translations(config: &Config, pages: &[Page]) -> Vec<Diagnostic> {
 fn edition_data(
     config: &Config,
     project: &load::Project,
-    (languages, bibliography): (&[config::Language], Option<&cite::Bibliography>),
+    (languages, bibliography, reads): (&[config::Language], Option<&cite::Bibliography>, &datasets::Reads),
     first: bool,
     diags: &mut diagnostics::Diagnostics,
 ) -> Option<(BTreeMap<String, datasets::Dataset>, Option<cite::Bibliography>)> {
@@ -642,7 +644,7 @@ fn edition_data(
     let mut quiet = diagnostics::Diagnostics::default();
     let mut bib = bibliography.and_then(|_| self::bibliography(config, project, &mut quiet));
     let tongue = i18n::Tongue { lang: config.language, languages };
-    let (mut local, found) = datasets::build_all_in(&project.datasets, &config.tiers, tongue);
+    let (mut local, found) = datasets::read_all(&project.datasets, tongue, reads).derive(&config.tiers);
     if let Some(b) = bib.as_mut() {
         b.source_datasets(&mut local, &project.datasets);
     }

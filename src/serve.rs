@@ -91,9 +91,12 @@ pub fn serve(
     // Events name absolute paths; compare them with an absolute root.
     let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
     let (tx, rx) = std::sync::mpsc::channel();
-    // An editor's save (a temporary file, then a rename) comes within a few
-    // milliseconds; waiting longer only delays the page.
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(25), None, tx)
+    // An editor's save (a temporary file, then a rename) comes within a
+    // millisecond or two; waiting longer only delays the page. Events are
+    // looked at every 5 ms, so a change is built 10 to 15 ms after its last
+    // event; one that comes after a build began builds again.
+    let (quiet, tick) = (Duration::from_millis(10), Duration::from_millis(5));
+    let mut debouncer = notify_debouncer_full::new_debouncer(quiet, Some(tick), tx)
         .map_err(|e| format!("cannot watch the project: {e}"))?;
     let mut watched = HashSet::new();
     watch(&mut debouncer, &root, &mut watched)?;

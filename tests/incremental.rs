@@ -192,3 +192,65 @@ fn serve_parses_pages_again_when_the_report_gains_a_language() {
     assert!(after.contains(&std::path::PathBuf::from("en/index.html")), "{after:?}");
     assert_eq!(after, pages(&Cache::default()), "what a one-off build makes");
 }
+
+#[test]
+fn serve_reads_data_again_only_when_its_files_or_the_languages_change() {
+    let table = "---\ntitle: T\n---\nThe accounts.\n\n```table\ndata: comptes\n```\n";
+    let settings = |label: &str| {
+        format!(
+            "title: Comptes\nsource: Panel\nfields:\n  secteur: {{ label: {label} }}\n  abonnes: {{ type: integer }}\n"
+        )
+    };
+    let f = Fixture::new(&[
+        ("report.yaml", "title: T\nlanguage: fr\n"),
+        ("content/_index.md", table),
+        ("content/_index.en.md", table),
+        ("data/comptes.csv", "id,secteur,abonnes\na,Beauté,12500\nb,Mode,-4\n"),
+        ("data/comptes.yaml", &settings("Secteur")),
+        ("data/s.yaml", &DATA.replace("SHARE", "40")),
+    ]);
+    let cache = Cache::reusing();
+    let build = |cache: &Cache| {
+        let (outcome, files) = run_with(&options(&f, None, false), cache);
+        let files = files.unwrap_or_else(|| panic!("{:?}", outcome.diagnostics));
+        let files: Vec<(std::path::PathBuf, Vec<u8>)> =
+            files.iter().map(|(p, c)| (p.clone(), c.read().unwrap().into_owned())).collect();
+        files
+    };
+    let cold = || build(&Cache::default());
+    let page = |files: &[(std::path::PathBuf, Vec<u8>)], path: &str| {
+        let (_, bytes) = files.iter().find(|(p, _)| p == std::path::Path::new(path)).expect(path);
+        String::from_utf8_lossy(bytes).into_owned()
+    };
+    assert!(build(&cache) == cold());
+    f.write("content/_index.md", &format!("{table}\nEncore.\n"));
+    assert!(build(&cache) == cold(), "a prose edit: the data kept");
+
+    f.write("data/comptes.csv", "id,secteur,abonnes\na,Beauté,12500\nb,Mode,-7\n");
+    let served = build(&cache);
+    assert!(served == cold(), "the rows file edited");
+    assert!(page(&served, "index.html").contains("−7"), "the new figure shown");
+
+    // A translation is an error until the report has its language.
+    f.write("data/comptes.yaml", &settings("{ fr: Secteur, en: Sector }"));
+    for _ in 0..2 {
+        let (outcome, files) = run_with(&options(&f, None, false), &cache);
+        assert!(files.is_none());
+        assert!(outcome.diagnostics.iter().any(|d| d.is_error() && d.file.ends_with("comptes.yaml")));
+    }
+    f.write("report.yaml", "title: T\nlanguages: [fr, en]\n");
+    let served = build(&cache);
+    assert!(served == cold(), "the report gains a language");
+    assert!(page(&served, "en/index.html").contains("Sector"), "the English edition's labels");
+    assert!(page(&served, "en/index.html").contains("Beauté"), "no translation of the rows yet");
+
+    f.write("data/comptes.csv", "id,secteur,secteur@en,abonnes\na,Beauté,Beauty,12500\nb,Mode,,-7\n");
+    let served = build(&cache);
+    assert!(served == cold(), "the rows translated");
+    assert!(page(&served, "en/index.html").contains("Beauty"), "the English edition's rows");
+
+    f.write("data/comptes.yaml", &settings("Secteur"));
+    let served = build(&cache);
+    assert!(served == cold(), "the settings edited, the rows the same");
+    assert!(!page(&served, "en/index.html").contains("Sector"), "the label given up");
+}

@@ -18,15 +18,18 @@ mod translate;
 mod typing;
 mod yaml_source;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
-use crate::config::Tier;
+use crate::cache::Key;
+use crate::config::{Language, Tier};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::format::NumberStyle;
 use crate::i18n::Tongue;
+use crate::render::relock;
 
 pub use column::{Column, Numbers, Row};
 pub use csv_source::write_csv;
@@ -281,12 +284,14 @@ impl RowsData {
 
 /// A dataset read from its files: typed, or waiting for the dataset it
 /// derives from.
+#[derive(Clone)]
 enum Prepared {
     Ready(Dataset, Vec<Diagnostic>),
     Derived(Pending),
 }
 
 /// A derived dataset not computed yet.
+#[derive(Clone)]
 struct Pending {
     id: String,
     file: PathBuf,
@@ -311,7 +316,7 @@ pub fn build_all_in(
     tiers: &[Tier],
     tongue: Tongue,
 ) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
-    read_all(sources, tongue).derive(tiers)
+    read_all(sources, tongue, &Reads::default()).derive(tiers)
 }
 
 /// Every dataset read from its files, the derived ones not computed yet.
@@ -325,10 +330,11 @@ pub struct ReadAll {
     all_ids: Vec<String>,
 }
 
-/// Parses and types every dataset of `sources`, in `tongue`'s language.
-pub fn read_all(sources: &[DatasetSource], tongue: Tongue) -> ReadAll {
+/// Parses and types every dataset of `sources`, in `tongue`'s language,
+/// or takes it from `reads` when its files are the ones read before.
+pub fn read_all(sources: &[DatasetSource], tongue: Tongue, reads: &Reads) -> ReadAll {
     use rayon::prelude::*;
-    let read: Vec<Outcome> = sources.par_iter().flat_map_iter(|s| read_one(s, tongue)).collect();
+    let read: Vec<Outcome> = sources.par_iter().flat_map_iter(|s| reads.read(s, tongue)).collect();
     let mut all = ReadAll {
         out: BTreeMap::new(),
         diags: Vec::new(),
@@ -453,6 +459,44 @@ fn unresolved(waiting: &[Pending], all_ids: &[String], failed: &[String]) -> Vec
 /// What reading one source gave: a dataset (a workbook read sheet by
 /// sheet gives several), or the errors of one.
 type Outcome = Result<Prepared, (String, Vec<Diagnostic>)>;
+
+/// Datasets as the builds before read them, by id and language, each with
+/// the key of the files it was read from: `serve` parses again only the
+/// data that changed (a prose edit, none). The default keeps nothing, for
+/// one-off builds, which would only pay for the keys. A dataset removed
+/// stays until `serve` ends.
+#[derive(Default)]
+pub struct Reads {
+    on: bool,
+    kept: Mutex<HashMap<(String, Language), Kept>>,
+}
+
+/// What a dataset's files (by their key) gave when read.
+type Kept = (Key, Arc<Vec<Outcome>>);
+
+impl Reads {
+    /// A memory that keeps each build's datasets for the next.
+    pub fn reusing() -> Reads {
+        Reads { on: true, ..Reads::default() }
+    }
+
+    /// What [`read_one`] gives for `src` in `tongue`, read again only when
+    /// its files or the languages changed.
+    fn read(&self, src: &DatasetSource, tongue: Tongue) -> Vec<Outcome> {
+        if !self.on {
+            return read_one(src, tongue);
+        }
+        let key = Key::of((&src.id, &src.yaml, &src.rows, &src.snapshot, tongue.lang, tongue.languages));
+        let slot = (src.id.clone(), tongue.lang);
+        let kept = relock(&self.kept).get(&slot).filter(|(k, _)| *k == key).map(|(_, o)| o.clone());
+        if let Some(outcomes) = kept {
+            return outcomes.as_ref().clone();
+        }
+        let outcomes = read_one(src, tongue);
+        relock(&self.kept).insert(slot, (key, Arc::new(outcomes.clone())));
+        outcomes
+    }
+}
 
 /// A table read from a source, before its checks: its id, the file
 /// errors name, its settings and its typed columns.
