@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use barometer::render::{FigureCount, PageCount};
 use barometer::{Cache, Options, run_with};
 use common::Fixture;
@@ -15,7 +17,7 @@ const CHART: &str = "```chart\ntype: bar\ndata: s\nx: label\ny: share\ntitle: Sh
 
 /// Options to build `f` (checking only without an `output`), as `serve`
 /// does unless `publish`.
-fn options(f: &Fixture, output: Option<std::path::PathBuf>, publish: bool) -> Options {
+fn options(f: &Fixture, output: Option<PathBuf>, publish: bool) -> Options {
     Options {
         root: f.root().to_path_buf(),
         output,
@@ -26,6 +28,21 @@ fn options(f: &Fixture, output: Option<std::path::PathBuf>, publish: bool) -> Op
         publish,
         base_url: None,
     }
+}
+
+/// What `serve` holds after building `f` with `cache`: the pages it
+/// counts, and every file with its bytes.
+fn served(f: &Fixture, cache: &Cache) -> (PageCount, Vec<(PathBuf, Vec<u8>)>) {
+    let (outcome, files) = run_with(&options(f, None, false), cache);
+    let files = files.unwrap_or_else(|| panic!("{:?}", outcome.diagnostics));
+    let files = files.iter().map(|(p, c)| (p.clone(), c.read().unwrap().into_owned())).collect();
+    (outcome.summary.expect("built").bodies, files)
+}
+
+/// What a one-off build of `f` makes without the build cache.
+fn cold(f: &Fixture) -> Vec<(PathBuf, Vec<u8>)> {
+    let _ = std::fs::remove_dir_all(f.root().join(".barometer"));
+    served(f, &Cache::default()).1
 }
 
 fn rebuild(f: &Fixture, cache: &Cache) -> FigureCount {
@@ -103,17 +120,8 @@ fn serve_renders_again_only_the_pages_that_changed_and_serves_what_a_cold_build_
         ("content/c.md", "---\ntitle: C\n---\nSee @fig-x.\n"),
     ]);
     let cache = Cache::reusing();
-    let build = |cache: &Cache| {
-        let (outcome, files) = run_with(&options(&f, None, false), cache);
-        let files = files.unwrap_or_else(|| panic!("{:?}", outcome.diagnostics));
-        let files: Vec<(std::path::PathBuf, Vec<u8>)> =
-            files.iter().map(|(p, c)| (p.clone(), c.read().unwrap().into_owned())).collect();
-        (outcome.summary.expect("built").bodies, files)
-    };
-    let cold = || {
-        std::fs::remove_dir_all(f.root().join(".barometer")).unwrap();
-        build(&Cache::default()).1
-    };
+    let build = |cache: &Cache| served(&f, cache);
+    let cold = || cold(&f);
     assert_eq!(build(&cache).0, PageCount { rendered: 3, reused: 0 });
     assert_eq!(build(&cache).0, PageCount { rendered: 0, reused: 3 }, "nothing changed");
 
@@ -189,7 +197,7 @@ fn serve_parses_pages_again_when_the_report_gains_a_language() {
     assert!(!before.iter().any(|p| p.starts_with("en")), "{before:?}");
     f.write("report.yaml", "title: T\nlanguages: [fr, en]\n");
     let after = pages(&cache);
-    assert!(after.contains(&std::path::PathBuf::from("en/index.html")), "{after:?}");
+    assert!(after.contains(&PathBuf::from("en/index.html")), "{after:?}");
     assert_eq!(after, pages(&Cache::default()), "what a one-off build makes");
 }
 
@@ -210,15 +218,9 @@ fn serve_reads_data_again_only_when_its_files_or_the_languages_change() {
         ("data/s.yaml", &DATA.replace("SHARE", "40")),
     ]);
     let cache = Cache::reusing();
-    let build = |cache: &Cache| {
-        let (outcome, files) = run_with(&options(&f, None, false), cache);
-        let files = files.unwrap_or_else(|| panic!("{:?}", outcome.diagnostics));
-        let files: Vec<(std::path::PathBuf, Vec<u8>)> =
-            files.iter().map(|(p, c)| (p.clone(), c.read().unwrap().into_owned())).collect();
-        files
-    };
-    let cold = || build(&Cache::default());
-    let page = |files: &[(std::path::PathBuf, Vec<u8>)], path: &str| {
+    let build = |cache: &Cache| served(&f, cache).1;
+    let cold = || cold(&f);
+    let page = |files: &[(PathBuf, Vec<u8>)], path: &str| {
         let (_, bytes) = files.iter().find(|(p, _)| p == std::path::Path::new(path)).expect(path);
         String::from_utf8_lossy(bytes).into_owned()
     };
