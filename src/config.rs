@@ -64,7 +64,7 @@ impl Language {
 }
 
 /// One audience tier and the follower count where it starts.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tier {
     pub name: String,
     pub min_followers: u64,

@@ -342,7 +342,7 @@ fn build_site(
             cache.memory.is_on() || store.is_on(),
         );
     }
-    let (mut datasets, ds_diags) = read.derive(&tiers);
+    let (mut datasets, ds_diags) = read.derive(&tiers, &cache.datasets);
     diags.extend(ds_diags);
     if let Some(b) = bibliography.as_mut() {
         diags.extend(b.source_datasets(&mut datasets, &project.datasets));
@@ -644,7 +644,8 @@ fn edition_data(
     let mut quiet = diagnostics::Diagnostics::default();
     let mut bib = bibliography.and_then(|_| self::bibliography(config, project, &mut quiet));
     let tongue = i18n::Tongue { lang: config.language, languages };
-    let (mut local, found) = datasets::read_all(&project.datasets, tongue, reads).derive(&config.tiers);
+    let (mut local, found) =
+        datasets::read_all(&project.datasets, tongue, reads).derive(&config.tiers, reads);
     if let Some(b) = bib.as_mut() {
         b.source_datasets(&mut local, &project.datasets);
     }

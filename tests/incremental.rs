@@ -202,7 +202,7 @@ fn serve_parses_pages_again_when_the_report_gains_a_language() {
 }
 
 #[test]
-fn serve_reads_data_again_only_when_its_files_or_the_languages_change() {
+fn serve_reads_and_derives_data_again_only_when_what_it_comes_from_changes() {
     let table = "---\ntitle: T\n---\nThe accounts.\n\n```table\ndata: comptes\n```\n";
     let settings = |label: &str| {
         format!(
@@ -218,19 +218,22 @@ fn serve_reads_data_again_only_when_its_files_or_the_languages_change() {
         ("data/s.yaml", &DATA.replace("SHARE", "40")),
     ]);
     let cache = Cache::reusing();
-    let build = |cache: &Cache| served(&f, cache).1;
-    let cold = || cold(&f);
+    // What `serve` holds now, checked against a cold build.
+    let checked = |what: &str| {
+        let served = served(&f, &cache).1;
+        assert!(served == cold(&f), "{what}");
+        served
+    };
     let page = |files: &[(PathBuf, Vec<u8>)], path: &str| {
         let (_, bytes) = files.iter().find(|(p, _)| p == std::path::Path::new(path)).expect(path);
         String::from_utf8_lossy(bytes).into_owned()
     };
-    assert!(build(&cache) == cold());
+    checked("the first build");
     f.write("content/_index.md", &format!("{table}\nEncore.\n"));
-    assert!(build(&cache) == cold(), "a prose edit: the data kept");
+    checked("a prose edit: the data kept");
 
     f.write("data/comptes.csv", "id,secteur,abonnes\na,Beauté,12500\nb,Mode,-7\n");
-    let served = build(&cache);
-    assert!(served == cold(), "the rows file edited");
+    let served = checked("the rows file edited");
     assert!(page(&served, "index.html").contains("−7"), "the new figure shown");
 
     // A translation is an error until the report has its language.
@@ -241,18 +244,38 @@ fn serve_reads_data_again_only_when_its_files_or_the_languages_change() {
         assert!(outcome.diagnostics.iter().any(|d| d.is_error() && d.file.ends_with("comptes.yaml")));
     }
     f.write("report.yaml", "title: T\nlanguages: [fr, en]\n");
-    let served = build(&cache);
-    assert!(served == cold(), "the report gains a language");
+    let served = checked("the report gains a language");
     assert!(page(&served, "en/index.html").contains("Sector"), "the English edition's labels");
     assert!(page(&served, "en/index.html").contains("Beauté"), "no translation of the rows yet");
 
     f.write("data/comptes.csv", "id,secteur,secteur@en,abonnes\na,Beauté,Beauty,12500\nb,Mode,,-7\n");
-    let served = build(&cache);
-    assert!(served == cold(), "the rows translated");
+    let served = checked("the rows translated");
     assert!(page(&served, "en/index.html").contains("Beauty"), "the English edition's rows");
 
     f.write("data/comptes.yaml", &settings("Secteur"));
-    let served = build(&cache);
-    assert!(served == cold(), "the settings edited, the rows the same");
+    let served = checked("the settings edited, the rows the same");
     assert!(!page(&served, "en/index.html").contains("Sector"), "the label given up");
+
+    // Datasets derived from others follow their source, their own file
+    // and the tiers, two steps away.
+    let tiered = "---\ntitle: T\n---\nBy tier.\n\n```table\ndata: big\n```\n";
+    f.write("content/_index.md", tiered);
+    f.write("content/_index.en.md", tiered);
+    f.write("data/accounts.csv", "id,followers\na,1500\nb,15000\nc,25000\n");
+    let by_tier =
+        "title: By tier\nsource: Panel\nfrom: accounts\ngroup_by: [tier]\naggregate:\n  n: count()\n";
+    f.write("data/by-tier.yaml", by_tier);
+    f.write("data/big.yaml", "title: Big\nsource: Panel\nfrom: by-tier\nfilter: n >= 2\n");
+    let served = checked("derived datasets added");
+    assert!(page(&served, "index.html").contains(">micro<"), "two micro accounts");
+    f.write("data/accounts.csv", "id,followers\na,1500\nb,1600\nc,25000\n");
+    let served = checked("the source of the source edited");
+    let home = page(&served, "index.html");
+    assert!(home.contains(">nano<") && !home.contains(">micro<"), "one account left in micro");
+    f.write("report.yaml", "title: T\nlanguages: [fr, en]\ntiers: { nano: 1000, micro: 1550 }\n");
+    let served = checked("the tiers");
+    assert!(page(&served, "en/index.html").contains(">micro<"), "b is now micro");
+    f.write("data/big.yaml", "title: Big\nsource: Panel\nfrom: by-tier\nfilter: n >= 1\n");
+    let served = checked("the derived dataset's own file");
+    assert!(page(&served, "index.html").contains(">nano<"), "the lone nano account shown again");
 }

@@ -316,7 +316,8 @@ pub fn build_all_in(
     tiers: &[Tier],
     tongue: Tongue,
 ) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
-    read_all(sources, tongue, &Reads::default()).derive(tiers)
+    let reads = Reads::default();
+    read_all(sources, tongue, &reads).derive(tiers, &reads)
 }
 
 /// Every dataset read from its files, the derived ones not computed yet.
@@ -328,27 +329,43 @@ pub struct ReadAll {
     derived: Vec<Pending>,
     failed: Vec<String>,
     all_ids: Vec<String>,
+    /// The key of each dataset's files, when `serve` keeps what it reads.
+    keys: HashMap<String, Key>,
+    lang: Language,
 }
 
 /// Parses and types every dataset of `sources`, in `tongue`'s language,
 /// or takes it from `reads` when its files are the ones read before.
 pub fn read_all(sources: &[DatasetSource], tongue: Tongue, reads: &Reads) -> ReadAll {
     use rayon::prelude::*;
-    let read: Vec<Outcome> = sources.par_iter().flat_map_iter(|s| reads.read(s, tongue)).collect();
+    let read: Vec<(Option<Key>, Outcome)> = sources
+        .par_iter()
+        .flat_map_iter(|s| {
+            let (key, outcomes) = reads.read(s, tongue);
+            outcomes.into_iter().map(move |o| (key, o))
+        })
+        .collect();
     let mut all = ReadAll {
         out: BTreeMap::new(),
         diags: Vec::new(),
         derived: Vec::new(),
         failed: Vec::new(),
         all_ids: sources.iter().map(|s| s.id.clone()).collect(),
+        keys: HashMap::new(),
+        lang: tongue.lang,
     };
-    for r in read {
+    for (key, r) in read {
+        let mut keep_key = |id: &str| all.keys.extend(key.map(|k| (id.to_string(), k)));
         match r {
             Ok(Prepared::Ready(ds, warnings)) => {
+                keep_key(&ds.id);
                 all.diags.extend(warnings);
                 all.out.insert(ds.id.clone(), ds);
             }
-            Ok(Prepared::Derived(p)) => all.derived.push(p),
+            Ok(Prepared::Derived(p)) => {
+                keep_key(&p.id);
+                all.derived.push(p);
+            }
             Err((id, errs)) => {
                 all.failed.push(id);
                 all.diags.extend(errs);
@@ -367,9 +384,10 @@ impl ReadAll {
     }
 
     /// Computes the derived datasets in dependency order: every dataset,
-    /// and all errors of all of them.
-    pub fn derive(self, tiers: &[Tier]) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
-        let ReadAll { mut out, mut diags, mut derived, mut failed, all_ids } = self;
+    /// and all errors of all of them. One whose files, source and tiers
+    /// are those of a dataset `reads` kept is taken from it.
+    pub fn derive(self, tiers: &[Tier], reads: &Reads) -> (BTreeMap<String, Dataset>, Vec<Diagnostic>) {
+        let ReadAll { mut out, mut diags, mut derived, mut failed, all_ids, mut keys, lang } = self;
         // Each round derives what the previous rounds made possible.
         while !derived.is_empty() {
             let (ready, waiting): (Vec<Pending>, Vec<Pending>) =
@@ -379,7 +397,14 @@ impl ReadAll {
                 break;
             }
             for p in ready {
-                match compute(p, &out, tiers) {
+                let key = match (keys.get(&p.id), keys.get(&p.recipe.from.0)) {
+                    (Some(own), Some(from)) => Some(Key::of((own, from, tiers))),
+                    _ => None,
+                };
+                // Datasets derived from this one follow its key.
+                keys.extend(key.map(|k| (p.id.clone(), k)));
+                let slot = (p.id.clone(), lang);
+                match reads.compute(key, slot, || compute(p, &out, tiers)) {
                     Ok((ds, warnings)) => {
                         diags.extend(warnings);
                         out.insert(ds.id.clone(), ds);
@@ -397,11 +422,7 @@ impl ReadAll {
 }
 
 /// Computes and types one derived dataset from its source, already built.
-fn compute(
-    p: Pending,
-    built: &BTreeMap<String, Dataset>,
-    tiers: &[Tier],
-) -> Result<(Dataset, Vec<Diagnostic>), (String, Vec<Diagnostic>)> {
+fn compute(p: Pending, built: &BTreeMap<String, Dataset>, tiers: &[Tier]) -> Computed {
     let source = &built[&p.recipe.from.0];
     let (columns, mut warnings) =
         derive::apply(&p.file, &p.recipe, source, tiers).map_err(|e| (p.id.clone(), e))?;
@@ -460,19 +481,28 @@ fn unresolved(waiting: &[Pending], all_ids: &[String], failed: &[String]) -> Vec
 /// sheet gives several), or the errors of one.
 type Outcome = Result<Prepared, (String, Vec<Diagnostic>)>;
 
-/// Datasets as the builds before read them, by id and language, each with
-/// the key of the files it was read from: `serve` parses again only the
-/// data that changed (a prose edit, none). The default keeps nothing, for
-/// one-off builds, which would only pay for the keys. A dataset removed
-/// stays until `serve` ends.
+/// Datasets as the builds before read and derived them, by id and
+/// language, each with the key of what it was made from: `serve` parses
+/// and computes again only the data that changed (a prose edit, none). The
+/// default keeps nothing, for one-off builds, which would only pay for the
+/// keys. A dataset removed stays until `serve` ends.
 #[derive(Default)]
 pub struct Reads {
     on: bool,
-    kept: Mutex<HashMap<(String, Language), Kept>>,
+    kept: Memo<Vec<Outcome>>,
+    /// Derived datasets, under the key of their files, their source's and
+    /// the tiers.
+    derived: Memo<Computed>,
 }
 
-/// What a dataset's files (by their key) gave when read.
-type Kept = (Key, Arc<Vec<Outcome>>);
+/// A dataset's id and the language it is read in.
+type Slot = (String, Language);
+
+/// What was made for each slot, under the key of what it was made from.
+type Memo<T> = Mutex<HashMap<Slot, (Key, Arc<T>)>>;
+
+/// A derived dataset computed, or why it could not be.
+type Computed = Result<(Dataset, Vec<Diagnostic>), (String, Vec<Diagnostic>)>;
 
 impl Reads {
     /// A memory that keeps each build's datasets for the next.
@@ -482,20 +512,34 @@ impl Reads {
 
     /// What [`read_one`] gives for `src` in `tongue`, read again only when
     /// its files or the languages changed.
-    fn read(&self, src: &DatasetSource, tongue: Tongue) -> Vec<Outcome> {
+    fn read(&self, src: &DatasetSource, tongue: Tongue) -> (Option<Key>, Vec<Outcome>) {
         if !self.on {
-            return read_one(src, tongue);
+            return (None, read_one(src, tongue));
         }
         let key = Key::of((&src.id, &src.yaml, &src.rows, &src.snapshot, tongue.lang, tongue.languages));
         let slot = (src.id.clone(), tongue.lang);
-        let kept = relock(&self.kept).get(&slot).filter(|(k, _)| *k == key).map(|(_, o)| o.clone());
-        if let Some(outcomes) = kept {
-            return outcomes.as_ref().clone();
-        }
-        let outcomes = read_one(src, tongue);
-        relock(&self.kept).insert(slot, (key, Arc::new(outcomes.clone())));
-        outcomes
+        (Some(key), kept_or(&self.kept, key, slot, || read_one(src, tongue)))
     }
+
+    /// What `compute` gives, or what it gave before under `key`.
+    fn compute(&self, key: Option<Key>, slot: Slot, compute: impl FnOnce() -> Computed) -> Computed {
+        match key {
+            Some(key) if self.on => kept_or(&self.derived, key, slot, compute),
+            _ => compute(),
+        }
+    }
+}
+
+/// What `make` makes, or what `kept` holds for it at `slot` under `key`
+/// (a copy); what is made is kept there.
+fn kept_or<T: Clone>(kept: &Memo<T>, key: Key, slot: Slot, make: impl FnOnce() -> T) -> T {
+    let found = relock(kept).get(&slot).filter(|(k, _)| *k == key).map(|(_, v)| v.clone());
+    if let Some(value) = found {
+        return value.as_ref().clone();
+    }
+    let made = make();
+    relock(kept).insert(slot, (key, Arc::new(made.clone())));
+    made
 }
 
 /// A table read from a source, before its checks: its id, the file
