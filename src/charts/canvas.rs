@@ -10,6 +10,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
 
+pub use super::raster::Raster;
+use super::raster::{Backend, Palette};
+
 /// The chart font, embedded so measurements match on every machine.
 static INTER_REGULAR: &[u8] = include_bytes!("../../themes/default/static/fonts/Inter-Regular.ttf");
 static INTER_SEMIBOLD: &[u8] = include_bytes!("../../themes/default/static/fonts/Inter-SemiBold.ttf");
@@ -233,28 +236,24 @@ fn fit(line: String, font: &Font, width: f64) -> String {
 
 pub type DrawResult = Result<(), String>;
 
-/// Where a chart is drawn: SVG text, or RGB pixels for a PNG.
+/// Where a chart is drawn: SVG text, or pixels for a PNG.
 pub enum Target<'a> {
     Svg(&'a mut String),
-    /// Pixels at `scale` times the chart's size, which is recorded in `size`;
-    /// with a `frame`, its texts above and below the chart.
+    /// Pixels at `scale` times the chart's size; with a `frame`, its texts
+    /// above and below the chart.
     Bitmap {
-        pixels: &'a mut Vec<u8>,
+        raster: &'a mut Raster,
         scale: f64,
-        size: &'a mut (u32, u32),
         frame: Option<&'a super::frame::Laid>,
     },
 }
 
 enum Area<'a> {
     Svg(DrawingArea<SVGBackend<'a>, Shift>),
-    /// RGB pixels, drawn on by plotters for marks and by [`raster_text`]
-    /// for text: plotters places each glyph at a whole pixel, which spaced
+    /// Pixels, drawn on by plotters for marks and by [`raster_text`] for
+    /// text: plotters places each glyph at a whole pixel, which spaced
     /// letters unevenly ("Jugen t").
-    Bitmap {
-        pixels: std::cell::RefCell<&'a mut Vec<u8>>,
-        size: (u32, u32),
-    },
+    Bitmap(std::cell::RefCell<&'a mut Raster>),
 }
 
 /// A drawing surface of a fixed size, in CSS pixels whatever the target.
@@ -274,9 +273,9 @@ macro_rules! on_area {
     ($canvas:expr, $area:ident => $call:expr) => {
         match &$canvas.area {
             Area::Svg($area) => $call.map_err(err),
-            Area::Bitmap { pixels, size } => {
-                let mut buf = pixels.borrow_mut();
-                let $area = BitMapBackend::with_buffer(buf.as_mut_slice(), *size).into_drawing_area();
+            Area::Bitmap(raster) => {
+                let mut raster = raster.borrow_mut();
+                let $area = Backend(&mut raster).into_drawing_area();
                 $call.map_err(err)
             }
         }
@@ -292,18 +291,12 @@ impl<'a> Canvas<'a> {
                 scale: 1.0,
                 top: 0.0,
             },
-            Target::Bitmap { pixels, scale, size, frame } => {
+            Target::Bitmap { raster, scale, frame } => {
                 let (above, below) = frame.map_or((0.0, 0.0), |f| (f.top, f.bottom));
                 let total = height as f64 + above + below;
-                let (w, h) = ((width as f64 * *scale) as u32, (total * *scale).ceil() as u32);
-                **size = (w, h);
-                pixels.clear();
-                pixels.resize(w as usize * h as usize * 3, 255);
-                let mut c = Canvas {
-                    area: Area::Bitmap { pixels: std::cell::RefCell::new(pixels), size: (w, h) },
-                    scale: *scale,
-                    top: 0.0,
-                };
+                **raster = Raster::white(((width as f64 * *scale) as u32, (total * *scale).ceil() as u32));
+                let mut c =
+                    Canvas { area: Area::Bitmap(std::cell::RefCell::new(raster)), scale: *scale, top: 0.0 };
                 if let Some(f) = frame {
                     // Texts cannot fail to draw on pixels.
                     let _ = f.draw(&c, height as f64);
@@ -392,11 +385,10 @@ impl<'a> Canvas<'a> {
 
     /// Draws `text` with its vertical middle at `y`.
     pub fn text(&self, text: &str, x: f64, y: f64, font: &Font) -> DrawResult {
-        if let Area::Bitmap { pixels, size } = &self.area {
+        if let Area::Bitmap(raster) = &self.area {
             let text = crate::html::printable(text);
             raster_text(
-                &mut pixels.borrow_mut(),
-                *size,
+                &mut raster.borrow_mut(),
                 &text,
                 (x * self.scale, (y + self.top) * self.scale),
                 font,
@@ -446,10 +438,10 @@ impl<'a> Canvas<'a> {
     }
 }
 
-/// Draws `text` into RGB `pixels` at (`x`, `y`) in pixels, as the SVG
-/// places it: glyphs at their exact advances with kerning, anti-aliased,
-/// the middle of the x-height on `y`; upright text turned a quarter left.
-fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f64), font: &Font, scale: f64) {
+/// Draws `text` on `raster` at (`x`, `y`) in pixels, as the SVG places
+/// it: glyphs at their exact advances with kerning, anti-aliased, the
+/// middle of the x-height on `y`; upright text turned a quarter left.
+fn raster_text(raster: &mut Raster, text: &str, (x, y): (f64, f64), font: &Font, scale: f64) {
     use ab_glyph::{Font as _, ScaleFont as _};
     if !(x.is_finite() && y.is_finite()) {
         return;
@@ -467,7 +459,7 @@ fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f6
     };
     // The SVG's `dy="0.5ex"`: Inter's x-height is 0.546 of its em.
     let baseline = 0.273 * font.size * scale;
-    let ink = Ink { color: [font.color.0, font.color.1, font.color.2].map(f32::from), size };
+    let ink = [font.color.0, font.color.1, font.color.2];
     let mut caret = start;
     let mut prev = None;
     for c in text.chars() {
@@ -485,11 +477,17 @@ fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f6
         // Whole pixels from here: the glyph's top left, and the anchor's.
         let (left, top) = (whole(ix) + i64::from(cov.left), whole(iy) + i64::from(cov.top));
         let (ax, ay) = (whole(x), whole(y));
-        for (row, alphas) in (top..).zip(cov.alpha.chunks_exact(cov.width.max(1))) {
-            for (column, &a) in (left..).zip(alphas).filter(|(_, a)| **a > 0) {
-                // Reading upwards: (column, row) from the anchor turns to (row, -column).
-                let at = if font.upright { (ax + row, ay - column) } else { (column, row) };
-                ink.blend(pixels, at, a);
+        let width = cov.width.max(1);
+        if font.upright {
+            // Reading upwards: (column, row) from the anchor turns to (row,
+            // -column), so each column of the glyph is a row of pixels.
+            for (column, alphas) in (left..).zip((0..width).map(|c| cov.alpha.iter().skip(c).step_by(width)))
+            {
+                raster.ink((ax + top, ay - column), alphas.copied(), ink);
+            }
+        } else {
+            for (row, alphas) in (top..).zip(cov.alpha.chunks_exact(width)) {
+                raster.ink((left, row), alphas.iter().copied(), ink);
             }
         }
     }
@@ -499,32 +497,6 @@ fn raster_text(pixels: &mut [u8], size: (u32, u32), text: &str, (x, y): (f64, f6
 /// could overflow: a pixel that far away is off the canvas either way.
 fn whole(v: f64) -> i64 {
     v.floor().clamp(-1e9, 1e9) as i64
-}
-
-/// The colour text is drawn in, and the size of the pixels it lands on.
-struct Ink {
-    color: [f32; 3],
-    size: (u32, u32),
-}
-
-impl Ink {
-    /// Mixes the colour into the pixel at (`x`, `y`) by `alpha` (of 255).
-    fn blend(&self, pixels: &mut [u8], (x, y): (i64, i64), alpha: u8) {
-        let (w, h) = self.size;
-        let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) else { return };
-        if x >= w || y >= h {
-            return;
-        }
-        let i = (y as usize * w as usize + x as usize) * 3;
-        let a = f32::from(alpha) / 255.0;
-        for (channel, old) in self.color.iter().zip(&mut pixels[i..i + 3]) {
-            let was = f32::from(*old);
-            // Rounded by adding a half (the value is never negative): a
-            // call to `round` for every channel of every pixel of text was
-            // a twentieth of drawing PNGs.
-            *old = (was + (channel - was) * a + 0.5) as u8;
-        }
-    }
 }
 
 /// A glyph rasterized once for its size and its position within a pixel
@@ -635,43 +607,13 @@ fn palette_of(pixels: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((palette.colours, indices))
 }
 
-/// Up to 256 colours, and an open-addressed table of their indices: this
-/// runs for every pixel where the colour changes, so no hashing library.
-struct Palette {
-    colours: Vec<u8>,
-    /// `(colour with a 1 above its 24 bits, index)`; `(0, _)` is empty.
-    slots: Vec<(u32, u8)>,
-}
-
-impl Default for Palette {
-    fn default() -> Palette {
-        Palette { colours: Vec::with_capacity(256 * 3), slots: vec![(0, 0); 1024] }
-    }
-}
-
-impl Palette {
-    /// The index of `rgb`, added if new; `None` past 256 colours.
-    fn index(&mut self, [r, g, b]: [u8; 3]) -> Option<u8> {
-        let key = u32::from_le_bytes([r, g, b, 1]);
-        let mut slot = (key.wrapping_mul(0x9e37_79b1) >> 22) as usize;
-        loop {
-            match self.slots[slot] {
-                (k, i) if k == key => return Some(i),
-                (0, _) => {
-                    let i = u8::try_from(self.colours.len() / 3).ok()?;
-                    self.slots[slot] = (key, i);
-                    self.colours.extend_from_slice(&[r, g, b]);
-                    return Some(i);
-                }
-                _ => slot = (slot + 1) % self.slots.len(),
-            }
-        }
-    }
-}
-
 /// Encodes rows of palette indices, each after its filter byte, as an
 /// indexed PNG.
-fn encode_indexed(rows: &[u8], palette: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
+pub(super) fn encode_indexed(
+    rows: &[u8],
+    palette: &[u8],
+    (width, height): (u32, u32),
+) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Indexed);
@@ -749,13 +691,14 @@ mod tests {
 
     #[test]
     fn lines_along_an_axis_cover_their_stroke_on_pixels_and_no_more() {
-        let (mut pixels, mut size) = (Vec::new(), (0, 0));
-        let target = &mut Target::Bitmap { pixels: &mut pixels, scale: 2.0, size: &mut size, frame: None };
+        let mut raster = Raster::default();
+        let target = &mut Target::Bitmap { raster: &mut raster, scale: 2.0, frame: None };
         let c = Canvas::new(target, 80, 60);
         c.line(&[(50.0, 10.0), (10.0, 10.0)], BLACK, 1).unwrap();
         c.line(&[(30.0, 20.0), (30.0, 40.0)], BLACK, 2).unwrap();
         c.line(&[(60.0, 20.0), (70.0, 30.0)], BLACK, 1).unwrap();
         drop(c);
+        let (pixels, size) = (raster.rgb(), raster.size());
         let width = size.0 as usize;
         let inked = |x: usize, y: usize| pixels[(y * width + x) * 3] == 0;
         // 1 px at twice the size: two rows of pixels, from x = 20 to 100.
@@ -778,10 +721,10 @@ mod tests {
     fn text_far_off_the_canvas_or_nowhere_draws_nothing() {
         for (x, y) in [(1e300, 10.0), (10.0, -1e300), (f64::NAN, 10.0), (-5e9, 5e9), (f64::INFINITY, 0.0)] {
             for upright in [false, true] {
-                let mut pixels = vec![255; 40 * 30 * 3];
+                let mut raster = Raster::white((40, 30));
                 let font = Font { upright, ..Font::new(13.0, BLACK) };
-                raster_text(&mut pixels, (40, 30), "Été 42 %", (x, y), &font, 1.0);
-                assert!(pixels.iter().all(|&p| p == 255), "({x}, {y}), upright: {upright}");
+                raster_text(&mut raster, "Été 42 %", (x, y), &font, 1.0);
+                assert!(raster.rgb().iter().all(|&p| p == 255), "({x}, {y}), upright: {upright}");
             }
         }
     }
@@ -789,13 +732,12 @@ mod tests {
     #[test]
     fn upright_text_is_the_same_text_turned_a_quarter_left() {
         let draw = |upright: bool| {
-            let (mut pixels, mut size) = (Vec::new(), (0, 0));
-            let target =
-                &mut Target::Bitmap { pixels: &mut pixels, scale: 2.0, size: &mut size, frame: None };
+            let mut raster = Raster::default();
+            let target = &mut Target::Bitmap { raster: &mut raster, scale: 2.0, frame: None };
             let c = Canvas::new(target, 300, 300);
             c.text("Jugent 42,5 % été", 100.0, 150.0, &Font { upright, ..Font::new(13.0, BLACK) }).unwrap();
             drop(c);
-            let width = size.0 as i64;
+            let (pixels, width) = (raster.rgb(), i64::from(raster.size().0));
             let inked = pixels.chunks(3).enumerate().filter(|(_, p)| p[0] < 255);
             let mut inked: Vec<_> =
                 inked.map(|(i, p)| ((i as i64 % width, i as i64 / width), p[0])).collect();
@@ -816,6 +758,26 @@ mod tests {
             upright.len(),
             turned.len()
         );
+    }
+
+    #[test]
+    fn text_drawn_on_palette_indices_is_the_text_drawn_on_rgb() {
+        // Text over white, over a bar and across its edge, both ways up.
+        let draw = |raster: &mut Raster| {
+            let bar = Rectangle::new([(0, 30), (300, 70)], RGBColor(11, 110, 79).filled());
+            Backend(raster).into_drawing_area().draw(&bar).unwrap();
+            for (at, upright) in [((10.0, 31.0), false), ((250.0, 60.0), true)] {
+                raster_text(raster, "Jugent 42", at, &Font { upright, ..Font::new(13.0, BLACK) }, 1.0);
+            }
+        };
+        let (mut indexed, mut rgb) = (Raster::white((300, 120)), Raster::white_rgb((300, 120)));
+        draw(&mut indexed);
+        draw(&mut rgb);
+        let (kind, pixels) = decode(&indexed.png().unwrap());
+        let shades = pixels.chunks(3).collect::<std::collections::HashSet<_>>().len();
+        assert!(shades > 100, "anti-aliased over two colours: {shades} colours");
+        assert_eq!(kind, png::ColorType::Indexed, "drawn on indices throughout: {shades} colours");
+        assert!(pixels == rgb.rgb(), "text on indices differs from text on RGB");
     }
 
     /// Decodes a PNG back to RGB pixels, with its colour type.

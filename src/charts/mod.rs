@@ -20,6 +20,7 @@ mod frame;
 mod lines;
 mod prepare;
 mod range;
+mod raster;
 mod scale;
 
 use plotters::style::RGBColor;
@@ -349,15 +350,10 @@ fn render_one(
     let (root, body) = accessible_svg(&buf, (NARROW, narrow_height), &narrow_id, title, desc, "chart-narrow");
     let narrow = root + &body;
     let png = if cx.png {
-        let (mut pixels, mut size) = (Vec::new(), (0, 0));
-        let target = &mut Target::Bitmap {
-            pixels: &mut pixels,
-            scale: PNG_SCALE,
-            size: &mut size,
-            frame: Some(&laid),
-        };
+        let mut raster = canvas::Raster::default();
+        let target = &mut Target::Bitmap { raster: &mut raster, scale: PNG_SCALE, frame: Some(&laid) };
         draw(chart, drawable, style, target)?;
-        Some(canvas::encode_png(&pixels, size)?)
+        Some(raster.png()?)
     } else {
         None
     };
