@@ -647,6 +647,7 @@ pub fn encode_png_with(
 
 #[cfg(test)]
 mod tests {
+    use super::super::raster::decode;
     use super::*;
 
     #[test]
@@ -778,16 +779,6 @@ mod tests {
         assert!(shades > 100, "anti-aliased over two colours: {shades} colours");
         assert_eq!(kind, png::ColorType::Indexed, "drawn on indices throughout: {shades} colours");
         assert!(pixels == rgb.rgb(), "text on indices differs from text on RGB");
-    }
-
-    /// Decodes a PNG back to RGB pixels, with its colour type.
-    fn decode(bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
-        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-        decoder.set_transformations(png::Transformations::EXPAND);
-        let mut reader = decoder.read_info().unwrap();
-        let mut out = vec![0; reader.output_buffer_size().unwrap()];
-        reader.next_frame(&mut out).unwrap();
-        (reader.info().color_type, out)
     }
 
     /// An image of `width` x `height` whose pixel (x, y) takes one of

@@ -364,9 +364,20 @@ impl DrawingBackend for Backend<'_> {
     }
 }
 
+/// Decodes a PNG back to RGB pixels, with its colour type.
+#[cfg(test)]
+pub(super) fn decode(png: &[u8]) -> (png::ColorType, Vec<u8>) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().unwrap();
+    let mut out = vec![0; reader.output_buffer_size().unwrap()];
+    reader.next_frame(&mut out).unwrap();
+    (reader.info().color_type, out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Backend, Pixels, Raster};
+    use super::{Backend, Pixels, Raster, decode};
     use plotters::coord::Shift;
     use plotters::prelude::*;
 
@@ -416,15 +427,6 @@ mod tests {
         let mut raster = Raster::white(size);
         draw(&Backend(&mut raster).into_drawing_area(), colours, smooth).unwrap();
         (rgb, raster)
-    }
-
-    fn decode(png: &[u8]) -> (png::ColorType, Vec<u8>) {
-        let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
-        decoder.set_transformations(png::Transformations::EXPAND);
-        let mut reader = decoder.read_info().unwrap();
-        let mut out = vec![0; reader.output_buffer_size().unwrap()];
-        reader.next_frame(&mut out).unwrap();
-        (reader.info().color_type, out)
     }
 
     #[test]
