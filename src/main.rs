@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use barometer::{Options, Outcome, Progress, run};
+use barometer::{Diagnostic, Options, Outcome, Progress, run};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod allocator;
@@ -165,13 +165,20 @@ fn main() -> ExitCode {
 #[cfg(feature = "serve")]
 fn serve(root: PathBuf, port: u16, open: bool, drafts: bool) -> ExitCode {
     let opts = barometer::serve::ServeOptions { root, port, drafts };
-    let report = |outcome: &Outcome| {
-        print_diagnostics(outcome, MessageFormat::Human);
+    let printed = barometer::serve::Printed::default();
+    let report = move |outcome: &Outcome| {
+        let (new, repeated) = printed.new_in(outcome);
+        print_these(outcome, new, MessageFormat::Human);
+        let repeated = match repeated {
+            0 => String::new(),
+            n => format!("; {} as before, not printed again", count(n, "warning")),
+        };
         match &outcome.summary {
-            Some(s) => {
-                eprintln!("{}", done_line(s, "built", None));
-            }
-            None => eprintln!("{}; the last good site is still served", failed_line(outcome, "build failed")),
+            Some(s) => eprintln!("{}{repeated}", done_line(s, "built", None)),
+            None => eprintln!(
+                "{}{repeated}; the last good site is still served",
+                failed_line(outcome, "build failed")
+            ),
         }
     };
     let listening = |url: &str, taken: Option<u16>| {
@@ -379,6 +386,15 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 fn print_diagnostics(outcome: &Outcome, format: MessageFormat) {
+    print_these(outcome, &outcome.diagnostics, format);
+}
+
+/// Prints `diagnostics`, of `outcome`, as `format` asks.
+fn print_these<'a>(
+    outcome: &Outcome,
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
+    format: MessageFormat,
+) {
     // Colour only for a person at a terminal who has not asked for none
     // (https://no-color.org).
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -390,7 +406,7 @@ fn print_diagnostics(outcome: &Outcome, format: MessageFormat) {
         std::io::BufWriter::new(std::io::stdout().lock()),
         std::io::BufWriter::new(std::io::stderr().lock()),
     );
-    for d in &outcome.diagnostics {
+    for d in diagnostics {
         let source = outcome.sources.get(&d.file).map(String::as_str);
         let _ = match format {
             MessageFormat::Human => writeln!(err, "{}", d.render_with(source, color)),

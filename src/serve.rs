@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -25,7 +25,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::{Cache, Files, Options, Outcome, html, run_with};
+use crate::{Cache, Diagnostic, Files, Options, Outcome, Severity, html, run_with};
 
 /// What `serve` is asked for.
 pub struct ServeOptions {
@@ -201,6 +201,30 @@ fn publish(shared: &Shared, report: &impl Fn(&Outcome), build: impl FnOnce() -> 
     // The browser reloads first: printing a thousand warnings takes longer
     // than serving the page.
     report(&outcome);
+}
+
+/// The warnings printed by the last build, and by the failed ones since
+/// (which may stop before finding them all), so that a rebuild prints only
+/// the ones they did not: a project with a thousand warnings printed them
+/// all again at every save, burying the one the save caused. Errors and
+/// notes are always printed.
+#[derive(Default)]
+pub struct Printed(Mutex<HashSet<Diagnostic>>);
+
+impl Printed {
+    /// What of `outcome` to print, and how many of its warnings the last
+    /// build printed too and are left out.
+    pub fn new_in<'a>(&self, outcome: &'a Outcome) -> (Vec<&'a Diagnostic>, usize) {
+        let mut last = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let warning = |d: &Diagnostic| d.severity == Severity::Warning;
+        let (repeated, new): (Vec<_>, Vec<_>) =
+            outcome.diagnostics.iter().partition(|d| warning(d) && last.contains(*d));
+        if outcome.summary.is_some() {
+            last.clear();
+        }
+        last.extend(outcome.diagnostics.iter().filter(|d| warning(d)).cloned());
+        (new, repeated.len())
+    }
 }
 
 /// A build that panicked, as an outcome with one error that says so.

@@ -16,6 +16,8 @@ use common::Fixture;
 struct Server {
     child: Child,
     port: u16,
+    /// What it prints on standard error, line by line.
+    printed: mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -36,28 +38,34 @@ impl Server {
             .args(["serve", "--port", &port.to_string(), "--root"])
             .arg(f.root())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let mut printed = Vec::new();
-        while !printed.last().is_some_and(|l: &String| l.starts_with("serving on")) {
-            printed.push(rx.recv_timeout(Duration::from_secs(60)).expect("serve says where it listens"));
+        let rx = lines(child.stdout.take().expect("stdout"));
+        let printed = lines(child.stderr.take().expect("stderr"));
+        let mut printed_first = Vec::new();
+        while !printed_first.last().is_some_and(|l: &String| l.starts_with("serving on")) {
+            printed_first
+                .push(rx.recv_timeout(Duration::from_secs(60)).expect("serve says where it listens"));
         }
-        let line = printed.last().expect("a line");
+        let line = printed_first.last().expect("a line");
         let port = line
             .split("127.0.0.1:")
             .nth(1)
             .and_then(|rest| rest.split('/').next())
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in {line:?}"));
-        (Server { child, port }, printed)
+        (Server { child, port, printed }, printed_first)
+    }
+
+    /// What the next build printed on standard error, up to its summary.
+    fn build_printed(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        while !lines.last().is_some_and(|l: &String| l.starts_with("built") || l.starts_with("build failed"))
+        {
+            lines.push(self.printed.recv_timeout(Duration::from_secs(60)).expect("a build's summary"));
+        }
+        lines
     }
 
     /// GET `path`: the status code and the body.
@@ -80,6 +88,17 @@ impl Server {
         r.read_until(|s| s.contains("text/event-stream"), Duration::from_secs(10));
         r
     }
+}
+
+/// The lines read from `stream`, as they come.
+fn lines(stream: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
 }
 
 struct Reloads {
@@ -227,6 +246,45 @@ fn an_edit_rebuilds_and_reloads_a_broken_dataset_shows_the_overlay_until_fixed()
     let (_, home) = server.get("/");
     assert!(!home.contains("barometer-error"), "the overlay goes once fixed");
     assert!(home.contains("55"), "the new data is drawn: {home}");
+}
+
+#[test]
+fn a_rebuild_prints_only_the_warnings_not_printed_before() {
+    let f = project();
+    f.write("data/unused.yaml", "source: x\nrows:\n  - { v: 1 }\n");
+    let server = Server::start(&f);
+    let unused = "warning: the dataset `unused` is not used by any page";
+    let first = server.build_printed();
+    assert!(first.iter().any(|l| l.contains(unused)), "{first:?}");
+    let mut reloads = server.reloads();
+    let said = |lines: &[String], warning: &str| lines.iter().any(|l| l.contains(warning));
+    let summary = |lines: &[String]| lines.last().cloned().unwrap_or_default();
+
+    f.write("content/about.md", "---\ntitle: About\n---\nAbout us, again.\n");
+    reloads.wait();
+    let second = server.build_printed();
+    assert!(!said(&second, unused), "{second:?}");
+    assert!(summary(&second).ends_with("; 1 warning as before, not printed again"), "{second:?}");
+
+    let untitled =
+        "---\ntitle: Home\n---\nThird version.\n\n```chart\ntype: bar\ndata: s\nx: label\ny: share\n```\n";
+    f.write("content/_index.md", untitled);
+    reloads.wait();
+    let third = server.build_printed();
+    assert!(said(&third, "warning: this chart has no `title`") && !said(&third, unused), "{third:?}");
+    assert!(summary(&third).ends_with("; 1 warning as before, not printed again"), "{third:?}");
+
+    // A failed build prints its errors; once fixed, no warning is printed again.
+    let data = "source: Panel\nsample_size: 800\nfields:\n  share: { type: percent }\nrows:\n  - { id: a, label: A, share: 40 }\n";
+    f.write("data/s.yaml", &data.replace("percent }", "percnt }"));
+    reloads.wait();
+    let failed = server.build_printed();
+    assert!(said(&failed, "error: ") && summary(&failed).starts_with("build failed"), "{failed:?}");
+    f.write("data/s.yaml", data);
+    reloads.wait();
+    let fixed = server.build_printed();
+    assert!(!fixed.iter().any(|l| l.contains("warning: ")), "{fixed:?}");
+    assert!(summary(&fixed).ends_with("; 2 warnings as before, not printed again"), "{fixed:?}");
 }
 
 #[test]
