@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -25,6 +25,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::render::relock;
 use crate::{Cache, Diagnostic, Files, Options, Outcome, Severity, html, run_with};
 
 /// What `serve` is asked for.
@@ -215,7 +216,7 @@ impl Printed {
     /// What of `outcome` to print, and how many of its warnings the last
     /// build printed too and are left out.
     pub fn new_in<'a>(&self, outcome: &'a Outcome) -> (Vec<&'a Diagnostic>, usize) {
-        let mut last = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut last = relock(&self.0);
         let warning = |d: &Diagnostic| d.severity == Severity::Warning;
         let (repeated, new): (Vec<_>, Vec<_>) =
             outcome.diagnostics.iter().partition(|d| warning(d) && last.contains(*d));

@@ -10,8 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos as Anchor, VPos};
 
-pub use super::raster::Raster;
-use super::raster::{Backend, Palette};
+use super::raster::{Backend, Palette, Raster};
 
 /// The chart font, embedded so measurements match on every machine.
 static INTER_REGULAR: &[u8] = include_bytes!("../../themes/default/static/fonts/Inter-Regular.ttf");

@@ -350,7 +350,7 @@ fn render_one(
     let (root, body) = accessible_svg(&buf, (NARROW, narrow_height), &narrow_id, title, desc, "chart-narrow");
     let narrow = root + &body;
     let png = if cx.png {
-        let mut raster = canvas::Raster::default();
+        let mut raster = raster::Raster::default();
         let target = &mut Target::Bitmap { raster: &mut raster, scale: PNG_SCALE, frame: Some(&laid) };
         draw(chart, drawable, style, target)?;
         Some(raster.png()?)

@@ -86,13 +86,13 @@ impl Raster {
     }
 
     /// The pixel at (`x`, `y`), when it is on the raster.
-    pub fn at(&self, x: i64, y: i64) -> Option<(usize, usize)> {
+    fn at(&self, x: i64, y: i64) -> Option<(usize, usize)> {
         let (x, y) = (usize::try_from(x).ok()?, usize::try_from(y).ok()?);
         (x < self.size.0 as usize && y < self.size.1 as usize).then_some((x, y))
     }
 
     /// The colour of a pixel on the raster.
-    pub fn get(&self, (x, y): (usize, usize)) -> [u8; 3] {
+    fn get(&self, (x, y): (usize, usize)) -> [u8; 3] {
         let width = self.size.0 as usize;
         match &self.pixels {
             Pixels::Indexed { rows, palette } => palette.rgb(rows[y * (width + 1) + 1 + x]),
@@ -104,7 +104,7 @@ impl Raster {
     }
 
     /// Paints a pixel on the raster.
-    pub fn set(&mut self, at: (usize, usize), rgb: [u8; 3]) {
+    fn set(&mut self, at: (usize, usize), rgb: [u8; 3]) {
         self.fill((at.0, at.1), (at.0 + 1, at.1 + 1), rgb);
     }
 
@@ -116,26 +116,30 @@ impl Raster {
             self.inks.push(Mixes { ink, under: [0; 256], made: Vec::new() });
             self.inks.len() - 1
         });
-        let stride = self.size.0 as usize + 1;
         for (x, alpha) in (from.0..).zip(alphas) {
             let Some(pixel) = self.at(x, from.1).filter(|_| alpha > 0) else { continue };
-            let Pixels::Indexed { rows, palette } = &mut self.pixels else {
+            if !self.ink_index(pixel, mixes, alpha) {
                 self.set(pixel, mix(self.get(pixel), ink, alpha));
-                continue;
-            };
-            let cell = &mut rows[pixel.1 * stride + 1 + pixel.0];
-            let made = self.inks[mixes].slot(*cell, alpha);
-            if *made == 0 {
-                match palette.index(mix(palette.rgb(*cell), ink, alpha)) {
-                    Some(index) => *made = u16::from(index) + 1,
-                    None => {
-                        self.set(pixel, mix(self.get(pixel), ink, alpha));
-                        continue;
-                    }
-                }
             }
-            *cell = (*made - 1) as u8;
         }
+    }
+
+    /// Mixes the ink of `inks[mixes]` into an indexed pixel by `alpha`,
+    /// from what it gave before when it can; false when the raster is RGB
+    /// or the mix is a colour past 256.
+    fn ink_index(&mut self, (x, y): (usize, usize), mixes: usize, alpha: u8) -> bool {
+        let Pixels::Indexed { rows, palette } = &mut self.pixels else { return false };
+        let cell = &mut rows[y * (self.size.0 as usize + 1) + 1 + x];
+        let ink = self.inks[mixes].ink;
+        let made = self.inks[mixes].slot(*cell, alpha);
+        if *made == 0 {
+            match palette.index(mix(palette.rgb(*cell), ink, alpha)) {
+                Some(index) => *made = u16::from(index) + 1,
+                None => return false,
+            }
+        }
+        *cell = (*made - 1) as u8;
+        true
     }
 
     /// Paints the pixels from `(x0, y0)` up to, not including, `(x1, y1)`,
