@@ -16,7 +16,7 @@ if [ ! -x /usr/bin/time ]; then
   echo "site.sh needs GNU time at /usr/bin/time (Debian package: time)" >&2
   exit 2
 fi
-cargo build --release --quiet --bin barometer --example generate
+cargo build --release --quiet --bin barometer --example generate --example typst_twin
 # Where cargo put them: CI caches may move the target folder elsewhere.
 bin=${CARGO_TARGET_DIR:-target}/release
 
@@ -137,6 +137,22 @@ run_again() {
   rm -f "$runs" "$hugo"
 }
 
+# name, pages, then the generator's arguments: the floor of the PDF, the
+# same chapters' text as the plainest Typst document (examples/typst_twin.rs)
+# typeset and written five times, beside Hugo's five builds of the pages.
+run_typst_twin() {
+  local name=$1 pages=$2; shift 2
+  local dir; dir=$(flat_project "${name%%,*}" --pages "$pages" "$@")
+  local twin=$dir-hugo runs hugo; runs=$(mktemp); hugo=$(mktemp)
+  for _ in 1 2 3 4 5; do
+    set_aside "$dir-typst.pdf" "$twin/public"
+    /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/examples/typst_twin" "$dir" "$dir-typst.pdf" >/dev/null
+    (cd "$twin" && /usr/bin/time -a -o "$hugo" -f "%e %M" hugo --quiet >/dev/null 2>&1)
+  done
+  row "$name" "$pages" "$runs" "$hugo"
+  rm -f "$runs" "$hugo"
+}
+
 if ! command -v hugo >/dev/null; then
   echo "installing Hugo (Debian package) to compare with" >&2
   apt-get install -y -qq hugo >/dev/null
@@ -153,6 +169,8 @@ flat_rows() {
   run_flat "flat-1000-defaults" 1000 --datasets 50 --png --pdf
   run_flat "flat-1000-png-off" 1000 --datasets 50 --pdf
   run_again "flat-1000-defaults, one edit" 1000 edit --datasets 50 --png --pdf
+  # What any PDF of these chapters costs: their text alone, typeset by Typst.
+  run_typst_twin "flat-1000-defaults, Typst twin" 1000 --datasets 50 --png --pdf
   run_flat "flat-1000-pdf-off" 1000 --datasets 50 --png
   run_again "flat-1000-pdf-off, one edit" 1000 edit --datasets 50 --png
   # A 100-page report's PDF: cold, then built again unchanged.

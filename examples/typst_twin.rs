@@ -1,0 +1,92 @@
+//! The floor of any PDF typeset with Typst, for `benches/site.sh flat`:
+//! the chapters of a generated flat project as the plainest Typst
+//! document (a heading per chapter and section, its paragraphs as plain
+//! text; no chart, table, contents, running header or style), typeset
+//! and written by the same compiler `barometer build` uses. It is to the
+//! PDF what the Hugo twin is to the site: the same text, nothing else.
+//!
+//!     cargo run --release --features pdf --example typst_twin -- target/bench/site-flat-1000-defaults twin.pdf
+
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [project, out] = args.as_slice() else {
+        return Err("usage: typst_twin PROJECT OUT.pdf".into());
+    };
+    let mut chapters: Vec<PathBuf> = std::fs::read_dir(Path::new(project).join("content"))
+        .map_err(|e| format!("{project}/content: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .collect();
+    chapters.sort();
+    let mut source =
+        String::from("#set document(title: \"Twin\")\n#set text(font: \"Inter\", lang: \"en\")\n");
+    for path in &chapters {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        source.push_str(&chapter(&text));
+    }
+    let fonts = fonts(Path::new("themes/default/static/fonts"))?;
+    let fonts: Vec<&[u8]> = fonts.iter().map(Vec::as_slice).collect();
+    let (pdf, warnings) = barometer::pdf::compile::pdf(&source, Vec::new(), &fonts)
+        .map_err(|problems| format!("{:?}", problems.first()))?;
+    // A warning would mean a second writing, not PDF/UA-1: not the floor.
+    if let Some(w) = warnings.first() {
+        return Err(format!("{w:?}"));
+    }
+    std::fs::write(out, &pdf.bytes).map_err(|e| format!("{out}: {e}"))?;
+    println!("{} chapters, {} pages", chapters.len(), pdf.pages);
+    Ok(())
+}
+
+/// One Markdown chapter as Typst: its title, then its headings and
+/// paragraphs as plain text; code blocks (the charts) and tables left out.
+fn chapter(markdown: &str) -> String {
+    let (title, body) = front_matter(markdown);
+    let mut out = format!("#pagebreak(weak: true)\n= {}\n", string(title));
+    let mut text = String::new();
+    let mut skip = 0;
+    for event in Parser::new(body) {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Table(_)) => skip += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Table) => skip -= 1,
+            Event::Text(t) | Event::Code(t) if skip == 0 => text.push_str(&t),
+            Event::SoftBreak if skip == 0 => text.push(' '),
+            Event::End(TagEnd::Heading(level)) => {
+                out.push_str(&format!("{} {}\n", "=".repeat(level as usize), string(&text)));
+                text.clear();
+            }
+            Event::End(TagEnd::Paragraph) if skip == 0 => {
+                out.push_str(&format!("{}\n\n", string(&text)));
+                text.clear();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The title of the front matter, and the Markdown after it.
+fn front_matter(markdown: &str) -> (&str, &str) {
+    let Some(rest) = markdown.strip_prefix("---\n") else { return ("", markdown) };
+    let (yaml, body) = rest.split_once("\n---\n").unwrap_or(("", rest));
+    let title = yaml.lines().find_map(|l| l.strip_prefix("title:")).unwrap_or("");
+    (title.trim(), body)
+}
+
+/// Text as a Typst string in code, so nothing in it is markup.
+fn string(text: &str) -> String {
+    format!("#{}", barometer::pdf::markup::string(text))
+}
+
+fn fonts(dir: &Path) -> Result<Vec<Vec<u8>>, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ttf" || e == "otf"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))).collect()
+}
