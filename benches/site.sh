@@ -8,7 +8,8 @@
 #   benches/site.sh            # 100, 1,000 and 10,000 pages, and the variants
 #   benches/site.sh 1000       # one size only
 #   benches/site.sh flat       # one flat section, as `barometer new` starts: cold, after an
-#                              # edit, 100 to 10,000 pages, beside Hugo; and `serve`
+#                              # edit, 100 to 10,000 pages, beside Hugo; the Typst twin (the
+#                              # chapters' text alone as a PDF); and `serve`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
