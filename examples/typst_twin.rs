@@ -1,11 +1,12 @@
 //! The floor of any PDF typeset with Typst, for `benches/site.sh flat`:
 //! the chapters of a generated flat project as the plainest Typst
 //! document (a heading per chapter and section, its paragraphs as plain
-//! text; no chart, table, contents, running header or style), typeset
-//! and written by the same compiler `barometer build` uses. It is to the
-//! PDF what the Hugo twin is to the site: the same text, nothing else.
+//! text, a table's Markdown as one; no chart, contents, running header or
+//! style), typeset and written by the same compiler `barometer build`
+//! uses, in the default theme's font. It is to the PDF what the Hugo twin
+//! is to the site: the same text, nothing else. From the repository:
 //!
-//!     cargo run --release --features pdf --example typst_twin -- target/bench/site-flat-1000-defaults twin.pdf
+//!     cargo run --release --example typst_twin -- target/bench/site-flat-1000-defaults twin.pdf
 
 use std::path::{Path, PathBuf};
 
@@ -42,23 +43,24 @@ fn main() -> Result<(), String> {
 }
 
 /// One Markdown chapter as Typst: its title, then its headings and
-/// paragraphs as plain text; code blocks (the charts) and tables left out.
+/// paragraphs as plain text; code blocks (the charts) left out. Tables
+/// are not parsed as such, so a table's lines read as one paragraph.
 fn chapter(markdown: &str) -> String {
     let (title, body) = front_matter(markdown);
     let mut out = format!("#pagebreak(weak: true)\n= {}\n", string(title));
     let mut text = String::new();
-    let mut skip = 0;
+    let mut in_code = false;
     for event in Parser::new(body) {
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::Table(_)) => skip += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Table) => skip -= 1,
-            Event::Text(t) | Event::Code(t) if skip == 0 => text.push_str(&t),
-            Event::SoftBreak if skip == 0 => text.push(' '),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) if !in_code => text.push_str(&t),
+            Event::SoftBreak if !in_code => text.push(' '),
             Event::End(TagEnd::Heading(level)) => {
                 out.push_str(&format!("{} {}\n", "=".repeat(level as usize), string(&text)));
                 text.clear();
             }
-            Event::End(TagEnd::Paragraph) if skip == 0 => {
+            Event::End(TagEnd::Paragraph) if !in_code => {
                 out.push_str(&format!("{}\n\n", string(&text)));
                 text.clear();
             }
