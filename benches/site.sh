@@ -99,19 +99,34 @@ set_aside() {
 }
 trap 'rm -rf "$trash"' EXIT
 
-# name, pages, then the generator's arguments: five cold builds (empty
-# output and cache) beside Hugo's five of the same pages.
-run_flat() {
-  local name=$1 pages=$2; shift 2
-  local dir; dir=$(flat_project "$name" --pages "$pages" "$@")
+# name, pages, project, then a step: the step run five times on the
+# project, each beside a cold Hugo build of the same pages; then their row.
+# The step is given the project and the file it appends its "seconds
+# kilobytes" to.
+beside_hugo() {
+  local name=$1 pages=$2 dir=$3 step=$4
   local twin=$dir-hugo runs hugo; runs=$(mktemp); hugo=$(mktemp)
   for _ in 1 2 3 4 5; do
-    set_aside "$dir/public" "$dir/.barometer" "$twin/public"
-    /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/barometer" build --root "$dir" >/dev/null 2>&1
+    set_aside "$twin/public"
+    "$step" "$dir" "$runs"
     (cd "$twin" && /usr/bin/time -a -o "$hugo" -f "%e %M" hugo --quiet >/dev/null 2>&1)
   done
   row "$name" "$pages" "$runs" "$hugo"
   rm -f "$runs" "$hugo"
+}
+
+# A cold build of the project in $1 (empty output and cache), timed into $2.
+cold_build() {
+  set_aside "$1/public" "$1/.barometer"
+  /usr/bin/time -a -o "$2" -f "%e %M" "$bin/barometer" build --root "$1" >/dev/null 2>&1
+}
+
+# name, pages, then the generator's arguments: five cold builds beside
+# Hugo's five of the same pages.
+run_flat() {
+  local name=$1 pages=$2; shift 2
+  local dir; dir=$(flat_project "$name" --pages "$pages" "$@")
+  beside_hugo "$name" "$pages" "$dir" cold_build
 }
 
 # name, pages, what to do before each build (`edit`: a sentence added to
@@ -138,20 +153,19 @@ run_again() {
   rm -f "$runs" "$hugo"
 }
 
+# The chapters of the project in $1 as the plainest Typst document
+# (examples/typst_twin.rs), typeset and written, timed into $2.
+typst_twin() {
+  set_aside "$1-typst.pdf"
+  /usr/bin/time -a -o "$2" -f "%e %M" "$bin/examples/typst_twin" "$1" "$1-typst.pdf" >/dev/null
+}
+
 # name, pages, then the generator's arguments: the floor of the PDF, the
-# same chapters' text as the plainest Typst document (examples/typst_twin.rs)
-# typeset and written five times, beside Hugo's five builds of the pages.
+# Typst twin of the chapters five times, beside Hugo's five builds of them.
 run_typst_twin() {
   local name=$1 pages=$2; shift 2
   local dir; dir=$(flat_project "${name%%,*}" --pages "$pages" "$@")
-  local twin=$dir-hugo runs hugo; runs=$(mktemp); hugo=$(mktemp)
-  for _ in 1 2 3 4 5; do
-    set_aside "$dir-typst.pdf" "$twin/public"
-    /usr/bin/time -a -o "$runs" -f "%e %M" "$bin/examples/typst_twin" "$dir" "$dir-typst.pdf" >/dev/null
-    (cd "$twin" && /usr/bin/time -a -o "$hugo" -f "%e %M" hugo --quiet >/dev/null 2>&1)
-  done
-  row "$name" "$pages" "$runs" "$hugo"
-  rm -f "$runs" "$hugo"
+  beside_hugo "$name" "$pages" "$dir" typst_twin
 }
 
 if ! command -v hugo >/dev/null; then

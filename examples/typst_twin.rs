@@ -4,7 +4,7 @@
 //! text, a table's Markdown as one; no chart, contents, running header or
 //! style), typeset and written by the same compiler `barometer build`
 //! uses, in the default theme's font. It is to the PDF what the Hugo twin
-//! is to the site: the same text, nothing else. From the repository:
+//! is to the site: the same text, nothing else.
 //!
 //!     cargo run --release --example typst_twin -- target/bench/site-flat-1000-defaults twin.pdf
 
@@ -29,8 +29,12 @@ fn main() -> Result<(), String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         source.push_str(&chapter(&text));
     }
-    let fonts = fonts(Path::new("themes/default/static/fonts"))?;
-    let fonts: Vec<&[u8]> = fonts.iter().map(Vec::as_slice).collect();
+    // The default theme's fonts, as the binary holds them.
+    let fonts: Vec<&[u8]> = barometer::theme::STATIC
+        .iter()
+        .filter(|(path, _)| path.starts_with("fonts/") && (path.ends_with(".ttf") || path.ends_with(".otf")))
+        .map(|(_, bytes)| *bytes)
+        .collect();
     let (pdf, warnings) = barometer::pdf::compile::pdf(&source, Vec::new(), &fonts)
         .map_err(|problems| format!("{:?}", problems.first()))?;
     // A warning would mean a second writing, not PDF/UA-1: not the floor.
@@ -81,14 +85,4 @@ fn front_matter(markdown: &str) -> (&str, &str) {
 /// Text as a Typst string in code, so nothing in it is markup.
 fn string(text: &str) -> String {
     format!("#{}", barometer::pdf::markup::string(text))
-}
-
-fn fonts(dir: &Path) -> Result<Vec<Vec<u8>>, String> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "ttf" || e == "otf"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))).collect()
 }
